@@ -1,0 +1,42 @@
+"""tradepath: Vietnam–South Korea bilateral trade, growth models and honest target assessment.
+
+The public names are re-exported here; heavy dependencies (matplotlib, statsmodels) load only
+when a function needs them.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import balance
+from .data import Dataset, load_dataset
+from .errors import (
+    DataError,
+    ModelError,
+    ParameterError,
+    ScenarioFileError,
+    TradepathError,
+    TradepathWarning,
+    UnknownNameError,
+)
+from .targets import Target
+
+try:
+    __version__ = version("tradepath")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DataError",
+    "Dataset",
+    "ModelError",
+    "ParameterError",
+    "ScenarioFileError",
+    "Target",
+    "TradepathError",
+    "TradepathWarning",
+    "UnknownNameError",
+    "__version__",
+    "balance",
+    "load_dataset",
+]

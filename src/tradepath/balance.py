@@ -1,0 +1,269 @@
+"""Balance conditions: what "balanced" may mean, as explicit, composable objects.
+
+The documents never define "balanced". Each condition here is one reading, evaluated on
+exports ``x`` and imports ``m`` (Vietnam's side, US$ bn), vectorised over arrays:
+
+=====================  =========================================  ==========================
+condition              holds when                                 constructor
+=====================  =========================================  ==========================
+deficit share          ``(m - x) / (x + m) <= max``               ``deficit_share(max=0.1)``
+export/import ratio    ``x / m >= min``                           ``ratio(min=0.8)``
+absolute deficit       ``m - x <= max``                           ``deficit(max=20)``
+more balanced          deficit share below its base-year level    ``more_balanced(base=2024)``
+=====================  =========================================  ==========================
+
+Defaults: :func:`balanced` is a deficit share of at most 10 % of two-way trade (an
+export/import ratio of at least 0.818); :func:`more_balanced` compares with the latest year
+in the data that has both flows on or before the base year (the last such year when ``base``
+is None). Conditions combine with ``&`` (both) and ``|`` (either).
+
+Examples
+--------
+>>> from tradepath import balance
+>>> cond = balance.deficit_share(max=0.25) & balance.deficit(max=40)
+>>> bool(cond.holds(40.0, 60.0))
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._validation import check_int, check_real
+from .errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "BalanceCondition",
+    "DeficitAtMost",
+    "DeficitShareAtMost",
+    "MoreBalanced",
+    "RatioAtLeast",
+    "balanced",
+    "deficit",
+    "deficit_share",
+    "from_name",
+    "more_balanced",
+    "ratio",
+]
+
+
+class BalanceCondition:
+    """Base class: a condition on exports and imports."""
+
+    def holds(self, exports: Any, imports: Any) -> np.ndarray:
+        """Boolean array: where the condition holds for ``exports`` and ``imports``."""
+        raise NotImplementedError
+
+    def bind(self, annual: pd.DataFrame) -> BalanceCondition:
+        """Resolve anything that depends on the data (a base year) against ``annual``."""
+        return self
+
+    def describe(self) -> str:
+        """One line in plain words."""
+        raise NotImplementedError
+
+    def __and__(self, other: BalanceCondition) -> AllOf:
+        return AllOf((self, other))
+
+    def __or__(self, other: BalanceCondition) -> AnyOf:
+        return AnyOf((self, other))
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+def _share(exports: Any, imports: Any) -> np.ndarray:
+    x = np.asarray(exports, dtype=float)
+    m = np.asarray(imports, dtype=float)
+    return (m - x) / (x + m)
+
+
+@dataclass(frozen=True, slots=True)
+class DeficitShareAtMost(BalanceCondition):
+    """Vietnam's deficit as a share of two-way trade, ``(m - x) / (x + m)``, at most ``max``."""
+
+    max: float
+    strict: bool = False
+
+    def holds(self, exports: Any, imports: Any) -> np.ndarray:
+        s = _share(exports, imports)
+        return s < self.max if self.strict else s <= self.max
+
+    def describe(self) -> str:
+        op = "<" if self.strict else "≤"
+        return f"deficit share of two-way trade {op} {self.max:.1%}"
+
+
+@dataclass(frozen=True, slots=True)
+class RatioAtLeast(BalanceCondition):
+    """Export/import ratio ``x / m`` at least ``min``."""
+
+    min: float
+
+    def holds(self, exports: Any, imports: Any) -> np.ndarray:
+        return np.asarray(exports, float) >= self.min * np.asarray(imports, float)
+
+    def describe(self) -> str:
+        return f"export/import ratio ≥ {self.min:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeficitAtMost(BalanceCondition):
+    """Absolute deficit ``m - x`` at most ``max`` US$ bn (a surplus always holds)."""
+
+    max: float
+
+    def holds(self, exports: Any, imports: Any) -> np.ndarray:
+        return np.asarray(imports, float) - np.asarray(exports, float) <= self.max
+
+    def describe(self) -> str:
+        return f"deficit ≤ {self.max:g} bn USD"
+
+
+@dataclass(frozen=True, slots=True)
+class MoreBalanced(BalanceCondition):
+    """Deficit share strictly below its level in a base year ("more balanced").
+
+    ``base=None`` uses the latest year with both flows in the data. :meth:`bind` resolves the
+    base year against an annual frame and returns a :class:`DeficitShareAtMost` (strict).
+    """
+
+    base: int | None = None
+
+    def holds(self, exports: Any, imports: Any) -> np.ndarray:
+        raise DataError(
+            "a 'more balanced' condition needs its base year's deficit share; call "
+            "bind(dataset.annual()) first (tp.assess and the scenarios do this for you)"
+        )
+
+    def bind(self, annual: pd.DataFrame) -> DeficitShareAtMost:
+        both = annual[["exports", "imports"]].dropna()
+        if self.base is not None:
+            both = both[both.index <= self.base]
+        if both.empty:
+            raise DataError(
+                "a 'more balanced' condition needs a year with both exports and imports"
+                + (f" on or before {self.base}" if self.base is not None else "")
+                + "; give an explicit condition such as deficit_share(max=0.3) instead",
+                field="balance",
+            )
+        year = int(both.index.max())
+        share = float(_share(both.loc[year, "exports"], both.loc[year, "imports"]))
+        return _BoundMoreBalanced(max=share, strict=True, base_year=year)
+
+    def describe(self) -> str:
+        base = "the latest year with both flows" if self.base is None else str(self.base)
+        return f"deficit share below its level in {base}"
+
+
+@dataclass(frozen=True, slots=True)
+class _BoundMoreBalanced(DeficitShareAtMost):
+    base_year: int = 0
+
+    def describe(self) -> str:
+        return f"deficit share < {self.max:.1%} (its {self.base_year} level)"
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf(BalanceCondition):
+    """Every condition holds."""
+
+    conditions: tuple[BalanceCondition, ...]
+
+    def holds(self, exports: Any, imports: Any) -> np.ndarray:
+        out = np.asarray(True)
+        for c in self.conditions:
+            out = out & c.holds(exports, imports)
+        return out
+
+    def bind(self, annual: pd.DataFrame) -> AllOf:
+        return dataclasses.replace(self, conditions=tuple(c.bind(annual) for c in self.conditions))
+
+    def describe(self) -> str:
+        return " and ".join(c.describe() for c in self.conditions)
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf(BalanceCondition):
+    """At least one condition holds."""
+
+    conditions: tuple[BalanceCondition, ...]
+
+    def holds(self, exports: Any, imports: Any) -> np.ndarray:
+        out = np.asarray(False)
+        for c in self.conditions:
+            out = out | c.holds(exports, imports)
+        return out
+
+    def bind(self, annual: pd.DataFrame) -> AnyOf:
+        return dataclasses.replace(self, conditions=tuple(c.bind(annual) for c in self.conditions))
+
+    def describe(self) -> str:
+        return " or ".join(c.describe() for c in self.conditions)
+
+
+def deficit_share(max: float) -> DeficitShareAtMost:  # noqa: A002 - mirrors the documented API
+    """Deficit share of two-way trade at most ``max`` (a fraction in [-1, 1])."""
+    return DeficitShareAtMost(check_real("max", "deficit_share", max, lo=-1.0, hi=1.0))
+
+
+def ratio(min: float) -> RatioAtLeast:  # noqa: A002
+    """Export/import ratio at least ``min`` (> 0)."""
+    return RatioAtLeast(check_real("min", "ratio", min, lo=0.0, lo_open=True))
+
+
+def deficit(max: float) -> DeficitAtMost:  # noqa: A002
+    """Absolute deficit at most ``max`` US$ bn (negative: a surplus of at least ``-max``)."""
+    return DeficitAtMost(check_real("max", "deficit", max))
+
+
+def more_balanced(base: int | None = None) -> MoreBalanced:
+    """Deficit share below its level in ``base`` (default: the latest year with both flows)."""
+    if base is not None:
+        base = check_int("base", "more_balanced", base, lo=1900, hi=2200)
+    return MoreBalanced(base)
+
+
+def balanced() -> DeficitShareAtMost:
+    """The default reading of "balanced": deficit share of two-way trade at most 10 %."""
+    return DeficitShareAtMost(0.10)
+
+
+
+def from_name(name: str, *, base: int | None = None) -> BalanceCondition | None:
+    """The condition for a name used in files and on the command line.
+
+    ``"none"`` gives None; ``"balanced"``, ``"more_balanced"``; or a spec such as
+    ``"deficit_share:0.2"``, ``"ratio:0.8"``, ``"deficit:20"``.
+    """
+    from ._validation import fail
+
+    if name == "none":
+        return None
+    if name == "more_balanced":
+        return more_balanced(base)
+    if name == "balanced":
+        return balanced()
+    kind, _, arg = name.partition(":")
+    makers = {"deficit_share": deficit_share, "ratio": ratio, "deficit": deficit}
+    if kind in makers and arg:
+        try:
+            value = float(arg)
+        except ValueError:
+            raise fail("balance", "from_name", "a number after the colon", name) from None
+        return makers[kind](value)
+    raise fail(
+        "balance",
+        "from_name",
+        "'none', 'balanced', 'more_balanced', 'deficit_share:S', 'ratio:R' or 'deficit:D'",
+        name,
+    )

@@ -1,0 +1,566 @@
+"""Observations with provenance: the documents' dataset, user datasets, annual views, checks.
+
+Every figure is one row of a long table with these columns:
+
+============  ================================================================================
+column        meaning
+============  ================================================================================
+pair          trade pair, ``"VNM-KOR"`` (default for user files)
+period        a year (``"2024"``) or a run of months within one (``"2021-01/2021-05"``)
+flow          ``total``, ``exports``, ``imports`` or ``balance``, always from Vietnam's side
+value_usd_bn  US$ billion; ``balance`` is exports minus imports (negative: Vietnam's deficit)
+reporter      ``VN``, ``KR`` or ``unstated``: whose statistics (default ``VN``)
+kind          ``reported``, ``approximate``, ``lower_bound``, ``derived``, ``ambiguous``
+              (default ``reported``); :meth:`Dataset.annual` may add ``converted``
+source        document file name and line (default ``"user"``)
+note          free text (default empty)
+formula       for ``derived`` rows, how the value was computed (default empty)
+============  ================================================================================
+
+Derived rows are never typed in: they are computed when a dataset is built, from the stated
+figures and the growth claims in ``claims.csv`` (for example 2023 = 81.5 / (1 + 0.073)).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_choice, check_real, fail
+from .errors import DataError, UnknownNameError
+from .targets import Target, read_targets
+
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_KINDS",
+    "FLOWS",
+    "KINDS",
+    "MIRROR_CIF_FOB",
+    "REPORTERS",
+    "Dataset",
+    "load_dataset",
+    "parse_period",
+]
+
+COLUMNS = (
+    "pair", "period", "flow", "value_usd_bn", "reporter", "kind", "source", "note", "formula",
+)
+REQUIRED = ("period", "flow", "value_usd_bn")
+DEFAULTS = {
+    "pair": "VNM-KOR", "reporter": "VN", "kind": "reported", "source": "user", "note": "",
+    "formula": "",
+}
+FLOWS = ("total", "exports", "imports", "balance")
+REPORTERS = ("VN", "KR", "unstated")
+KINDS = ("reported", "approximate", "lower_bound", "derived", "ambiguous")
+#: Kinds used by :meth:`Dataset.annual` and the models unless the caller says otherwise.
+DEFAULT_KINDS = ("reported", "approximate", "derived")
+# When several rows give the same year and flow, the first kind here wins.
+_PRIORITY = ("reported", "approximate", "derived", "converted", "lower_bound", "ambiguous")
+#: Ratio of CIF-valued imports to FOB-valued exports of the same goods (IMF DOTS convention).
+MIRROR_CIF_FOB = 1.06
+CLAIM_COLUMNS = (
+    "claim_id", "pair", "period", "flow", "claim", "value", "reference_period", "reporter",
+    "source", "note",
+)
+
+Reporter = Literal["VN", "KR", "unstated"]
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})/(\d{4})-(\d{2}))?$")
+
+
+def parse_period(text: str) -> tuple[int, int, int]:
+    """Parse a period into ``(year, first_month, last_month)``.
+
+    ``"2024"`` gives ``(2024, 1, 12)``; ``"2021-01/2021-05"`` gives ``(2021, 1, 5)``.
+
+    Raises
+    ------
+    DataError
+        If the text is not a year or a run of months within one year.
+    """
+    m = _PERIOD.match(str(text).strip())
+    if m is None:
+        raise DataError(
+            f"period must be a year such as '2024' or months within one year such as "
+            f"'2021-01/2021-05'; got {text!r}",
+            field="period",
+        )
+    year = int(m.group(1))
+    if m.group(2) is None:
+        return year, 1, 12
+    m1, y2, m2 = int(m.group(2)), int(m.group(3)), int(m.group(4))
+    if y2 != year or not 1 <= m1 <= m2 <= 12:
+        raise DataError(
+            f"period {text!r} must run forwards within one calendar year (months 01-12)",
+            field="period",
+        )
+    return year, m1, m2
+
+
+def _data_dir() -> Path:
+    """Where the embedded data files are: inside the wheel, or ``data/`` in a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data", here.parents[1] / "data"):
+        if (candidate / "observations.csv").is_file():
+            return candidate
+    raise DataError(
+        "the embedded data files are missing from this installation; reinstall tradepath"
+    )
+
+
+def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{what} file not found: {path}") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise DataError(f"cannot read {what} file {path}: {exc}") from None
+
+
+def _validate(
+    frame: pd.DataFrame, origin: str, row_base: int, row_label: str = "row"
+) -> pd.DataFrame:
+    """Check a user frame of observations and fill defaults; return it in canonical form."""
+    if not isinstance(frame, pd.DataFrame):
+        raise fail("df", "Dataset.from_frame", "a pandas DataFrame", type(frame).__name__)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"missing column(s) {missing}; observations need at least "
+            f"{list(REQUIRED)} (optional: {[c for c in COLUMNS if c not in REQUIRED]})",
+            field=missing[0], origin=origin,
+        )
+    unknown = [c for c in frame.columns if c not in COLUMNS]
+    if unknown:
+        raise DataError(
+            f"unknown column(s) {unknown}; the columns are {list(COLUMNS)} "
+            "(put free text in 'note')",
+            field=str(unknown[0]), origin=origin,
+        )
+    out: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    for i, row in enumerate(frame.to_dict("records")):
+
+        def text(col: str, row: dict[str, Any] = row) -> str:
+            v = row.get(col, DEFAULTS.get(col, ""))
+            if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+                v = ""
+            v = str(v).strip()
+            return v if v or col not in DEFAULTS else DEFAULTS[col]
+
+        try:
+            period = text("period")
+            parse_period(period)
+            flow = text("flow")
+            if flow not in FLOWS:
+                raise DataError(f"unknown flow {flow!r}; use one of {FLOWS}", field="flow")
+            reporter = text("reporter")
+            if reporter not in REPORTERS:
+                raise DataError(
+                    f"unknown reporter {reporter!r}; use one of {REPORTERS}", field="reporter"
+                )
+            kind = text("kind")
+            if kind not in KINDS:
+                raise DataError(f"unknown kind {kind!r}; use one of {KINDS}", field="kind")
+            raw = row.get("value_usd_bn")
+            try:
+                value = float(str(raw).strip().replace("_", "x"))
+            except ValueError:
+                raise DataError(f"value {raw!r} is not a number", field="value_usd_bn") from None
+            if not math.isfinite(value):
+                raise DataError(f"value {raw!r} is not finite", field="value_usd_bn")
+            if value < 0 and flow != "balance":
+                raise DataError(
+                    f"value {value!r} is negative; only 'balance' may be negative",
+                    field="value_usd_bn",
+                )
+            pair = text("pair")
+        except DataError as exc:
+            raise DataError(exc.message, field=exc.field, origin=origin, row=i + row_base,
+                            row_label=row_label) from None
+        for col, v in zip(
+            COLUMNS,
+            (pair, period, flow, value, reporter, kind, text("source"), text("note"),
+             text("formula")),
+            strict=True,
+        ):
+            out[col].append(v)
+    result = pd.DataFrame(out, columns=list(COLUMNS)).astype(
+        {c: "str" for c in COLUMNS if c != "value_usd_bn"} | {"value_usd_bn": "float64"}
+    )
+    _check_duplicates(result, origin, row_base, row_label)
+    return result
+
+
+def _check_duplicates(
+    obs: pd.DataFrame, origin: str, row_base: int, row_label: str = "row"
+) -> None:
+    key = ["pair", "period", "flow", "reporter", "kind"]
+    dup = obs[obs.duplicated(key, keep=False)]
+    for _, group in dup.groupby(key, sort=False):
+        if group["value_usd_bn"].nunique() > 1:
+            rows = [int(i) + row_base for i in group.index]
+            first = group.iloc[0]
+            raise DataError(
+                f"{row_label}s {rows} give different values "
+                f"{group['value_usd_bn'].tolist()} for period {first['period']!r}, flow "
+                f"{first['flow']!r}, reporter {first['reporter']!r}, kind {first['kind']!r}; "
+                "keep one, or mark the other with a different kind or reporter",
+                row=rows[1], field="value_usd_bn", origin=origin, row_label=row_label,
+            )
+
+
+def _read_claims(path: Path) -> pd.DataFrame:
+    claims = _read_csv(path, "claims")
+    missing = [c for c in CLAIM_COLUMNS if c not in claims.columns]
+    if missing:
+        raise DataError(f"{path}: missing claim column(s) {missing}")
+    claims = claims.loc[:, list(CLAIM_COLUMNS)].astype("str")
+    claims["value"] = claims["value"].astype(float)
+    return claims
+
+
+def _derive(stated: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Rows implied by growth claims for periods that no stated figure covers."""
+    rows = []
+    have = set(zip(stated["pair"], stated["period"], stated["flow"], stated["reporter"],
+                   strict=True))
+    for c in claims[claims["claim"] == "growth"].itertuples(index=False):
+        if (c.pair, c.reference_period, c.flow, c.reporter) in have:
+            continue  # the claim is testable instead; see Dataset.check
+        base = stated[
+            (stated["pair"] == c.pair) & (stated["period"] == c.period)
+            & (stated["flow"] == c.flow) & (stated["reporter"] == c.reporter)
+            & (stated["kind"].isin(("reported", "approximate")))
+        ]
+        if base.empty:
+            continue
+        v = float(base["value_usd_bn"].iloc[0])
+        rows.append({
+            "pair": c.pair, "period": c.reference_period, "flow": c.flow,
+            "value_usd_bn": v / (1.0 + c.value), "reporter": c.reporter, "kind": "derived",
+            "source": f"{base['source'].iloc[0]}; {c.source}",
+            "note": f"Implied by {c.period} {c.flow} of {v:g} and growth of {c.value:+.1%}.",
+            "formula": f"{v:g} / (1 + {c.value:g})",
+        })
+    return pd.DataFrame(rows, columns=list(COLUMNS)).astype(stated.dtypes.to_dict())
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Dataset:
+    """Observations with provenance, the claims that check them, and targets.
+
+    Build one with :func:`load_dataset`, :meth:`from_csv` or :meth:`from_frame`; never mutated.
+    Accessors return fresh frames, so changing them leaves the dataset as it was.
+
+    Examples
+    --------
+    >>> import tradepath as tp
+    >>> ds = tp.load_dataset()
+    >>> float(ds.annual().loc[2024, "total"])
+    81.5
+    """
+
+    _stated: pd.DataFrame
+    _claims: pd.DataFrame
+    targets: tuple[Target, ...] = ()
+    _derived: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        derived = _derive(self._stated, self._claims)
+        object.__setattr__(self, "_derived", derived)
+
+    # -- construction --------------------------------------------------------------------
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        *,
+        claims: pd.DataFrame | None = None,
+        targets: Iterable[Target] = (),
+    ) -> Dataset:
+        """A dataset from a DataFrame of observations (see the module docs for columns).
+
+        Only ``period``, ``flow`` and ``value_usd_bn`` are required; ``pair`` defaults to
+        ``"VNM-KOR"``, ``reporter`` to ``"VN"``, ``kind`` to ``"reported"``, ``source`` to
+        ``"user"``. Rows are numbered from 1 in error messages.
+
+        Raises
+        ------
+        DataError
+            Naming the row and the field, for a missing column, an unknown flow, reporter or
+            kind, a non-numeric, infinite or (except for ``balance``) negative value, an
+            unparsable period, or conflicting duplicates. Nothing partial is returned.
+        """
+        stated = _validate(df, "observations", row_base=1)
+        claims_frame = (
+            pd.DataFrame(columns=list(CLAIM_COLUMNS)).astype(
+                {c: "str" for c in CLAIM_COLUMNS} | {"value": "float64"})
+            if claims is None else claims.copy()
+        )
+        return cls(stated, claims_frame, tuple(targets))
+
+    @classmethod
+    def from_csv(cls, path: str | Path, *, targets: Iterable[Target] = ()) -> Dataset:
+        """A dataset from a CSV file of observations; errors give the file and line number."""
+        frame = _read_csv(path, "observations")
+        stated = _validate(frame, str(path), row_base=2, row_label="line")  # line 1: header
+        empty = pd.DataFrame(columns=list(CLAIM_COLUMNS)).astype(
+            {c: "str" for c in CLAIM_COLUMNS} | {"value": "float64"})
+        return cls(stated, empty, tuple(targets))
+
+    def with_observations(self, df: pd.DataFrame) -> Dataset:
+        """A new dataset with the rows of ``df`` added; this one is unchanged."""
+        extra = _validate(df, "added observations", row_base=1)
+        both = pd.concat([self._stated, extra], ignore_index=True)
+        _check_duplicates(both, "observations", row_base=1)
+        return Dataset(both.drop_duplicates(ignore_index=True), self._claims, self.targets)
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the stated observations (not the derived rows, which are recomputed).
+
+        Written to a temporary file and moved into place, so a failure leaves no partial file.
+        """
+        path = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=".tradepath-", suffix=".csv", dir=path.parent or ".")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                self._stated.to_csv(fh, index=False, float_format="%.15g")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    # -- views ---------------------------------------------------------------------------
+    @property
+    def observations(self) -> pd.DataFrame:
+        """Every figure, stated and derived, one row each with its provenance (a copy)."""
+        return pd.concat([self._stated, self._derived], ignore_index=True)
+
+    @property
+    def claims(self) -> pd.DataFrame:
+        """Growth-rate and ratio claims in the documents, as stated (a copy)."""
+        return self._claims.copy()
+
+    @property
+    def pairs(self) -> tuple[str, ...]:
+        """The trade pairs in the dataset."""
+        return tuple(dict.fromkeys(self._stated["pair"]))
+
+    def target(self, name: str) -> Target:
+        """The dataset's target called ``name`` (e.g. ``"150B by 2030"``)."""
+        for t in self.targets:
+            if t.name == name:
+                return t
+        raise UnknownNameError(
+            f"no target named {name!r}; the dataset has {[t.name for t in self.targets]}"
+        )
+
+    def targets_frame(self) -> pd.DataFrame:
+        """The targets as a table: name, value, deadline, condition, announced, outcome, source."""
+        return pd.DataFrame(
+            [
+                {
+                    "name": t.name, "value_usd_bn": t.value, "by": t.by, "flow": t.flow,
+                    "balance": t.balance.describe() if t.balance is not None else "none",
+                    "announced": t.announced, "outcome": t.outcome, "source": t.source,
+                }
+                for t in self.targets
+            ],
+            columns=["name", "value_usd_bn", "by", "flow", "balance", "announced", "outcome",
+                     "source"],
+        )
+
+    def _pair(self, pair: str | None) -> str:
+        pairs = self.pairs
+        if pair is None:
+            if len(pairs) > 1:
+                raise fail("pair", "Dataset.annual", f"one of {pairs}", pair,
+                           "The dataset holds several pairs; name one.")
+            return pairs[0] if pairs else DEFAULTS["pair"]
+        return check_choice("pair", "Dataset.annual", pair, pairs)
+
+    def _annual(
+        self, reporter: str, kinds: Sequence[str], mirror: bool, pair: str | None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        check_choice("reporter", "Dataset.annual", reporter, REPORTERS)
+        kinds = tuple(kinds)
+        for k in kinds:
+            check_choice("kinds", "Dataset.annual", k, KINDS)
+        obs = self.observations
+        obs = obs[(obs["pair"] == self._pair(pair)) & obs["period"].str.fullmatch(r"\d{4}")]
+        own = obs[(obs["reporter"] == reporter) & obs["kind"].isin(kinds)]
+        if mirror and reporter in ("VN", "KR"):
+            partner = "KR" if reporter == "VN" else "VN"
+            other = obs[(obs["reporter"] == partner) & obs["kind"].isin(kinds)
+                        & obs["flow"].isin(("exports", "imports"))].copy()
+            # Exports are valued FOB by the exporter, CIF by the importer (x1.06).
+            up = (other["flow"] == "imports") == (reporter == "VN")
+            other["value_usd_bn"] = np.where(
+                up, other["value_usd_bn"] * MIRROR_CIF_FOB, other["value_usd_bn"] / MIRROR_CIF_FOB
+            )
+            other["kind"] = "converted"
+            own = pd.concat([own, other], ignore_index=True)
+        rank = own["kind"].map({k: i for i, k in enumerate(_PRIORITY)})
+        best = own.assign(_rank=rank, year=own["period"].astype(int)).sort_values(
+            ["year", "flow", "_rank"]).drop_duplicates(["year", "flow"])
+        values = best.pivot(index="year", columns="flow", values="value_usd_bn")
+        kind = best.pivot(index="year", columns="flow", values="kind")
+        values = values.reindex(columns=list(FLOWS)).astype(float)
+        kind = kind.reindex(columns=list(FLOWS)).astype(object)
+        # Fill the identities total = x + m and balance = x - m where both flows are known.
+        x, m = values["exports"], values["imports"]
+        for flow, implied in (("total", x + m), ("balance", x - m)):
+            gap = values[flow].isna() & implied.notna()
+            values.loc[gap, flow] = implied[gap]
+            kind.loc[gap, flow] = "derived"
+        if not values.empty:
+            full = range(int(values.index.min()), int(values.index.max()) + 1)
+            values, kind = values.reindex(full), kind.reindex(full)
+        values.index.name = kind.index.name = "year"
+        values.columns.name = kind.columns.name = None
+        return values, kind.where(values.notna(), None)
+
+    def annual(
+        self,
+        reporter: Reporter = "VN",
+        *,
+        kinds: Sequence[str] = DEFAULT_KINDS,
+        mirror: bool = False,
+        pair: str | None = None,
+    ) -> pd.DataFrame:
+        """Annual values by year: ``total``, ``exports``, ``imports``, ``balance``.
+
+        Parameters
+        ----------
+        reporter : {"VN", "KR", "unstated"}, default "VN"
+            Whose statistics. The basis is a choice: figures on different bases are never mixed
+            unless ``mirror`` is set.
+        kinds : sequence of str, default ("reported", "approximate", "derived")
+            Which kinds of figure to use; add ``"lower_bound"`` or ``"ambiguous"`` to use
+            bounds and figures of unclear basis as if they were values.
+        mirror : bool, default False
+            Fill gaps in ``exports``/``imports`` from the partner's statistics, converted with
+            the CIF/FOB factor :data:`MIRROR_CIF_FOB` (1.06, the IMF DOTS convention): an
+            importer's figure is divided by 1.06 to stand for the exporter's, and an exporter's
+            multiplied by 1.06 to stand for the importer's. Such values have kind ``converted``.
+        pair : str, optional
+            Needed only when the dataset holds several pairs.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``year`` (every year from the first to the last, NaN where unknown).
+            Partial-year figures are not included. Missing totals and balances are filled from
+            ``exports`` and ``imports`` where both are known (kind ``derived``); see
+            :meth:`annual_kinds` for the kind of every value.
+        """
+        return self._annual(reporter, kinds, mirror, pair)[0]
+
+    def annual_kinds(
+        self,
+        reporter: Reporter = "VN",
+        *,
+        kinds: Sequence[str] = DEFAULT_KINDS,
+        mirror: bool = False,
+        pair: str | None = None,
+    ) -> pd.DataFrame:
+        """The kind of every value in :meth:`annual` with the same arguments (None: no value)."""
+        return self._annual(reporter, kinds, mirror, pair)[1]
+
+    def series(
+        self,
+        flow: str = "total",
+        reporter: Reporter = "VN",
+        *,
+        kinds: Sequence[str] = DEFAULT_KINDS,
+        start: int | None = None,
+        end: int | None = None,
+        exclude: Iterable[int] = (),
+        pair: str | None = None,
+    ) -> pd.Series:
+        """One flow's known annual values as a Series indexed by year (gaps dropped).
+
+        ``start``/``end`` set the fit window and ``exclude`` drops years (e.g. ``(2020,)``).
+        """
+        check_choice("flow", "Dataset.series", flow, FLOWS)
+        s = self.annual(reporter, kinds=kinds, pair=pair)[flow].dropna()
+        if start is not None:
+            s = s[s.index >= int(check_real("start", "Dataset.series", start))]
+        if end is not None:
+            s = s[s.index <= int(check_real("end", "Dataset.series", end))]
+        s = s[~s.index.isin(list(exclude))]
+        s.name = flow
+        return s
+
+    # -- checks --------------------------------------------------------------------------
+    def check(self, *, rtol: float = 0.01) -> pd.DataFrame:
+        """Test every identity and claim the figures allow.
+
+        Identities ``total = exports + imports`` and ``balance = exports - imports`` for every
+        period and reporter with the three figures; ratio and growth claims where both periods
+        have figures; figures for the same period and flow on different bases or of unclear
+        basis; lower bounds against point values.
+
+        Parameters
+        ----------
+        rtol : float, default 0.01
+            Relative tolerance for "pass": the documents round to 0.1 bn, which on figures of
+            8 bn or more is an error of at most 0.6 % per figure.
+
+        Returns
+        -------
+        DataFrame
+            One row per test: ``check``, ``status`` (``pass``, ``fail`` or ``untestable``),
+            ``period``, ``flow``, ``reporter``, ``expected``, ``observed``, ``gap``
+            (observed - expected), ``rel_gap``, ``detail``, ``sources``.
+        """
+        rtol = check_real("rtol", "Dataset.check", rtol, lo=0.0, hi=1.0)
+        from ._checks import run_checks
+
+        return run_checks(self.observations, self._claims, rtol)
+
+    # -- display -------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        obs = self.observations
+        periods = obs["period"].str[:4].astype(int) if len(obs) else pd.Series([], dtype=int)
+        span = f"{periods.min()}–{periods.max()}" if len(obs) else "empty"
+        return (
+            f"<Dataset {', '.join(self.pairs) or 'no pair'}: {len(self._stated)} stated and "
+            f"{len(self._derived)} derived figures, {span}; {len(self.targets)} targets>"
+        )
+
+    def _repr_html_(self) -> str:
+        cols = ["period", "flow", "value_usd_bn", "reporter", "kind", "source"]
+        return (
+            f"<p><b>{repr(self)[1:-1]}</b></p>"
+            + self.observations[cols].to_html(index=False, float_format="{:g}".format)
+        )
+
+
+def load_dataset() -> Dataset:
+    """The embedded dataset: every Vietnam–Korea trade figure and target in the documents.
+
+    Figures are in ``data/observations.csv`` (each with its document and line), the growth
+    and ratio claims in ``data/claims.csv`` and the targets in ``data/targets.toml``.
+
+    Examples
+    --------
+    >>> import tradepath as tp
+    >>> ds = tp.load_dataset()
+    >>> ds.observations.loc[0, ["period", "value_usd_bn", "source"]].tolist()
+    ['2009', 9.52, '003_52f2d3f700705abe.txt:29']
+    """
+    root = _data_dir()
+    stated = _validate(_read_csv(root / "observations.csv", "observations"),
+                       "observations.csv", row_base=2, row_label="line")
+    return Dataset(stated, _read_claims(root / "claims.csv"), read_targets(root / "targets.toml"))

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import tradepath as tp
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+OUTPUT = Path(__file__).resolve().parent / "_output"
+
+
+@pytest.fixture(scope="session")
+def ds() -> tp.Dataset:
+    return tp.load_dataset()
+
+
+@pytest.fixture
+def user_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period": ["2019", "2020", "2021", "2022", "2022", "2022"],
+            "flow": ["total", "total", "total", "total", "exports", "imports"],
+            "value_usd_bn": [60.0, 62.0, 70.0, 80.0, 25.0, 55.0],
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the command line as a user would, in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "tradepath", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=600,
+    )

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import tradepath as tp
+
+
+def test_import_is_light():
+    code = ("import sys, tradepath; heavy = [m for m in sys.modules if m.split('.')[0] in "
+            "('matplotlib', 'statsmodels')]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_public_names_exist():
+    for name in tp.__all__:
+        assert hasattr(tp, name), name
+
+
+def test_errors_inherit_builtins():
+    assert issubclass(tp.DataError, ValueError) and issubclass(tp.DataError, tp.TradepathError)
+    assert issubclass(tp.UnknownNameError, KeyError)
+    assert issubclass(tp.TradepathWarning, UserWarning)
