@@ -4,7 +4,6 @@ import io
 import json
 
 import pandas as pd
-
 from conftest import run_cli
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 import tradepath as tp
-from conftest import SEEDS
 
 # Every figure the documents state: (period, flow, value, reporter, kind, document, line).
 STATED = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from . import balance
+from .assess import Assessment, CrossingYear, assess, compare
 from .data import Dataset, load_dataset
 from .errors import (
     DataError,
@@ -27,6 +28,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "Assessment",
+    "CrossingYear",
     "DataError",
     "Dataset",
     "ModelError",
@@ -37,6 +40,8 @@ __all__ = [
     "TradepathWarning",
     "UnknownNameError",
     "__version__",
+    "assess",
     "balance",
+    "compare",
     "load_dataset",
 ]

@@ -40,7 +40,7 @@ def _untestable(check: str, period: str, flow: str, reporter: str, detail: str,
 
 def _identities(points: pd.DataFrame, rtol: float) -> list[dict[str, object]]:
     rows = []
-    for (pair, period, reporter), g in points.groupby(["pair", "period", "reporter"], sort=False):
+    for (_, period, reporter), g in points.groupby(["pair", "period", "reporter"], sort=False):
         best = g.drop_duplicates("flow").set_index("flow")
         v = best["value_usd_bn"]
         src = best["source"]

@@ -211,17 +211,17 @@ class AnyOf(BalanceCondition):
         return " or ".join(c.describe() for c in self.conditions)
 
 
-def deficit_share(max: float) -> DeficitShareAtMost:  # noqa: A002 - mirrors the documented API
+def deficit_share(max: float) -> DeficitShareAtMost:
     """Deficit share of two-way trade at most ``max`` (a fraction in [-1, 1])."""
     return DeficitShareAtMost(check_real("max", "deficit_share", max, lo=-1.0, hi=1.0))
 
 
-def ratio(min: float) -> RatioAtLeast:  # noqa: A002
+def ratio(min: float) -> RatioAtLeast:
     """Export/import ratio at least ``min`` (> 0)."""
     return RatioAtLeast(check_real("min", "ratio", min, lo=0.0, lo_open=True))
 
 
-def deficit(max: float) -> DeficitAtMost:  # noqa: A002
+def deficit(max: float) -> DeficitAtMost:
     """Absolute deficit at most ``max`` US$ bn (negative: a surplus of at least ``-max``)."""
     return DeficitAtMost(check_real("max", "deficit", max))
 

@@ -1,0 +1,561 @@
+"""Targets x fitted models: how likely is a target met by its deadline, and when.
+
+:func:`assess` answers one target with one model; :func:`compare` lines every model up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_cells, check_choice, check_int, check_rng, fail
+from .data import DEFAULT_KINDS, Dataset, parse_period
+from .errors import ModelError, ParameterError, TradepathError
+from .targets import Target
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .models import FitResult, GrowthModel
+
+__all__ = [
+    "ON_TRACK_BANDS",
+    "Assessment",
+    "CrossingYear",
+    "ShareModel",
+    "assess",
+    "compare",
+    "on_track_label",
+]
+
+Reading = Literal["by", "in"]
+
+#: Eurostat's bands for the ratio of observed to required growth (SDG progress assessment).
+ON_TRACK_BANDS = (
+    (0.95, "on track"),
+    (0.60, "moderate progress"),
+    (0.0, "insufficient progress"),
+    (-math.inf, "moving away"),
+)
+QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+BANDS = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
+
+
+def on_track_label(observed: float, required: float) -> tuple[float, str]:
+    """Ratio of observed to required growth and its label, as in Eurostat's SDG assessment.
+
+    Bands: ratio >= 0.95 "on track"; 0.60-0.95 "moderate progress"; 0-0.60 "insufficient
+    progress"; below 0 "moving away". A required growth <= 0 (the target is already at or
+    below the last value) gives ratio ``inf`` and "on track" when growth is not negative.
+
+    References
+    ----------
+    Eurostat (2023), "Sustainable development in the European Union — Monitoring report",
+    methodological annex: assessment of progress towards quantitative targets.
+    """
+    if required <= 0:
+        return (math.inf, "on track") if observed >= required else (-math.inf, "moving away")
+    ratio = observed / required
+    label = next(name for lo, name in ON_TRACK_BANDS if ratio >= lo)
+    return ratio, label
+
+
+@dataclass(frozen=True, slots=True)
+class CrossingYear:
+    """The distribution of the first year a target is met, from simulated paths.
+
+    Attributes
+    ----------
+    distribution : pandas.Series
+        P(first met in year) for each simulated year.
+    p_not_by_horizon : float
+        Share of paths that never meet the target up to ``horizon``.
+    horizon : int
+        Last simulated year.
+    """
+
+    distribution: pd.Series
+    p_not_by_horizon: float
+    horizon: int
+
+    def quantile(self, q: float) -> float:
+        """The smallest year by which a share ``q`` of paths has met the target (``inf``: not
+        by the horizon)."""
+        cum = np.cumsum(self.distribution.to_numpy(dtype=float))
+        idx = int(np.searchsorted(cum, q - 1e-12))
+        return float(self.distribution.index[idx]) if idx < len(cum) else math.inf
+
+    @property
+    def quantiles(self) -> pd.Series:
+        """Crossing year at the levels 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95."""
+        return pd.Series([self.quantile(q) for q in QUANTILES],
+                         index=pd.Index(QUANTILES, name="quantile"))
+
+    @property
+    def median(self) -> float:
+        return self.quantile(0.5)
+
+    def interval(self, level: float = 0.8) -> tuple[float, float]:
+        """Central interval of the crossing year (``inf``: not met by the horizon)."""
+        return self.quantile((1 - level) / 2), self.quantile(1 - (1 - level) / 2)
+
+    def to_frame(self) -> pd.DataFrame:
+        """``year``, ``p_first`` (first met that year) and ``p_cumulative``."""
+        return pd.DataFrame({"p_first": self.distribution,
+                             "p_cumulative": self.distribution.cumsum()})
+
+    def __str__(self) -> str:
+        lo, hi = self.interval(0.8)
+        return (f"median {_fmt_year(self.median, self.horizon)}, 80 % interval "
+                f"{_fmt_year(lo, self.horizon)}–{_fmt_year(hi, self.horizon)}; "
+                f"P(not by {self.horizon}) = {self.p_not_by_horizon:.1%}")
+
+
+def _fmt_year(y: float, horizon: int) -> str:
+    return f"after {horizon}" if not math.isfinite(y) else str(int(y))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShareModel:
+    """Random walk with drift for the logit of the export share of two-way trade.
+
+    Balanced targets need exports and imports jointly; the documents give both flows for two
+    years only, so tradepath models the total (with the chosen growth model) and the export
+    share ``x / (x + m)`` separately, and builds ``x = total * share``, ``m = total * (1 -
+    share)`` on every path.
+
+    Notes
+    -----
+    ``z = logit(share)`` follows a random walk with drift, observed at mid-period times (a
+    year at ``year + 0.5``; Jan–May at its middle month), so gaps and partial years scale the
+    variance exactly. Partial-year shares are used only when fewer than three annual shares
+    exist, and are marked in the notes. Posterior per path: ``sigma^2`` scaled inverse
+    chi-square with the data's ``k - 1`` degrees of freedom plus a weak prior of one
+    pseudo-observation at ``prior_sigma = 0.1`` (so two points still give a finite, wide
+    spread); ``drift ~ N(mu_hat, sigma^2 / span)``. The share's shocks are independent of the
+    total's: their correlation cannot be estimated from the documents' two joint years.
+    """
+
+    times: np.ndarray
+    logits: np.ndarray
+    labels: tuple[str, ...]
+    prior_sigma: float = 0.1
+    prior_df: float = 1.0
+
+    @classmethod
+    def from_dataset(cls, ds: Dataset, reporter: str, kinds: Sequence[str],
+                     last_year: int | None = None) -> ShareModel:
+        obs = ds.observations
+        obs = obs[(obs["reporter"] == reporter) & obs["kind"].isin(kinds)
+                  & obs["flow"].isin(("exports", "imports"))]
+        wide = obs.pivot_table(index="period", columns="flow", values="value_usd_bn",
+                               aggfunc="first").dropna()
+        rows = []
+        for period, r in wide.iterrows():
+            year, m1, m2 = parse_period(str(period))
+            if last_year is not None and year > last_year:
+                continue
+            t = year + (m1 - 1 + m2) / 24.0
+            rows.append((t, float(r["exports"]), float(r["imports"]), str(period), m2 - m1 == 11))
+        annual = [r for r in rows if r[4]]
+        use = annual if len(annual) >= 3 else rows
+        if not use:
+            raise ModelError(
+                "a balanced target needs exports and imports in at least one period on the "
+                f"{reporter!r} basis; the data have none. Assess the total without a balance "
+                "condition, or add export and import figures."
+            )
+        use.sort()
+        times = np.array([r[0] for r in use])
+        shares = np.array([r[1] / (r[1] + r[2]) for r in use])
+        return cls(times=times, logits=np.log(shares / (1 - shares)),
+                   labels=tuple(r[3] for r in use))
+
+    @property
+    def params(self) -> dict[str, float]:
+        d, gaps = np.diff(self.logits), np.diff(self.times)
+        span = float(self.times[-1] - self.times[0]) if len(self.times) > 1 else 0.0
+        mu = float((self.logits[-1] - self.logits[0]) / span) if span > 0 else 0.0
+        k = len(d)
+        ss = float(np.sum((d - mu * gaps) ** 2 / gaps)) if k else 0.0
+        df = self.prior_df + max(k - 1, 0)
+        s2 = (self.prior_df * self.prior_sigma**2 + ss) / df
+        return {"drift": mu, "sigma": math.sqrt(s2), "df": df, "span": span,
+                "last_share": float(1 / (1 + math.exp(-self.logits[-1]))),
+                "last_time": float(self.times[-1])}
+
+    def simulate(self, years: np.ndarray, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+        """Export-share paths at ``year + 0.5`` for each year in ``years``: (n_paths, len)."""
+        p = self.params
+        sig = math.sqrt(p["sigma"] ** 2) * np.sqrt(p["df"] / rng.chisquare(p["df"],
+                                                                           size=(n_paths, 1)))
+        if p["span"] > 0:
+            drift = p["drift"] + sig / math.sqrt(p["span"]) * rng.standard_normal((n_paths, 1))
+        else:
+            drift = np.zeros((n_paths, 1))
+        t = years.astype(float) + 0.5
+        gaps = np.diff(np.concatenate([[p["last_time"]], t]))
+        steps = drift * gaps + sig * np.sqrt(gaps) * rng.standard_normal((n_paths, len(t)))
+        z = self.logits[-1] + np.cumsum(steps, axis=1)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assessment:
+    """The answer for one target with one model.
+
+    Attributes
+    ----------
+    target : Target
+    model : str
+    status : {"simulated", "met", "missed"}
+        "met"/"missed" when the data answer it (already met; or the deadline has passed).
+    probability : float
+        P(target met by its deadline) (reading "by") or in the deadline year (reading "in").
+    reading : {"by", "in"}
+    met_year : int or None
+        The year the data show it met.
+    crossing_year : CrossingYear or None
+        Distribution of the first year met (simulated status only).
+    required_growth : float
+        CAGR needed from the last observation to reach the target level in the deadline year.
+    fitted_growth : float
+        The model's fitted annual growth at the end of the sample.
+    observed_growth : float
+        CAGR over about the last five years of data (the "observed" growth of the on-track
+        ratio).
+    on_track_ratio, on_track : float, str
+        See :func:`on_track_label`.
+    condition : str
+        The balance condition as bound to the data (e.g. "deficit share < 37.2 % (its 2024
+        level)"), or "none".
+    notes : tuple of str
+        Caveats: the model's and the data's.
+    """
+
+    target: Target
+    model: str
+    status: Literal["simulated", "met", "missed"]
+    probability: float
+    reading: Reading
+    met_year: int | None
+    crossing_year: CrossingYear | None
+    required_growth: float
+    fitted_growth: float
+    observed_growth: float
+    on_track_ratio: float
+    on_track: str
+    condition: str
+    last_year: int
+    last_value: float
+    n_paths: int
+    seed: Any
+    notes: tuple[str, ...] = ()
+    history: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    history_kinds: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    bands: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    paths: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    fit: FitResult | None = field(repr=False, default=None)
+
+    def finding(self) -> str:
+        """One plain-language paragraph with the numbers."""
+        t = self.target
+        cond = "" if self.condition == "none" else f" with {self.condition}"
+        if self.status == "met":
+            return (f"{t.name}{cond}: met in {self.met_year} according to the data "
+                    f"({self.history.loc[self.met_year, t.flow]:.1f} bn).")
+        if self.status == "missed":
+            return (f"{t.name}{cond}: missed. The deadline {t.by} has passed and no observed "
+                    f"year up to it reaches {t.value:g} bn (last value "
+                    f"{self.last_value:.1f} bn in {self.last_year}).")
+        cy = self.crossing_year
+        assert cy is not None
+        lo, hi = cy.interval(0.8)
+        when = (f"the median first year is {_fmt_year(cy.median, cy.horizon)} (80 % interval "
+                f"{_fmt_year(lo, cy.horizon)} to {_fmt_year(hi, cy.horizon)})")
+        return (
+            f"{t.name}{cond}: probability {self.probability:.0%} under the {self.model} model "
+            f"({self.n_paths:,} paths, seed {self.seed}); {when}. Reaching it needs "
+            f"{self.required_growth:+.1%} a year from {self.last_value:.1f} bn in "
+            f"{self.last_year}; the model's fitted growth is {self.fitted_growth:+.1%} and the "
+            f"recent observed growth {self.observed_growth:+.1%} ({self.on_track})."
+        )
+
+    def summary(self) -> str:
+        """The finding, the figures and the caveats as text."""
+        lines = [self.finding(), ""]
+        lines += [f"  {k:<18} {v}" for k, v in self.to_frame().iloc[0].items()]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: target, model, status, probability, crossing-year quantiles, growth."""
+        cy = self.crossing_year
+        q = cy.quantiles if cy is not None else pd.Series(dtype=float)
+        lo, hi = cy.interval(0.8) if cy is not None else (np.nan, np.nan)
+        row = {
+            "target": self.target.name, "condition": self.condition, "model": self.model,
+            "status": self.status, "reading": self.reading, "probability": self.probability,
+            "met_year": self.met_year,
+            "crossing_median": q.get(0.5, np.nan), "crossing_lower_80": lo,
+            "crossing_upper_80": hi,
+            "p_not_by_horizon": cy.p_not_by_horizon if cy is not None else np.nan,
+            "horizon": cy.horizon if cy is not None else np.nan,
+            "required_growth": self.required_growth, "fitted_growth": self.fitted_growth,
+            "observed_growth": self.observed_growth, "on_track_ratio": self.on_track_ratio,
+            "on_track": self.on_track, "n_paths": self.n_paths,
+        }
+        return pd.DataFrame([row])
+
+    def plot(self, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Fan chart of this assessment (see :func:`tradepath.plotting.plot_fan`)."""
+        from .plotting import plot_fan
+
+        return plot_fan(self, ax=ax, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Assessment {self.target.name}, {self.model}: {self.status}, " \
+               f"P = {self.probability:.3f}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p>{self.finding()}</p>" + self.to_frame().to_html(index=False)
+
+
+def _observed_growth(s: pd.Series, window: int = 5) -> float:
+    last = int(s.index[-1])
+    recent = s[s.index >= last - window]
+    if len(recent) < 2:
+        recent = s.iloc[-2:]
+    y0, y1 = int(recent.index[0]), last
+    return float((recent.iloc[-1] / recent.iloc[0]) ** (1 / (y1 - y0)) - 1)
+
+
+def _resolve_model(model: str | GrowthModel | None) -> GrowthModel:
+    from .models._base import GrowthModel
+
+    if isinstance(model, GrowthModel):
+        return model
+    from .models import DEFAULT_MODEL, get_model
+
+    return get_model(DEFAULT_MODEL if model is None else model)
+
+
+def _data_notes(kinds_frame: pd.DataFrame, flow: str, s: pd.Series) -> list[str]:
+    notes = []
+    k = kinds_frame[flow].reindex(s.index)
+    soft = {int(y): str(v) for y, v in k.items() if v not in ("reported", None)}
+    if soft:
+        notes.append("Fitted on values that are not plainly reported: "
+                     + ", ".join(f"{y} ({v})" for y, v in soft.items()) + ".")
+    return notes
+
+
+def assess(
+    ds: Dataset,
+    target: Target,
+    *,
+    model: str | GrowthModel | None = None,
+    n_paths: int = 10_000,
+    seed: Any = 0,
+    reporter: str = "VN",
+    kinds: Sequence[str] = DEFAULT_KINDS,
+    start: int | None = None,
+    exclude: Iterable[int] = (),
+    horizon: int | None = None,
+    reading: Reading = "by",
+) -> Assessment:
+    """How likely ``target`` is met by its deadline, and in which year it is first met.
+
+    Parameters
+    ----------
+    ds : Dataset
+    target : Target
+    model : str or GrowthModel, optional
+        A registry name (see :data:`tradepath.models.MODELS`) or a configured model. None
+        uses :data:`tradepath.models.DEFAULT_MODEL`.
+    n_paths : int, default 10000
+    seed : int or numpy.random.Generator, default 0
+        Same seed, same numbers.
+    reporter : {"VN", "KR", "unstated"}, default "VN"
+        Reporter basis of the series fitted.
+    kinds : sequence of str, default ("reported", "approximate", "derived")
+        Kinds of figure used (add "lower_bound" to use bounds as values).
+    start : int, optional
+        First year of the fit window.
+    exclude : iterable of int
+        Years left out of the fit (e.g. ``(2020,)``).
+    horizon : int, optional
+        Last simulated year; default ``target.by + 10``.
+    reading : {"by", "in"}, default "by"
+        "by": met in some year up to and including the deadline; "in": met in the deadline
+        year itself.
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    ModelError
+        The model cannot be fitted on the series (too few points, non-positive values), or a
+        balanced target without export and import data.
+    ParameterError
+        Bad arguments, or a simulation too large for memory (the message gives the size).
+
+    Notes
+    -----
+    The target is met in a year when the annual value of ``target.flow`` is at least
+    ``target.value`` and, if the target has a balance condition, that condition holds in the
+    same year (bound to the data: "more balanced" compares with its base year). A target
+    already met in the data is reported as met with its year; a deadline already passed is
+    answered from the data. Otherwise each path draws the model's parameters and shocks; for
+    balanced targets the export share is simulated by :class:`ShareModel` on the same paths.
+
+    Examples
+    --------
+    >>> import tradepath as tp
+    >>> ds = tp.load_dataset()
+    >>> a = tp.assess(ds, ds.target("100B by 2023"))
+    >>> a.status
+    'missed'
+    """
+    func = "assess"
+    if not isinstance(ds, Dataset):
+        raise fail("ds", func, "a tradepath Dataset", type(ds).__name__, "Use tp.load_dataset().")
+    if not isinstance(target, Target):
+        raise fail("target", func, "a tradepath Target", target, "E.g. tp.Target(150, by=2030).")
+    n_paths = check_int("n_paths", func, n_paths, lo=1)
+    check_choice("reading", func, reading, ("by", "in"))
+    rng = check_rng("seed", func, seed)
+    annual = ds.annual(reporter, kinds=kinds)
+    kinds_frame = ds.annual_kinds(reporter, kinds=kinds)
+    if annual.empty:
+        raise ModelError(f"no annual figures on the {reporter!r} basis with kinds {tuple(kinds)}")
+    condition = target.balance.bind(annual) if target.balance is not None else None
+    cond_text = condition.describe() if condition is not None else "none"
+    s = annual[target.flow].dropna()
+    if start is not None:
+        s = s[s.index >= check_int("start", func, start)]
+    s = s[~s.index.isin(list(exclude))]
+    if s.empty:
+        raise ModelError(f"no {target.flow} figures to assess on the {reporter!r} basis")
+    last_year, last_value = int(s.index[-1]), float(s.iloc[-1])
+    horizon = target.by + 10 if horizon is None else check_int("horizon", func, horizon)
+    if horizon < target.by:
+        raise fail("horizon", func, f"at least the deadline {target.by}", horizon)
+    steps_to_deadline = max(target.by - last_year, 0)
+    required = ((target.value / last_value) ** (1 / steps_to_deadline) - 1
+                if steps_to_deadline else math.nan)
+    observed = _observed_growth(s) if len(s) > 1 else math.nan
+    ratio, label = on_track_label(observed, required) if steps_to_deadline else (math.nan, "")
+    common: dict[str, Any] = dict(
+        target=target, reading=reading, required_growth=required, observed_growth=observed,
+        on_track_ratio=ratio, on_track=label, condition=cond_text, last_year=last_year,
+        last_value=last_value, n_paths=n_paths, seed=seed if not isinstance(
+            seed, np.random.Generator) else "Generator",
+        history=annual, history_kinds=kinds_frame,
+    )
+
+    # Answered from the data: met in an observed year up to the deadline, or deadline past.
+    hist = annual.loc[annual.index <= target.by]
+    ok = hist[target.flow] >= target.value
+    if condition is not None:
+        ok &= pd.Series(condition.holds(hist["exports"], hist["imports"]), index=hist.index)
+    met_years = [int(y) for y in hist.index[ok.fillna(False).astype(bool)]]
+    if met_years or target.by <= last_year:
+        unseen = [int(y) for y in hist.index if pd.isna(hist.loc[y, target.flow])]
+        notes = []
+        if not met_years and unseen:
+            notes.append(f"Years up to the deadline with no figure: {unseen[-5:]}"
+                         + (" (and earlier)" if len(unseen) > 5 else "") + ".")
+        return Assessment(
+            model="data", status="met" if met_years else "missed",
+            probability=1.0 if met_years else 0.0, met_year=met_years[0] if met_years else None,
+            crossing_year=None, fitted_growth=math.nan, notes=tuple(notes), **common,
+        )
+
+    gm = _resolve_model(model)
+    fit = gm.fit(s)
+    steps = horizon - last_year
+    check_cells(func, n_paths, steps, n_arrays=6 if condition is not None else 3)
+    try:
+        total = fit.simulate_array(n_paths, horizon, seed=rng)
+    except TradepathError:
+        raise
+    except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+        raise ModelError(f"{fit.model}: simulation failed: {exc}") from exc
+    years = np.arange(last_year + 1, horizon + 1)
+    paths = {target.flow: total}
+    hit = total >= target.value
+    notes = list(fit.notes) + _data_notes(kinds_frame, target.flow, s)
+    if condition is not None:
+        if target.flow != "total":
+            raise ParameterError("a balance condition applies to a target on the total only")
+        share_model = ShareModel.from_dataset(ds, reporter, kinds, last_year=last_year)
+        share = share_model.simulate(years, n_paths, rng)
+        paths["exports"] = total * share
+        paths["imports"] = total * (1 - share)
+        hit &= np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
+        sp = share_model.params
+        notes.append(
+            f"Export share modelled as a logit random walk from {len(share_model.labels)} "
+            f"observations ({', '.join(share_model.labels)}): last share {sp['last_share']:.1%},"
+            f" drift {sp['drift']:+.3f}/yr in logits, volatility {sp['sigma']:.3f}; "
+            "independent of the total's shocks."
+        )
+    any_hit = hit.any(axis=1)
+    first_idx = np.where(any_hit, hit.argmax(axis=1), -1)
+    first_year = np.where(any_hit, years[np.maximum(first_idx, 0)], np.inf)
+    k_deadline = target.by - last_year - 1
+    probability = float(hit[:, k_deadline].mean() if reading == "in"
+                        else (first_year <= target.by).mean())
+    dist = pd.Series(np.bincount(first_idx[any_hit], minlength=len(years)) / n_paths,
+                     index=pd.Index(years, name="year"), name="p_first")
+    crossing = CrossingYear(distribution=dist,
+                            p_not_by_horizon=float((~any_hit).mean()), horizon=horizon)
+    bands = pd.DataFrame(np.quantile(total, BANDS, axis=0).T, index=pd.Index(years, name="year"),
+                         columns=pd.Index(BANDS, name="quantile"))
+    return Assessment(
+        model=fit.model, status="simulated", probability=probability, met_year=None,
+        crossing_year=crossing, fitted_growth=fit.growth, notes=tuple(notes), bands=bands,
+        paths=paths, fit=fit, **common,
+    )
+
+
+def compare(
+    ds: Dataset,
+    target: Target,
+    *,
+    models: Sequence[str | GrowthModel] | None = None,
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """Every model side by side for one target: one row per model.
+
+    Models that cannot be fitted appear with status "refused" and the reason, so the table
+    always shows what was tried. Keyword arguments go to :func:`assess`.
+
+    Returns
+    -------
+    DataFrame
+        Columns as :meth:`Assessment.to_frame`, plus ``message``.
+    """
+    from .models import MODELS
+
+    names: Sequence[str | GrowthModel] = list(MODELS) if models is None else models
+    rows = []
+    for m in names:
+        try:
+            frame = assess(ds, target, model=m, **kwargs).to_frame()
+            if frame.loc[0, "model"] == "data":  # answered from the data: one row is enough
+                return frame.assign(message="answered from the data")
+            rows.append(frame.assign(message=""))
+        except ModelError as exc:
+            name = m if isinstance(m, str) else type(m).__name__
+            rows.append(pd.DataFrame([{"target": target.name, "model": name,
+                                       "status": "refused", "message": str(exc)}]))
+    return pd.concat(rows, ignore_index=True)

@@ -1,0 +1,157 @@
+"""Random walk with drift in logs, for irregularly spaced annual observations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .._validation import check_choice, check_real
+from ._base import FitResult, GrowthModel
+
+__all__ = ["BGK_BETA", "RandomWalk", "RandomWalkFit", "first_passage_probability"]
+
+#: Broadie–Glasserman–Kou constant: -zeta(1/2) / sqrt(2 pi).
+BGK_BETA = 0.5825971579390106
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RandomWalkFit(FitResult):
+    """A fitted :class:`RandomWalk`: ``params`` hold ``drift`` and ``sigma`` (annual, in logs)."""
+
+    parameter_uncertainty: bool = True
+
+    def _simulate_log(self, n_paths: int, steps: int, rng: np.random.Generator) -> np.ndarray:
+        mu, sigma = self.params["drift"], self.params["sigma"]
+        k, span = int(self.extras["n_increments"]), float(self.extras["span_years"])
+        if self.parameter_uncertainty:
+            # Posterior under the flat prior on (mu, log sigma): sigma^2 ~ (k-1) s^2 / chi2(k-1),
+            # mu | sigma^2 ~ N(mu_hat, sigma^2 / T), T the span of the data in years.
+            sig = sigma * np.sqrt((k - 1) / rng.chisquare(k - 1, size=(n_paths, 1)))
+            drift = mu + sig / np.sqrt(span) * rng.standard_normal((n_paths, 1))
+        else:
+            sig = np.full((n_paths, 1), sigma)
+            drift = np.full((n_paths, 1), mu)
+        shocks = drift + sig * rng.standard_normal((n_paths, steps))
+        return np.log(self.last_value) + np.cumsum(shocks, axis=1)
+
+
+class RandomWalk(GrowthModel):
+    """Random walk with drift in log levels.
+
+    Parameters
+    ----------
+    parameter_uncertainty : bool, default True
+        Draw drift and volatility per path from their posterior (see Notes). False holds them
+        at the point estimates, as statsmodels' ``simulate`` does: useful for checks, too
+        narrow for decisions.
+
+    Notes
+    -----
+    Between observed years :math:`t_i < t_{i+1}`, with gap :math:`\\Delta_i`,
+
+    .. math:: \\log y_{i+1} - \\log y_i \\sim N(\\mu \\Delta_i, \\sigma^2 \\Delta_i)
+
+    independently, so gaps scale the variance exactly. The estimates are
+    :math:`\\hat\\mu = (\\log y_n - \\log y_1) / (t_n - t_1)` (it depends **only on the two
+    endpoints**: a partial-year or differently reported endpoint moves everything) and
+    :math:`s^2 = \\frac{1}{k-1} \\sum_i (d_i - \\hat\\mu \\Delta_i)^2 / \\Delta_i` over the
+    :math:`k` increments. Each simulated path draws
+    :math:`\\sigma^2 \\sim (k-1) s^2 / \\chi^2_{k-1}` and
+    :math:`\\mu \\sim N(\\hat\\mu, \\sigma^2 / (t_n - t_1))` (the posterior under a flat prior
+    on :math:`(\\mu, \\log\\sigma)`), then its shocks. Assumes growth does not decelerate.
+    Needs at least 3 observations (2 increments).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from tradepath.models import RandomWalk
+    >>> fit = RandomWalk().fit(pd.Series({2019: 60.0, 2020: 63.0, 2022: 70.0, 2023: 75.0}))
+    >>> round(fit.params["drift"], 4)
+    0.0744
+    """
+
+    name: ClassVar[str] = "random_walk"
+    min_points: ClassVar[int] = 3
+
+    def __init__(self, *, parameter_uncertainty: bool = True) -> None:
+        check_choice("parameter_uncertainty", "RandomWalk", parameter_uncertainty, (True, False))
+        self.parameter_uncertainty = parameter_uncertainty
+
+    def _fit(self, s: pd.Series) -> RandomWalkFit:
+        t = s.index.to_numpy(dtype=float)
+        y = np.log(s.to_numpy(dtype=float))
+        gaps, d = np.diff(t), np.diff(y)
+        span = t[-1] - t[0]
+        mu = (y[-1] - y[0]) / span
+        k = len(d)
+        s2 = float(np.sum((d - mu * gaps) ** 2 / gaps) / (k - 1))
+        first, last = int(t[0]), int(t[-1])
+        notes = (
+            f"The drift depends only on the endpoints {first} ({s.iloc[0]:g}) and {last} "
+            f"({s.iloc[-1]:g}): a partial-year or differently reported endpoint moves the whole "
+            "forecast.",
+            f"Volatility estimated from {k} increments ({k - 1} degrees of freedom).",
+        )
+        return RandomWalkFit(
+            model=self.name, series=s, params={"drift": float(mu), "sigma": float(np.sqrt(s2))},
+            growth=float(np.expm1(mu)), notes=notes,
+            extras={"n_increments": k, "span_years": float(span)},
+            parameter_uncertainty=self.parameter_uncertainty,
+        )
+
+
+def first_passage_probability(
+    drift: float,
+    sigma: float,
+    barrier: float,
+    horizon: float,
+    *,
+    monitoring: Literal["continuous", "annual"] = "continuous",
+) -> float:
+    """P(a Brownian motion with drift reaches ``barrier`` by ``horizon``), closed form.
+
+    Parameters
+    ----------
+    drift, sigma : float
+        Annual drift and volatility of the log level (sigma > 0).
+    barrier : float
+        Log distance to the target, ``log(target / current)``; <= 0 means already met.
+    horizon : float
+        Years ahead (> 0).
+    monitoring : {"continuous", "annual"}, default "continuous"
+        "annual" applies the Broadie–Glasserman–Kou discrete-monitoring correction: the
+        barrier is shifted up by ``0.5826 * sigma * sqrt(1)``, because annual totals are only
+        checked once a year and the continuous formula overstates the probability.
+
+    Notes
+    -----
+    The first-passage time of :math:`X_t = \\mu t + \\sigma W_t` to :math:`b > 0` is inverse
+    Gaussian, and
+
+    .. math:: P(\\tau_b \\le T) = \\Phi\\left(\\frac{\\mu T - b}{\\sigma\\sqrt T}\\right)
+       + e^{2\\mu b/\\sigma^2}\\,\\Phi\\left(\\frac{-\\mu T - b}{\\sigma\\sqrt T}\\right).
+
+    References
+    ----------
+    Broadie, Glasserman and Kou (1997), "A continuity correction for discrete barrier
+    options", Mathematical Finance 7(4).
+    """
+    drift = check_real("drift", "first_passage_probability", drift)
+    sigma = check_real("sigma", "first_passage_probability", sigma, lo=0.0, lo_open=True)
+    barrier = check_real("barrier", "first_passage_probability", barrier)
+    horizon = check_real("horizon", "first_passage_probability", horizon, lo=0.0, lo_open=True)
+    check_choice("monitoring", "first_passage_probability", monitoring, ("continuous", "annual"))
+    if barrier <= 0:
+        return 1.0
+    if monitoring == "annual":
+        barrier += BGK_BETA * sigma
+    sd = sigma * np.sqrt(horizon)
+    # The reflected term is written in logs so that large 2*mu*b/sigma^2 cannot overflow.
+    log_reflect = (2 * drift * barrier / sigma**2
+                   + stats.norm.logcdf((-drift * horizon - barrier) / sd))
+    p = stats.norm.cdf((drift * horizon - barrier) / sd) + np.exp(log_reflect)
+    return float(min(max(p, 0.0), 1.0))

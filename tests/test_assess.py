@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tradepath as tp
+from tradepath.assess import ShareModel, assess, on_track_label
+from tradepath.models.random_walk import RandomWalk, first_passage_probability
+
+
+def test_target_met_in_the_data_is_reported_with_its_year(ds):
+    a = assess(ds, ds.target("20B by 2015"))
+    assert a.status == "met" and a.met_year == 2012 and a.probability == 1.0
+    assert "met in 2012" in a.finding()
+
+
+def test_deadline_past_is_answered_from_the_data(ds):
+    a = assess(ds, ds.target("100B by 2023"), model=RandomWalk())
+    assert a.status == "missed" and a.probability == 0.0 and a.model == "data"
+    assert "2022" in a.notes[0]  # the unobserved year is named
+
+
+def test_same_seed_same_numbers(ds):
+    t = tp.Target(150, by=2030, balance=tp.balance.more_balanced())
+    a = assess(ds, t, model=RandomWalk(), n_paths=2000, seed=7)
+    b = assess(ds, t, model=RandomWalk(), n_paths=2000, seed=7)
+    c = assess(ds, t, model=RandomWalk(), n_paths=2000, seed=8)
+    assert a.probability == b.probability
+    np.testing.assert_array_equal(a.paths["total"], b.paths["total"])
+    assert not np.array_equal(a.paths["total"], c.paths["total"])
+
+
+def test_balance_condition_only_removes_paths(ds):
+    kw = dict(model=RandomWalk(), n_paths=4000, seed=3)
+    plain = assess(ds, tp.Target(150, by=2030), **kw)
+    more = assess(ds, tp.Target(150, by=2030, balance=tp.balance.more_balanced()), **kw)
+    strict = assess(ds, tp.Target(150, by=2030, balance=tp.balance.balanced()), **kw)
+    np.testing.assert_array_equal(plain.paths["total"], more.paths["total"])
+    assert strict.probability <= more.probability <= plain.probability
+    x, m = more.paths["exports"], more.paths["imports"]
+    np.testing.assert_allclose(x + m, more.paths["total"])
+    assert more.condition.startswith("deficit share < 37.2%")
+
+
+def test_reading_in_is_at_most_reading_by(ds):
+    kw = dict(model=RandomWalk(), n_paths=4000, seed=1)
+    by = assess(ds, tp.Target(150, by=2030), **kw)
+    inn = assess(ds, tp.Target(150, by=2030), reading="in", **kw)
+    assert inn.probability <= by.probability
+    assert inn.probability == pytest.approx((by.paths["total"][:, 2030 - 2025] >= 150).mean())
+
+
+def test_crossing_distribution_is_consistent(ds):
+    a = assess(ds, tp.Target(120, by=2030), model=RandomWalk(), n_paths=5000, seed=2)
+    cy = a.crossing_year
+    assert cy.distribution.sum() + cy.p_not_by_horizon == pytest.approx(1.0)
+    assert a.probability == pytest.approx(cy.distribution.loc[:2030].sum())
+    first = np.where((a.paths["total"] >= 120).any(axis=1),
+                     2025 + (a.paths["total"] >= 120).argmax(axis=1), np.inf)
+    assert cy.median == np.quantile(first, 0.5, method="inverted_cdf")
+    q = cy.quantiles
+    assert q.is_monotonic_increasing and q.loc[0.5] == cy.median
+
+
+def test_simulation_matches_the_closed_form_first_passage():
+    # Annual monitoring of a random walk in logs with known drift and volatility: the
+    # simulated probability agrees with the Broadie-Glasserman-Kou corrected closed form,
+    # and the continuous formula overstates it.
+    mu, sigma, horizon, level = 0.04, 0.12, 8, 100.0
+    s = pd.Series({2020: 70.0, 2021: 71.0, 2022: 73.0, 2023: 75.0})
+    fit = RandomWalk(parameter_uncertainty=False).fit(s)
+    fit = fit.replace(params={"drift": mu, "sigma": sigma})
+    paths = fit.simulate_array(200_000, 2023 + horizon, seed=11)
+    p_sim = float((paths.max(axis=1) >= level).mean())
+    b = math.log(level / 75.0)
+    p_cont = first_passage_probability(mu, sigma, b, horizon)
+    p_annual = first_passage_probability(mu, sigma, b, horizon, monitoring="annual")
+    se = math.sqrt(p_sim * (1 - p_sim) / 200_000)
+    assert abs(p_sim - p_annual) < 0.01 + 4 * se
+    assert p_cont - p_sim > 0.03
+
+
+def test_first_passage_limits():
+    assert first_passage_probability(0.0, 0.1, -0.1, 5) == 1.0
+    # Zero drift: the reflection principle gives 2 * (1 - Phi(b / (sigma sqrt T))).
+    from scipy import stats
+
+    p = first_passage_probability(0.0, 0.1, 0.2, 4)
+    assert p == pytest.approx(2 * stats.norm.sf(0.2 / 0.2))
+    with pytest.raises(tp.ParameterError, match="'sigma' parameter"):
+        first_passage_probability(0.0, 0.0, 0.2, 4)
+
+
+def test_parameter_uncertainty_widens_the_spread(ds):
+    s = ds.series("total")
+    wide = RandomWalk().fit(s).simulate_array(20_000, 2030, seed=0)
+    narrow = RandomWalk(parameter_uncertainty=False).fit(s).simulate_array(20_000, 2030, seed=0)
+    iqr = lambda p: np.subtract(*np.quantile(np.log(p[:, -1]), [0.9, 0.1]))  # noqa: E731
+    assert iqr(wide) > 1.2 * iqr(narrow)
+
+
+@pytest.mark.parametrize(
+    ("observed", "required", "label"),
+    [(0.10, 0.10, "on track"), (0.07, 0.10, "moderate progress"),
+     (0.02, 0.10, "insufficient progress"), (-0.01, 0.10, "moving away"),
+     (0.01, -0.02, "on track")],
+)
+def test_on_track_bands(observed, required, label):
+    assert on_track_label(observed, required)[1] == label
+
+
+def test_required_and_observed_growth(ds):
+    a = assess(ds, tp.Target(150, by=2030), model=RandomWalk(), n_paths=500)
+    assert a.required_growth == pytest.approx((150 / 81.5) ** (1 / 6) - 1)
+    assert a.observed_growth == pytest.approx((81.5 / 78) ** (1 / 3) - 1)  # 2021 -> 2024
+    assert a.on_track == "insufficient progress"
+    row = a.to_frame().iloc[0]
+    assert row["probability"] == a.probability and row["target"] == "150B by 2030"
+
+
+def test_share_model_uses_partial_years_only_when_needed(ds):
+    sm = ShareModel.from_dataset(ds, "VN", tp.data.DEFAULT_KINDS)
+    assert sm.labels == ("2020-01/2020-05", "2021-01/2021-05", "2023", "2024")
+    assert sm.params["last_share"] == pytest.approx(25.6 / 81.5)
+    frame = pd.DataFrame({"period": [str(y) for y in range(2018, 2023) for _ in (0, 1)],
+                          "flow": ["exports", "imports"] * 5,
+                          "value_usd_bn": [20, 40, 21, 41, 22, 45, 24, 47, 25, 50]})
+    sm2 = ShareModel.from_dataset(tp.Dataset.from_frame(frame), "VN", tp.data.DEFAULT_KINDS)
+    assert sm2.labels == ("2018", "2019", "2020", "2021", "2022")
+
+
+def test_share_model_recovers_a_known_drift():
+    rng = np.random.default_rng(5)
+    years = np.arange(2000, 2040)
+    z = -0.8 + 0.02 * (years - 2000) + np.cumsum(rng.normal(0, 0.05, len(years)))
+    sm = ShareModel(times=years + 0.5, logits=z, labels=tuple(map(str, years)))
+    assert sm.params["sigma"] == pytest.approx(0.05, rel=0.3)
+    assert abs(sm.params["drift"] - 0.02) < 3 * 0.05 / math.sqrt(39)
+
+
+def test_balanced_target_without_flows_is_refused():
+    frame = pd.DataFrame({"period": ["2019", "2020", "2021", "2022"], "flow": ["total"] * 4,
+                          "value_usd_bn": [60.0, 63.0, 70.0, 75.0]})
+    ds = tp.Dataset.from_frame(frame)
+    with pytest.raises(tp.DataError, match="needs a year with both exports and imports"):
+        assess(ds, tp.Target(150, by=2030, balance=tp.balance.more_balanced()),
+               model=RandomWalk())
+    with pytest.raises(tp.ModelError, match="exports and imports"):
+        assess(ds, tp.Target(150, by=2030, balance=tp.balance.balanced()), model=RandomWalk())
+
+
+def test_bad_arguments(ds):
+    t = tp.Target(150, by=2030)
+    with pytest.raises(tp.ParameterError, match="'ds' parameter of assess"):
+        assess("data", t)  # type: ignore[arg-type]
+    with pytest.raises(tp.ParameterError, match="'target' parameter of assess"):
+        assess(ds, 150)  # type: ignore[arg-type]
+    with pytest.raises(tp.ParameterError, match=r"GiB"):
+        assess(ds, t, model=RandomWalk(), n_paths=10**9)
+    with pytest.raises(tp.ParameterError, match="'reading' parameter"):
+        assess(ds, t, model=RandomWalk(), reading="at")
+    with pytest.raises(tp.ParameterError, match="'horizon' parameter"):
+        assess(ds, t, model=RandomWalk(), horizon=2028)
+    with pytest.raises(tp.DataError, match="deadline"):
+        tp.Target(150, by=None)  # type: ignore[arg-type]
