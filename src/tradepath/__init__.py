@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import balance
+from . import balance, scenario_files, scenarios
 from .assess import Assessment, CrossingYear, assess, compare
 from .data import Dataset, load_dataset
 from .errors import (
@@ -20,6 +20,7 @@ from .errors import (
     TradepathWarning,
     UnknownNameError,
 )
+from .scenarios import Scenario, deficit_path, growth, ramp, share_path, shock
 from .targets import Target
 
 try:
@@ -34,6 +35,7 @@ __all__ = [
     "Dataset",
     "ModelError",
     "ParameterError",
+    "Scenario",
     "ScenarioFileError",
     "Target",
     "TradepathError",
@@ -43,5 +45,12 @@ __all__ = [
     "assess",
     "balance",
     "compare",
+    "deficit_path",
+    "growth",
     "load_dataset",
+    "ramp",
+    "scenario_files",
+    "scenarios",
+    "share_path",
+    "shock",
 ]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import check_cells, check_choice, check_int, check_rng, fail
-from .data import DEFAULT_KINDS, Dataset, parse_period
+from .data import DEFAULT_KINDS, Dataset, Reporter, parse_period
 from .errors import ModelError, ParameterError, TradepathError
 from .targets import Target
 
@@ -362,7 +362,7 @@ def assess(
     model: str | GrowthModel | None = None,
     n_paths: int = 10_000,
     seed: Any = 0,
-    reporter: str = "VN",
+    reporter: Reporter = "VN",
     kinds: Sequence[str] = DEFAULT_KINDS,
     start: int | None = None,
     exclude: Iterable[int] = (),
@@ -490,7 +490,7 @@ def assess(
     except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
         raise ModelError(f"{fit.model}: simulation failed: {exc}") from exc
     years = np.arange(last_year + 1, horizon + 1)
-    paths = {target.flow: total}
+    paths: dict[str, np.ndarray] = {target.flow: total}
     hit = total >= target.value
     notes = list(fit.notes) + _data_notes(kinds_frame, target.flow, s)
     if condition is not None:

@@ -81,6 +81,10 @@ class BalanceCondition:
         return self.describe()
 
 
+#: Relative slack on thresholds, so a path that lands exactly on one is not failed by rounding.
+TOL = 1e-12
+
+
 def _share(exports: Any, imports: Any) -> np.ndarray:
     x = np.asarray(exports, dtype=float)
     m = np.asarray(imports, dtype=float)
@@ -96,7 +100,7 @@ class DeficitShareAtMost(BalanceCondition):
 
     def holds(self, exports: Any, imports: Any) -> np.ndarray:
         s = _share(exports, imports)
-        return s < self.max if self.strict else s <= self.max
+        return s < self.max - TOL if self.strict else s <= self.max + TOL
 
     def describe(self) -> str:
         op = "<" if self.strict else "≤"
@@ -110,7 +114,7 @@ class RatioAtLeast(BalanceCondition):
     min: float
 
     def holds(self, exports: Any, imports: Any) -> np.ndarray:
-        return np.asarray(exports, float) >= self.min * np.asarray(imports, float)
+        return np.asarray(exports, float) >= self.min * np.asarray(imports, float) * (1 - TOL)
 
     def describe(self) -> str:
         return f"export/import ratio ≥ {self.min:.2f}"
@@ -123,7 +127,8 @@ class DeficitAtMost(BalanceCondition):
     max: float
 
     def holds(self, exports: Any, imports: Any) -> np.ndarray:
-        return np.asarray(imports, float) - np.asarray(exports, float) <= self.max
+        x, m = np.asarray(exports, float), np.asarray(imports, float)
+        return m - x <= self.max + TOL * (x + m)
 
     def describe(self) -> str:
         return f"deficit ≤ {self.max:g} bn USD"

@@ -23,6 +23,7 @@ figures and the growth claims in ``claims.csv`` (for example 2023 = 81.5 / (1 + 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -272,11 +273,13 @@ class Dataset:
     _stated: pd.DataFrame
     _claims: pd.DataFrame
     targets: tuple[Target, ...] = ()
-    _derived: pd.DataFrame | None = None
+    _derived: pd.DataFrame = dataclasses.field(init=False, repr=False)
+    _cache: dict[tuple[Any, ...], tuple[pd.DataFrame, pd.DataFrame]] = dataclasses.field(
+        init=False, repr=False)
 
     def __post_init__(self) -> None:
-        derived = _derive(self._stated, self._claims)
-        object.__setattr__(self, "_derived", derived)
+        object.__setattr__(self, "_derived", _derive(self._stated, self._claims))
+        object.__setattr__(self, "_cache", {})
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -390,6 +393,16 @@ class Dataset:
         return check_choice("pair", "Dataset.annual", pair, pairs)
 
     def _annual(
+        self, reporter: str, kinds: Sequence[str], mirror: bool, pair: str | None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        # The dataset never changes, so each view is built once; callers get copies.
+        key = (reporter, tuple(kinds), mirror, pair)
+        if key not in self._cache:
+            self._cache[key] = self._build_annual(reporter, kinds, mirror, pair)
+        values, kind = self._cache[key]
+        return values.copy(), kind.copy()
+
+    def _build_annual(
         self, reporter: str, kinds: Sequence[str], mirror: bool, pair: str | None
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         check_choice("reporter", "Dataset.annual", reporter, REPORTERS)
@@ -557,8 +570,9 @@ def load_dataset() -> Dataset:
     --------
     >>> import tradepath as tp
     >>> ds = tp.load_dataset()
-    >>> ds.observations.loc[0, ["period", "value_usd_bn", "source"]].tolist()
-    ['2009', 9.52, '003_52f2d3f700705abe.txt:29']
+    >>> row = ds.observations.iloc[0]
+    >>> row["period"], float(row["value_usd_bn"]), row["source"]
+    ('2009', 9.52, '003_52f2d3f700705abe.txt:29')
     """
     root = _data_dir()
     stated = _validate(_read_csv(root / "observations.csv", "observations"),

@@ -59,7 +59,7 @@ def as_series(series: Any, *, model: str, min_points: int, positive: bool = True
     return pd.Series(values, index=pd.Index(years.astype(int), name="year"), name=s.name)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class FitResult:
     """A fitted growth model: parameters, diagnostics and a path simulator.
 

@@ -71,7 +71,7 @@ class RandomWalk(GrowthModel):
     >>> from tradepath.models import RandomWalk
     >>> fit = RandomWalk().fit(pd.Series({2019: 60.0, 2020: 63.0, 2022: 70.0, 2023: 75.0}))
     >>> round(fit.params["drift"], 4)
-    0.0744
+    0.0558
     """
 
     name: ClassVar[str] = "random_walk"
