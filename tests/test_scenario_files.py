@@ -272,7 +272,7 @@ def test_existing_output_needs_overwrite_and_survives_a_failure(tmp_path, monkey
     p = write(tmp_path, GOOD)
     out = tmp_path / "out"
     first = run_file(p, out)
-    assert [f.name for f in first] == ["paths.csv", "summary.csv", "summary.md"]
+    assert [f.name for f in first] == ["paths.csv", "summary.csv", "summary.md", "scenarios.png"]
     with pytest.raises(tp.ParameterError, match="overwrite=True"):
         run_file(p, out)
     before = (out / "summary.csv").read_bytes()
@@ -286,7 +286,7 @@ def test_existing_output_needs_overwrite_and_survives_a_failure(tmp_path, monkey
     assert (out / "summary.csv").read_bytes() == before
     monkeypatch.undo()
     again = run_file(write(tmp_path, GOOD.replace("0.18", "0.2")), out, overwrite=True)
-    assert (out / "summary.csv").read_bytes() != before and len(again) == 3
+    assert (out / "summary.csv").read_bytes() != before and len(again) == 4
     assert sorted(x.name for x in tmp_path.iterdir()) == ["out", "s.toml"]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import balance, scenario_files, scenarios
+from . import balance, plotting, report, scenario_files, scenarios
 from .assess import Assessment, CrossingYear, assess, compare
 from .data import Dataset, load_dataset
 from .errors import (
@@ -20,6 +20,7 @@ from .errors import (
     TradepathWarning,
     UnknownNameError,
 )
+from .report import write_report
 from .scenarios import Scenario, deficit_path, growth, ramp, share_path, shock
 from .targets import Target
 
@@ -48,9 +49,12 @@ __all__ = [
     "deficit_path",
     "growth",
     "load_dataset",
+    "plotting",
     "ramp",
+    "report",
     "scenario_files",
     "scenarios",
     "share_path",
     "shock",
+    "write_report",
 ]

@@ -202,7 +202,9 @@ class ShareModel:
         gaps = np.diff(np.concatenate([[p["last_time"]], t]))
         steps = drift * gaps + sig * np.sqrt(gaps) * rng.standard_normal((n_paths, len(t)))
         z = self.logits[-1] + np.cumsum(steps, axis=1)
-        return 1.0 / (1.0 + np.exp(-z))
+        from scipy.special import expit  # the logistic function without overflow
+
+        return np.asarray(expit(z))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -323,7 +325,30 @@ class Assessment:
                f"P = {self.probability:.3f}>"
 
     def _repr_html_(self) -> str:
-        return f"<p>{self.finding()}</p>" + self.to_frame().to_html(index=False)
+        import html
+
+        cy = self.crossing_year
+        rows = [("target", self.target.describe()), ("model", self.model),
+                ("status", self.status), ("probability", f"{self.probability:.1%}")]
+        if cy is not None:
+            lo, hi = cy.interval(0.8)
+            rows += [("first year met (median)", _fmt_year(cy.median, cy.horizon)),
+                     ("80 % interval", f"{_fmt_year(lo, cy.horizon)} – "
+                                       f"{_fmt_year(hi, cy.horizon)}"),
+                     (f"P(not by {cy.horizon})", f"{cy.p_not_by_horizon:.1%}")]
+        if self.met_year is not None:
+            rows.append(("met in", str(self.met_year)))
+        if self.status == "simulated":
+            rows += [("required growth", f"{self.required_growth:+.2%} a year"),
+                     ("fitted growth", f"{self.fitted_growth:+.2%} a year"),
+                     ("observed growth", f"{self.observed_growth:+.2%} a year"),
+                     ("on track", f"{self.on_track} (ratio {self.on_track_ratio:.2f})"),
+                     ("paths, seed", f"{self.n_paths:,}, {self.seed}")]
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+                       f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (f"<p>{html.escape(self.finding())}</p><table>{body}</table>"
+                + (f"<p>Notes:</p><ul>{notes}</ul>" if notes else ""))
 
 
 def _observed_growth(s: pd.Series, window: int = 5) -> float:

@@ -9,21 +9,43 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import TradepathError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["main"]
+    from .data import Dataset
+    from .targets import Target
 
-_EPILOG = """examples:
-  tradepath data                       the documents' figures with their sources
+__all__ = ["build_parser", "main"]
+
+_EPILOG = """commands:
+  data        the documents' figures with their sources
+  check       every identity and claim in the data, pass / fail
+  assess      probability and first year of meeting each target
+  compare     every growth model side by side for a target
+  scenario    run a scenario file ("what if exports grow 12 % a year?")
+  report      the full report: PDF, figures, tables and findings
+
+examples:
+  tradepath report --out report        the one-command report (report/report.pdf)
+  tradepath assess                     all targets in the documents, default model
+  tradepath assess --target 150 --by 2030 --balance deficit_share:0.3 --format json
+  tradepath compare --name "150B by 2030" --paths 4000
+  tradepath scenario run examples/when_is_150b_reached.toml --out results
   tradepath data --format csv > obs.csv
   tradepath check                      every identity and claim, pass / fail
   tradepath data --data my_obs.csv     your own observations (columns as in obs.csv)
+
+Run "tradepath COMMAND --help" for the options of a command.
+exit codes: 0 success, 1 a tradepath error (message on stderr), 2 a usage error.
 """
+
+_BALANCE_HELP = ("balance condition: none, balanced (deficit share <= 10 %%), more_balanced "
+                 "(deficit share below its latest level), deficit_share:S, ratio:R or "
+                 "deficit:D (US$ bn)")
 
 
 def _emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
@@ -39,12 +61,19 @@ def _emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
             sys.stdout.write(frame.to_string(index=index) + "\n")
 
 
-def _dataset(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _dataset(args: argparse.Namespace) -> Dataset:
     from .data import Dataset, load_dataset
 
     if getattr(args, "data", None):
         return Dataset.from_csv(args.data, targets=load_dataset().targets)
     return load_dataset()
+
+
+def _targets(args: argparse.Namespace, ds: Dataset) -> tuple[Target, ...]:
+    from .report import select_targets
+
+    return select_targets(ds, value=args.target, by=args.by, balance=args.balance,
+                          name=args.name)
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
@@ -75,47 +104,241 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_assess(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .assess import assess
+
+    ds = _dataset(args)
+    results = [assess(ds, t, model=args.model, n_paths=args.paths, seed=args.seed,
+                      reading=args.reading, horizon=args.horizon)
+               for t in _targets(args, ds)]
+    frame = pd.concat([a.to_frame() for a in results], ignore_index=True)
+    if args.format == "table":
+        for a in results:
+            sys.stdout.write(a.finding() + "\n\n")
+        cols = ["target", "model", "status", "probability", "crossing_median",
+                "crossing_lower_80", "crossing_upper_80", "required_growth", "fitted_growth"]
+        _emit(frame[cols], "table")
+    else:
+        _emit(frame, args.format)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .assess import compare
+
+    ds = _dataset(args)
+    frames = [compare(ds, t, n_paths=args.paths, seed=args.seed, reading=args.reading,
+                      horizon=args.horizon) for t in _targets(args, ds)]
+    frame = pd.concat(frames, ignore_index=True)
+    if args.format == "table":
+        cols = ["target", "model", "status", "probability", "crossing_median",
+                "crossing_lower_80", "crossing_upper_80", "fitted_growth", "message"]
+        _emit(frame.reindex(columns=cols), "table")
+    else:
+        _emit(frame, args.format)
+    return 0
+
+
+def _cmd_scenario_run(args: argparse.Namespace) -> int:
+    from .scenario_files import run_file
+
+    ds = _dataset(args) if args.data else None
+    written = run_file(args.file, args.out, overwrite=args.overwrite, dataset=ds)
+    sys.stdout.write(f"wrote {len(written)} files to {args.out}:\n")
+    for path in written:
+        sys.stdout.write(f"  {path}\n")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from .report import write_report
+
+    ds = _dataset(args)
+    source = None
+    if args.data:
+        from . import __version__
+
+        source = f"Source: {Path(args.data).name} (user data); tradepath {__version__}"
+    out = write_report(ds, args.out, targets=_targets(args, ds), model=args.model,
+                       n_paths=args.paths, seed=args.seed, formats=args.format, source=source)
+    meta = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    sys.stdout.write(f"wrote {out}/ ({len(meta['files'])} files"
+                     + (f"; report.pdf has {meta['page_count']} pages" if meta["page_count"]
+                        else "") + ")\n")
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    findings = summary.split("## Findings", 1)[-1].split("## Key numbers", 1)[0].strip()
+    sys.stdout.write("\n" + findings.replace("### ", "") + "\n")
+    return 0
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from .report import FORMATS
+
+    items = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    bad = [f for f in items if f not in FORMATS]
+    if bad or not items:
+        raise argparse.ArgumentTypeError(
+            f"expected a comma-separated list of {', '.join(FORMATS)}; got {text!r}")
+    return items
+
+
 def _add_common(p: argparse.ArgumentParser, *, table: bool = True) -> None:
     if table:
         p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                        help="output format (default: table)")
     p.add_argument("--data", metavar="FILE",
                    help="a CSV of your own observations instead of the documents' dataset")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help="show tracebacks on errors")
+
+
+def _add_targets(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("targets (default: every target in the documents)")
+    g.add_argument("--target", type=float, metavar="VALUE",
+                   help="a target level of total trade, US$ bn (with --by)")
+    g.add_argument("--by", type=int, metavar="YEAR", help="the target's deadline year")
+    g.add_argument("--name", metavar="NAME",
+                   help='one of the documents\' targets, e.g. "150B by 2030"')
+    g.add_argument("--balance", metavar="NAME", help=_BALANCE_HELP + "; without --target it "
+                   "replaces the documents' conditions")
+
+
+def _add_model(p: argparse.ArgumentParser, *, paths: int, model: bool = True) -> None:
+    g = p.add_argument_group("simulation")
+    if model:
+        g.add_argument("--model", metavar="NAME",
+                       help="growth model (default: the registry's default; see "
+                            "'tradepath compare' for the list)")
+    g.add_argument("--paths", type=int, default=paths, metavar="N",
+                   help=f"simulated paths per target (default: {paths:,})")
+    g.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+
+
+def _add_reading(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reading", choices=("by", "in"), default="by",
+                   help="met by the deadline (any year up to it) or in the deadline year "
+                        "(default: by)")
+    p.add_argument("--horizon", type=int, metavar="YEAR",
+                   help="last simulated year (default: the deadline + 10)")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line on stderr, exit code 2."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _sub(sub: Any, name: str, help: str, description: str, epilog: str) -> Any:
+    return sub.add_parser(name, help=help, description=description, epilog=epilog,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs and the tests)."""
-    parser = argparse.ArgumentParser(
+    from . import __version__
+    from .report import DEFAULT_PATHS
+
+    parser = _Parser(
         prog="tradepath",
         description="Vietnam–South Korea trade: data with provenance, growth models and "
                     "target assessment.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from . import __version__
-
     parser.add_argument("--version", action="version", version=f"tradepath {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("data", help="print the observations with their sources",
-                       description="Print every figure with its period, flow, reporter, kind "
-                                   "and source (document and line).",
-                       epilog="example:\n  tradepath data --format csv > observations.csv",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _sub(sub, "data", "print the observations with their sources",
+             "Print every figure with its period, flow, reporter, kind and source (document "
+             "and line).",
+             "examples:\n  tradepath data\n  tradepath data --format csv > observations.csv\n"
+             "  tradepath data --data my_obs.csv --format json")
     _add_common(p)
     p.set_defaults(func=_cmd_data)
 
-    p = sub.add_parser("check", help="test every identity and claim in the data",
-                       description="Test total = exports + imports, balance = exports - "
-                                   "imports, the growth and ratio claims, and figures on "
-                                   "different bases.",
-                       epilog="example:\n  tradepath check --format json",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _sub(sub, "check", "test every identity and claim in the data",
+             "Test total = exports + imports, balance = exports - imports, the growth and "
+             "ratio claims, and figures on different bases.",
+             "examples:\n  tradepath check\n  tradepath check --format json\n"
+             "  tradepath check --rtol 0.02 --data my_obs.csv")
     _add_common(p)
     p.add_argument("--rtol", type=float, default=0.01,
                    help="relative tolerance for a pass (default: 0.01)")
     p.set_defaults(func=_cmd_check)
+
+    p = _sub(sub, "assess", "probability and first year of meeting each target",
+             "Fit a growth model, simulate paths and report, for each target, the probability "
+             "of meeting it by its deadline and the distribution of the first year it is met. "
+             "A target already met, or whose deadline has passed, is answered from the data.",
+             "examples:\n  tradepath assess\n"
+             '  tradepath assess --name "150B by 2030" --model random_walk\n'
+             "  tradepath assess --target 150 --by 2030 --balance deficit_share:0.3\n"
+             "  tradepath assess --balance balanced --paths 50000 --format json")
+    _add_common(p)
+    _add_targets(p)
+    _add_model(p, paths=10_000)
+    _add_reading(p)
+    p.set_defaults(func=_cmd_assess)
+
+    p = _sub(sub, "compare", "every growth model side by side for a target",
+             "Assess the targets with every model in the registry; models that cannot be "
+             "fitted on the data are listed with the reason.",
+             "examples:\n  tradepath compare\n"
+             '  tradepath compare --name "150B by 2030" --format csv > models.csv\n'
+             "  tradepath compare --target 120 --by 2028 --paths 4000")
+    _add_common(p)
+    _add_targets(p)
+    _add_model(p, paths=10_000, model=False)
+    _add_reading(p)
+    p.set_defaults(func=_cmd_compare)
+
+    p = _sub(sub, "scenario", "run scenario files",
+             "Scenario files state \"what if\" paths for exports and imports, targets and "
+             "the outputs wanted (TOML; see docs/scenarios.md and examples/).",
+             "example:\n  tradepath scenario run examples/when_is_150b_reached.toml --out "
+             "results")
+    ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION", required=True)
+    q = _sub(ssub, "run", "evaluate a scenario file and write its results",
+             "Evaluate FILE and write its results (CSV tables and summary.md) into a new "
+             "directory OUT, all at once: a failure leaves no partial output.",
+             "examples:\n  tradepath scenario run examples/when_is_150b_reached.toml --out "
+             "results\n  tradepath scenario run my.toml --out results --overwrite")
+    q.add_argument("file", metavar="FILE", help="the scenario file (TOML)")
+    q.add_argument("--out", required=True, metavar="DIR", help="directory to create")
+    q.add_argument("--overwrite", action="store_true",
+                   help="replace DIR if it exists (once the new results are complete)")
+    _add_common(q, table=False)
+    q.set_defaults(func=_cmd_scenario_run)
+
+    p = _sub(sub, "report", "write the full report (PDF, figures, tables, findings)",
+             "Assess every target, compare the models, project the balance and the growth "
+             "rates that meet the target, and write report.pdf, the figures (PNG, SVG), the "
+             "tables (CSV) and summary.md into DIR. Written to a temporary directory and "
+             "moved into place: a failure leaves no partial report.",
+             "examples:\n  tradepath report --out report\n"
+             "  tradepath report --out r150 --target 150 --by 2030 --balance balanced\n"
+             "  tradepath report --out report --model random_walk --paths 50000 --seed 7\n"
+             "  tradepath report --out report --format pdf --data my_obs.csv")
+    p.add_argument("--out", default="report", metavar="DIR",
+                   help="output directory (default: report); an earlier report there is "
+                        "replaced")
+    p.add_argument("--format", type=_formats, default=("pdf", "png", "svg"),
+                   metavar="pdf,png,svg",
+                   help="which renderings to write (default: pdf,png,svg); the CSV tables "
+                        "and summary.md are always written")
+    _add_common(p, table=False)
+    _add_targets(p)
+    _add_model(p, paths=DEFAULT_PATHS)
+    p.set_defaults(func=_cmd_report)
     return parser
 
 
@@ -123,18 +346,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "target", None) is not None and getattr(args, "by", None) is None:
+        parser.error("--target needs --by YEAR")
+    if getattr(args, "by", None) is not None and getattr(args, "target", None) is None:
+        parser.error("--by needs --target VALUE")
+    if getattr(args, "target", None) is not None and getattr(args, "name", None) is not None:
+        parser.error("give either --target/--by or --name, not both")
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except TradepathError as exc:
-        if args.debug:
-            raise
-        sys.stderr.write(f"tradepath: error: {exc}\n")
-        return 1
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
+    except (TradepathError, OSError) as exc:
+        if args.debug:
+            raise
+        message = " ".join(str(exc).split())  # one line, whatever the message holds
+        sys.stderr.write(f"tradepath: error: {message}\n")
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

@@ -904,10 +904,37 @@ def _write_bands(res: ScenarioResults, d: Path) -> list[Path]:
     return [d / "bands.csv"]
 
 
+def _write_figures(res: ScenarioResults, d: Path) -> list[Path]:
+    """``scenarios.png`` (totals side by side, with the targets) and ``feasible.png``."""
+    from . import plotting
+    from ._lazy import pyplot
+
+    plt = pyplot()
+    out = []
+    with plotting.report_style():
+        if not res.paths.empty:
+            frames = {name: g.set_index("year") for name, g in
+                      res.paths.groupby("scenario", sort=False)}
+            fig, ax = plt.subplots(figsize=(8, 5))
+            plotting.plot_scenarios(frames, ax=ax, targets=res.targets)
+            plotting.source_note(fig)
+            fig.savefig(d / "scenarios.png", dpi=150, bbox_inches="tight")
+            plt.close(fig)
+            out.append(d / "scenarios.png")
+        if res.feasible is not None:
+            fig, ax = plt.subplots(figsize=(8, 6))
+            plotting.plot_feasible(res.feasible, ax=ax)
+            plotting.source_note(fig)
+            fig.savefig(d / "feasible.png", dpi=150, bbox_inches="tight")
+            plt.close(fig)
+            out.append(d / "feasible.png")
+    return out
+
+
 #: The writers :func:`run_file` calls in order; each writes its files into the directory it
-#: is given and returns their paths. Figures join this tuple as one more writer.
+#: is given and returns their paths.
 WRITERS: tuple[Callable[[ScenarioResults, Path], list[Path]], ...] = (
-    _write_paths, _write_summary, _write_required, _write_feasible, _write_bands,
+    _write_paths, _write_summary, _write_required, _write_feasible, _write_bands, _write_figures,
 )
 
 

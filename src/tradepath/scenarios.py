@@ -924,6 +924,12 @@ class Scenario:
             )
         return years, np.concatenate(([b.exports], x)), np.concatenate(([b.imports], m))
 
+    def plot(self, ds: Dataset | None = None, *, ax: Any = None, **kwargs: Any) -> Any:
+        """This scenario's path with the targets (see :func:`tradepath.plotting.plot_scenarios`)."""
+        from .plotting import plot_scenarios
+
+        return plot_scenarios([self], ax=ax, data=ds, **kwargs)
+
     def project(self, ds: Dataset | None = None) -> pd.DataFrame:
         """The scenario's path by year.
 
@@ -1913,7 +1919,8 @@ def required_deficit(
         msg = (f"With {given}, {what} is met {when} whatever the deficit path; even a deficit "
                f"of {unit(value)} in {target.by} meets it.")
     else:
-        msg = (f"With {given}, the deficit must fall from {unit(d0)} in {b.year} to at most "
+        verb = "must fall" if value < d0 else "may rise"
+        msg = (f"With {given}, the deficit {verb} from {unit(d0)} in {b.year} to at most "
                f"{unit(value)} in {target.by} ({how} path) to meet {what} {when}; the target "
                f"is then met in {sol.upper_year} (total {row['total']:.1f} bn, deficit share "
                f"{row['deficit_share']:.1%}).")
@@ -1962,6 +1969,12 @@ class FeasibleRegion:
     def share(self) -> float:
         """Fraction of the grid that meets the target."""
         return float(self.met.mean())
+
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """The region as a figure (see :func:`tradepath.plotting.plot_feasible`)."""
+        from .plotting import plot_feasible
+
+        return plot_feasible(self, ax=ax, **kwargs)
 
     def boundary(self) -> pd.Series:
         """The smallest export rate on the grid meeting the target, by import rate (NaN: none).

@@ -1,0 +1,466 @@
+"""Accuracy benchmark: tradepath's models against the baselines an analyst would use.
+
+Run with::
+
+    python benchmarks/accuracy.py            # about 10 minutes on two cores
+    python benchmarks/accuracy.py --quick    # a smaller run, about 2 minutes
+    python benchmarks/accuracy.py --data my_obs.csv   # add your own series
+
+Rolling-origin backtests (horizons 1, 2 and 3 years) of every model in
+``tradepath.models.MODELS`` and of the baselines, all in the same run, on the same origins:
+
+* ``cagr`` — CAGR extrapolated from the two endpoints (tradepath's ``cagr`` model is exactly
+  the spreadsheet calculation; a point forecast);
+* ``naive`` — the last observed value carried forward (a point forecast);
+* ``sm_arima_drift`` — a random walk with drift as statsmodels fits it:
+  ``ARIMA(0,1,0)`` with trend ``"t"`` on the logs;
+* ``sm_holt_damped`` — statsmodels' Holt damped trend (``ExponentialSmoothing``) on the logs.
+
+statsmodels needs an equally spaced series: missing years are filled by log-linear
+interpolation (constant growth across the gap) before it sees the data. tradepath's models
+take the observed years as they are.
+
+Data sets: the documents' series (Vietnamese basis, the default kinds of figure); synthetic
+series from known processes, observed like the documents' (5 to 8 observed years in 15,
+gaps where only a partial year or nothing is known), then six complete years to score; and
+any CSV passed with ``--data`` (columns as for ``Dataset.from_csv``).
+
+Reported per model: MASE, MAPE, the coverage of the central 50/80/95 % intervals, CRPS, the
+share of forecasts less accurate than CAGR extrapolation, and the Brier score of target
+probabilities where the outcome is known. Coverage on the synthetic series is the
+calibration check: an 80 % interval should cover about 80 % of outcomes.
+
+A last table checks the vectorised random walk of ``assess_many``: against ``tp.assess``,
+and the annual-monitoring closed form it does not use, against simulation.
+
+Tables go to ``benchmarks/results/`` (Markdown and CSV) and are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (
+    Naive,
+    StatsmodelsARIMA,
+    StatsmodelsHoltDamped,
+    quiet,
+    write_table,
+)
+
+import tradepath as tp
+from tradepath.backtest import backtest, event_backtest, synthetic_series
+from tradepath.models import DEFAULT_MODEL, MODELS, get_model
+
+BASELINES = ("naive", "sm_arima_drift", "sm_holt_damped")
+#: Point forecasts: no interval, so coverage is not reported for them.
+POINT = ("cagr", "naive")
+HORIZONS = (1, 2, 3)
+METRICS = ("mase", "mape", "coverage_50", "coverage_80", "coverage_95", "crps")
+PROCESSES = {
+    "random_walk": "random walk with drift",
+    "break": "trend with a break",
+    "logistic": "saturating (logistic)",
+    "damped": "decaying growth",
+}
+SPAN, FUTURE = 15, 6
+BASE_YEAR = 2000
+#: Errors within half a percentage point of the outcome count as a tie with CAGR: the
+#: random walk's median forecast is the CAGR line up to Monte Carlo noise of that size.
+TIE = 0.5
+
+
+def models() -> list[Any]:
+    """Every tradepath model, then the baselines (instances, so workers can rebuild them)."""
+    return [*(get_model(name) for name in MODELS), Naive(), StatsmodelsARIMA(),
+            StatsmodelsHoltDamped()]
+
+
+# -- synthetic series -------------------------------------------------------------------------
+
+
+def break_series(n_series: int, seed: int) -> pd.DataFrame:
+    """Growth that changes at a break year, observed like :func:`synthetic_series`.
+
+    Log growth ``g1 ~ U(0.06, 0.16)`` until the break, then ``g2 = g1 * U(-0.2, 0.5)``, with a
+    level jump ``U(-0.15, 0.05)`` at the break, which falls between five years before the
+    last observed year and three years after it; shocks ``N(0, sigma^2)``,
+    ``sigma ~ U(0.03, 0.10)``.
+    """
+    rng = np.random.default_rng(seed)
+    n_years = SPAN + 1 + FUTURE
+    t = np.arange(n_years)
+    g1 = rng.uniform(0.06, 0.16, (n_series, 1))
+    g2 = g1 * rng.uniform(-0.2, 0.5, (n_series, 1))
+    tb = rng.integers(SPAN - 5, SPAN + 4, (n_series, 1))
+    jump = rng.uniform(-0.15, 0.05, (n_series, 1))
+    sigma = rng.uniform(0.03, 0.10, (n_series, 1))
+    steps = np.where(t < tb, g1, g2) + (t == tb) * jump
+    steps = steps + sigma * rng.standard_normal((n_series, n_years))
+    steps[:, 0] = 0.0
+    x = np.log(rng.uniform(5, 50, (n_series, 1))) + np.cumsum(steps, axis=1)
+    counts = rng.integers(5, 9, n_series)
+    ranks = np.argsort(np.argsort(rng.random((n_series, SPAN - 1)), axis=1), axis=1)
+    observed = np.zeros((n_series, n_years), dtype=bool)
+    observed[:, 0] = observed[:, SPAN] = True
+    observed[:, 1:SPAN] = ranks < (counts - 2)[:, None]
+    observed[:, SPAN + 1:] = True
+    sid, year = np.nonzero(observed)
+    return pd.DataFrame({"series": sid, "year": year, "value": np.exp(x[sid, year]),
+                         "role": np.where(year <= SPAN, "fit", "future")})
+
+
+def synthetic(process: str, n_series: int, seed: int) -> list[pd.Series]:
+    if process == "break":
+        data = break_series(n_series, seed)
+    else:
+        data = synthetic_series(process, n_series=n_series, n_points=(5, 8), span=SPAN,
+                                horizon=FUTURE, seed=seed)
+    return [pd.Series(g["value"].to_numpy(), index=g["year"].to_numpy() + BASE_YEAR,
+                      name=f"{process}-{i}")
+            for i, g in data.groupby("series", sort=True)]
+
+
+# -- scoring one series -----------------------------------------------------------------------
+
+
+def score_series(task: tuple[str, pd.Series, list[int] | None, list[tp.Target], int, int]
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-forecast scores (one backtest per origin) and per-event Brier scores."""
+    label, s, origins, targets, n_paths, seed = task
+    ms = models()
+    rng = np.random.default_rng(seed)
+    if origins is None:  # every origin with 3 observations up to it and one within 3 years
+        years = s.index.to_numpy(dtype=int)
+        origins = [int(y) for i, y in enumerate(years)
+                   if i >= 2 and any(0 < z - y <= max(HORIZONS) for z in years)]
+    rows = []
+    with quiet():
+        for origin in origins:
+            bt = backtest(s, ms, origins=[origin], horizons=HORIZONS, n_paths=n_paths,
+                          seed=rng.spawn(1)[0], by_horizon=True)
+            bt = bt[bt["n_forecasts"] > 0]
+            rows.append(bt.assign(series=label, origin=origin))
+        events = (event_backtest(s, targets, ms, n_paths=n_paths, seed=rng.spawn(1)[0]).events
+                  if targets else pd.DataFrame())
+    cases = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    return cases, events.assign(series=label) if len(events) else events
+
+
+def pace_targets(s: pd.Series, announced: int) -> list[tp.Target]:
+    """Targets an analyst would set at ``announced``: keep half of, or all of, the historical
+    growth pace for three and for six more years."""
+    hist = s[s.index <= announced]
+    pace = math.log(hist.iloc[-1] / hist.iloc[0]) / (hist.index[-1] - hist.index[0])
+    out = []
+    for q in (0.5, 1.0):
+        for h in (3, 6):
+            value = float(hist.iloc[-1] * math.exp(q * pace * h))
+            if value > hist.iloc[-1]:
+                out.append(tp.Target(value, by=announced + h, announced=announced,
+                                     name=f"{q:g} x pace, {h} years"))
+    return out
+
+
+def run_all(tasks: list[tuple[Any, ...]], jobs: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(score_series, tasks, chunksize=1))
+    else:
+        results = [score_series(t) for t in tasks]
+    cases = pd.concat([r[0] for r in results if len(r[0])], ignore_index=True)
+    ev = [r[1] for r in results if len(r[1])]
+    events = pd.concat(ev, ignore_index=True) if ev else pd.DataFrame()
+    return cases, events
+
+
+# -- summaries --------------------------------------------------------------------------------
+
+
+def summarise(cases: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """One row per model: mean scores over forecasts, share worse than CAGR, Brier."""
+    order = [m.name for m in models()]
+    key = ["series", "origin", "horizon"]
+    cagr = cases[cases["model"] == "cagr"].set_index(key)["mape"]
+    rows = []
+    for name in order:
+        sub = cases[cases["model"] == name]
+        row: dict[str, Any] = {"model": name, "forecasts": len(sub)}
+        for m in METRICS:
+            row[m] = float(sub[m].mean()) if len(sub) else math.nan
+        if name in POINT:
+            for m in ("coverage_50", "coverage_80", "coverage_95"):
+                row[m] = math.nan
+        both = sub.set_index(key)["mape"].to_frame("own").join(cagr.rename("cagr"),
+                                                                how="inner")
+        if len(both) and name != "cagr":
+            gap = both["own"] - both["cagr"]  # percentage points of the outcome
+            row["worse_than_cagr"] = float((gap > TIE).mean())
+            row["better_than_cagr"] = float((gap < -TIE).mean())
+        else:
+            row["worse_than_cagr"] = row["better_than_cagr"] = math.nan
+        if len(events):
+            ev = events[(events["model"] == name) & (events["status"] == "scored")]
+            row["events"] = len(ev)
+            row["brier"] = float(ev["brier"].mean()) if len(ev) else math.nan
+        else:
+            row["events"], row["brier"] = 0, math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+DIGITS = {"forecasts": 0, "events": 0, "mase": 2, "mape": 1, "coverage_50": 2,
+          "coverage_80": 2, "coverage_95": 2, "crps": 3, "worse_than_cagr": 2,
+          "better_than_cagr": 2, "brier": 3}
+COLUMN_NOTES = (
+    "mase: absolute error over the mean one-year change in the training data (1 = the "
+    "no-change forecast's error at one year); mape in percent; crps in US$ bn (lower is "
+    "better); coverage_X: share of outcomes inside the central X % interval of the paths "
+    "(— for point forecasts); worse_than_cagr / better_than_cagr: share of the same "
+    "forecasts (series, origin, horizon) with an error larger / smaller than CAGR "
+    "extrapolation's by more than half a percentage point of the outcome (the rest are "
+    "ties); brier: mean (p - outcome)^2 over targets with a known outcome (0.25 = always "
+    "saying 50 %).",
+)
+
+
+# -- the batch path: closed form vs simulation ------------------------------------------------
+
+
+def closed_form_cdf(mu: np.ndarray, s: np.ndarray, nu: np.ndarray, span: np.ndarray,
+                    barrier: np.ndarray, steps: int, nodes: int = 400) -> np.ndarray:
+    """P(first met by step k), k = 1..steps, from the annual-monitoring closed form.
+
+    Continuous first passage of a Brownian motion with drift, the barrier shifted by the
+    Broadie–Glasserman–Kou constant times the volatility, integrated exactly over the
+    posterior of ``RandomWalk``: the drift analytically (``mu | sigma ~ N(mu_hat, sigma^2 /
+    span)`` gives closed-form Gaussian integrals of both terms), the volatility by the
+    midpoint rule on ``nodes`` quantiles of ``sigma^2 ~ nu s^2 / chi2(nu)``.
+    """
+    from scipy import special
+
+    from tradepath.models.random_walk import BGK_BETA
+
+    p = (np.arange(nodes) + 0.5) / nodes
+    chi = special.chdtri(nu[:, None], 1.0 - p[None, :])  # (series, nodes)
+    sig = (s[:, None] * np.sqrt(nu[:, None] / chi))[:, :, None]
+    m, T = mu[:, None, None], span[:, None, None]
+    b = barrier[:, None, None] + BGK_BETA * sig
+    k = np.arange(1, steps + 1)[None, None, :]
+    sd = np.sqrt(sig**2 * k * (1 + k / T))
+    first = special.ndtr((m * k - b) / sd)
+    log_second = (2 * b * m / sig**2 + 2 * b**2 / (sig**2 * T)
+                  + special.log_ndtr((-(m + 2 * b / T) * k - b) / sd))
+    return np.clip(first + np.exp(log_second), 0.0, 1.0).mean(axis=1)
+
+
+def batch_checks(quick: bool, seed: int) -> pd.DataFrame:
+    from _common import trade_matrix
+
+    from tradepath.batch import _random_walk_fit, assess_many, series_seed
+
+    rows = []
+    # 1. The vectorised path against tp.assess, series by series (independent draws).
+    n_cmp, n_paths = (10, 5000) if quick else (40, 10_000)
+    frame = trade_matrix(n_cmp, 20, seed=seed + 1)
+    rng = np.random.default_rng(seed)
+    factors = rng.uniform(1.1, 2.5, n_cmp)
+    last = frame.groupby("pair")["value"].last()
+    targets = pd.DataFrame({"pair": last.index, "target": last.to_numpy() * factors,
+                            "by": 2032})
+    fast = assess_many(frame, targets, n_paths=n_paths, seed=seed).set_index("pair")
+    diffs, z = [], []
+    for pair, g in frame.groupby("pair"):
+        ds = tp.Dataset.from_frame(pd.DataFrame({"period": g["year"].astype(str),
+                                                 "flow": "total", "value_usd_bn": g["value"]}))
+        row = fast.loc[pair]
+        if row["status"] != "simulated":
+            continue
+        a = tp.assess(ds, tp.Target(float(row["target"]), by=2032), model="random_walk",
+                      n_paths=n_paths, seed=np.random.default_rng(series_seed(seed + 7, pair)))
+        d = row["probability"] - a.probability
+        se = math.sqrt(max(a.probability * (1 - a.probability), 1.0 / n_paths) * 2 / n_paths)
+        diffs.append(abs(d))
+        z.append(abs(d) / se)
+    rows.append({"comparison": f"assess_many vs tp.assess, {n_paths:,} paths each",
+                 "series": len(diffs), "median_abs_diff": float(np.median(diffs)),
+                 "p90_abs_diff": float(np.quantile(diffs, 0.9)),
+                 "max_abs_diff": float(np.max(diffs)),
+                 "max_abs_z": float(np.max(z))})
+    # 2. The annual-monitoring closed form against simulation of the same posterior, on
+    #    20-year random walks: P(met by the deadline) and the whole crossing-year CDF.
+    from tradepath.batch import _rw_crossing_counts
+
+    n_series, ref_paths, steps = (60, 50_000, 10) if quick else (200, 200_000, 10)
+    frame = trade_matrix(n_series, 20, seed=seed + 2).sort_values(["pair", "year"])
+    counts = frame.groupby("pair").size().to_numpy()
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    mu, s, span = _random_walk_fit(frame["year"].to_numpy(float),
+                                   np.log(frame["value"].to_numpy()), starts, counts)
+    barrier = np.full(n_series, math.log(1.8))  # 1.8 x the last value, within 10 years
+    hits = _rw_crossing_counts(mu, s, span, counts - 2, barrier, np.full(n_series, steps),
+                               n_paths=ref_paths, seed=seed, uncertainty=True, n_jobs=1)
+    simulated = hits / ref_paths
+    closed = closed_form_cdf(mu, s, (counts - 2).astype(float), span, barrier, steps)
+    for label, d in (
+        ("P(met within 10 years)", np.abs(closed[:, -1] - simulated[:, -1])),
+        ("crossing-year CDF, worst year of each series",
+         np.abs(closed - simulated).max(axis=1)),
+    ):
+        rows.append({"comparison": f"closed form (BGK) vs simulation ({ref_paths:,} paths): "
+                                   f"{label}",
+                     "series": n_series, "median_abs_diff": float(np.median(d)),
+                     "p90_abs_diff": float(np.quantile(d, 0.9)),
+                     "max_abs_diff": float(d.max()), "max_abs_z": math.nan})
+    return pd.DataFrame(rows)
+
+
+# -- main -------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, help="a CSV of observations (Dataset.from_csv)")
+    parser.add_argument("--quick", action="store_true", help="fewer series and paths")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="worker processes (default: every core)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    n_series = 6 if args.quick else 24
+    n_paths = 500 if args.quick else 1000
+    started = time.perf_counter()
+    out: list[str] = []
+
+    def emit(text: str) -> None:
+        print(text, flush=True)
+        out.append(text)
+
+    # The documents' series.
+    ds = tp.load_dataset()
+    s = ds.series("total")
+    doc_targets = [t for t in ds.targets if t.announced is not None]
+    cases, events = run_all([("documents", s, None, doc_targets, n_paths, args.seed)], 1)
+    table = summarise(cases, events)
+    notes = [
+        f"The documents' total trade, Vietnamese basis: {len(s)} years "
+        f"({', '.join(str(int(y)) for y in s.index)}). Origins with 3 observations up to them: "
+        f"{sorted(cases['origin'].unique().tolist())}; {len(cases[cases['model'] == 'cagr'])} "
+        "forecasts per model that gives one. Too few to rank models; shown for honesty.",
+        "Brier: " + "; ".join(
+            f"{t.name}: " + str(events.loc[events["target"] == t.name, "outcome_detail"].iloc[0])
+            for t in doc_targets) + ". Only a model that fits on the announcement year's data "
+        "can be scored.",
+        *COLUMN_NOTES,
+    ]
+    exploding = table.loc[table["crps"] > 1e6, "model"].tolist()
+    if exploding:
+        why = (" For random_walk at the 2021 origin, three observations leave one degree of "
+               "freedom for the volatility, whose posterior then has so heavy a tail that the "
+               "forecast distribution of the level has no mean."
+               if "random_walk" in exploding else "")
+        notes.append(f"{', '.join(exploding)}: the mean CRPS is dominated by a few exploding "
+                     f"paths (a heavy-tailed forecast distribution).{why}")
+    emit(write_table(table, "accuracy_documents", "Accuracy on the documents' series", notes,
+                     DIGITS))
+
+    # Synthetic series from known processes.
+    tasks = []
+    for i, process in enumerate(PROCESSES):
+        for k, series in enumerate(synthetic(process, n_series, args.seed + 100 * i)):
+            origins = list(range(BASE_YEAR + SPAN, BASE_YEAR + SPAN + (2 if args.quick else 4)))
+            targets = pace_targets(series, BASE_YEAR + SPAN)
+            tasks.append((series.name, series, origins, targets, n_paths,
+                          args.seed + 1000 * i + k))
+    cases, events = run_all(tasks, args.jobs)
+    cases["process"] = cases["series"].str.split("-").str[0]
+    if len(events):
+        events["process"] = events["series"].str.split("-").str[0]
+    overall = summarise(cases, events)
+    n_origins = 2 if args.quick else 4
+    notes = [
+        f"{n_series} series per process ({', '.join(PROCESSES.values())}); each observed in 5 "
+        f"to 8 of {SPAN + 1} years (gaps where the documents have a partial year or nothing), "
+        f"then {FUTURE} complete years. Origins: the last observed year of the history and the "
+        f"{n_origins - 1} years after it; horizons 1-3; {n_paths:,} paths per forecast.",
+        "Targets for the Brier score, set at the last year of the history: keep half of, or "
+        "all of, the historical growth pace for 3 and for 6 more years.",
+        *COLUMN_NOTES,
+    ]
+    emit(write_table(overall, "accuracy_synthetic",
+                     "Accuracy and calibration on synthetic series (all processes)", notes,
+                     DIGITS))
+    per = []
+    for process, label in PROCESSES.items():
+        t = summarise(cases[cases["process"] == process],
+                      events[events["process"] == process] if len(events) else events)
+        per.append(t.assign(process=label))
+    per_frame = pd.concat(per, ignore_index=True)
+    per_frame = per_frame[["process", *[c for c in per_frame.columns if c != "process"]]]
+    emit(write_table(per_frame, "accuracy_synthetic_by_process",
+                     "Accuracy and calibration on synthetic series, by process", COLUMN_NOTES,
+                     DIGITS))
+
+    # Any CSV the user passes.
+    if args.data is not None:
+        user = tp.Dataset.from_csv(args.data)
+        tasks = []
+        for pair in user.pairs:
+            for reporter in ("VN", "KR", "unstated"):
+                series = user.series("total", reporter, pair=pair)
+                if len(series) >= 4:
+                    series.name = f"{pair}/{reporter}"
+                    tasks.append((series.name, series, None, [], n_paths, args.seed))
+        if tasks:
+            cases, events = run_all(tasks, args.jobs)
+            emit(write_table(summarise(cases, events), "accuracy_data",
+                             f"Accuracy on {args.data.name}",
+                             [f"Series: {', '.join(t[0] for t in tasks)} (total trade, 4 or "
+                              "more annual figures).", *COLUMN_NOTES], DIGITS))
+        else:
+            emit(f"{args.data}: no total-trade series with 4 or more annual figures.\n")
+
+    # The batch path.
+    emit(write_table(batch_checks(args.quick, args.seed), "batch_closed_form",
+                     "assess_many's random walk: against tp.assess, and the closed form "
+                     "against simulation",
+                     ["First row: the probability of meeting a target by 2032, assess_many "
+                      "and tp.assess drawing independently; |z| is the difference over its "
+                      "Monte Carlo standard error. Other rows: 20-year synthetic random walks "
+                      "(drift U(-0.02, 0.12), volatility U(0.02, 0.20)), target 1.8 x the last "
+                      "value; the closed form is integrated over the same posterior as the "
+                      "simulation, so it misses by its annual-monitoring approximation alone "
+                      "(the simulation's own standard error is at most 0.5 / sqrt(paths))."],
+                     {"series": 0, "median_abs_diff": 4, "p90_abs_diff": 4,
+                      "max_abs_diff": 4, "max_abs_z": 2}))
+
+    # The verdict on the default model.
+    by_model = overall.set_index("model")
+    worse, better = by_model["worse_than_cagr"], by_model["better_than_cagr"]
+    losers = [m for m, w in worse.items() if np.isfinite(w) and w > 0.5]
+    verdict = (
+        f"Default model: {DEFAULT_MODEL}; less accurate than CAGR extrapolation on "
+        f"{worse.get(DEFAULT_MODEL, math.nan):.0%} of the synthetic forecasts and more "
+        f"accurate on {better.get(DEFAULT_MODEL, math.nan):.0%}. Models worse than CAGR on "
+        f"most forecasts: {', '.join(losers) if losers else 'none'}."
+    )
+    emit(verdict)
+    (Path(__file__).resolve().parent / "results" / "accuracy_verdict.md").write_text(
+        verdict + "\n", encoding="utf-8")
+    print(f"\n(total {time.perf_counter() - started:.0f} s; tables in benchmarks/results/)")
+
+
+if __name__ == "__main__":
+    with quiet():
+        main()

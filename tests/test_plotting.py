@@ -1,0 +1,351 @@
+from __future__ import annotations
+
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import itertools
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+
+import tradepath as tp
+from tradepath import plotting as P
+from tradepath.scenarios import Scenario, feasible_region, growth
+
+
+def _grey(color) -> float:
+    r, g, b = to_rgb(color)
+    return 0.299 * r + 0.587 * g + 0.114 * b  # ITU-R BT.601 luma
+
+
+def _by_gid(fig, prefix: str) -> list:
+    return [a for a in fig.findobj() if (a.get_gid() or "").startswith(prefix)]
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+def _assert_integer_years(ax) -> None:
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels
+    for lab in labels:
+        assert re.fullmatch(r"(\d{4}|after\n\d{4})", lab.replace("−", "-")), lab
+
+
+def _save(fig, output_dir, name: str) -> None:
+    path = output_dir / f"{name}.png"
+    fig.savefig(path)
+    assert path.stat().st_size > 10_000  # rendered, not blank
+    plt.close(fig)
+
+
+@pytest.fixture(scope="module")
+def balanced(ds):
+    return tp.assess(ds, ds.target("150B by 2030"), model="random_walk", n_paths=2000, seed=1)
+
+
+@pytest.fixture(scope="module")
+def followup(ds):
+    t = tp.Target(100, by=2030, balance=tp.balance.more_balanced(),
+                  name="100B by 2030 (after missing 2023)")
+    return tp.assess(ds, t, model="random_walk", n_paths=2000, seed=1)
+
+
+@pytest.fixture(scope="module")
+def missed(ds):
+    return tp.assess(ds, ds.target("100B by 2023"), model="random_walk")
+
+
+@pytest.fixture(scope="module")
+def comparison(ds):
+    return tp.compare(ds, ds.target("150B by 2030"), n_paths=1000, seed=1)
+
+
+def test_fan_has_bands_median_targets_and_the_probability(ds, balanced, missed, followup,
+                                                          output_dir):
+    with P.report_style():
+        fig, ax = plt.subplots(layout="constrained")
+        met = tp.assess(ds, ds.target("20B by 2015"))
+        out = P.plot_fan(balanced, ax=ax, targets=[missed, followup, met],
+                         data=ds, log=True)
+        P.source_note(fig)
+        assert out is ax
+        assert len(_by_gid(fig, "band-")) == 3  # 50, 80 and 95 %
+        assert len(_by_gid(fig, "median")) == 1
+        # Four targets: three lines to a deadline with a diamond, and the follow-up of the
+        # missed 100B drawn as the dotted continuation of its line.
+        lines = [a for a in _by_gid(fig, "target") if a.get_gid().endswith("-line")]
+        marks = [a for a in _by_gid(fig, "target") if a.get_gid().endswith("-deadline")]
+        assert len(lines) == 4 and len(marks) == 4
+        for m in marks:
+            assert m.get_marker() == "D"
+        deadlines = sorted(int(m.get_xdata()[0]) for m in marks)
+        assert deadlines == [2015, 2023, 2030, 2030]
+        box = _by_gid(fig, "annotation")[0].get_text()
+        assert f"P(met by 2030) = {balanced.probability:.0%}" in box
+        assert f"P(met by 2030) = {followup.probability:.0%}" in box
+        cy = balanced.crossing_year
+        assert f"median {P.format_year(cy.median, cy.horizon)}" in box
+        # Above the axes, so it covers no data.
+        assert _by_gid(fig, "annotation")[0].get_position() == (0, 1)
+        names = [t.get_text() for t in _by_gid(fig, "target") if hasattr(t, "get_text")]
+        assert "100B by 2023: missed" in names and "20B by 2015: met in 2012" in names
+        assert _by_gid(fig, "obs-lower_bound") and _by_gid(fig, "obs-ambiguous")
+        assert ax.get_yscale() == "log"
+        _assert_integer_years(ax)
+        assert any(t.startswith("Source: figures from the documents; tradepath ")
+                   for t in _texts(fig))
+        _save(fig, output_dir, "fan_log")
+
+
+def test_fan_linear_marks_a_clipped_band_and_takes_band_levels(balanced, output_dir):
+    with P.report_style():
+        fig, ax = plt.subplots(layout="constrained")
+        P.plot_fan(balanced, ax=ax, levels=(0.8,))
+        bands = _by_gid(fig, "band-")
+        assert [b.get_gid() for b in bands] == ["band-0.8"]
+        assert ax.get_ylim() == (0, pytest.approx(150 * 1.5))
+        labels = ax.get_legend_handles_labels()[1]
+        assert any("runs above the chart" in lab for lab in labels)
+        _assert_integer_years(ax)
+        _save(fig, output_dir, "fan_linear")
+
+
+def test_fan_bands_and_targets_distinguishable_in_greyscale(balanced):
+    fig, ax = plt.subplots()
+    P.plot_fan(balanced, ax=ax)
+    greys = sorted(_grey(b.get_facecolor()[0][:3]) for b in _by_gid(fig, "band-"))
+    assert all(b - a > 0.08 for a, b in itertools.pairwise(greys))
+    target = next(iter(_by_gid(fig, "target0-line")))
+    median = _by_gid(fig, "median")[0]
+    assert target.get_linestyle() == "--" and median.get_linestyle() == "-"
+    plt.close(fig)
+
+
+def test_fan_answered_from_data_draws_history_and_target(missed, output_dir):
+    fig, ax = plt.subplots(layout="constrained")
+    P.plot_fan(missed, ax=ax)
+    assert not _by_gid(fig, "band-")
+    assert _by_gid(fig, "target0-deadline")
+    _save(fig, output_dir, "fan_missed")
+
+
+def test_crossing_bars_cumulative_and_not_by_horizon(balanced, output_dir):
+    cy = balanced.crossing_year
+    with P.report_style():
+        fig, ax = plt.subplots(layout="constrained")
+        P.plot_crossing(balanced, ax=ax)
+        heights = [p.get_height() for p in _by_gid(fig, "bars")]
+        np.testing.assert_allclose(heights, cy.distribution.to_numpy() * 100)
+        not_by = next(a for a in _by_gid(fig, "not-by-horizon") if hasattr(a, "get_height"))
+        assert not_by.get_height() == pytest.approx(cy.p_not_by_horizon * 100)
+        cum = _by_gid(fig, "cumulative")[0].get_ydata()
+        assert cum[-1] == pytest.approx(100 * (1 - cy.p_not_by_horizon))
+        deadline = _by_gid(fig, "deadline")[0]
+        assert deadline.get_xdata()[0] == pytest.approx(2030.5)  # the end of the year
+        sub = _by_gid(fig, "subtitle")[0].get_text()
+        assert f"P(met by 2030) = {balanced.probability:.0%}" in sub
+        assert f"{cy.p_not_by_horizon:.0%}" in _texts(fig)
+        _assert_integer_years(ax)
+        _save(fig, output_dir, "crossing")
+
+
+def test_crossing_figure_shares_the_scale_and_splits_the_legend(balanced, followup,
+                                                                output_dir):
+    with P.report_style():
+        fig = P.crossing_figure([followup, balanced])
+        P.source_note(fig)
+        axes = [a for a in fig.axes if a.get_visible()]
+        assert len(axes) == 2
+        top = max(float(a.crossing_year.distribution.cumsum().max()) * 100
+                  for a in (followup, balanced))
+        assert axes[0].get_ylim()[1] >= top  # the taller cumulative curve is not clipped
+        legends = [a.get_legend() for a in axes if a.get_legend() is not None]
+        assert sum(len(lg.get_texts()) for lg in legends) == 4
+        _save(fig, output_dir, "crossing_figure")
+
+
+def test_crossing_refuses_an_assessment_answered_from_the_data(missed):
+    with pytest.raises(tp.ParameterError, match="'obj' parameter of plot_crossing"):
+        P.plot_crossing(missed)
+
+
+def test_balance_flows_and_share_with_the_condition(balanced, output_dir):
+    with P.report_style():
+        fig = P.balance_figure(balanced)
+        P.source_note(fig)
+        left, right = fig.axes[:2]
+        allowed = next(a for a in left.get_lines() if a.get_gid() == "condition")
+        x, m = balanced.paths["exports"], balanced.paths["imports"]
+        total_med = np.median(x + m, axis=0)[: len(allowed.get_ydata())]
+        share = float(balanced.condition.split("< ")[1].split("%")[0]) / 100
+        np.testing.assert_allclose(allowed.get_ydata(), share * total_med, rtol=2e-3)
+        threshold = next(a for a in right.get_lines() if a.get_gid() == "condition")
+        np.testing.assert_allclose(threshold.get_ydata(), share * 100, rtol=2e-3)
+        k = 2030 - balanced.last_year - 1
+        cond = tp.balance.more_balanced().bind(balanced.history)
+        p = float(np.mean(cond.holds(x[:, k], m[:, k])))
+        subs = [t.get_text() for t in _by_gid(fig, "subtitle")]
+        assert subs == ["medians and 50% bands (random_walk model)",
+                        f"P(condition holds in 2030) = {P.format_probability(p)}"]
+        for ax in (left, right):
+            _assert_integer_years(ax)
+            assert ax.get_xlim()[1] < 2036  # deadline + 5, not the whole horizon
+        _save(fig, output_dir, "balance")
+
+
+def test_balance_takes_a_projection(ds, output_dir):
+    proj = Scenario(2024, 2035, exports=growth(0.12), imports=growth(0.05)).project(ds)
+    fig, ax = plt.subplots(layout="constrained")
+    P.plot_balance(proj, ax=ax, history=ds, condition=tp.balance.deficit_share(0.2))
+    line = next(a for a in ax.get_lines() if a.get_gid() == "line-deficit")
+    np.testing.assert_allclose(line.get_ydata()[-1], proj["imports"].iloc[-1]
+                               - proj["exports"].iloc[-1])
+    _save(fig, output_dir, "balance_projection")
+
+
+def test_balance_needs_simulated_flows(ds):
+    a = tp.assess(ds, tp.Target(150, by=2030), model="random_walk", n_paths=200)
+    with pytest.raises(tp.ParameterError, match="balance condition"):
+        P.plot_balance(a)
+
+
+@pytest.mark.parametrize(("cond", "total", "expected"), [
+    (tp.balance.deficit_share(0.2), 100.0, 20.0),
+    (tp.balance.ratio(0.8), 90.0, 90 * 0.2 / 1.8),
+    (tp.balance.deficit(10), 100.0, 10.0),
+    (tp.balance.deficit_share(0.2) & tp.balance.deficit(10), 100.0, 10.0),
+    (tp.balance.deficit_share(0.2) | tp.balance.deficit(10), 100.0, 20.0),
+])
+def test_max_deficit(cond, total, expected):
+    assert float(P.max_deficit(cond, total)) == pytest.approx(expected, rel=1e-9)
+
+
+def test_comparison_one_row_per_model_with_its_probability(comparison, output_dir):
+    with P.report_style():
+        fig, ax = plt.subplots(figsize=(6.7, 4.5), layout="constrained")
+        P.plot_comparison(comparison, ax=ax)
+        assert [t.get_text() for t in ax.get_yticklabels()] == comparison["model"].tolist()[::-1]
+        sec = next(c for c in ax.child_axes if c.get_gid() == "probabilities")
+        right = [t.get_text() for t in sec.get_yticklabels()][::-1]
+        for row, text in zip(comparison.itertuples(), right, strict=True):
+            if row.status == "simulated":
+                assert text == f"P = {P.format_probability(row.probability)}"
+            else:
+                assert text == "refused"
+        assert _by_gid(fig, "deadline")
+        _save(fig, output_dir, "comparison")
+
+
+def test_scenarios_side_by_side_with_targets_and_crossings(ds, output_dir):
+    scen = [Scenario(2024, 2035, exports=growth(gx), imports=growth(gm), name=n)
+            for gx, gm, n in ((0.12, 0.05, "A"), (0.15, 0.03, "B"), (0.06, 0.06, "C"))]
+    with P.report_style():
+        fig, ax = plt.subplots(layout="constrained")
+        P.plot_scenarios(scen, ax=ax, data=ds, targets=[ds.target("150B by 2030")])
+        lines = _by_gid(fig, "scenario-")
+        assert sorted(a.get_gid() for a in lines) == ["scenario-A", "scenario-B", "scenario-C"]
+        styles = {a.get_linestyle() for a in lines}
+        assert len(styles) == 3  # distinguishable without colour
+        for s in scen:
+            proj = s.project(ds)
+            first = proj.index[proj["total"] >= 150]
+            marks = _by_gid(fig, f"crossing-{s.name}-")
+            if len(first):
+                assert marks[0].get_xdata()[0] == first[0]
+            else:
+                assert not marks
+        _assert_integer_years(ax)
+        _save(fig, output_dir, "scenarios")
+
+
+def test_feasible_region_marks_history_and_says_whether_it_meets(ds, output_dir):
+    t = ds.target("150B by 2030")
+    region = feasible_region(ds, t, export_rates=np.linspace(-0.05, 0.25, 121),
+                             import_rates=np.linspace(-0.05, 0.2, 101))
+    with P.report_style():
+        fig, ax = plt.subplots(layout="constrained")
+        P.plot_feasible(region, ax=ax)
+        h = region.historical
+        pt = _by_gid(fig, "historical-0")[0]
+        assert pt.get_xdata()[0] == pytest.approx(h["exports"] * 100)
+        assert pt.get_ydata()[0] == pytest.approx(h["imports"] * 100)
+        verdict = "meets" if region.contains(h["exports"], h["imports"]) else "does not meet"
+        assert f"{verdict} the target" in _by_gid(fig, "subtitle")[0].get_text()
+        _save(fig, output_dir, "feasible")
+
+
+def test_plots_draw_on_the_current_axes_and_never_show(balanced, monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda *a, **k: pytest.fail("show() was called"))
+    fig, ax = plt.subplots()
+    assert P.plot_fan(balanced) is ax
+    assert P.plot_crossing(balanced) is ax
+    plt.close(fig)
+
+
+def test_report_style_is_a_context_and_import_changes_nothing():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib as mpl; before = dict(mpl.rcParams); "
+            "import tradepath.plotting; print(dict(mpl.rcParams) == before)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "True"
+    size = matplotlib.rcParams["font.size"]
+    with P.report_style(font_scale=1.2) as rc:
+        assert matplotlib.rcParams["font.size"] == pytest.approx(9 * 1.2) == rc["font.size"]
+        cyc = matplotlib.rcParams["axes.prop_cycle"].by_key()
+        assert cyc["color"][0] == P.OKABE_ITO["blue"]
+        assert len(set(cyc["linestyle"])) == len(cyc["linestyle"])
+    assert matplotlib.rcParams["font.size"] == size
+
+
+def test_palette_is_okabe_ito_and_paired_with_line_styles():
+    assert set(P.COLORS) <= set(P.OKABE_ITO.values())
+    assert len(P.COLORS) == len(P.LINESTYLES) == len(set(map(str, P.LINESTYLES)))
+
+
+@pytest.mark.parametrize(("p", "text"), [(0.0, "0%"), (0.004, "<1%"), (0.5031, "50%"),
+                                         (0.996, ">99%"), (1.0, "100%"), (math.nan, "n/a")])
+def test_format_probability(p, text):
+    assert P.format_probability(p) == text
+
+
+def test_bad_arguments_name_the_parameter(balanced):
+    with pytest.raises(tp.ParameterError, match="'assessment' parameter of plot_fan"):
+        P.plot_fan("150B")
+    with pytest.raises(tp.ParameterError, match="'ax' parameter of plot_fan"):
+        P.plot_fan(balanced, ax="left")
+    with pytest.raises(tp.ParameterError, match="'show' parameter of plot_balance"):
+        P.plot_balance(balanced, show="pie")
+    with pytest.raises(tp.ParameterError, match="'frame' parameter of plot_comparison"):
+        P.plot_comparison([1, 2])
+    with pytest.raises(tp.ParameterError, match="'region' parameter of plot_feasible"):
+        P.plot_feasible(object())
+    plt.close("all")
+
+
+def test_assessment_plot_delegates_to_the_fan(balanced):
+    fig, ax = plt.subplots()
+    assert balanced.plot(ax=ax, log=True) is ax
+    assert ax.get_yscale() == "log" and _by_gid(fig, "band-")
+    plt.close(fig)
+
+
+def test_plotting_report_and_cli_modules_import_no_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys, tradepath.plotting, tradepath.report, tradepath.cli; print([m for m in "
+            "sys.modules if m.split('.')[0] in ('matplotlib', 'statsmodels')])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+import tradepath as tp
+from tradepath import report as R
+from tradepath.plotting import format_probability
+
+N = 800
+
+
+def pdf_page_count(path) -> int:
+    """Count the page objects of a PDF (no PDF library needed)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+
+
+@pytest.fixture(scope="module")
+def content(ds):
+    return R.build_report(ds, model="random_walk", n_paths=N, seed=3)
+
+
+@pytest.fixture(scope="module")
+def written(content, tmp_path_factory, output_dir):
+    import shutil
+
+    out = tmp_path_factory.mktemp("rep") / "report"
+    orig = R.build_report
+    R.build_report = lambda *a, **k: content  # render the content computed above
+    try:
+        path = R.write_report(content.dataset, out, formats=("pdf", "svg"))
+    finally:
+        R.build_report = orig
+    # Keep a copy to look at: tests/_output/report/
+    shutil.rmtree(output_dir / "report", ignore_errors=True)
+    shutil.copytree(path, output_dir / "report")
+    return path
+
+
+def test_content_answers_every_target(content):
+    status = {a.target.name: a.status for a in content.assessments}
+    assert status == {"20B by 2015": "met", "100B by 2023": "missed",
+                      "150B by 2030": "simulated"}
+    # The missed target is asked again: when is 100B (more balanced) reached?
+    f = content.followups["100B by 2023"]
+    assert f.status == "simulated" and f.target.value == 100 and f.target.by == 2030
+    assert content.main is not None and content.main.target.name == "150B by 2030"
+    assert set(content.comparisons) == {"150B by 2030", f.target.name}
+    assert content.balance_source is content.main
+    assert content.region is not None and content.region.target.name == "150B by 2030"
+
+
+def test_findings_carry_the_numbers(content):
+    a = content.main
+    text = content.findings["150B by 2030"]
+    assert f"probability {a.probability:.0%}" in text
+    assert "deficit share < 37.2% (its 2024 level)" in text
+    frame = content.comparisons["150B by 2030"]
+    ok = frame[frame["status"] == "simulated"]
+    assert f"{ok['probability'].max():.0%}" in text and f"{ok['probability'].min():.0%}" in text
+    missed = content.findings["100B by 2023"]
+    assert "missed" in missed and "When is that level reached instead?" in missed
+    assert "met in 2012" in content.findings["20B by 2015"]
+
+
+def test_report_files_pages_and_tables(written, content):
+    names = {p.name for p in written.iterdir()}
+    for fig in R.FIGURES:
+        assert f"{fig}.svg" in names  # PNG: see the formats test below
+    for table in ("observations", "annual", "checks", "targets", "assessments", "comparison",
+                  "crossing_years", "forecast_bands", "feasible_region"):
+        assert f"{table}.csv" in names
+    assert {"report.pdf", "summary.md", "manifest.json"} <= names
+    assert not [n for n in names if n.startswith(".")]
+    pages = R.report_pages(content)
+    assert len(pages) == 8
+    assert pdf_page_count(written / "report.pdf") == len(pages)
+    meta = json.loads((written / "manifest.json").read_text(encoding="utf-8"))
+    assert meta["page_count"] == 8 and meta["pages"] == pages
+    assert meta["seed"] == 3 and meta["n_paths"] == N and meta["model"] == "random_walk"
+    assert sorted(meta["files"]) == sorted(names)
+
+
+def test_csv_tables_hold_the_reported_numbers(written, content):
+    table = pd.read_csv(written / "assessments.csv")
+    row = table[table["target"] == "150B by 2030"].iloc[0]
+    assert row["probability"] == pytest.approx(content.main.probability)
+    cross = pd.read_csv(written / "crossing_years.csv")
+    one = cross[cross["target"] == "150B by 2030"]
+    assert one["p_first"].sum() == pytest.approx(1.0)
+    bands = pd.read_csv(written / "forecast_bands.csv")
+    assert list(bands.columns[:3]) == ["year", "target", "model"]
+    assert len(pd.read_csv(written / "observations.csv")) == len(content.dataset.observations)
+
+
+def test_summary_has_a_finding_per_target_with_numbers(written, content):
+    md = (written / "summary.md").read_text(encoding="utf-8")
+    for t in content.targets:
+        assert f"### {t.name}" in md
+        assert content.findings[t.name] in md
+    a = content.main
+    assert f"| 150B by 2030 | simulated | {format_probability(a.probability)} |" in md
+    assert md.count("\n1. ") == 1 and "8. Method and notes" in md
+
+
+def test_pdf_pages_show_the_source_note(written):
+    # Text is embedded as TrueType, so the note's words are in the file's content streams
+    # only in encoded form; the manifest and the SVGs carry it in clear.
+    svg = (written / "fan.svg").read_text(encoding="utf-8")
+    assert "Source: figures from the documents; tradepath" in svg
+
+
+def test_a_failure_leaves_no_partial_report(content, tmp_path, monkeypatch):
+    out = tmp_path / "sub" / "report"
+    monkeypatch.setattr(R, "build_report", lambda *a, **k: content)
+    calls = {"n": 0}
+    render = R._render_page
+
+    def failing(page, c, number, total):
+        calls["n"] += 1
+        if number == 3:
+            raise tp.ModelError("simulated failure on page 3")
+        return render(page, c, number, total)
+
+    monkeypatch.setattr(R, "_render_page", failing)
+    with pytest.raises(tp.ModelError, match="page 3"):
+        R.write_report(content.dataset, out)
+    assert calls["n"] == 3
+    assert not out.exists() and not (tmp_path / "sub").exists()  # parents created are removed
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_keeps_the_earlier_report(content, written, tmp_path, monkeypatch):
+    import shutil
+
+    out = tmp_path / "report"
+    shutil.copytree(written, out)
+    before = sorted(p.name for p in out.iterdir())
+    monkeypatch.setattr(R, "build_report", lambda *a, **k: content)
+    monkeypatch.setattr(R, "_render_page", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        R.write_report(content.dataset, out)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_an_earlier_report_is_replaced_and_formats_are_honoured(content, written, tmp_path,
+                                                                monkeypatch):
+    import shutil
+
+    out = tmp_path / "report"
+    shutil.copytree(written, out)
+    monkeypatch.setattr(R, "build_report", lambda *a, **k: content)
+    R.write_report(content.dataset, out, formats="png")
+    names = {p.name for p in out.iterdir()}
+    assert "report.pdf" not in names and "fan.svg" not in names
+    assert {f"{f}.png" for f in R.FIGURES} <= names
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_a_directory_of_other_files_is_refused_untouched(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(tp.ParameterError, match="'out_dir' parameter of write_report"):
+        R.write_report(None, out, n_paths=10)
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"formats": ("pdf", "docx")}, "'formats' parameter"),
+    ({"formats": ()}, "'formats' parameter"),
+    ({"n_paths": 0}, "'n_paths' parameter"),
+    ({"seed": 1.5}, "'seed' parameter"),
+    ({"targets": []}, "'targets' parameter"),
+    ({"targets": ["150B"]}, "'targets' parameter"),
+])
+def test_bad_settings_are_refused_before_anything_is_written(tmp_path, kwargs, match):
+    out = tmp_path / "report"
+    with pytest.raises(tp.ParameterError, match=match):
+        R.write_report(None, out, **kwargs)
+    assert not out.exists()
+
+
+def test_unknown_model_is_refused(tmp_path):
+    with pytest.raises(tp.UnknownNameError, match="nonsense"):
+        R.write_report(None, tmp_path / "r", model="nonsense")
+    assert not (tmp_path / "r").exists()
+
+
+def test_same_seed_same_report_numbers(ds):
+    t = [ds.target("150B by 2030")]
+    a = R.build_report(ds, targets=t, model="random_walk", n_paths=300, seed=5)
+    b = R.build_report(ds, targets=t, model="random_walk", n_paths=300, seed=5)
+    pd.testing.assert_frame_equal(a.table(), b.table())
+    assert a.findings == b.findings
+
+
+def test_custom_target_and_balance_override(ds):
+    c = R.build_report(ds, targets=R.select_targets(ds, value=120, by=2028,
+                                                    balance="deficit_share:0.3"),
+                       model="random_walk", n_paths=300)
+    assert [a.target.name for a in c.assessments] == ["120B by 2028"]
+    assert c.assessments[0].condition == "deficit share of two-way trade ≤ 30.0%"
+    assert R.report_pages(c)[2].startswith("Forecast")
+    over = R.build_report(ds, balance=tp.balance.balanced(), model="random_walk", n_paths=300)
+    conds = {a.target.name: a.condition for a in over.assessments}
+    assert conds["20B by 2015"] == "none"  # no condition in the documents: none added
+    assert conds["150B by 2030"] == "deficit share of two-way trade ≤ 10.0%"
+
+
+def test_select_targets(ds):
+    assert [t.name for t in R.select_targets(ds)] == [t.name for t in ds.targets]
+    assert R.select_targets(ds, name="150B by 2030")[0] is ds.target("150B by 2030")
+    plain = R.select_targets(ds, balance="none")
+    assert all(t.balance is None for t in plain)
+    with pytest.raises(tp.ParameterError, match="'by' parameter of select_targets"):
+        R.select_targets(ds, value=150)
+    with pytest.raises(tp.UnknownNameError, match="no target named"):
+        R.select_targets(ds, name="200B by 2040")
+    with pytest.raises(tp.ParameterError, match="'balance' parameter of from_name"):
+        R.select_targets(ds, balance="fair")
+
+
+def test_data_without_flows_skips_the_balance_pages(user_frame, tmp_path):
+    ds = tp.Dataset.from_frame(user_frame.iloc[:4])  # totals only, no exports or imports
+    c = R.build_report(ds, targets=[tp.Target(120, by=2030)], model="random_walk",
+                       n_paths=300)
+    assert "balance" in c.skipped and "feasible" in c.skipped
+    titles = R.report_pages(c)
+    assert not any(t.startswith("Balance outlook") for t in titles)
+    assert len(titles) == 6
+
+
+def test_a_followup_answered_by_the_data_is_not_simulated(tmp_path):
+    frame = pd.DataFrame({
+        "period": ["2019", "2020", "2021", "2022", "2022", "2022", "2023", "2023", "2023"],
+        "flow": ["total", "total", "total", "total", "exports", "imports", "total", "exports",
+                 "imports"],
+        "value_usd_bn": [60.0, 62.0, 70.0, 80.0, 25.0, 55.0, 82.0, 26.0, 56.0],
+    })
+    ds = tp.Dataset.from_frame(frame, targets=tp.load_dataset().targets)
+    c = R.build_report(ds, model="random_walk", n_paths=300)
+    # 20B by 2015: no data up to 2015, so missed; the same level is met in 2019 in the data.
+    assert c.followups["20B by 2015"].status == "met"
+    assert all(a.status == "simulated" for a in c.simulated)
+    assert "met in 2019 according to the data" in c.findings["20B by 2015"]
+    from tradepath.plotting import crossing_figure
+
+    fig = crossing_figure(c.simulated)
+    assert len([a for a in fig.axes if a.get_visible()]) == len(c.simulated) == 2
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
