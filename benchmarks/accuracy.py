@@ -2,7 +2,7 @@
 
 Run with::
 
-    python benchmarks/accuracy.py            # about 10 minutes on two cores
+    python benchmarks/accuracy.py            # about 8 minutes on two cores
     python benchmarks/accuracy.py --quick    # a smaller run, about 2 minutes
     python benchmarks/accuracy.py --data my_obs.csv   # add your own series
 

@@ -2,7 +2,7 @@
 
 Run with::
 
-    python benchmarks/speed.py            # about 10 minutes on two cores
+    python benchmarks/speed.py            # 5 to 10 minutes on two cores
     python benchmarks/speed.py --quick    # fewer repeats and samples, about 3 minutes
 
 Medians over repeated runs (after one untimed warm-up run) of:

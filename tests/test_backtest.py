@@ -58,13 +58,13 @@ def test_crps_with_overflowed_or_missing_draws():
     assert out[0] == np.inf and np.isnan(out[1]) and np.isfinite(out[2])
 
 
-def test_backtest_shows_infinite_scores_instead_of_dropping_them(ds):
-    # Fitted on three points, the random walk has one degree of freedom for its volatility:
-    # some paths overflow, and the level CRPS must say so.
+def test_backtest_counts_refusals_on_the_documents(ds):
+    # The random walk needs four points: at the 2021 origin (three points) it refuses and is
+    # counted, at 2023 it forecasts 2024.
     bt = backtest(ds.series("total"), ["random_walk"], n_paths=20_000, seed=0)
-    assert bt["n_forecasts"].iloc[0] == 3
-    assert np.isfinite(bt["crps_log"].iloc[0])
-    assert bt["crps"].iloc[0] == np.inf
+    row = bt.iloc[0]
+    assert row["n_forecasts"] == 1 and row["n_refused"] >= 1
+    assert np.isfinite(row["crps_log"]) and np.isfinite(row["crps"])
 
 
 # -- rolling origin ------------------------------------------------------------------------------
@@ -94,11 +94,12 @@ def test_backtest_counts_forecasts_and_refusals():
     assert list(bt.columns) == ["model", "n_forecasts", "n_refused", "mase", "mape", "crps",
                                 "crps_log", "coverage_50", "coverage_80", "coverage_95"]
     years = list(SERIES.index)
-    expected = sum(1 for i, o in enumerate(years) if i + 1 >= 3
+    expected = sum(1 for i, o in enumerate(years) if i + 1 >= 4
                    for h in (1, 2, 3) if o + h in years)
     rw = bt.set_index("model").loc["random_walk"]
-    assert rw["n_forecasts"] == expected and rw["n_refused"] == 0
-    ll = bt.set_index("model").loc["loglinear"]  # needs 4 points: refuses at the first origin
+    # Both need 4 points: each refuses at the first origin (3 points) and is counted.
+    assert rw["n_forecasts"] == expected and rw["n_refused"] == 1
+    ll = bt.set_index("model").loc["loglinear"]
     assert ll["n_refused"] == 1
     assert bt.set_index("model").loc["logistic", "n_refused"] >= 2
     assert (bt[["coverage_50", "coverage_80", "coverage_95"]].dropna() <= 1).all().all()

@@ -268,7 +268,7 @@ def test_bad_rows_are_reported_per_series_without_failing_the_batch(frame):
         ("half", 2019, 5.0), ("half", 2020.5, 6.0), ("half", 2021, 7.0),
         ("text", 2019, 5.0), ("text", 2020, "n/a"), ("text", 2021, 7.0), ("text", 2022, 8.0),
         ("gappy", 2019, 5.0), ("gappy", 2020, np.nan), ("gappy", 2021, 7.0),
-        ("gappy", 2022, 8.0),
+        ("gappy", 2022, 8.0), ("gappy", 2023, 9.0),
     ], columns=["pair", "year", "value"])
     both = pd.concat([good.astype({"value": object}), bad], ignore_index=True)
     targets = pd.DataFrame({
@@ -281,7 +281,7 @@ def test_bad_rows_are_reported_per_series_without_failing_the_batch(frame):
     err = out["error"]
     assert (out.loc[["few", "zero", "dup", "half", "text", "gappy", "VNM-KOR"], "status"]
             == "error").all()
-    assert "needs at least 3 observations; got 2 [2020, 2021]" in err["few"]
+    assert "needs at least 4 observations; got 2 [2020, 2021]" in err["few"]
     assert "must be positive" in err["zero"] and "2020: 0" in err["zero"]
     assert "-1" in err["zero"]
     assert "duplicate years [2020]" in err["dup"]
@@ -289,7 +289,7 @@ def test_bad_rows_are_reported_per_series_without_failing_the_batch(frame):
     assert "finite numbers" in err["text"] and "'n/a'" in err["text"]
     assert "2 rows of the targets frame" in err["gappy"]
     assert "no target for this series" in err["VNM-KOR"]
-    assert out.loc["gappy", "n_obs"] == 3  # the missing value is a gap, not an error
+    assert out.loc["gappy", "n_obs"] == 4  # the missing value is a gap, not an error
     assert out.loc["VNM-JPN", "status"] == "simulated" and out.loc["VNM-JPN", "error"] == ""
     assert out.loc["few", "model"] == "" and np.isnan(out.loc["few", "probability"])
     # The good series get exactly the numbers they get on their own.

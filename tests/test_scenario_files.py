@@ -291,7 +291,7 @@ def test_existing_output_needs_overwrite_and_survives_a_failure(tmp_path, monkey
 
 
 def test_outputs_can_be_switched_off(tmp_path):
-    p = write(tmp_path, GOOD + "\n[outputs]\npaths = false\n")
+    p = write(tmp_path, GOOD + "\n[outputs]\npaths = false\nplots = false\n")
     files = run_file(p, tmp_path / "o")
     assert [f.name for f in files] == ["summary.csv", "summary.md"]
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import balance, plotting, report, scenario_files, scenarios
+from . import backtest, balance, models, plotting, report, scenario_files, scenarios
 from .assess import Assessment, CrossingYear, assess, compare
+from .backtest import calibration, event_backtest
+from .batch import assess_many
 from .data import Dataset, load_dataset
 from .errors import (
     DataError,
@@ -20,6 +22,7 @@ from .errors import (
     TradepathWarning,
     UnknownNameError,
 )
+from .models import DEFAULT_MODEL, MODELS, get_model
 from .report import write_report
 from .scenarios import Scenario, deficit_path, growth, ramp, share_path, shock
 from .targets import Target
@@ -30,6 +33,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "DEFAULT_MODEL",
+    "MODELS",
     "Assessment",
     "CrossingYear",
     "DataError",
@@ -44,11 +49,17 @@ __all__ = [
     "UnknownNameError",
     "__version__",
     "assess",
+    "assess_many",
+    "backtest",
     "balance",
+    "calibration",
     "compare",
     "deficit_path",
+    "event_backtest",
+    "get_model",
     "growth",
     "load_dataset",
+    "models",
     "plotting",
     "ramp",
     "report",

@@ -355,6 +355,7 @@ class Outputs:
     paths: bool = True
     summary: bool = True
     bands: bool = False
+    plots: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,7 +554,7 @@ def read_scenario_file(path: str | os.PathLike[str]) -> ScenarioFile:
         name = _str(doc, value, kp)
         return known.get(name, name)
 
-    o = _table(doc, raw.get("outputs", {}), ("outputs",), ("paths", "summary", "bands"))
+    o = _table(doc, raw.get("outputs", {}), ("outputs",), ("paths", "summary", "bands", "plots"))
     outputs = Outputs(**{k: _bool(doc, v, ("outputs", k)) for k, v in o.items()})
 
     simulation = None
@@ -906,6 +907,8 @@ def _write_bands(res: ScenarioResults, d: Path) -> list[Path]:
 
 def _write_figures(res: ScenarioResults, d: Path) -> list[Path]:
     """``scenarios.png`` (totals side by side, with the targets) and ``feasible.png``."""
+    if not res.file.outputs.plots:
+        return []
     from . import plotting
     from ._lazy import pyplot
 

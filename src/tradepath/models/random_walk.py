@@ -63,7 +63,8 @@ class RandomWalk(GrowthModel):
     :math:`\\sigma^2 \\sim (k-1) s^2 / \\chi^2_{k-1}` and
     :math:`\\mu \\sim N(\\hat\\mu, \\sigma^2 / (t_n - t_1))` (the posterior under a flat prior
     on :math:`(\\mu, \\log\\sigma)`), then its shocks. Assumes growth does not decelerate.
-    Needs at least 3 observations (2 increments).
+    Needs at least 4 observations (3 increments): with two increments the volatility has one
+    degree of freedom and the simulated levels have no finite mean.
 
     Examples
     --------
@@ -75,7 +76,7 @@ class RandomWalk(GrowthModel):
     """
 
     name: ClassVar[str] = "random_walk"
-    min_points: ClassVar[int] = 3
+    min_points: ClassVar[int] = 4
 
     def __init__(self, *, parameter_uncertainty: bool = True) -> None:
         check_choice("parameter_uncertainty", "RandomWalk", parameter_uncertainty, (True, False))
