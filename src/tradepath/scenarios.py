@@ -1571,6 +1571,12 @@ class RequiredGrowth:
     def __str__(self) -> str:
         return self.message
 
+    def _repr_html_(self) -> str:
+        import html
+
+        table = "" if self.path is None else self.path.to_html(float_format="{:.2f}".format)
+        return f"<p>{html.escape(self.message)}</p>{table}"
+
 
 def _window_checks(target: Target, base_year: int, func: str) -> None:
     if target.by <= base_year:
@@ -2009,6 +2015,11 @@ class FeasibleRegion:
         m = self.base[1] * (1.0 + check_real("import_rate", "contains", import_rate)) ** k
         ok = _met(self.target, self._cond, x, m)
         return bool(ok[-1] if self.reading == "in" else ok.any())
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self.summary())}</pre>"
 
     def summary(self) -> str:
         """The region in a few lines."""
