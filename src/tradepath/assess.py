@@ -31,6 +31,7 @@ __all__ = [
     "assess",
     "compare",
     "on_track_label",
+    "on_track_labels",
 ]
 
 Reading = Literal["by", "in"]
@@ -61,8 +62,14 @@ def on_track_label(observed: float, required: float) -> tuple[float, str]:
     if required <= 0:
         return (math.inf, "on track") if observed >= required else (-math.inf, "moving away")
     ratio = observed / required
-    label = next(name for lo, name in ON_TRACK_BANDS if ratio >= lo)
-    return ratio, label
+    return ratio, str(on_track_labels(np.array([ratio]))[0])
+
+
+def on_track_labels(ratio: np.ndarray) -> np.ndarray:
+    """The :data:`ON_TRACK_BANDS` label of each observed/required growth ratio (vectorised)."""
+    ratio = np.asarray(ratio, dtype=float)
+    return np.select([ratio >= lo for lo, _ in ON_TRACK_BANDS[:-1]],
+                     [name for _, name in ON_TRACK_BANDS[:-1]], ON_TRACK_BANDS[-1][1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,7 +517,7 @@ def assess(
     check_cells(func, n_paths, steps, n_arrays=6 if condition is not None else 3)
     try:
         total = fit.simulate_array(n_paths, horizon, seed=rng)
-    except TradepathError:
+    except TradepathError:  # also ValueErrors: pass them on unchanged, wrap only numpy's
         raise
     except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
         raise ModelError(f"{fit.model}: simulation failed: {exc}") from exc

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import check_choice, check_int, check_real, fail
+from .assess import on_track_labels
 from .errors import DataError, TradepathError, TradepathWarning
 from .targets import Target
 
@@ -721,9 +722,7 @@ def assess_many(
         ratio[pos] = observed[pos] / required[pos]
     nonpos = judged & ~(required > 0)
     ratio[nonpos] = np.where(observed[nonpos] >= required[nonpos], np.inf, -np.inf)
-    label[judged] = np.select(
-        [ratio[judged] >= 0.95, ratio[judged] >= 0.60, ratio[judged] >= 0.0],
-        ["on track", "moderate progress", "insufficient progress"], "moving away")
+    label[judged] = on_track_labels(ratio[judged])
     cols.update(required_growth=np.where(ok, required, np.nan),
                 observed_growth=np.where(ok, observed, np.nan),
                 on_track_ratio=ratio, on_track=label)

@@ -912,25 +912,26 @@ def _write_figures(res: ScenarioResults, d: Path) -> list[Path]:
     from . import plotting
     from ._lazy import pyplot
 
+    figures: list[tuple[str, tuple[float, float], Callable[[Any], Any]]] = []
+    if not res.paths.empty:
+        frames = {name: g.set_index("year")
+                  for name, g in res.paths.groupby("scenario", sort=False)}
+        figures.append(("scenarios.png", (8, 5), lambda ax: plotting.plot_scenarios(
+            frames, ax=ax, targets=res.targets)))
+    if res.feasible is not None:
+        region = res.feasible
+        figures.append(("feasible.png", (8, 6),
+                        lambda ax: plotting.plot_feasible(region, ax=ax)))
     plt = pyplot()
     out = []
     with plotting.report_style():
-        if not res.paths.empty:
-            frames = {name: g.set_index("year") for name, g in
-                      res.paths.groupby("scenario", sort=False)}
-            fig, ax = plt.subplots(figsize=(8, 5))
-            plotting.plot_scenarios(frames, ax=ax, targets=res.targets)
+        for name, size, draw in figures:
+            fig, ax = plt.subplots(figsize=size)
+            draw(ax)
             plotting.source_note(fig)
-            fig.savefig(d / "scenarios.png", dpi=150, bbox_inches="tight")
+            fig.savefig(d / name, dpi=150, bbox_inches="tight")
             plt.close(fig)
-            out.append(d / "scenarios.png")
-        if res.feasible is not None:
-            fig, ax = plt.subplots(figsize=(8, 6))
-            plotting.plot_feasible(res.feasible, ax=ax)
-            plotting.source_note(fig)
-            fig.savefig(d / "feasible.png", dpi=150, bbox_inches="tight")
-            plt.close(fig)
-            out.append(d / "feasible.png")
+            out.append(d / name)
     return out
 
 

@@ -659,19 +659,9 @@ def _resolve_base(ds: Dataset | None, *, start: int | None, reporter: str, base:
                      annual, src)
 
 
-_ANNUAL_CACHE: dict[tuple[int, str], tuple[Dataset, pd.DataFrame, pd.DataFrame]] = {}
-
-
 def _annual_of(ds: Dataset, reporter: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``ds.annual(reporter)`` and its kinds; datasets never change, so a few are kept."""
-    key = (id(ds), reporter)
-    hit = _ANNUAL_CACHE.get(key)
-    if hit is None or hit[0] is not ds:
-        hit = (ds, ds.annual(reporter), ds.annual_kinds(reporter))
-        if len(_ANNUAL_CACHE) >= 8:
-            _ANNUAL_CACHE.pop(next(iter(_ANNUAL_CACHE)))
-        _ANNUAL_CACHE[key] = hit
-    return hit[1].copy(), hit[2].copy()
+    """``ds.annual(reporter)`` and its kinds (the dataset builds each view once)."""
+    return ds.annual(reporter), ds.annual_kinds(reporter)
 
 
 def _bind(cond: _balance.BalanceCondition | None,

@@ -7,7 +7,6 @@ from typing import ClassVar, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._validation import check_choice, check_real
 from ._base import FitResult, GrowthModel
@@ -148,6 +147,8 @@ def first_passage_probability(
     check_choice("monitoring", "first_passage_probability", monitoring, ("continuous", "annual"))
     if barrier <= 0:
         return 1.0
+    from scipy import stats  # on first use: scipy.stats costs about a second to import
+
     if monitoring == "annual":
         barrier += BGK_BETA * sigma
     sd = sigma * np.sqrt(horizon)

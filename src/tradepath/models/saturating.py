@@ -7,7 +7,6 @@ from typing import ClassVar, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from .._validation import check_choice, check_real
 from ..errors import ModelError
@@ -176,6 +175,8 @@ class Logistic(GrowthModel):
             dz = (np.exp(-np.logaddexp(0.0, -z)) if self.form == "logistic"
                   else np.exp(np.minimum(z, 700.0)))
             return np.column_stack([np.ones_like(t), dz * rate * (t - theta[2]), -dz * rate])
+
+        from scipy import optimize  # on first use, to keep `import tradepath` light
 
         best = optimize.least_squares(resid, self._start(t, y, lower, upper), jac=jac,
                                       bounds=(lower, upper), method="trf",
