@@ -280,3 +280,19 @@ def test_synthetic_bad_arguments():
         synthetic_series("damped", n_points=(5, 30), span=15)
     with pytest.raises(tp.ParameterError, match="'processes'"):
         calibration(["cagr"], processes=["nope"])
+
+
+def test_backtest_coverage_uses_the_central_interval():
+    """An actual at the 85th percentile of the forecast is inside the central 80 % interval
+    (10th to 90th percentile) and outside the central 50 % (25th to 75th)."""
+    rng = np.random.default_rng(8)
+    train = pd.Series(np.exp(np.log(20) + np.cumsum(0.06 + 0.08 * rng.standard_normal(12))),
+                      index=range(2000, 2012))
+    log_draws = np.log(RandomWalk().fit(train).simulate_array(200_000, 2012, seed=1)[:, -1])
+    actual = float(np.exp(np.quantile(log_draws, 0.85)))
+    s = pd.concat([train, pd.Series([actual], index=[2012])])
+    bt = backtest(s, ["random_walk"], origins=[2011], horizons=(1,), n_paths=4000, seed=2)
+    assert bt["n_forecasts"].iloc[0] == 1
+    assert bt["coverage_50"].iloc[0] == 0.0
+    assert bt["coverage_80"].iloc[0] == 1.0
+    assert bt["coverage_95"].iloc[0] == 1.0

@@ -325,3 +325,29 @@ def test_repr(ds):
     assert "12 stated and 6 derived" in repr(ds)
     assert "<table" in ds._repr_html_()
     assert np.isfinite(ds.annual().loc[2024]).all()
+
+
+@pytest.mark.parametrize(("total_2021", "status"), [(82.7, "pass"), (82.9, "fail")])
+def test_ratio_claim_tolerance_is_the_larger_of_rtol_and_half_a_decimal(total_2021, status):
+    # 8.2 stated to one decimal: tolerance max(0.01 * 8.2, 0.05) = 0.082, so a ratio of
+    # 8.27 passes and 8.29 fails (with the smaller 0.05, 8.27 would fail).
+    frame = pd.DataFrame({"period": ["2009", "2021"], "flow": ["total", "total"],
+                          "value_usd_bn": [10.0, total_2021]})
+    ds = tp.Dataset.from_frame(frame, claims=tp.load_dataset().claims)
+    row = _check(ds.check(rtol=0.01), "claim: total 2021 = 8.2 x 2009", "2021")
+    assert row.observed == pytest.approx(total_2021 / 10)
+    assert row.status == status
+
+
+def test_read_targets_keeps_the_balance_base_year(tmp_path):
+    from tradepath.targets import read_targets
+
+    path = tmp_path / "targets.toml"
+    path.write_text('[[target]]\nname = "t"\nvalue_usd_bn = 150\nby = 2030\n'
+                    'balance = "more_balanced"\nbalance_base = 2019\n', encoding="utf-8")
+    (t,) = read_targets(path)
+    assert isinstance(t.balance, tp.balance.MoreBalanced)
+    assert t.balance.base == 2019
+    annual = pd.DataFrame({"exports": [20.0, 25.0], "imports": [30.0, 55.0]},
+                          index=[2019, 2024])
+    assert t.balance.bind(annual).max == pytest.approx(10 / 50)

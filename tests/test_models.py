@@ -520,3 +520,20 @@ def test_sigma_draws_are_scaled_inverse_chi_square():
     # 5 * 0.04 / chi2(5): compare quantiles with scipy's inverse gamma
     ref = stats.invgamma(a=2.5, scale=2.5 * 0.04)
     assert_allclose(np.quantile(s2, [0.1, 0.5, 0.9]), ref.ppf([0.1, 0.5, 0.9]), rtol=0.02)
+
+
+def test_damped_trend_drift_is_the_geometric_sum_of_the_damping():
+    """Mean log path = log(last) + slope * sum_{j=1..h} phi**j = slope * phi (1 - phi**h) / (1 - phi)."""
+    rng = np.random.default_rng(6)
+    phi, years = 0.7, np.arange(2010, 2017)
+    growth = 0.05 * phi ** (years[1:] - 2016) + 0.01 * rng.standard_normal(6)
+    s = pd.Series(20 * np.exp(np.concatenate([[0], np.cumsum(growth)])), index=years)
+    fit = DampedTrend(phi_grid=[phi], parameter_uncertainty=False).fit(s)
+    slope = float(np.asarray(fit.extras["slope_hat"])[0])
+    h = np.arange(1, 6)
+    expected = np.log(fit.last_value) + slope * phi * (1 - phi ** h) / (1 - phi)
+    log_paths = fit._simulate_log(400_000, 5, np.random.default_rng(0))
+    sigma = np.sqrt(float(np.asarray(fit.extras["rss"])[0]) / (fit.extras["n_increments"] - 1))
+    se = sigma * np.sqrt(h) / np.sqrt(400_000)
+    assert_allclose(log_paths.mean(axis=0), expected, atol=float(5 * se.max()))
+    assert abs(slope) * (1 - phi) > 20 * se.max()  # phi**(h-1) would be far outside
