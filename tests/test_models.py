@@ -523,7 +523,7 @@ def test_sigma_draws_are_scaled_inverse_chi_square():
 
 
 def test_damped_trend_drift_is_the_geometric_sum_of_the_damping():
-    """Mean log path - log(last) = slope sum_{j=1..h} phi**j = slope phi (1 - phi**h) / (1 - phi)."""
+    """Mean log path - log(last) = slope * phi * (1 - phi**h) / (1 - phi)."""
     rng = np.random.default_rng(6)
     phi, years = 0.7, np.arange(2010, 2017)
     growth = 0.05 * phi ** (years[1:] - 2016) + 0.01 * rng.standard_normal(6)
