@@ -7,8 +7,10 @@ Run with::
 
 Medians over repeated runs (after one untimed warm-up run) of:
 
-* ``import tradepath`` (a fresh interpreter each time) — against ``import pandas,
-  statsmodels.api``;
+* ``import tradepath`` (a fresh interpreter each time) — against ``import pandas`` in the
+  same run (the budget is pandas + 0.1 s), and ``import tradepath`` followed by the first use
+  of ``tp.assess`` (which loads the numerical core) — against ``import pandas,
+  statsmodels.api``; ``--import-only`` runs just these;
 * ``tp.load_dataset()`` — against reading the same CSV and TOML files with pandas and tomllib
   (no checks, no derived figures);
 * ``tp.assess`` with 10,000 paths for every model and the ensemble — against fitting and
@@ -244,6 +246,18 @@ def child_batch(repeat: int) -> None:
                       "statuses": out["status"].value_counts().to_dict()}))
 
 
+def import_times(repeat: int) -> dict[str, float]:
+    """Median wall times (s) of fresh interpreters importing tradepath, pandas, and both
+    tradepath with its numerical core (first use of ``tp.assess``) and pandas + statsmodels."""
+    py = sys.executable
+    codes = {"tradepath": "import tradepath",
+             "pandas": "import pandas",
+             "tradepath_core": "import tradepath; tradepath.assess",
+             "pandas_statsmodels": "import pandas, statsmodels.api"}
+    return {k: median_time(lambda c=c: run_child([py, "-c", c]), repeat)[0]
+            for k, c in codes.items()}
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
@@ -251,6 +265,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats and samples")
     parser.add_argument("--repeat", type=int, help="runs per measurement (default 7; quick 3)")
+    parser.add_argument("--import-only", action="store_true",
+                        help="measure only the import times and print them")
     parser.add_argument("--child-batch", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-report", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -260,6 +276,13 @@ def main() -> None:
         return straight_report(args.child_report)
 
     repeat = args.repeat or (3 if args.quick else 7)
+    if args.import_only:
+        t = import_times(max(repeat, 7))
+        for k, v in t.items():
+            print(f"  import {k:<20} {v:.3f} s")
+        print(f"  import tradepath - import pandas = {t['tradepath'] - t['pandas']:+.3f} s "
+              "(budget +0.100 s)")
+        return None
     heavy = 1 if args.quick else 3  # the report and the batch subprocesses
     sample = 20 if args.quick else 100  # series of the per-series statsmodels batch loop
     started = time.perf_counter()
@@ -283,10 +306,11 @@ def main() -> None:
     print(env_line, flush=True)
 
     # import
-    t_imp = median_time(lambda: run_child([py, "-c", "import tradepath"]), repeat)[0]
-    t_sm = median_time(lambda: run_child([py, "-c", "import pandas, statsmodels.api"]),
-                       repeat)[0]
-    add("import tradepath (fresh interpreter)", t_imp, "import pandas, statsmodels.api", t_sm)
+    t = import_times(repeat)
+    add("import tradepath (fresh interpreter)", t["tradepath"], "import pandas", t["pandas"],
+        "budget: pandas + 0.1 s")
+    add("import tradepath; tp.assess", t["tradepath_core"], "import pandas, statsmodels.api",
+        t["pandas_statsmodels"])
 
     # load_dataset
     data = Path(tp.__file__).resolve().parents[2] / "data"

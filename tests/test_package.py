@@ -23,3 +23,12 @@ def test_errors_inherit_builtins():
     assert issubclass(tp.DataError, ValueError) and issubclass(tp.DataError, tp.TradepathError)
     assert issubclass(tp.UnknownNameError, KeyError)
     assert issubclass(tp.TradepathWarning, UserWarning)
+
+
+def test_all_lists_the_lazy_names_and_no_module():
+    import types
+
+    from tradepath import _EXPORTS
+
+    assert sorted(tp.__all__) == sorted(_EXPORTS)
+    assert not any(isinstance(getattr(tp, n), types.ModuleType) for n in tp.__all__)

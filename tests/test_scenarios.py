@@ -519,3 +519,24 @@ def test_property_required_growth_is_monotone_in_the_target(ds, v1, v2, g, cond,
         assert not r_hi.feasible
     if r_lo.feasible and r_lo.scenario is not None and r_lo.path is not None:
         assert met_by(r_lo.path, r_lo.target, ds, reading)
+
+
+def test_simulate_falls_back_to_the_total_volatility_with_three_figures():
+    """Exports with exactly 3 annual figures (too few for the random walk, which needs 4)
+    borrow the total's volatility instead of raising."""
+    from tradepath.models import RandomWalk
+
+    years = [2018, 2019, 2020, 2021, 2022, 2023, 2024]
+    total = [60.0, 66.0, 65.0, 78.0, 87.0, 76.0, 81.5]
+    rows = [("total", y, v) for y, v in zip(years, total, strict=True)]
+    rows += [("exports", y, v) for y, v in ((2022, 24.0), (2023, 23.5), (2024, 25.6))]
+    rows += [("imports", y, v) for y, v in ((2022, 63.0), (2023, 52.5), (2024, 55.9))]
+    frame = pd.DataFrame(rows, columns=["flow", "period", "value_usd_bn"])
+    frame["period"] = frame["period"].astype(str)
+    ds = tp.Dataset.from_frame(frame)
+    sim = Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05)).simulate(
+        ds, n_paths=100, seed=0)
+    expected = RandomWalk().fit(pd.Series(total, index=years)).params["sigma"]
+    assert sim.sigma["exports"] == pytest.approx(expected, rel=1e-12)
+    assert sim.sigma["imports"] == pytest.approx(expected, rel=1e-12)
+    assert any("used the total's" in n for n in sim.notes)

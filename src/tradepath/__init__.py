@@ -1,36 +1,53 @@
 """tradepath: Vietnam–South Korea bilateral trade, growth models and honest target assessment.
 
-The public names are re-exported here; heavy dependencies (matplotlib, statsmodels) load only
-when a function needs them.
+The public names are re-exported here and load on first use (PEP 562), so ``import tradepath``
+costs little more than ``import pandas``; matplotlib and statsmodels load only when a function
+needs them. Submodules stay importable as ``tradepath.<name>``.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-from . import backtest, balance, models, plotting, report, scenario_files, scenarios
-from .assess import Assessment, CrossingYear, assess, compare
-from .backtest import calibration, event_backtest
-from .batch import assess_many
-from .data import Dataset, load_dataset
-from .errors import (
-    DataError,
-    ModelError,
-    ParameterError,
-    ScenarioFileError,
-    TradepathError,
-    TradepathWarning,
-    UnknownNameError,
-)
-from .models import DEFAULT_MODEL, MODELS, get_model
-from .report import write_report
-from .scenarios import Scenario, deficit_path, growth, ramp, share_path, shock
-from .targets import Target
+#: Public name -> the module that defines it (relative to this package).
+_EXPORTS: dict[str, str] = {
+    "__version__": "._version",
+    "Assessment": ".assess",
+    "CrossingYear": ".assess",
+    "assess": ".assess",
+    "compare": ".assess",
+    "calibration": ".backtest",
+    "event_backtest": ".backtest",
+    "assess_many": ".batch",
+    "Dataset": ".data",
+    "load_dataset": ".data",
+    "DataError": ".errors",
+    "ModelError": ".errors",
+    "ParameterError": ".errors",
+    "ScenarioFileError": ".errors",
+    "TradepathError": ".errors",
+    "TradepathWarning": ".errors",
+    "UnknownNameError": ".errors",
+    "DEFAULT_MODEL": ".models",
+    "MODELS": ".models",
+    "get_model": ".models",
+    "write_report": ".report",
+    "Scenario": ".scenarios",
+    "deficit_path": ".scenarios",
+    "growth": ".scenarios",
+    "ramp": ".scenarios",
+    "share_path": ".scenarios",
+    "shock": ".scenarios",
+    "Target": ".targets",
+}
 
-try:
-    __version__ = version("tradepath")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+#: Submodules reachable as attributes (``tp.balance``) for code written before the lazy
+#: package; they are not public names of the package itself.
+_SUBMODULES = frozenset({"backtest", "balance", "models", "plotting", "report",
+                         "scenario_files", "scenarios"})
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -50,8 +67,6 @@ __all__ = [
     "__version__",
     "assess",
     "assess_many",
-    "backtest",
-    "balance",
     "calibration",
     "compare",
     "deficit_path",
@@ -59,13 +74,58 @@ __all__ = [
     "get_model",
     "growth",
     "load_dataset",
-    "models",
-    "plotting",
     "ramp",
-    "report",
-    "scenario_files",
-    "scenarios",
     "share_path",
     "shock",
     "write_report",
 ]
+
+
+class _Package(types.ModuleType):
+    """The package module; a submodule named like a public function (``tradepath.assess``)
+    must not replace that function when the import system binds the submodule here."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == f".{name}":
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module 'tradepath' has no attribute {name!r}")
+    if name not in _SUBMODULES:
+        globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS, *_SUBMODULES})
+
+
+if TYPE_CHECKING:  # static analysers and IDEs see the names directly
+    from ._version import __version__
+    from .assess import Assessment, CrossingYear, assess, compare
+    from .backtest import calibration, event_backtest
+    from .batch import assess_many
+    from .data import Dataset, load_dataset
+    from .errors import (
+        DataError,
+        ModelError,
+        ParameterError,
+        ScenarioFileError,
+        TradepathError,
+        TradepathWarning,
+        UnknownNameError,
+    )
+    from .models import DEFAULT_MODEL, MODELS, get_model
+    from .report import write_report
+    from .scenarios import Scenario, deficit_path, growth, ramp, share_path, shock
+    from .targets import Target

@@ -163,7 +163,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     ds = _dataset(args)
     source = None
     if args.data:
-        from . import __version__
+        from ._version import __version__
 
         source = f"Source: {Path(args.data).name} (user data); tradepath {__version__}"
     out = write_report(ds, args.out, targets=_targets(args, ds), model=args.model,
@@ -243,7 +243,7 @@ def _sub(sub: Any, name: str, help: str, description: str, epilog: str) -> Any:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs and the tests)."""
-    from . import __version__
+    from ._version import __version__
     from .report import DEFAULT_PATHS
 
     parser = _Parser(

@@ -200,7 +200,7 @@ def source_note(fig: Figure | SubFigure, text: str | None = None) -> Any:
     matplotlib.text.Text
     """
     if text is None:
-        from . import __version__
+        from ._version import __version__
 
         text = f"Source: figures from the documents; tradepath {__version__}"
     engine = getattr(fig, "get_layout_engine", lambda: None)()

@@ -322,7 +322,7 @@ def build_report(
     model_name = _model_name(model)
     model_arg: str | GrowthModel = model if model is not None else model_name
     if source is None:
-        from . import __version__
+        from ._version import __version__
 
         source = f"Source: figures from the documents; tradepath {__version__}"
     kw: dict[str, Any] = dict(model=model_arg, n_paths=n_paths, seed=seed)
@@ -507,7 +507,7 @@ def _pages(c: ReportContent) -> list[_Page]:
 
 
 def _settings_line(c: ReportContent) -> str:
-    from . import __version__
+    from ._version import __version__
 
     n = len(c.dataset.observations)
     data = c.source.removeprefix("Source: ").split("; tradepath")[0]
@@ -947,7 +947,7 @@ def _move_into_place(tmp: Path, out: Path) -> None:
 
 
 def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...]) -> None:
-    from . import __version__
+    from ._version import __version__
     from .plotting import report_style
 
     plt = pyplot()

@@ -991,7 +991,7 @@ class Scenario:
         Raises
         ------
         ModelError
-            ``sigma`` is None and the data cannot give a volatility (fewer than 3 totals).
+            ``sigma`` is None and the data cannot give a volatility (fewer than 4 totals).
         ParameterError
             Bad arguments, or a simulation too large for memory.
 
@@ -1098,7 +1098,7 @@ def _sigmas(sigma: Any, ds: Dataset | None, reporter: str,
 
     def fit(flow: str) -> tuple[float | None, pd.Series]:
         s = ds.series(flow, reporter)  # type: ignore[arg-type]
-        if len(s) < 3:
+        if len(s) < RandomWalk.min_points:
             return None, s
         return float(RandomWalk().fit(s).params["sigma"]), s
 
@@ -1109,8 +1109,9 @@ def _sigmas(sigma: Any, ds: Dataset | None, reporter: str,
         if value is None:
             if total_sigma is None:
                 raise ModelError(
-                    f"cannot estimate the volatility: {flow} and total have fewer than 3 annual "
-                    f"observations on the {reporter!r} basis; give sigma= (e.g. 0.1)"
+                    f"cannot estimate the volatility: {flow} and total have fewer than "
+                    f"{RandomWalk.min_points} annual observations on the {reporter!r} basis; "
+                    "give sigma= (e.g. 0.1)"
                 )
             value = total_sigma
             years = ", ".join(str(int(y)) for y in s.index) or "none"
