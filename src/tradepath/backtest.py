@@ -23,7 +23,7 @@ from ._validation import check_cells, check_choice, check_int, check_rng, fail
 from .errors import ModelError, ParameterError
 from .models import MODELS, GrowthModel, get_model
 from .models._base import as_series
-from .models.ensemble import crps_sample, rolling_origin
+from .models.scoring import crps_sample, rolling_origin
 from .targets import Target
 
 __all__ = [

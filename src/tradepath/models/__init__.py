@@ -27,7 +27,7 @@ from .._validation import fail
 from ..errors import ParameterError, UnknownNameError
 from ._base import FitResult, GrowthModel
 from .cagr import CAGR, CAGRFit
-from .ensemble import Ensemble, EnsembleFit
+from .ensemble import COMPONENT_CLASSES, Ensemble, EnsembleFit
 from .loglinear import LogLinear, LogLinearFit
 from .random_walk import RandomWalk, RandomWalkFit
 from .saturating import Logistic, LogisticFit
@@ -65,6 +65,8 @@ MODELS: dict[str, type[GrowthModel]] = {
     "logistic": Logistic,
     "ensemble": Ensemble,
 }
+
+COMPONENT_CLASSES.update({k: v for k, v in MODELS.items() if v is not Ensemble})
 
 #: The model used when none is named: the best calibrated in the synthetic backtests of
 #: ``docs/models.md`` (80 % intervals covering close to 80 % on series whose growth decays and
