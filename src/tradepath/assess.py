@@ -13,9 +13,20 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._format import format_year
 from ._validation import check_cells, check_choice, check_int, check_rng, fail
-from .data import DEFAULT_KINDS, Dataset, Reporter, parse_period
+from .data import DEFAULT_KINDS, Dataset, Reporter
 from .errors import ModelError, ParameterError, TradepathError
+from .models.share import ShareModel
+from .progress import (
+    OBSERVED_WINDOW,
+    ON_TRACK_BANDS,
+    data_status,
+    observed_growth,
+    on_track_label,
+    on_track_labels,
+    required_growth,
+)
 from .targets import Target
 
 if TYPE_CHECKING:
@@ -36,40 +47,8 @@ __all__ = [
 
 Reading = Literal["by", "in"]
 
-#: Eurostat's bands for the ratio of observed to required growth (SDG progress assessment).
-ON_TRACK_BANDS = (
-    (0.95, "on track"),
-    (0.60, "moderate progress"),
-    (0.0, "insufficient progress"),
-    (-math.inf, "moving away"),
-)
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 BANDS = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
-
-
-def on_track_label(observed: float, required: float) -> tuple[float, str]:
-    """Ratio of observed to required growth and its label, as in Eurostat's SDG assessment.
-
-    Bands: ratio >= 0.95 "on track"; 0.60-0.95 "moderate progress"; 0-0.60 "insufficient
-    progress"; below 0 "moving away". A required growth <= 0 (the target is already at or
-    below the last value) gives ratio ``inf`` and "on track" when growth is not negative.
-
-    References
-    ----------
-    Eurostat (2023), "Sustainable development in the European Union — Monitoring report",
-    methodological annex: assessment of progress towards quantitative targets.
-    """
-    if required <= 0:
-        return (math.inf, "on track") if observed >= required else (-math.inf, "moving away")
-    ratio = observed / required
-    return ratio, str(on_track_labels(np.array([ratio]))[0])
-
-
-def on_track_labels(ratio: np.ndarray) -> np.ndarray:
-    """The :data:`ON_TRACK_BANDS` label of each observed/required growth ratio (vectorised)."""
-    ratio = np.asarray(ratio, dtype=float)
-    return np.select([ratio >= lo for lo, _ in ON_TRACK_BANDS[:-1]],
-                     [name for _, name in ON_TRACK_BANDS[:-1]], ON_TRACK_BANDS[-1][1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,100 +97,9 @@ class CrossingYear:
 
     def __str__(self) -> str:
         lo, hi = self.interval(0.8)
-        return (f"median {_fmt_year(self.median, self.horizon)}, 80 % interval "
-                f"{_fmt_year(lo, self.horizon)}–{_fmt_year(hi, self.horizon)}; "
+        return (f"median {format_year(self.median, self.horizon)}, 80 % interval "
+                f"{format_year(lo, self.horizon)}–{format_year(hi, self.horizon)}; "
                 f"P(not by {self.horizon}) = {self.p_not_by_horizon:.1%}")
-
-
-def _fmt_year(y: float, horizon: int) -> str:
-    return f"after {horizon}" if not math.isfinite(y) else str(int(y))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ShareModel:
-    """Random walk with drift for the logit of the export share of two-way trade.
-
-    Balanced targets need exports and imports jointly; the documents give both flows for two
-    years only, so tradepath models the total (with the chosen growth model) and the export
-    share ``x / (x + m)`` separately, and builds ``x = total * share``, ``m = total * (1 -
-    share)`` on every path.
-
-    Notes
-    -----
-    ``z = logit(share)`` follows a random walk with drift, observed at mid-period times (a
-    year at ``year + 0.5``; Jan–May at its middle month), so gaps and partial years scale the
-    variance exactly. Partial-year shares are used only when fewer than three annual shares
-    exist, and are marked in the notes. Posterior per path: ``sigma^2`` scaled inverse
-    chi-square with the data's ``k - 1`` degrees of freedom plus a weak prior of one
-    pseudo-observation at ``prior_sigma = 0.1`` (so two points still give a finite, wide
-    spread); ``drift ~ N(mu_hat, sigma^2 / span)``. The share's shocks are independent of the
-    total's: their correlation cannot be estimated from the documents' two joint years.
-    """
-
-    times: np.ndarray
-    logits: np.ndarray
-    labels: tuple[str, ...]
-    prior_sigma: float = 0.1
-    prior_df: float = 1.0
-
-    @classmethod
-    def from_dataset(cls, ds: Dataset, reporter: str, kinds: Sequence[str],
-                     last_year: int | None = None) -> ShareModel:
-        obs = ds.observations
-        obs = obs[(obs["reporter"] == reporter) & obs["kind"].isin(kinds)
-                  & obs["flow"].isin(("exports", "imports"))]
-        wide = obs.pivot_table(index="period", columns="flow", values="value_usd_bn",
-                               aggfunc="first").dropna()
-        rows = []
-        for period, r in wide.iterrows():
-            year, m1, m2 = parse_period(str(period))
-            if last_year is not None and year > last_year:
-                continue
-            t = year + (m1 - 1 + m2) / 24.0
-            rows.append((t, float(r["exports"]), float(r["imports"]), str(period), m2 - m1 == 11))
-        annual = [r for r in rows if r[4]]
-        use = annual if len(annual) >= 3 else rows
-        if not use:
-            raise ModelError(
-                "a balanced target needs exports and imports in at least one period on the "
-                f"{reporter!r} basis; the data have none. Assess the total without a balance "
-                "condition, or add export and import figures."
-            )
-        use.sort()
-        times = np.array([r[0] for r in use])
-        shares = np.array([r[1] / (r[1] + r[2]) for r in use])
-        return cls(times=times, logits=np.log(shares / (1 - shares)),
-                   labels=tuple(r[3] for r in use))
-
-    @property
-    def params(self) -> dict[str, float]:
-        d, gaps = np.diff(self.logits), np.diff(self.times)
-        span = float(self.times[-1] - self.times[0]) if len(self.times) > 1 else 0.0
-        mu = float((self.logits[-1] - self.logits[0]) / span) if span > 0 else 0.0
-        k = len(d)
-        ss = float(np.sum((d - mu * gaps) ** 2 / gaps)) if k else 0.0
-        df = self.prior_df + max(k - 1, 0)
-        s2 = (self.prior_df * self.prior_sigma**2 + ss) / df
-        return {"drift": mu, "sigma": math.sqrt(s2), "df": df, "span": span,
-                "last_share": float(1 / (1 + math.exp(-self.logits[-1]))),
-                "last_time": float(self.times[-1])}
-
-    def simulate(self, years: np.ndarray, n_paths: int, rng: np.random.Generator) -> np.ndarray:
-        """Export-share paths at ``year + 0.5`` for each year in ``years``: (n_paths, len)."""
-        p = self.params
-        sig = math.sqrt(p["sigma"] ** 2) * np.sqrt(p["df"] / rng.chisquare(p["df"],
-                                                                           size=(n_paths, 1)))
-        if p["span"] > 0:
-            drift = p["drift"] + sig / math.sqrt(p["span"]) * rng.standard_normal((n_paths, 1))
-        else:
-            drift = np.zeros((n_paths, 1))
-        t = years.astype(float) + 0.5
-        gaps = np.diff(np.concatenate([[p["last_time"]], t]))
-        steps = drift * gaps + sig * np.sqrt(gaps) * rng.standard_normal((n_paths, len(t)))
-        z = self.logits[-1] + np.cumsum(steps, axis=1)
-        from scipy.special import expit  # the logistic function without overflow
-
-        return np.asarray(expit(z))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -285,8 +173,8 @@ class Assessment:
         cy = self.crossing_year
         assert cy is not None
         lo, hi = cy.interval(0.8)
-        when = (f"the median first year is {_fmt_year(cy.median, cy.horizon)} (80 % interval "
-                f"{_fmt_year(lo, cy.horizon)} to {_fmt_year(hi, cy.horizon)})")
+        when = (f"the median first year is {format_year(cy.median, cy.horizon)} (80 % interval "
+                f"{format_year(lo, cy.horizon)} to {format_year(hi, cy.horizon)})")
         return (
             f"{t.name}{cond}: probability {self.probability:.0%} under the {self.model} model "
             f"({self.n_paths:,} paths, seed {self.seed}); {when}. Reaching it needs "
@@ -339,9 +227,9 @@ class Assessment:
                 ("status", self.status), ("probability", f"{self.probability:.1%}")]
         if cy is not None:
             lo, hi = cy.interval(0.8)
-            rows += [("first year met (median)", _fmt_year(cy.median, cy.horizon)),
-                     ("80 % interval", f"{_fmt_year(lo, cy.horizon)} – "
-                                       f"{_fmt_year(hi, cy.horizon)}"),
+            rows += [("first year met (median)", format_year(cy.median, cy.horizon)),
+                     ("80 % interval", f"{format_year(lo, cy.horizon)} – "
+                                       f"{format_year(hi, cy.horizon)}"),
                      (f"P(not by {cy.horizon})", f"{cy.p_not_by_horizon:.1%}")]
         if self.met_year is not None:
             rows.append(("met in", str(self.met_year)))
@@ -358,13 +246,12 @@ class Assessment:
                 + (f"<p>Notes:</p><ul>{notes}</ul>" if notes else ""))
 
 
-def _observed_growth(s: pd.Series, window: int = 5) -> float:
+def _observed_growth(s: pd.Series, window: int = OBSERVED_WINDOW) -> float:
     last = int(s.index[-1])
     recent = s[s.index >= last - window]
     if len(recent) < 2:
         recent = s.iloc[-2:]
-    y0, y1 = int(recent.index[0]), last
-    return float((recent.iloc[-1] / recent.iloc[0]) ** (1 / (y1 - y0)) - 1)
+    return float(observed_growth(recent.iloc[0], int(recent.index[0]), recent.iloc[-1], last))
 
 
 def _resolve_model(model: str | GrowthModel | None) -> GrowthModel:
@@ -481,8 +368,7 @@ def assess(
     if horizon < target.by:
         raise fail("horizon", func, f"at least the deadline {target.by}", horizon)
     steps_to_deadline = max(target.by - last_year, 0)
-    required = ((target.value / last_value) ** (1 / steps_to_deadline) - 1
-                if steps_to_deadline else math.nan)
+    required = float(required_growth(target.value, last_value, steps_to_deadline))
     observed = _observed_growth(s) if len(s) > 1 else math.nan
     ratio, label = on_track_label(observed, required) if steps_to_deadline else (math.nan, "")
     common: dict[str, Any] = dict(
@@ -499,14 +385,15 @@ def assess(
     if condition is not None:
         ok &= pd.Series(condition.holds(hist["exports"], hist["imports"]), index=hist.index)
     met_years = [int(y) for y in hist.index[ok.fillna(False).astype(bool)]]
-    if met_years or target.by <= last_year:
+    status = str(data_status(met_years[0] if met_years else math.inf, target.by, last_year))
+    if status:
         unseen = [int(y) for y in hist.index if pd.isna(hist.loc[y, target.flow])]
         notes = []
         if not met_years and unseen:
             notes.append(f"Years up to the deadline with no figure: {unseen[-5:]}"
                          + (" (and earlier)" if len(unseen) > 5 else "") + ".")
         return Assessment(
-            model="data", status="met" if met_years else "missed",
+            model="data", status=status,
             probability=1.0 if met_years else 0.0, met_year=met_years[0] if met_years else None,
             crossing_year=None, fitted_growth=math.nan, notes=tuple(notes), **common,
         )

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ._validation import check_choice, check_int, check_real, fail
-from .assess import on_track_labels
 from .errors import DataError, TradepathError, TradepathWarning
+from .progress import OBSERVED_WINDOW, data_status, observed_growth, on_track, required_growth
 from .targets import Target
 
 if TYPE_CHECKING:
@@ -357,18 +357,10 @@ def _no_error(errors: np.ndarray) -> np.ndarray:
 def _random_walk_fit(t: np.ndarray, y: np.ndarray, starts: np.ndarray, counts: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Drift, volatility and span of every series, exactly as :class:`RandomWalk` fits one."""
-    ends = starts + counts - 1
-    span = t[ends] - t[starts]
-    mu = (y[ends] - y[starts]) / span
-    gaps, d = np.diff(t), np.diff(y)
-    boundary = np.zeros(len(gaps), dtype=bool)
-    boundary[ends[:-1]] = True  # the step from one series' last row to the next series
-    gaps = np.where(boundary, 1.0, gaps)
-    resid = (d - np.repeat(mu, counts)[:-1] * gaps) ** 2 / gaps
-    resid[boundary] = 0.0
-    ss = np.add.reduceat(np.append(resid, 0.0), starts)
-    s2 = ss / (counts - 2)
-    return mu, np.sqrt(s2), span
+    from .models.random_walk import random_walk_estimates
+
+    mu, ss, span = random_walk_estimates(t, y, starts, counts)
+    return mu, np.sqrt(ss / (counts - 2)), span
 
 
 def _rw_crossing_counts(
@@ -703,26 +695,19 @@ def assess_many(
 
     # Required and observed growth, and the on-track label, as tp.assess computes them.
     ahead = np.where(ok, tgt_by - last_year, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        required = np.where(ahead > 0, (tgt_value / last_value) ** (1 / ahead) - 1, np.nan)
-    # Observed growth: CAGR from the first observation in the last 5 years (at least the
-    # second-to-last observation) to the last one.
+    required = required_growth(tgt_value, last_value, ahead)
+    # Observed growth from the first observation in the last OBSERVED_WINDOW years (at least
+    # the second-to-last observation) to the last one.
     key = tab.code * 10_000.0 + tab.year
-    lo = np.searchsorted(key, np.arange(n) * 10_000.0 + (last_year - 5), side="left")
+    lo = np.searchsorted(key, np.arange(n) * 10_000.0 + (last_year - OBSERVED_WINDOW),
+                         side="left")
     lo = np.where(has, np.minimum(lo, last - 1), 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        observed = np.where(
-            tab.n_obs > 1,
-            (last_value / tab.value[lo]) ** (1 / (last_year - tab.year[lo])) - 1, np.nan)
+    observed = np.where(tab.n_obs > 1, observed_growth(tab.value[lo], tab.year[lo], last_value,
+                                                       last_year), np.nan)
     ratio = np.full(n, np.nan)
     label = np.full(n, "", dtype=object)
     judged = ok & (ahead > 0)
-    pos = judged & (required > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio[pos] = observed[pos] / required[pos]
-    nonpos = judged & ~(required > 0)
-    ratio[nonpos] = np.where(observed[nonpos] >= required[nonpos], np.inf, -np.inf)
-    label[judged] = on_track_labels(ratio[judged])
+    ratio[judged], label[judged] = on_track(observed[judged], required[judged])
     cols.update(required_growth=np.where(ok, required, np.nan),
                 observed_growth=np.where(ok, observed, np.nan),
                 on_track_ratio=ratio, on_track=label)
@@ -732,11 +717,9 @@ def assess_many(
     hit_row = (tab.year <= row_by) & (tab.value >= tgt_value[tab.code])
     met_year = np.full(n, np.inf)
     np.minimum.at(met_year, tab.code[hit_row], tab.year[hit_row])
-    met = ok & np.isfinite(met_year)
-    missed = ok & ~met & (tgt_by <= last_year)
-    need = ok & ~met & ~missed
-    status = np.where(met, "met", np.where(missed, "missed", ""))
-    status = np.where(ok, status, "error").astype(object)
+    status = np.where(ok, data_status(met_year, tgt_by, last_year), "error").astype(object)
+    met, missed = status == "met", status == "missed"
+    need = ok & (status == "")
     cols.update(
         status=status, model=np.where(met | missed, "data", "").astype(object),
         probability=np.where(met, 1.0, np.where(missed, 0.0, np.nan)),

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from ._format import format_probability, format_year
 from ._lazy import pyplot
 from ._validation import check_choice, check_real, fail
 from .assess import Assessment, CrossingYear
@@ -213,33 +214,6 @@ def source_note(fig: Figure | SubFigure, text: str | None = None) -> Any:
 
 
 # -- formatting ------------------------------------------------------------------------------
-def format_probability(p: float) -> str:
-    """A probability as the figures show it: whole per cent, "<1%" and ">99%" at the ends.
-
-    Examples
-    --------
-    >>> format_probability(0.503), format_probability(0.001), format_probability(0.0)
-    ('50%', '<1%', '0%')
-    """
-    if p is None or not math.isfinite(p):
-        return "n/a"
-    if 0 < p < 0.005:
-        return "<1%"
-    if 0.995 < p < 1:
-        return ">99%"
-    return f"{p:.0%}"
-
-
-def format_year(y: float, horizon: int | float | None = None) -> str:
-    """A crossing year as text: ``"2030"``, or ``"after 2040"`` when not met by the horizon."""
-    if y is None or (isinstance(y, float) and math.isnan(y)):
-        return "n/a"
-    if not math.isfinite(y):
-        return f"after {int(horizon)}" if horizon is not None and math.isfinite(horizon) \
-            else "not by the horizon"
-    return str(int(y))
-
-
 def _target_caption(a: Assessment) -> list[str]:
     """Two lines that annotate a target: its name and condition; P and the crossing year."""
     t = a.target

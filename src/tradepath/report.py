@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._format import format_probability, format_year
 from ._lazy import pyplot
 from ._validation import check_choice, check_int, check_rng, fail
 from .assess import Assessment, assess, compare
@@ -403,13 +404,10 @@ def _wrap(text: str, width: int = _WRAP) -> str:
 
 
 def _fmt_p(p: float) -> str:
-    from .plotting import format_probability
-
     return format_probability(p)
 
 
 def _key_rows(c: ReportContent) -> list[list[str]]:
-    from .plotting import format_year
 
     rows = []
     for a in c.assessments:
@@ -516,7 +514,6 @@ def _settings_line(c: ReportContent) -> str:
 
 
 def _crossing_sentence(a: Assessment) -> str:
-    from .plotting import format_year
 
     cy = a.crossing_year
     if cy is None:

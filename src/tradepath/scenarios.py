@@ -40,7 +40,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from . import balance as _balance
+from ._format import format_pct, format_year_list
 from ._validation import check_cells, check_choice, check_int, check_real, check_rng, fail
 from .data import REPORTERS, Dataset
 from .errors import DataError, ModelError, ParameterError
@@ -91,10 +92,6 @@ FlowName = Literal["exports", "imports", "total"]
 #: Range of constant annual growth rates searched by the solvers (-50 % to +100 % a year).
 DEFAULT_BOUNDS = (-0.5, 1.0)
 _YEAR_LO, _YEAR_HI = 1900, 2200
-
-
-def _pct(x: float, digits: int = 1) -> str:
-    return f"{x * 100:+.{digits}f} %"
 
 
 def _years_array(years: ArrayLike) -> np.ndarray:
@@ -161,7 +158,7 @@ class Constant(GrowthSpec):
         return (1.0 + self.rate) ** np.arange(0, end - base_year + 1, dtype=float)
 
     def describe(self, what: Literal["growth", "share"] = "growth") -> str:
-        return f"{self.rate:.1%}" if what == "share" else f"{_pct(self.rate)}/yr"
+        return f"{self.rate:.1%}" if what == "share" else f"{format_pct(self.rate)}/yr"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +189,8 @@ class Ramp(GrowthSpec):
         if what == "share":
             return (f"{self.from_rate:.1%} ({self.start_year}) → {self.to_rate:.1%} "
                     f"({self.end_year})")
-        return (f"{_pct(self.from_rate)}/yr ({self.start_year}) → {_pct(self.to_rate)}/yr "
-                f"({self.end_year})")
+        return (f"{format_pct(self.from_rate)}/yr ({self.start_year}) → "
+                f"{format_pct(self.to_rate)}/yr ({self.end_year})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,22 +225,15 @@ class ByYear(GrowthSpec):
         if not np.all(found):
             missing = sorted({int(v) for v in np.atleast_1d(y[~found])})
             raise ParameterError(
-                f"The year-by-year path has no rate for {_year_list(missing)}; it covers "
-                f"{_year_list(keys.tolist())}. Give a rate for every year of the horizon."
+                f"The year-by-year path has no rate for {format_year_list(missing)}; it covers "
+                f"{format_year_list(keys.tolist())}. Give a rate for every year of the horizon."
             )
         return values[idx]
 
     def describe(self, what: Literal["growth", "share"] = "growth") -> str:
-        fmt = (lambda v: f"{v:.1%}") if what == "share" else (lambda v: _pct(v))
+        fmt = (lambda v: f"{v:.1%}") if what == "share" else (lambda v: format_pct(v))
         shown = ", ".join(f"{y}: {fmt(r)}" for y, r in self.items[:4])
         return "{" + shown + (", …}" if len(self.items) > 4 else "}")
-
-
-def _year_list(years: Sequence[int]) -> str:
-    years = list(years)
-    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(map(str, years))
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +255,7 @@ class Shock:
 
     def describe(self) -> str:
         after = f", back on path in {self.year + 1}" if self.recovery else ", permanent"
-        return f"shock {_pct(self.size, 0)} in {self.year}{after}"
+        return f"shock {format_pct(self.size, 0)} in {self.year}{after}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +289,7 @@ class Shocked(GrowthSpec):
                       if (s.year == year if s.recovery else s.year <= year)]
             raise ParameterError(
                 f"The shocks active in {year} ({', '.join(s.describe() for s in active)}) add "
-                f"up to {_pct(value - 1, 0)} of the no-shock level, so the flow would be "
+                f"up to {format_pct(value - 1, 0)} of the no-shock level, so the flow would be "
                 f"non-positive in {year}. Overlapping shocks add up; make them smaller."
             )
 
@@ -1706,18 +1696,18 @@ def required_growth(
         search_lo = max(lo, floor + 1e-9 * max(1.0, abs(floor)))
         if search_lo >= hi:
             msg = (f"Not feasible: with {given}, total growth would need to exceed "
-                   f"{_pct(hi, 0)} a year just to keep the deficit below the total.")
+                   f"{format_pct(hi, 0)} a year just to keep the deficit below the total.")
             return RequiredGrowth(target, cond.describe() if cond is not None else "none",
                                   flow, reading, math.nan, None, False, msg, None, b.year,
                                   (lo, hi), None, None)
-    sol = _solve(evaluate, years, target, cond, search_lo, hi, reading, lambda r: _pct(r, 2))
+    sol = _solve(evaluate, years, target, cond, search_lo, hi, reading, lambda r: format_pct(r, 2))
     cond_text = cond.describe() if cond is not None else "none"
     what = f"{target.name} ({cond_text})" if cond is not None else target.name
     when = f"by {target.by}" if reading == "by" else f"in {target.by}"
     head = f"{flow.capitalize()} growth from {b.year}"
     if isinstance(sol, str):
-        msg = (f"Not feasible: no constant {flow} growth between {_pct(lo, 0)} and "
-               f"{_pct(hi, 0)} a year meets {what} {when}, given {given}"
+        msg = (f"Not feasible: no constant {flow} growth between {format_pct(lo, 0)} and "
+               f"{format_pct(hi, 0)} a year meets {what} {when}, given {given}"
                + (f" ({sol})." if sol else "."))
         if flow == "total" and export_share is None and deficit is None and cond is not None:
             msg += (" The export share stays at its base-year level here; give export_share= "
@@ -1738,14 +1728,14 @@ def required_growth(
                f"{what} {when}.")
     else:
         row = frame.loc[sol.year]
-        msg = (f"{head} of at least {_pct(rate, 2)} a year meets {what} {when}, given "
+        msg = (f"{head} of at least {format_pct(rate, 2)} a year meets {what} {when}, given "
                f"{given}; at that rate it is first met in {sol.year} (total "
                f"{row['total']:.1f} bn, balance {row['balance']:+.1f} bn, deficit share "
                f"{row['deficit_share']:.1%}).")
         if sol.lower_open:
-            msg += f" Any rate down to the bottom of the range ({_pct(lo, 0)}) does."
+            msg += f" Any rate down to the bottom of the range ({format_pct(lo, 0)}) does."
     if max_rate is not None:
-        msg += (f" Growth above {_pct(max_rate, 2)} a year no longer meets it (the balance "
+        msg += (f" Growth above {format_pct(max_rate, 2)} a year no longer meets it (the balance "
                 "condition fails).")
     if sol.gaps:
         msg += " The rates that meet it are not one interval: check the path year by year."
@@ -2023,14 +2013,14 @@ class FeasibleRegion:
         for g in (0.03, 0.05, 0.07):
             if self.import_rates[0] <= g <= self.import_rates[-1]:
                 v = float(b.iloc[int(np.argmin(np.abs(self.import_rates - g)))])
-                lines.append(f"  imports {_pct(g)}/yr: exports need at least "
-                             + (f"{_pct(v, 2)}/yr (grid)" if math.isfinite(v) else
+                lines.append(f"  imports {format_pct(g)}/yr: exports need at least "
+                             + (f"{format_pct(v, 2)}/yr (grid)" if math.isfinite(v) else
                                 "more than the grid's top rate"))
         if self.historical is not None:
             h = self.historical
             ok = self.contains(h["exports"], h["imports"])
             lines.append(f"  latest observed growth {int(h['from'])}→{int(h['to'])}: exports "
-                         f"{_pct(h['exports'])}, imports {_pct(h['imports'])}: "
+                         f"{format_pct(h['exports'])}, imports {format_pct(h['imports'])}: "
                          + ("meets it" if ok else "does not meet it"))
         return "\n".join(lines)
 

@@ -11,7 +11,13 @@ import pandas as pd
 from .._validation import check_choice, check_real
 from ._base import FitResult, GrowthModel
 
-__all__ = ["BGK_BETA", "RandomWalk", "RandomWalkFit", "first_passage_probability"]
+__all__ = [
+    "BGK_BETA",
+    "RandomWalk",
+    "RandomWalkFit",
+    "first_passage_probability",
+    "random_walk_estimates",
+]
 
 #: Broadie–Glasserman–Kou constant: -zeta(1/2) / sqrt(2 pi).
 BGK_BETA = 0.5825971579390106
@@ -84,11 +90,9 @@ class RandomWalk(GrowthModel):
     def _fit(self, s: pd.Series) -> RandomWalkFit:
         t = s.index.to_numpy(dtype=float)
         y = np.log(s.to_numpy(dtype=float))
-        gaps, d = np.diff(t), np.diff(y)
-        span = t[-1] - t[0]
-        mu = (y[-1] - y[0]) / span
-        k = len(d)
-        s2 = float(np.sum((d - mu * gaps) ** 2 / gaps) / (k - 1))
+        (mu,), (ss,), (span,) = random_walk_estimates(t, y)
+        k = len(t) - 1
+        s2 = float(ss / (k - 1))
         first, last = int(t[0]), int(t[-1])
         notes = (
             f"The drift depends only on the endpoints {first} ({s.iloc[0]:g}) and {last} "
@@ -102,6 +106,35 @@ class RandomWalk(GrowthModel):
             extras={"n_increments": k, "span_years": float(span)},
             parameter_uncertainty=self.parameter_uncertainty,
         )
+
+
+def random_walk_estimates(t: np.ndarray, y: np.ndarray, starts: np.ndarray | None = None,
+                          counts: np.ndarray | None = None
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drift, residual sum of squares and span of one or many random walks with drift.
+
+    The one estimator of the random walk, vectorised across series stored as one array plus
+    offsets (series ``i`` is rows ``starts[i] : starts[i] + counts[i]`` of ``t`` and ``y``,
+    times increasing within it; default: one series). With gaps ``g`` and increments ``d``,
+    ``mu = (y_last - y_first) / span`` and ``ss = sum((d - mu g)^2 / g)`` (see
+    :class:`RandomWalk`); each caller turns ``ss`` into a volatility with its degrees of
+    freedom. Every series needs two points or more at distinct times.
+    """
+    t = np.asarray(t, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if starts is None or counts is None:
+        starts, counts = np.array([0]), np.array([len(t)])
+    ends = starts + counts - 1
+    span = t[ends] - t[starts]
+    mu = (y[ends] - y[starts]) / span
+    gaps, d = np.diff(t), np.diff(y)
+    boundary = np.zeros(len(gaps), dtype=bool)
+    boundary[ends[:-1]] = True  # the step from one series' last row to the next series
+    gaps = np.where(boundary, 1.0, gaps)
+    resid = (d - np.repeat(mu, counts)[:-1] * gaps) ** 2 / gaps
+    resid[boundary] = 0.0
+    ss = np.add.reduceat(np.append(resid, 0.0), starts)
+    return mu, ss, span
 
 
 def first_passage_probability(

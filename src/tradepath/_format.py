@@ -1,0 +1,61 @@
+"""Text formatting of years, probabilities and growth rates: one copy for results, figures,
+the report and the command line."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+__all__ = ["format_pct", "format_probability", "format_year", "format_year_list"]
+
+
+def format_probability(p: float) -> str:
+    """A probability as the figures show it: whole per cent, "<1%" and ">99%" at the ends.
+
+    Examples
+    --------
+    >>> format_probability(0.503), format_probability(0.001), format_probability(0.0)
+    ('50%', '<1%', '0%')
+    """
+    if p is None or not math.isfinite(p):
+        return "n/a"
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 < p < 1:
+        return ">99%"
+    return f"{p:.0%}"
+
+
+def format_year(y: float, horizon: int | float | None = None) -> str:
+    """A crossing year as text: ``"2030"``, or ``"after 2040"`` when not met by the horizon.
+
+    Examples
+    --------
+    >>> format_year(2030.0), format_year(float("inf"), 2040)
+    ('2030', 'after 2040')
+    """
+    if y is None or (isinstance(y, float) and math.isnan(y)):
+        return "n/a"
+    if not math.isfinite(y):
+        return f"after {int(horizon)}" if horizon is not None and math.isfinite(horizon) \
+            else "not by the horizon"
+    return str(int(y))
+
+
+def format_year_list(years: Sequence[int]) -> str:
+    """Years as text, a run of three or more consecutive years as a range.
+
+    Examples
+    --------
+    >>> format_year_list([2020, 2021, 2022]), format_year_list([2020, 2024])
+    ('2020–2022', '2020, 2024')
+    """
+    years = list(years)
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def format_pct(x: float, digits: int = 1) -> str:
+    """A growth rate (a fraction) as signed per cent: ``format_pct(0.123)`` is ``"+12.3 %"``."""
+    return f"{x * 100:+.{digits}f} %"
