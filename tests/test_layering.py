@@ -1,0 +1,175 @@
+"""The import graph of the package: no cycle at import time and no upward import.
+
+``LAYERS`` is the one declaration of the layer order, lowest first. A module may import
+modules of its own layer or below; the only upward edge allowed is a function-level import in
+a result object's ``plot`` method (the result hands itself to :mod:`tradepath.plotting`). A new
+module gets a line here (patterns are ``fnmatch`` patterns on the dotted name).
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+from pathlib import Path
+
+import pytest
+
+import tradepath
+
+PACKAGE = Path(tradepath.__file__).resolve().parent
+
+#: Layers, lowest first: a module imports only from its layer and the layers below.
+LAYERS: list[tuple[str, ...]] = [
+    ("tradepath.errors", "tradepath._version", "tradepath._lazy", "tradepath._format"),
+    ("tradepath._validation",),
+    ("tradepath.balance", "tradepath._io"),
+    ("tradepath.targets",),
+    ("tradepath._checks",),
+    ("tradepath.data",),
+    ("tradepath.progress",),
+    ("tradepath.models._base",),
+    ("tradepath.models.random_walk", "tradepath.models.cagr", "tradepath.models.loglinear",
+     "tradepath.models.statespace", "tradepath.models.saturating"),
+    ("tradepath.models.scoring", "tradepath.models.share"),
+    ("tradepath.models.ensemble",),
+    ("tradepath.models",),
+    ("tradepath.scenarios", "tradepath.scenarios.*"),
+    ("tradepath.assess", "tradepath.backtest"),
+    ("tradepath.batch", "tradepath.batch.*"),
+    ("tradepath.plotting", "tradepath.plotting.*"),
+    ("tradepath.report", "tradepath.report.*", "tradepath.scenario_files",
+     "tradepath.scenario_files.*"),
+    ("tradepath.cli", "tradepath.__main__"),
+    ("tradepath",),
+]
+
+#: Methods whose function-level import may point up (to the plotting layer).
+UPWARD_ALLOWED_IN = frozenset({"plot"})
+
+
+def _module_name(path: Path) -> str:
+    parts = ["tradepath", *path.relative_to(PACKAGE).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def layer(name: str) -> int:
+    # The most specific pattern wins: "tradepath.models.ensemble" before "tradepath.models".
+    best: tuple[int, int] | None = None
+    for i, patterns in enumerate(LAYERS):
+        for pat in patterns:
+            if fnmatch.fnmatchcase(name, pat) and (best is None or len(pat) > best[1]):
+                best = (i, len(pat))
+    if best is None:
+        raise AssertionError(f"{name} is in no layer: add it to LAYERS in {__file__}")
+    return best[0]
+
+
+def _resolve(module: str, is_package: bool, node: ast.ImportFrom | ast.Import) -> list[str]:
+    """The tradepath modules an import statement loads."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names if a.name.split(".")[0] == "tradepath"]
+    base = module.split(".") if is_package else module.split(".")[:-1]
+    if node.level:
+        base = base[: len(base) - (node.level - 1)]
+        target = ".".join([*base, node.module] if node.module else base)
+    else:
+        target = node.module or ""
+    if target.split(".")[0] != "tradepath":
+        return []
+    subs = [f"{target}.{a.name}" for a in node.names if f"{target}.{a.name}" in MODULES]
+    # "from . import balance" imports the submodule; its package is already loaded
+    return subs if len(subs) == len(node.names) else [target, *subs]
+
+
+def _imports(name: str) -> list[tuple[str, bool, str | None]]:
+    """(imported module, at import time?, enclosing function name) for every import."""
+    path = MODULES[name]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: list[tuple[str, bool, str | None]] = []
+
+    def visit(node: ast.AST, func: str | None, type_checking: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for sub in child.body:
+                    visit(sub, func, True)
+                continue
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                if not type_checking:
+                    for target in _resolve(name, path.name == "__init__.py", child):
+                        out.append((target, func is None, func))
+                continue
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                visit(child, child.name if func is None else func, type_checking)
+            else:
+                visit(child, func, type_checking)
+
+    visit(tree, None, False)
+    return out
+
+
+def _known(target: str) -> str:
+    # "from tradepath.models import X" loads tradepath.models; trim to a real module.
+    while target not in MODULES and "." in target:
+        target = target.rsplit(".", 1)[0]
+    return target
+
+
+def test_every_module_has_a_layer():
+    for name in MODULES:
+        layer(name)
+
+
+def test_no_upward_import():
+    bad = []
+    for name in MODULES:
+        for target, _, func in _imports(name):
+            target = _known(target)
+            if target == name or target.startswith(name + "."):
+                continue  # a package importing its own modules
+            if layer(target) > layer(name) and func not in UPWARD_ALLOWED_IN:
+                bad.append(f"{name} -> {target}" + (f" (in {func})" if func else ""))
+    assert not bad, "upward imports:\n" + "\n".join(bad)
+
+
+def test_no_cycle_at_import_time():
+    graph: dict[str, set[str]] = {name: set() for name in MODULES}
+    for name in MODULES:
+        for target, at_import, _ in _imports(name):
+            target = _known(target)
+            if at_import and target != name:
+                graph[name].add(target)
+                # importing a submodule first imports its parent packages
+                # importing a submodule first runs its parent packages, unless one of them
+                # is (an ancestor of) the importer, which is already loading
+                parent = target.rsplit(".", 1)[0]
+                while "." in parent and not (name == parent or name.startswith(parent + ".")):
+                    graph[name].add(parent)
+                    parent = parent.rsplit(".", 1)[0]
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def dfs(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (cycle := dfs(nxt)):
+                return cycle
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := dfs(node)):
+            pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+def test_the_checker_sees_an_upward_import(tmp_path):
+    """The parser finds function-level and module-level imports (a check of the check)."""
+    names = {t for t, _, _ in _imports("tradepath.report")}
+    assert "tradepath.plotting" in names or any(n.startswith("tradepath.plotting") for n in names)
+    assert layer("tradepath.plotting") > layer("tradepath.assess")
