@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.scenarios", "tradepath.scenarios.*"),
     ("tradepath.assess", "tradepath.backtest"),
     ("tradepath.batch", "tradepath.batch.*"),
+    ("tradepath.plotting.style", "tradepath.plotting._parts"),
     ("tradepath.plotting", "tradepath.plotting.*"),
     ("tradepath.report", "tradepath.report.*", "tradepath.scenario_files",
      "tradepath.scenario_files.*"),

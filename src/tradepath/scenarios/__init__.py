@@ -48,6 +48,7 @@ from .required import (
 )
 from .scenario import Base, Scenario
 from .simulation import ScenarioPaths
+from .solve import max_deficit
 from .specs import (
     ByYear,
     Constant,
@@ -84,6 +85,7 @@ __all__ = [
     "deficit_path",
     "feasible_region",
     "growth",
+    "max_deficit",
     "path",
     "ramp",
     "required_deficit",

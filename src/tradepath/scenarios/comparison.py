@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,6 @@ from ..data import Dataset
 from ..targets import Target
 from .scenario import Scenario
 from .simulation import _bind, _check_target, _met
-
 
 __all__ = ["compare"]
 

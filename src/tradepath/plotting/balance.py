@@ -1,0 +1,258 @@
+"""Exports, imports and the balance, with the deficit a condition allows (:func:`plot_balance`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .._format import format_probability
+from .._validation import check_choice, check_real, fail
+from ..assess import Assessment
+from ..balance import BalanceCondition
+from ..scenarios.solve import max_deficit
+from ._parts import _axes, _draw_points, _integer_years, _new_figure, _quantiles, _tint, _titles
+from .style import _A4_TEXT_WIDTH_IN, _DEFICIT, _EXPORTS, _FORECAST, _IMPORTS, _TARGET
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+
+    from ..data import Dataset
+
+__all__ = ["balance_figure", "plot_balance"]
+
+
+# -- exports, imports and balance ------------------------------------------------------------
+def _balance_source(obj: Any, func: str) -> tuple[pd.DataFrame | None, Assessment | None,
+                                                 BalanceCondition | None, str]:
+    if isinstance(obj, Assessment):
+        if "exports" not in obj.paths or "imports" not in obj.paths:
+            raise fail("obj", func, "an assessment of a target with a balance condition "
+                       "(it simulates exports and imports)",
+                       f"the assessment of {obj.target.name!r} (status {obj.status!r})",
+                       "Assess a target with a balance condition, or pass a scenario "
+                       "projection.")
+        cond = obj.target.balance.bind(obj.history) if obj.target.balance is not None else None
+        return None, obj, cond, obj.model
+    if isinstance(obj, pd.DataFrame):
+        missing = [c for c in ("exports", "imports") if c not in obj.columns]
+        if missing:
+            raise fail("obj", func, "a projection with 'exports' and 'imports' columns",
+                       list(obj.columns))
+        proj = obj.loc[:, ["exports", "imports"]].astype(float).copy()
+        proj.index = pd.Index(np.asarray(obj.index, dtype=int), name="year")
+        proj["deficit"] = proj["imports"] - proj["exports"]
+        proj["total"] = proj["exports"] + proj["imports"]
+        proj["deficit_share"] = proj["deficit"] / proj["total"]
+        return proj, None, None, str(obj.attrs.get("name", "projection"))
+    raise fail("obj", func, "an Assessment or a projection DataFrame", type(obj).__name__)
+
+
+def plot_balance(
+    obj: Assessment | pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    show: Literal["flows", "share"] = "flows",
+    history: Dataset | pd.DataFrame | None = None,
+    history_kinds: pd.DataFrame | None = None,
+    condition: BalanceCondition | None = None,
+    level: float | None = None,
+    end: int | None = None,
+    label: str | None = None,
+    legend: bool | dict[str, Any] = True,
+    title: str | None = None,
+) -> Axes:
+    """Exports, imports and the deficit (or the deficit share) over history and a forecast.
+
+    Parameters
+    ----------
+    obj : Assessment or DataFrame
+        An assessment of a target with a balance condition (its simulated exports and
+        imports: median and a central band) or a projection indexed by year with ``exports``
+        and ``imports`` columns (a scenario: one line each).
+    ax : matplotlib Axes, optional
+    show : {"flows", "share"}, default "flows"
+        "flows": exports, imports and the deficit in US$ bn, with the largest deficit the
+        balance condition allows at the median total. "share": the deficit as a share of
+        two-way trade, with the condition's threshold and, for an assessment, the probability
+        that the condition holds in the deadline year.
+    history : Dataset or annual DataFrame, optional
+        Observed values (default: the assessment's history).
+    history_kinds : DataFrame, optional
+        Kinds of the history values (default: the assessment's, or the Dataset's).
+    condition : BalanceCondition, optional
+        Default: the assessment's target condition, bound to the data. Drawn where it applies:
+        over the forecast years.
+    level : float, optional
+        Central band drawn around each median (assessments only); default 0.5 for "flows"
+        (three overlapping bands stay readable) and 0.8 for "share".
+    end : int, optional
+        Last year shown; default five years after the target's deadline (assessments) or the
+        projection's last year.
+    label : str, optional
+        Name of the forecast in the legend (default: the model, or the projection's
+        ``attrs["name"]``).
+    legend : bool or dict, default True
+        Legend below the axes; a dict gives options for ``Axes.legend`` (e.g. ``ncol``).
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    The deficit is ``imports - exports`` (Vietnam's side, so a positive value is Vietnam's
+    deficit) and the deficit share ``(m - x) / (x + m)``. The condition's threshold is
+    computed by :func:`max_deficit` at the median total, so a condition on the absolute
+    deficit shows as a falling share.
+
+    Examples
+    --------
+    >>> import tradepath as tp
+    >>> from tradepath.plotting import plot_balance
+    >>> ds = tp.load_dataset()
+    >>> a = tp.assess(ds, ds.target("150B by 2030"), n_paths=500)
+    >>> ax = plot_balance(a, show="share")
+    """
+    func = "plot_balance"
+    check_choice("show", func, show, ("flows", "share"))
+    proj, a, cond, name = _balance_source(obj, func)
+    if level is None:
+        level = 0.5 if show == "flows" else 0.8
+    level = check_real("level", func, level, lo=0.0, hi=1.0, lo_open=True)
+    ax = _axes(ax, func)
+    label = name if label is None else label
+    if condition is not None:
+        cond = condition
+    hk = history_kinds
+    if history is None and a is not None:
+        hist = a.history
+        hk = a.history_kinds if hk is None else hk
+    elif history is not None and not isinstance(history, pd.DataFrame):
+        hist = history.annual()
+        hk = history.annual_kinds() if hk is None else hk
+    else:
+        hist = history
+    if cond is not None and hist is not None:
+        cond = cond.bind(hist)
+    if hist is not None:
+        hist = hist.assign(deficit=hist["imports"] - hist["exports"])
+        hist["deficit_share"] = hist["deficit"] / (hist["exports"] + hist["imports"])
+
+    # The forecast frame: median and band edges by year (or the projection's one line).
+    lo_q, hi_q = round((1 - level) / 2, 6), round((1 + level) / 2, 6)
+    flows = ("exports", "imports", "deficit", "deficit_share", "total")
+    if a is not None:
+        fc = {f: _quantiles(a, f, (lo_q, 0.5, hi_q)) for f in flows}
+        if end is None:
+            end = a.target.by + 5
+        fc = {f: q.loc[q.index <= end] for f, q in fc.items()}
+    else:
+        assert proj is not None
+        if end is not None:
+            proj = proj.loc[proj.index <= end]
+        fc = {f: pd.DataFrame({lo_q: proj[f], 0.5: proj[f], hi_q: proj[f]}) for f in flows}
+    years = fc["total"].index.to_numpy(dtype=float)
+    labelled: set[str] = set()
+    handles: list[Any] = []
+    scale = 100.0 if show == "share" else 1.0
+
+    def series(flow: str, color: str, ls: Any, text: str, tint: float) -> None:
+        anchor: tuple[float, float] | None = None
+        if hist is not None:
+            s = hist[flow].dropna()
+            if len(s):
+                kind_col = "balance" if flow in ("deficit", "deficit_share") else flow
+                kk = (hk[kind_col].reindex(s.index).fillna("reported")
+                      if hk is not None and kind_col in hk.columns
+                      else pd.Series("reported", index=s.index))
+                handles.extend(_draw_points(ax, s.index, s.to_numpy() * scale, kk.to_numpy(),
+                                            color=color if flow != "deficit_share" else "black",
+                                            labelled=labelled))
+                if s.index[-1] < years[0]:
+                    anchor = (float(s.index[-1]), float(s.iloc[-1]) * scale)
+        f = fc[flow] * scale
+        x = years
+        y_med, y_lo, y_hi = f[0.5].to_numpy(), f[lo_q].to_numpy(), f[hi_q].to_numpy()
+        if anchor is not None:
+            x = np.r_[anchor[0], x]
+            y_med, y_lo, y_hi = (np.r_[anchor[1], y] for y in (y_med, y_lo, y_hi))
+        band = None
+        if a is not None and tint > 0:
+            band = ax.fill_between(x, y_lo, y_hi, color=_tint(color, tint), lw=0, zorder=1,
+                                   gid=f"band-{flow}", label=f"{text}: {level:.0%} band")
+        (ln,) = ax.plot(x, y_med, color=color, ls=ls, lw=1.9, zorder=3, gid=f"line-{flow}",
+                        label=f"{text}: median" if a is not None else text)
+        handles.append(ln)
+        if band is not None:
+            handles.append(band)
+
+    if show == "flows":
+        series("imports", _IMPORTS, "--", "imports", 0.25)
+        series("exports", _EXPORTS, "-", "exports", 0.25)
+        series("deficit", _DEFICIT, "-.", "deficit", 0.0)
+        if cond is not None:
+            allowed = max_deficit(cond, fc["total"][0.5].to_numpy())
+            (cl,) = ax.plot(years, allowed, color=_FORECAST, ls=":", lw=2.2, zorder=4,
+                            gid="condition",
+                            label="largest deficit the condition allows ("
+                                  + ("median total)" if a is not None else "at that total)"))
+            handles.append(cl)
+        ax.set_ylabel("US$ bn")
+        ax.axhline(0, color="#777777", lw=0.6, zorder=0)
+    else:
+        series("deficit_share", _DEFICIT, "-", "deficit share", 0.2)
+        subtitle: list[str] = []
+        if cond is not None:
+            t_med = fc["total"][0.5].to_numpy()
+            share = max_deficit(cond, t_med) / t_med * 100
+            (cl,) = ax.plot(years, share, color=_TARGET, ls="--", lw=1.7, zorder=4,
+                            gid="condition", label=f"condition: {cond.describe()}")
+            handles.append(cl)
+            top = max(float(np.nanmax(fc["deficit_share"][hi_q])) * 100, float(np.nanmax(share)))
+            ax.fill_between(years, share, top * 1.2 + 5, facecolor="none", hatch="//",
+                            edgecolor="none", hatchcolor=_tint(_TARGET, 0.6), lw=0, zorder=0,
+                            gid="condition-fails", label="condition fails")
+            handles.append(ax.collections[-1])
+            if a is not None and a.target.by in fc["total"].index:
+                k = a.target.by - a.last_year - 1
+                p = float(np.mean(cond.holds(a.paths["exports"][:, k], a.paths["imports"][:, k])))
+                subtitle.append(f"P(condition holds in {a.target.by}) = "
+                                f"{format_probability(p)}")
+        ax.set_ylabel("deficit, % of two-way trade")
+        ax.axhline(0, color="#777777", lw=0.6, zorder=0)
+    _integer_years(ax)
+    ax.set_xlabel("year")
+    if show == "flows":
+        subtitle = [f"medians and {level:.0%} bands ({label} model)" if a is not None
+                    else str(label)]
+    _titles(ax, title, subtitle)
+    if legend:
+        opts: dict[str, Any] = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+                                    fontsize="small")
+        ax.legend(handles=handles, **(opts | (legend if isinstance(legend, dict) else {})))
+    return ax
+
+
+def balance_figure(
+    obj: Assessment | pd.DataFrame,
+    *,
+    fig: Figure | SubFigure | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Two panels: exports, imports and deficit (left); the deficit share and the balance
+    condition (right). Keyword arguments go to :func:`plot_balance`.
+
+    Returns
+    -------
+    Figure or SubFigure
+    """
+    fig = _new_figure(fig, (_A4_TEXT_WIDTH_IN, 4.4))
+    left, right = fig.subplots(1, 2)
+    kwargs.setdefault("legend", {"ncol": 1, "fontsize": "x-small"})
+    plot_balance(obj, ax=left, show="flows", title="Exports, imports and deficit", **kwargs)
+    plot_balance(obj, ax=right, show="share", title="Deficit share of two-way trade", **kwargs)
+    return fig
