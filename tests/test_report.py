@@ -9,6 +9,7 @@ import pytest
 import tradepath as tp
 from tradepath import report as R
 from tradepath.plotting import format_probability
+from tradepath.report import writing as W  # the module whose functions write_report calls
 
 N = 800
 
@@ -28,12 +29,12 @@ def written(content, tmp_path_factory, output_dir):
     import shutil
 
     out = tmp_path_factory.mktemp("rep") / "report"
-    orig = R.build_report
-    R.build_report = lambda *a, **k: content  # render the content computed above
+    orig = W.build_report
+    W.build_report = lambda *a, **k: content  # render the content computed above
     try:
         path = R.write_report(content.dataset, out, formats=("pdf", "svg"))
     finally:
-        R.build_report = orig
+        W.build_report = orig
     # Keep a copy to look at: tests/_output/report/
     shutil.rmtree(output_dir / "report", ignore_errors=True)
     shutil.copytree(path, output_dir / "report")
@@ -115,9 +116,9 @@ def test_pdf_pages_show_the_source_note(written):
 
 def test_a_failure_leaves_no_partial_report(content, tmp_path, monkeypatch):
     out = tmp_path / "sub" / "report"
-    monkeypatch.setattr(R, "build_report", lambda *a, **k: content)
+    monkeypatch.setattr(W, "build_report", lambda *a, **k: content)
     calls = {"n": 0}
-    render = R._render_page
+    render = W._render_page
 
     def failing(page, c, number, total):
         calls["n"] += 1
@@ -125,7 +126,7 @@ def test_a_failure_leaves_no_partial_report(content, tmp_path, monkeypatch):
             raise tp.ModelError("simulated failure on page 3")
         return render(page, c, number, total)
 
-    monkeypatch.setattr(R, "_render_page", failing)
+    monkeypatch.setattr(W, "_render_page", failing)
     with pytest.raises(tp.ModelError, match="page 3"):
         R.write_report(content.dataset, out)
     assert calls["n"] == 3
@@ -139,8 +140,8 @@ def test_a_failure_keeps_the_earlier_report(content, written, tmp_path, monkeypa
     out = tmp_path / "report"
     shutil.copytree(written, out)
     before = sorted(p.name for p in out.iterdir())
-    monkeypatch.setattr(R, "build_report", lambda *a, **k: content)
-    monkeypatch.setattr(R, "_render_page", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(W, "build_report", lambda *a, **k: content)
+    monkeypatch.setattr(W, "_render_page", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         R.write_report(content.dataset, out)
     assert sorted(p.name for p in out.iterdir()) == before
@@ -153,7 +154,7 @@ def test_an_earlier_report_is_replaced_and_formats_are_honoured(content, written
 
     out = tmp_path / "report"
     shutil.copytree(written, out)
-    monkeypatch.setattr(R, "build_report", lambda *a, **k: content)
+    monkeypatch.setattr(W, "build_report", lambda *a, **k: content)
     R.write_report(content.dataset, out, formats="png")
     names = {p.name for p in out.iterdir()}
     assert "report.pdf" not in names and "fan.svg" not in names
