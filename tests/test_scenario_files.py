@@ -10,6 +10,7 @@ import pytest
 import tradepath as tp
 from tradepath import scenario_files as sf
 from tradepath.scenario_files import evaluate, read_scenario_file, run_file
+from tradepath.scenario_files import write as sf_write  # run_file's module
 from tradepath.scenarios import Scenario, growth
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.toml"))
@@ -254,7 +255,7 @@ def test_a_failure_midway_leaves_no_output(tmp_path, monkeypatch):
         (d / "half.csv").write_text("x\n1\n")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(sf, "WRITERS", (*sf.WRITERS[:2], broken, *sf.WRITERS[2:]))
+    monkeypatch.setattr(sf_write, "WRITERS", (*sf.WRITERS[:2], broken, *sf.WRITERS[2:]))
     with pytest.raises(RuntimeError, match="disk full"):
         run_file(p, out)
     assert not out.exists()
@@ -280,7 +281,7 @@ def test_existing_output_needs_overwrite_and_survives_a_failure(tmp_path, monkey
     def broken(res, d):
         raise OSError("no space left")
 
-    monkeypatch.setattr(sf, "WRITERS", (broken,))
+    monkeypatch.setattr(sf_write, "WRITERS", (broken,))
     with pytest.raises(tp.ScenarioFileError, match="no space left"):
         run_file(p, out, overwrite=True)
     assert (out / "summary.csv").read_bytes() == before

@@ -1,0 +1,243 @@
+"""Evaluating a scenario file: scenarios, simulations and questions (:func:`evaluate`)."""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import scenarios as sc
+from .._validation import fail
+from ..data import Dataset, load_dataset
+from ..targets import Target
+from ._doc import KeyPath, _wrap
+from .read import ScenarioFile, read_scenario_file
+
+__all__ = ["ScenarioResults", "evaluate"]
+
+
+# -- evaluation -------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, eq=False)
+class ScenarioResults:
+    """Everything a scenario file asks for, in memory; from :func:`evaluate`.
+
+    Attributes
+    ----------
+    file : ScenarioFile
+    targets : tuple of Target
+    paths : DataFrame
+        Long table: ``scenario``, ``year``, ``exports``, ``imports``, ``total``, ``balance``,
+        ``export_share``, ``deficit_share``.
+    summary : DataFrame
+        :func:`tradepath.scenarios.compare` of the scenarios, plus ``T: P(met by <by>)``
+        columns when the file has ``[simulation]``.
+    required : DataFrame or None
+        One row per inverse question (see :meth:`RequiredGrowth.to_dict`).
+    feasible : FeasibleRegion or None
+    bands : DataFrame or None
+        Median and interval by scenario and year (``[outputs] bands``).
+    notes : tuple of str
+    """
+
+    file: ScenarioFile
+    targets: tuple[Target, ...]
+    paths: pd.DataFrame
+    summary: pd.DataFrame
+    required: pd.DataFrame | None
+    feasible: sc.FeasibleRegion | None
+    bands: pd.DataFrame | None
+    notes: tuple[str, ...]
+
+    def to_markdown(self) -> str:
+        """The summary as a Markdown document."""
+        return _summary_markdown(self)
+
+
+def _dataset_for(spec: ScenarioFile, dataset: Dataset | None) -> Dataset:
+    if dataset is not None:
+        if not isinstance(dataset, Dataset):
+            raise fail("dataset", "evaluate", "a tradepath Dataset or None",
+                       type(dataset).__name__)
+        return dataset
+    if spec.observations is None:
+        return load_dataset()
+    return _wrap(spec._doc, ("data", "observations"), lambda: Dataset.from_csv(
+        spec.observations, targets=load_dataset().targets))  # type: ignore[arg-type]
+
+
+def _resolve_target(spec: ScenarioFile, ds: Dataset, ref: Target | str, kp: KeyPath) -> Target:
+    if isinstance(ref, Target):
+        return ref
+    names = [t.name for t in spec.targets or ()] + [t.name for t in ds.targets]
+    for t in (*(spec.targets or ()), *ds.targets):
+        if t.name == ref:
+            return t
+    raise spec._doc.error(kp, f"no target named {ref!r}; known: {names}")
+
+
+def evaluate(spec: ScenarioFile | str | os.PathLike[str],
+             dataset: Dataset | None = None) -> ScenarioResults:
+    """Evaluate a scenario file in memory (what :func:`run_file` writes).
+
+    Parameters
+    ----------
+    spec : ScenarioFile or path
+    dataset : Dataset, optional
+        Overrides the file's ``[data]``; default the embedded dataset.
+
+    Returns
+    -------
+    ScenarioResults
+
+    Raises
+    ------
+    ScenarioFileError
+        Any error, with the key (and line) of the part of the file that caused it.
+    """
+    if not isinstance(spec, ScenarioFile):
+        spec = read_scenario_file(spec)
+    doc = spec._doc
+    ds = _dataset_for(spec, dataset)
+    notes: list[str] = []
+
+    frames, bases = [], {}
+    for i, s in enumerate(spec.scenarios):
+        f = _wrap(doc, ("scenario", i), functools.partial(s.project, ds))
+        bases[s.name] = f.attrs["base_source"]
+        frames.append(f.reset_index().assign(scenario=s.name))
+    if len(set(bases.values())) == 1:
+        notes.append(f"Base of every scenario: {next(iter(bases.values()))}.")
+    else:
+        notes += [f"Base of {name!r}: {src}." for name, src in bases.items()]
+    cols = ["scenario", "year", "exports", "imports", "total", "balance", "export_share",
+            "deficit_share"]
+    paths = (pd.concat(frames, ignore_index=True)[cols] if frames
+             else pd.DataFrame(columns=cols))
+
+    if spec.targets is not None:
+        targets = spec.targets
+    else:
+        first = min((int(f["year"].iloc[0]) for f in frames), default=0)
+        targets = tuple(t for t in ds.targets if t.by >= first)
+    summary = (_wrap(doc, ("scenario",), lambda: sc.compare(spec.scenarios, ds,
+                                                               targets=targets))
+               if spec.scenarios else pd.DataFrame())
+
+    bands = None
+    if spec.simulation is not None and spec.scenarios:
+        sim = spec.simulation
+        band_frames = []
+        for i, s in enumerate(spec.scenarios):
+            paths_i = _wrap(doc, ("simulation",), functools.partial(
+                s.simulate, ds, n_paths=sim.n_paths, seed=sim.seed, sigma=sim.sigma,
+                correlation=sim.correlation))
+            if i == 0:
+                notes.extend(paths_i.notes)
+            for t in targets:
+                col = f"{t.name}: P(met {sim.reading} {t.by})"
+                inside = paths_i.years[0] <= t.by <= paths_i.years[-1]
+                summary.loc[s.name, col] = (paths_i.probability(t, reading=sim.reading)  # type: ignore[arg-type]
+                                            if inside else math.nan)
+            if spec.outputs.bands:
+                band_frames.append(paths_i.summary_frame(sim.alpha).reset_index()
+                                   .assign(scenario=s.name))
+        notes.append(
+            f"Probabilities from {sim.n_paths:,} simulated paths per scenario (seed "
+            f"{sim.seed}), log-normal noise on each flow's growth, correlation "
+            f"{sim.correlation:g}; the scenario is the median path."
+        )
+        if band_frames:
+            bands = pd.concat(band_frames, ignore_index=True)
+            bands = bands[["scenario", *[c for c in bands.columns if c != "scenario"]]]
+
+    required = None
+    if spec.required:
+        rows = []
+        for q in spec.required:
+            target = _resolve_target(spec, ds, q.target, (*q.keypath, "target"))
+            r = _wrap(doc, q.keypath, functools.partial(
+                sc.required_growth, ds, target, q.flow, other=q.other,
+                export_share=q.export_share, deficit=q.deficit, start=spec.start,
+                reading=q.reading, reporter=spec.reporter, base=spec.base))
+            mate = "imports" if q.flow == "exports" else "exports"
+            given = (f"{mate} {q.other.describe()}" if q.other is not None else
+                     q.deficit.describe() if q.deficit is not None else
+                     f"export share {q.export_share.describe('share')}"
+                     if q.export_share is not None else "export share unchanged")
+            rows.append({**r.to_dict(), "given": given})
+        required = pd.DataFrame(rows).astype({"year_met": "Int64"})
+        required = required[["target", "condition", "flow", "given", "reading", "feasible",
+                             "rate", "max_rate", "year_met", "base_year", "message"]]
+
+    feasible = None
+    if spec.feasible is not None:
+        fq = spec.feasible
+        target = _resolve_target(spec, ds, fq.target, ("feasible_region", "target"))
+        feasible = _wrap(doc, ("feasible_region",), lambda: sc.feasible_region(
+            ds, target, fq.export_rates, fq.import_rates, start=spec.start,
+            reading=fq.reading, reporter=spec.reporter, base=spec.base))  # type: ignore[arg-type]
+
+    return ScenarioResults(spec, tuple(targets), paths, summary, required, feasible, bands,
+                           tuple(notes))
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+def _cell(v: Any, col: str) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if isinstance(v, bool | np.bool_):
+        return "yes" if v else "no"
+    if isinstance(v, float | np.floating):
+        if "share" in col or col.endswith("rate") or "P(" in col:
+            return f"{v:.1%}" if "P(" in col or "share" in col else f"{v * 100:+.2f} %"
+        return f"{v:,.2f}"
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(frame: pd.DataFrame, index: str | None = None) -> str:
+    cols = list(frame.columns)
+    head = ([index] if index else []) + cols
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for idx, row in frame.iterrows():
+        cells = ([str(idx)] if index else []) + [_cell(row[c], c) for c in cols]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _summary_markdown(res: ScenarioResults) -> str:
+    spec = res.file
+    out = [f"# {spec.title}", ""]
+    if spec.description:
+        out += [spec.description.strip(), ""]
+    out += [f"Scenario file: `{spec.path.name}`. Values in US$ billion, Vietnam's side "
+            "(balance = exports − imports; deficit share = (imports − exports) / total).", ""]
+    if spec.scenarios:
+        s = res.summary
+        out += ["## Scenarios", ""]
+        ends = [c for c in s.columns if c.startswith(("total ", "balance "))]
+        out += [_md_table(s[["description", "base year", *ends]], "scenario"), ""]
+        conditions = s.attrs.get("conditions", {})
+        for t in res.targets:
+            cols = [c for c in s.columns if c.startswith(f"{t.name}: ")]
+            if not cols:
+                continue
+            out += [f"### {t.name}", "", f"Condition: {conditions.get(t.name, 'none')}.", ""]
+            part = s[cols].rename(columns=lambda c, n=t.name: c[len(n) + 2:])
+            out += [_md_table(part, "scenario"), ""]
+    if res.required is not None:
+        out += ["## Required growth", ""]
+        r = res.required
+        out += [_md_table(r[["target", "flow", "given", "reading", "feasible", "rate",
+                             "max_rate", "year_met"]]), ""]
+        out += [f"- {m}" for m in r["message"]] + [""]
+    if res.feasible is not None:
+        fr = res.feasible
+        out += ["## Feasible region", "", "```", fr.summary(), "```", ""]
+    if res.notes:
+        out += ["## Notes", ""] + [f"- {n}" for n in res.notes] + [""]
+    return "\n".join(out)
