@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.models.ensemble",),
     ("tradepath.models",),
     ("tradepath.scenarios", "tradepath.scenarios.*"),
-    ("tradepath.assess", "tradepath.backtest"),
+    ("tradepath.assess", "tradepath.backtest", "tradepath.backtest.*"),
     ("tradepath.batch", "tradepath.batch.*"),
     ("tradepath.plotting.style", "tradepath.plotting._parts"),
     ("tradepath.plotting", "tradepath.plotting.*"),

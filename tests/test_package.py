@@ -32,3 +32,11 @@ def test_all_lists_the_lazy_names_and_no_module():
 
     assert sorted(tp.__all__) == sorted(_EXPORTS)
     assert not any(isinstance(getattr(tp, n), types.ModuleType) for n in tp.__all__)
+
+
+def test_backtest_is_a_function_and_its_module_stays_importable():
+    from tradepath.backtest import calibration, event_backtest
+
+    assert callable(tp.backtest) and tp.backtest.__name__ == "backtest"
+    assert callable(calibration) and callable(event_backtest)
+    assert callable(tp.assess)

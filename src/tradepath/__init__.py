@@ -19,6 +19,7 @@ _EXPORTS: dict[str, str] = {
     "CrossingYear": ".assess",
     "assess": ".assess",
     "compare": ".assess",
+    "backtest": ".backtest",
     "calibration": ".backtest",
     "event_backtest": ".backtest",
     "assess_many": ".batch",
@@ -46,7 +47,7 @@ _EXPORTS: dict[str, str] = {
 
 #: Submodules reachable as attributes (``tp.balance``) for code written before the lazy
 #: package; they are not public names of the package itself.
-_SUBMODULES = frozenset({"backtest", "balance", "models", "plotting", "report",
+_SUBMODULES = frozenset({"balance", "models", "plotting", "report",
                          "scenario_files", "scenarios"})
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "__version__",
     "assess",
     "assess_many",
+    "backtest",
     "calibration",
     "compare",
     "deficit_path",
@@ -113,7 +115,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     from ._version import __version__
     from .assess import Assessment, CrossingYear, assess, compare
-    from .backtest import calibration, event_backtest
+    from .backtest import backtest, calibration, event_backtest
     from .batch import assess_many
     from .data import Dataset, load_dataset
     from .errors import (
