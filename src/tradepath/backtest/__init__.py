@@ -12,6 +12,7 @@ Three tools:
 
 from __future__ import annotations
 
+from ..models.scoring import crps_sample
 from .events import EventBacktest, event_backtest
 from .rolling import backtest
 from .synthetic import PROCESSES, calibration, synthetic_series
