@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +13,6 @@ import pytest
 import tradepath as tp
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-OUTPUT = Path(__file__).resolve().parent / "_output"
 
 
 @pytest.fixture(scope="session")
@@ -30,14 +32,34 @@ def user_frame() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def output_dir() -> Path:
-    OUTPUT.mkdir(exist_ok=True)
-    return OUTPUT
+def output_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where tests keep figures and reports worth looking at: a temporary folder, never the
+    tree (pytest keeps the last few runs' folders; ``--basetemp`` chooses the place)."""
+    return tmp_path_factory.mktemp("output")
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the command line as a user would, in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "-m", "tradepath", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=600,
-    )
+def run_cli(*args: str, cwd: Path | None = None,
+            subprocess_: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the command line on ``args``: in this process through ``cli.main`` (the default),
+    or as a user would, in a subprocess (``subprocess_=True``)."""
+    if subprocess_:
+        return subprocess.run(
+            [sys.executable, "-m", "tradepath", *args],
+            capture_output=True, text=True, cwd=cwd, timeout=600,
+        )
+    from tradepath import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    before = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, usage errors
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["tradepath", *args], code, out.getvalue(),
+                                       err.getvalue())

@@ -11,7 +11,7 @@ from conftest import run_cli
 
 
 def test_data_table():
-    r = run_cli("data")
+    r = run_cli("data", subprocess_=True)  # once as a user runs it: python -m tradepath
     assert r.returncode == 0, r.stderr
     assert "003_52f2d3f700705abe.txt:29" in r.stdout and "150B by 2030" in r.stdout
 
@@ -93,7 +93,7 @@ def test_assess_bad_arguments():
 
 
 def test_debug_shows_the_traceback():
-    r = run_cli("--debug", "assess", "--model", "oracle")
+    r = run_cli("--debug", "assess", "--model", "oracle", subprocess_=True)
     assert r.returncode != 0 and "Traceback" in r.stderr and "Unknown model 'oracle'" in r.stderr
 
 
@@ -131,6 +131,7 @@ def test_scenario_run_bad_file_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_report_writes_the_pdf(tmp_path):
     out = tmp_path / "rep"
     r = run_cli("report", "--out", str(out), "--model", "random_walk", "--paths", "300",

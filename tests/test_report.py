@@ -11,6 +11,8 @@ from tradepath import report as R
 from tradepath.plotting import format_probability
 from tradepath.report import writing as W  # the module whose functions write_report calls
 
+pytestmark = pytest.mark.slow
+
 N = 800
 
 
