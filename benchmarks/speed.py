@@ -350,7 +350,7 @@ def main() -> None:
             add(f"tp.assess, {name}, {N_PATHS:,} paths", t_tp, label, t_base)
 
     # compare
-    t_cmp = median_time(lambda: tp.compare(ds, TARGET, n_paths=N_PATHS, seed=0, kinds=KINDS),
+    t_cmp = median_time(lambda: tp.compare_models(ds, TARGET, n_paths=N_PATHS, seed=0, kinds=KINDS),
                         repeat)[0]
 
     def compare_straight() -> list[tuple[float, float]]:

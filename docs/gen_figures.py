@@ -93,7 +93,7 @@ def comparison_150b() -> Any:
     from tradepath.plotting import plot_comparison, report_style
 
     ds = tp.load_dataset()
-    frame = tp.compare(ds, ds.target("150B by 2030"), n_paths=N_PATHS, seed=SEED)
+    frame = tp.compare_models(ds, ds.target("150B by 2030"), n_paths=N_PATHS, seed=SEED)
     with report_style():
         fig, ax = plt.subplots(figsize=(7.5, 4.5))
         plot_comparison(frame, ax=ax)

@@ -3,6 +3,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
+import pytest
+
 import tradepath as tp
 
 
@@ -40,3 +43,23 @@ def test_backtest_is_a_function_and_its_module_stays_importable():
     assert callable(tp.backtest) and tp.backtest.__name__ == "backtest"
     assert callable(calibration) and callable(event_backtest)
     assert callable(tp.assess)
+
+
+def test_renamed_names_warn_and_give_the_same_result(ds):
+    from tradepath.models import RandomWalk
+    from tradepath.scenarios import Scenario, growth
+
+    target = ds.target("150B by 2030")
+    with pytest.warns(tp.TradepathDeprecationWarning, match="compare_models"):
+        old = tp.compare(ds, target, models=["cagr"], n_paths=100)
+    pd.testing.assert_frame_equal(old, tp.compare_models(ds, target, models=["cagr"],
+                                                         n_paths=100))
+    s = [Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05))]
+    with pytest.warns(DeprecationWarning, match="compare_scenarios"):
+        old = tp.scenarios.compare(s, ds)
+    pd.testing.assert_frame_equal(old, tp.compare_scenarios(s, ds))
+    fit = RandomWalk().fit(ds.series("total"))
+    with pytest.warns(tp.TradepathDeprecationWarning, match="forecast"):
+        old = fit.summary_frame(2030, n_paths=200)
+    pd.testing.assert_frame_equal(old, fit.forecast(2030, n_paths=200))
+    assert issubclass(tp.TradepathDeprecationWarning, tp.TradepathWarning)

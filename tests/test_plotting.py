@@ -65,7 +65,7 @@ def missed(ds):
 
 @pytest.fixture(scope="module")
 def comparison(ds):
-    return tp.compare(ds, ds.target("150B by 2030"), n_paths=1000, seed=1)
+    return tp.compare_models(ds, ds.target("150B by 2030"), n_paths=1000, seed=1)
 
 
 def test_fan_has_bands_median_targets_and_the_probability(ds, balanced, missed, followup,

@@ -194,8 +194,8 @@ def test_compare_lines_scenarios_up(ds):
     a = Scenario(2024, 2035, exports=growth(0.12), imports=growth(0.05), name="A")
     b = dataclasses.replace(a, exports=growth(0.18), name="B")
     with pytest.raises(tp.ParameterError, match="targets with different names"):
-        sc.compare([a, b], ds, targets=[MORE, BALANCED])  # both are "150B by 2030"
-    out = sc.compare([a, b], ds, targets=[MORE])
+        sc.compare_scenarios([a, b], ds, targets=[MORE, BALANCED])  # both are "150B by 2030"
+    out = sc.compare_scenarios([a, b], ds, targets=[MORE])
     assert list(out.index) == ["A", "B"]
     assert out.loc["A", "150B by 2030: first met"] == 2033
     assert out.loc["B", "150B by 2030: first met"] == 2031
@@ -206,7 +206,7 @@ def test_compare_lines_scenarios_up(ds):
     bal = out.loc["A", "150B by 2030: balance 2030"]
     assert bal == pytest.approx(X0 * 1.12**6 - M0 * 1.05**6, rel=1e-14)
     named = [dataclasses.replace(MORE, name="more"), dataclasses.replace(BALANCED, name="bal")]
-    out = sc.compare([a, b], ds, targets=named)
+    out = sc.compare_scenarios([a, b], ds, targets=named)
     assert out.loc["A", "more: condition 2030"] == "holds"
     assert out.loc["A", "bal: condition 2030"] == "fails"
     assert out.attrs["conditions"]["bal"] == "deficit share of two-way trade ≤ 10.0%"
@@ -215,18 +215,18 @@ def test_compare_lines_scenarios_up(ds):
 
 def test_compare_defaults_override_and_errors(ds):
     a = Scenario(2024, 2028, exports=0.05, imports=0.05, name="slow")
-    out = sc.compare([a], ds)  # the dataset's targets with a deadline from 2024 on
+    out = sc.compare_scenarios([a], ds)  # the dataset's targets with a deadline from 2024 on
     assert [c for c in out.columns if c.endswith("first met")] == ["150B by 2030: first met"]
     assert out.loc["slow", "150B by 2030: first met"] == "not met by 2028"
     assert out.loc["slow", "150B by 2030: met by 2030"] == "n/a"
     assert out.loc["slow", "150B by 2030: condition 2030"] == "outside horizon"
-    over = sc.compare([a], ds, targets=[tp.Target(80, by=2026)], balance="balanced")
+    over = sc.compare_scenarios([a], ds, targets=[tp.Target(80, by=2026)], balance="balanced")
     assert over.loc["slow", "80B by 2026: condition 2026"] == "fails"
     assert over.loc["slow", "80B by 2026: first met"] == "not met by 2028"
     with pytest.raises(tp.ParameterError, match="different names"):
-        sc.compare([a, a], ds)
+        sc.compare_scenarios([a, a], ds)
     with pytest.raises(tp.ParameterError, match="'scenarios'"):
-        sc.compare([], ds)
+        sc.compare_scenarios([], ds)
 
 
 # -- uncertainty ----------------------------------------------------------------------------

@@ -19,6 +19,9 @@ _EXPORTS: dict[str, str] = {
     "CrossingYear": ".assess",
     "assess": ".assess",
     "compare": ".assess",
+    "compare_models": ".assess",
+    "compare_scenarios": ".scenarios",
+    "TradepathDeprecationWarning": "._deprecation",
     "backtest": ".backtest",
     "calibration": ".backtest",
     "event_backtest": ".backtest",
@@ -62,6 +65,7 @@ __all__ = [
     "Scenario",
     "ScenarioFileError",
     "Target",
+    "TradepathDeprecationWarning",
     "TradepathError",
     "TradepathWarning",
     "UnknownNameError",
@@ -71,6 +75,8 @@ __all__ = [
     "backtest",
     "calibration",
     "compare",
+    "compare_models",
+    "compare_scenarios",
     "deficit_path",
     "event_backtest",
     "get_model",
@@ -113,8 +119,9 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # static analysers and IDEs see the names directly
+    from ._deprecation import TradepathDeprecationWarning
     from ._version import __version__
-    from .assess import Assessment, CrossingYear, assess, compare
+    from .assess import Assessment, CrossingYear, assess, compare, compare_models
     from .backtest import backtest, calibration, event_backtest
     from .batch import assess_many
     from .data import Dataset, load_dataset
@@ -129,5 +136,13 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     )
     from .models import DEFAULT_MODEL, MODELS, get_model
     from .report import write_report
-    from .scenarios import Scenario, deficit_path, growth, ramp, share_path, shock
+    from .scenarios import (
+        Scenario,
+        compare_scenarios,
+        deficit_path,
+        growth,
+        ramp,
+        share_path,
+        shock,
+    )
     from .targets import Target

@@ -1,6 +1,6 @@
 """Targets x fitted models: how likely is a target met by its deadline, and when.
 
-:func:`assess` answers one target with one model; :func:`compare` lines every model up.
+:func:`assess` answers one target with one model; :func:`compare_models` lines every model up.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._deprecation import warn_deprecated
 from ._format import format_year
 from ._validation import check_cells, check_choice, check_int, check_rng, fail
 from .data import DEFAULT_KINDS, Dataset, Reporter
@@ -41,6 +42,7 @@ __all__ = [
     "ShareModel",
     "assess",
     "compare",
+    "compare_models",
     "on_track_label",
     "on_track_labels",
 ]
@@ -446,7 +448,7 @@ def assess(
     )
 
 
-def compare(
+def compare_models(
     ds: Dataset,
     target: Target,
     *,
@@ -478,3 +480,9 @@ def compare(
             rows.append(pd.DataFrame([{"target": target.name, "model": name,
                                        "status": "refused", "message": str(exc)}]))
     return pd.concat(rows, ignore_index=True)
+
+
+def compare(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """Deprecated name of :func:`compare_models` (same arguments)."""
+    warn_deprecated("tradepath.compare", "tradepath.compare_models")
+    return compare_models(*args, **kwargs)

@@ -128,10 +128,10 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .assess import compare
+    from .assess import compare_models
 
     ds = _dataset(args)
-    frames = [compare(ds, t, n_paths=args.paths, seed=args.seed, reading=args.reading,
+    frames = [compare_models(ds, t, n_paths=args.paths, seed=args.seed, reading=args.reading,
                       horizon=args.horizon) for t in _targets(args, ds)]
     frame = pd.concat(frames, ignore_index=True)
     if args.format == "table":

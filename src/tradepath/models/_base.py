@@ -135,7 +135,12 @@ class FitResult:
             index=pd.Index(range(self.last_year + 1, end + 1), name="year"),
         )
 
-    summary_frame = forecast
+    def summary_frame(self, end: int, **kwargs: Any) -> pd.DataFrame:
+        """Deprecated name of :meth:`forecast` (same arguments)."""
+        from .._deprecation import warn_deprecated
+
+        warn_deprecated(f"{type(self).__name__}.summary_frame", "forecast")
+        return self.forecast(end, **kwargs)
 
     def to_frame(self) -> pd.DataFrame:
         """Parameters as a one-column frame (``estimate``), plus the fitted growth."""

@@ -58,7 +58,7 @@ def plot_comparison(
     >>> import tradepath as tp
     >>> from tradepath.plotting import plot_comparison
     >>> ds = tp.load_dataset()
-    >>> table = tp.compare(ds, ds.target("150B by 2030"), n_paths=500)
+    >>> table = tp.compare_models(ds, ds.target("150B by 2030"), n_paths=500)
     >>> ax = plot_comparison(table)
     """
     func = "plot_comparison"

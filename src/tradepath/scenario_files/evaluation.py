@@ -124,7 +124,7 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
     else:
         first = min((int(f["year"].iloc[0]) for f in frames), default=0)
         targets = tuple(t for t in ds.targets if t.by >= first)
-    summary = (_wrap(doc, ("scenario",), lambda: sc.compare(spec.scenarios, ds,
+    summary = (_wrap(doc, ("scenario",), lambda: sc.compare_scenarios(spec.scenarios, ds,
                                                                targets=targets))
                if spec.scenarios else pd.DataFrame())
 

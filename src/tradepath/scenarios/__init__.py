@@ -37,7 +37,7 @@ Examples
 
 from __future__ import annotations
 
-from .comparison import compare
+from .comparison import compare, compare_scenarios
 from .feasible import FeasibleRegion, feasible_region
 from .required import (
     RequiredDeficit,
@@ -82,6 +82,7 @@ __all__ = [
     "Shock",
     "Shocked",
     "compare",
+    "compare_scenarios",
     "deficit_path",
     "feasible_region",
     "growth",

@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 
 from .. import balance as _balance
+from .._deprecation import warn_deprecated
 from .._validation import fail
 from ..data import Dataset
 from ..targets import Target
 from .scenario import Scenario
 from .simulation import _bind, _check_target, _met
 
-__all__ = ["compare"]
+__all__ = ["compare", "compare_scenarios"]
 
 
 # -- comparing scenarios ----------------------------------------------------------------------
@@ -28,9 +29,9 @@ def _as_condition(value: Any, func: str) -> _balance.BalanceCondition | None:
     raise fail("balance", func, "None, a tradepath.balance condition or its name", value)
 
 
-def compare(scenarios: Iterable[Scenario], ds: Dataset | None = None, *,
-            targets: Iterable[Target] | None = None,
-            balance: _balance.BalanceCondition | str | None = None) -> pd.DataFrame:
+def compare_scenarios(scenarios: Iterable[Scenario], ds: Dataset | None = None, *,
+                      targets: Iterable[Target] | None = None,
+                      balance: _balance.BalanceCondition | str | None = None) -> pd.DataFrame:
     """Line several scenarios up against the targets: one row per scenario.
 
     Parameters
@@ -67,7 +68,7 @@ def compare(scenarios: Iterable[Scenario], ds: Dataset | None = None, *,
     >>> ds = tp.load_dataset()
     >>> a = Scenario(2024, 2035, exports=growth(0.12), imports=growth(0.05), name="A")
     >>> b = dataclasses.replace(a, exports=growth(0.15), name="B")
-    >>> compare([a, b], ds)["150B by 2030: first met"].tolist()
+    >>> compare_scenarios([a, b], ds)["150B by 2030: first met"].tolist()
     [2033, 2032]
     """
     func = "compare"
@@ -126,3 +127,9 @@ def compare(scenarios: Iterable[Scenario], ds: Dataset | None = None, *,
     out = pd.DataFrame(rows).set_index("scenario")
     out.attrs["conditions"] = conditions
     return out
+
+
+def compare(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """Deprecated name of :func:`compare_scenarios` (same arguments)."""
+    warn_deprecated("tradepath.scenarios.compare", "tradepath.compare_scenarios")
+    return compare_scenarios(*args, **kwargs)
