@@ -1,0 +1,340 @@
+"""What the report says: the targets, their assessments and the model comparison
+(:class:`ReportContent`, :func:`build_report`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_int, check_rng, fail
+from ..assess import Assessment, assess, compare_models
+from ..balance import BalanceCondition, more_balanced
+from ..data import Dataset, load_dataset
+from ..errors import DataError, ModelError, ParameterError
+from ..targets import Target
+
+if TYPE_CHECKING:
+    from ..models import GrowthModel
+    from ..scenarios import FeasibleRegion
+
+__all__ = ["DEFAULT_PATHS", "FIGURES", "FORMATS", "ReportContent", "build_report", "select_targets"]
+
+
+#: Paths per assessment in the report: the Monte Carlo standard error of a probability is at
+#: most 0.5 / sqrt(20 000) = 0.35 percentage points, below the whole per cent shown.
+DEFAULT_PATHS = 20_000
+#: Output formats of the figures.
+FORMATS = ("pdf", "png", "svg")
+#: Figure files (without extension) written as PNG and SVG.
+FIGURES = ("fan", "crossing", "comparison", "balance", "feasible")
+_MANIFEST = "manifest.json"
+_GENERATOR = "tradepath report"
+_A4 = (8.27, 11.69)
+_WRAP = 100  # characters per line of body text at 9 pt across the A4 text width
+
+
+# -- content ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportContent:
+    """Everything the report shows, computed once; :func:`write_report` renders it.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    targets : tuple of Target
+        The targets reported on, in order.
+    model : str
+        The model name (registry) used for the assessments.
+    n_paths, seed
+        Simulation settings.
+    assessments : tuple of Assessment
+        One per target (answered from the data, or simulated).
+    followups : dict of str to Assessment
+        For a target whose deadline passed unmet: "when is that level reached?", assessed
+        with a later deadline (keyed by the original target's name).
+    comparisons : dict of str to DataFrame
+        :func:`tradepath.compare_models` tables, keyed by the name of the target simulated.
+    main : Assessment or None
+        The assessment shown in the fan chart and the balance outlook: the simulated one with
+        the latest deadline.
+    balance_source : Assessment or None
+        The assessment whose simulated exports and imports give the balance outlook.
+    region : FeasibleRegion or None
+        Constant export and import growth rates that meet the main target.
+    findings : dict of str to str
+        One plain-language paragraph per target, with its numbers.
+    skipped : dict of str to str
+        Pages left out and why (e.g. no export and import data for a balance outlook).
+    source : str
+        The source note written under every figure.
+    """
+
+    dataset: Dataset
+    targets: tuple[Target, ...]
+    model: str
+    n_paths: int
+    seed: int
+    assessments: tuple[Assessment, ...]
+    followups: dict[str, Assessment]
+    comparisons: dict[str, pd.DataFrame]
+    main: Assessment | None
+    balance_source: Assessment | None
+    region: FeasibleRegion | None
+    findings: dict[str, str]
+    skipped: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def simulated(self) -> list[Assessment]:
+        """The simulated assessments (targets and follow-ups), by deadline."""
+        out = [a for a in self.assessments if a.status == "simulated"]
+        out += [f for f in self.followups.values() if f.status == "simulated"]
+        return sorted(out, key=lambda a: (a.target.by, a.target.value))
+
+    def table(self) -> pd.DataFrame:
+        """Key numbers: one row per assessment (targets, then follow-ups)."""
+        rows = [a.to_frame() for a in self.assessments]
+        rows += [f.to_frame().assign(follow_up_of=name) for name, f in self.followups.items()]
+        return pd.concat(rows, ignore_index=True)
+
+
+def _model_name(model: str | GrowthModel | None) -> str:
+    from ..models import DEFAULT_MODEL, get_model
+
+    if model is None:
+        return DEFAULT_MODEL
+    m = get_model(model)  # raises UnknownNameError for a bad name
+    return m.name if not isinstance(model, str) else model
+
+
+def _followup(t: Target, by: int) -> Target:
+    """The same level and condition with a later deadline: "when is it reached?"."""
+    flow = "" if t.flow == "total" else f" {t.flow}"
+    return Target(t.value, by=by, balance=t.balance, flow=t.flow,
+                  name=f"{t.value:g}B{flow} by {by} (after missing {t.by})",
+                  announced=t.announced, source=t.source)
+
+
+def _spread(frame: pd.DataFrame, model: str) -> str:
+    """One sentence on how much the models disagree."""
+    ok = frame[frame["status"] == "simulated"]
+    refused = frame.loc[frame["status"] == "refused", "model"].tolist()
+    if len(ok) < 2:
+        return ""
+    p = ok.set_index("model")["probability"].astype(float)
+    lo, hi = p.idxmin(), p.idxmax()
+    others = [m for m in p.index if m != model]
+    text = (f"Across the {len(p)} models that could be fitted the probability ranges from "
+            f"{p[lo]:.0%} ({lo}) to {p[hi]:.0%} ({hi})")
+    if not others:
+        return text + "."
+    if refused:
+        text += f"; {len(refused)} could not be fitted on these data ({', '.join(refused)})"
+    return text + "."
+
+
+def _check_targets(targets: Any, func: str) -> tuple[Target, ...]:
+    if isinstance(targets, Target):
+        targets = [targets]
+    try:
+        items = tuple(targets)
+    except TypeError:
+        raise fail("targets", func, "a sequence of Target", targets) from None
+    if not items:
+        raise fail("targets", func, "at least one Target", targets,
+                   "The dataset has no targets: give targets=[tp.Target(150, by=2030)].")
+    for t in items:
+        if not isinstance(t, Target):
+            raise fail("targets", func, "a sequence of Target", t)
+    names = [t.name for t in items]
+    if len(set(names)) != len(names):
+        raise fail("targets", func, "targets with different names", names)
+    return items
+
+
+def select_targets(
+    ds: Dataset,
+    *,
+    value: float | None = None,
+    by: int | None = None,
+    balance: str | BalanceCondition | None = None,
+    name: str | None = None,
+) -> tuple[Target, ...]:
+    """The targets a command asks about: one given by level and deadline, one of the
+    dataset's by name, or all of the dataset's (with ``balance`` replacing their conditions).
+
+    Parameters
+    ----------
+    ds : Dataset
+    value, by : float and int, optional
+        A target of ``value`` US$ bn total trade by ``by`` (both or neither).
+    balance : str or BalanceCondition, optional
+        A condition (or its name, see :func:`tradepath.balance.from_name`). With ``value`` it
+        is the new target's condition (default none); otherwise it replaces the condition of
+        every selected target that has one.
+    name : str, optional
+        One of the dataset's targets (e.g. ``"150B by 2030"``).
+
+    Returns
+    -------
+    tuple of Target
+
+    Examples
+    --------
+    >>> import tradepath as tp
+    >>> from tradepath.report import select_targets
+    >>> [t.name for t in select_targets(tp.load_dataset(), value=120, by=2028)]
+    ['120B by 2028']
+    """
+    func = "select_targets"
+    from ..balance import from_name
+
+    cond = from_name(balance) if isinstance(balance, str) else balance
+    if balance is not None and cond is not None and not isinstance(cond, BalanceCondition):
+        raise fail("balance", func, "a condition name or a tradepath.balance condition",
+                   balance)
+    if (value is None) != (by is None):
+        raise fail("by" if by is None else "value", func,
+                   "given together with " + ("'value'" if by is None else "'by'"),
+                   by if by is None else value, "A target needs a level and a deadline.")
+    if value is not None:
+        if name is not None:
+            raise fail("name", func, "None when a value is given", name)
+        return (Target(value, by=by, balance=cond),)  # type: ignore[arg-type]
+    chosen = (ds.target(name),) if name is not None else tuple(ds.targets)
+    if balance is None:
+        return chosen
+    if str(balance) == "none":
+        return tuple(dataclasses.replace(t, balance=None) for t in chosen)
+    return tuple(dataclasses.replace(t, balance=cond) if t.balance is not None else t
+                 for t in chosen)
+
+
+def build_report(
+    ds: Dataset | None = None,
+    *,
+    targets: Sequence[Target] | None = None,
+    balance: BalanceCondition | None = None,
+    model: str | GrowthModel | None = None,
+    n_paths: int = DEFAULT_PATHS,
+    seed: int = 0,
+    source: str | None = None,
+) -> ReportContent:
+    """Compute everything the report shows, without writing anything.
+
+    Parameters
+    ----------
+    ds : Dataset, optional
+        Default: the embedded dataset (:func:`tradepath.load_dataset`).
+    targets : sequence of Target, optional
+        Default: the dataset's targets.
+    balance : BalanceCondition, optional
+        Replaces the condition of every target that has one (the documents never define
+        "balanced"; this is how to report under another reading).
+    model : str or GrowthModel, optional
+        Default :data:`tradepath.models.DEFAULT_MODEL`.
+    n_paths : int, default 20000
+        Paths per assessment (see :data:`DEFAULT_PATHS`).
+    seed : int, default 0
+        Same seed, same report.
+    source : str, optional
+        The note under every figure; default "Source: figures from the documents; tradepath
+        <version>".
+
+    Returns
+    -------
+    ReportContent
+
+    Raises
+    ------
+    ParameterError, UnknownNameError
+        Bad settings (checked before any computation).
+    ModelError, DataError
+        The data cannot support any assessment of a target.
+    """
+    func = "build_report"
+    ds = load_dataset() if ds is None else ds
+    if not isinstance(ds, Dataset):
+        raise fail("ds", func, "a tradepath Dataset", type(ds).__name__,
+                   "Use tp.load_dataset() or tp.Dataset.from_csv(path).")
+    n_paths = check_int("n_paths", func, n_paths, lo=1)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise fail("seed", func, "an integer (the report records it)", seed)
+    check_rng("seed", func, int(seed))
+    seed = int(seed)
+    if balance is not None and not isinstance(balance, BalanceCondition):
+        raise fail("balance", func, "a tradepath.balance condition or None", balance)
+    items = _check_targets(ds.targets if targets is None else targets, func)
+    if balance is not None:
+        items = tuple(dataclasses.replace(t, balance=balance) if t.balance is not None else t
+                      for t in items)
+    model_name = _model_name(model)
+    model_arg: str | GrowthModel = model if model is not None else model_name
+    if source is None:
+        from .._version import __version__
+
+        source = f"Source: figures from the documents; tradepath {__version__}"
+    kw: dict[str, Any] = dict(model=model_arg, n_paths=n_paths, seed=seed)
+
+    assessments = tuple(assess(ds, t, **kw) for t in items)
+    latest = max(t.by for t in items)
+    followups: dict[str, Assessment] = {}
+    for a in assessments:
+        if a.status == "missed":
+            last = a.last_year
+            by = max(latest, last + 1)
+            followups[a.target.name] = assess(ds, _followup(a.target, by), **kw)
+    simulated = [a for a in [*assessments, *followups.values()] if a.status == "simulated"]
+    comparisons = {a.target.name: compare_models(ds, a.target, n_paths=n_paths, seed=seed)
+                   for a in sorted(simulated, key=lambda a: a.target.by)}
+    main = max(simulated, key=lambda a: (a.target.by, a.target.balance is not None),
+               default=None)
+
+    skipped: dict[str, str] = {}
+    balance_source = None
+    if main is not None:
+        if "exports" in main.paths:
+            balance_source = main
+        else:
+            try:
+                balance_source = assess(ds, dataclasses.replace(main.target,
+                                                                balance=more_balanced()), **kw)
+            except (ModelError, DataError) as exc:
+                skipped["balance"] = str(exc)
+    else:
+        skipped["balance"] = "no target is left to simulate (all are answered by the data)"
+
+    region = None
+    region_target = main.target if main is not None else None
+    if region_target is not None:
+        from ..scenarios import feasible_region
+
+        try:
+            region = feasible_region(ds, region_target)
+        except (DataError, ParameterError, ModelError) as exc:
+            skipped["feasible"] = str(exc)
+    else:
+        skipped["feasible"] = "no target with a deadline after the data"
+
+    findings: dict[str, str] = {}
+    for a in assessments:
+        text = a.finding()
+        if a.status == "simulated":
+            text += " " + _spread(comparisons[a.target.name], a.model)
+        elif a.target.name in followups:
+            f = followups[a.target.name]
+            text += " When is that level reached instead? " + f.finding()
+            if f.target.name in comparisons:
+                text += " " + _spread(comparisons[f.target.name], f.model)
+        findings[a.target.name] = text.strip()
+    return ReportContent(
+        dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
+        assessments=assessments, followups=followups, comparisons=comparisons, main=main,
+        balance_source=balance_source, region=region, findings=findings, skipped=skipped,
+        source=source,
+    )

@@ -1,0 +1,385 @@
+"""The report's pages: text, tables and figures laid out on A4."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._format import format_probability, format_year
+from .._lazy import pyplot
+from ..assess import Assessment
+from .content import _A4, _WRAP, ReportContent, _spread
+
+if TYPE_CHECKING:
+    from ..scenarios import FeasibleRegion
+
+__all__ = ["report_pages"]
+
+
+# -- pages -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Page:
+    key: str
+    title: str
+    intro: str
+    height: float  # inches of the chart (0: a text or table page)
+    draw: Callable[[Any], None]
+    caption: str = ""
+    figure: str | None = None  # file name of the standalone figure
+
+
+def _wrap(text: str, width: int = _WRAP) -> str:
+    return "\n".join(textwrap.fill(p, width=width) if p else "" for p in text.split("\n"))
+
+
+def _fmt_p(p: float) -> str:
+    return format_probability(p)
+
+
+def _key_rows(c: ReportContent) -> list[list[str]]:
+
+    rows = []
+    for a in c.assessments:
+        pairs = [(a, "")]
+        if a.target.name in c.followups:
+            pairs.append((c.followups[a.target.name], "then: "))
+        for x, prefix in pairs:
+            name = x.target.name.split(" (after missing")[0] if prefix else x.target.name
+            cy = x.crossing_year
+            if x.status == "simulated" and cy is not None:
+                lo, hi = cy.interval(0.8)
+                rows.append([prefix + name, "simulated", _fmt_p(x.probability),
+                             format_year(cy.median, cy.horizon),
+                             f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}"])
+            else:
+                rows.append([prefix + name, x.status,
+                             "100% (data)" if x.status == "met" else "0% (data)",
+                             str(x.met_year) if x.met_year else "–", "–"])
+    return rows
+
+
+def report_pages(content: ReportContent) -> list[str]:
+    """The titles of the PDF pages, in order (what :func:`write_report` will produce)."""
+    return [p.title for p in _pages(content)]
+
+
+def _pages(c: ReportContent) -> list[_Page]:
+    from .. import plotting as P
+
+    pages: list[_Page] = []
+    cond_note = ("Balanced is never defined in the documents; each target's condition is "
+                 "stated with it.")
+    pages.append(_Page("summary", "Vietnam–Korea trade targets: if and when",
+                       _settings_line(c), 0, lambda fig: _draw_summary(fig, c)))
+    pages.append(_Page(
+        "data", "The data and where each figure comes from",
+        "Every figure in the documents, with its reporting country, its kind and its source "
+        "(document and line). Derived figures are computed from stated growth rates; lower "
+        "bounds and figures of unstated basis are shown but not fitted. The checks test the "
+        "identities and claims the figures allow.",
+        0, lambda fig: _draw_data(fig, c)))
+    main = c.main
+    if main is not None:
+        others = [a for a in c.assessments if a is not main]
+        others += [f for f in c.followups.values() if f is not main and f.status == "simulated"]
+        pages.append(_Page(
+            "fan", f"Forecast: {main.target.flow} trade under the {main.model} model",
+            f"Median path and central 50 %, 80 % and 95 % bands of {main.n_paths:,} simulated "
+            f"paths from {main.last_year}, against the targets. Log scale: equal distances are "
+            "equal growth rates, so the whole fan fits on the page.",
+            5.6, lambda fig: _fan(fig, main, others, c), figure="fan",
+            caption=_wrap(" ".join(_crossing_sentence(a) for a in [main, *others]
+                                   if a.status == "simulated"))))
+        sims = c.simulated
+        pages.append(_Page(
+            "crossing", "When is each target first met?",
+            "Share of simulated paths that first meet the target (its level and its balance "
+            "condition in the same year) in each year; the line is the cumulative share and "
+            "the hatched bar the paths that do not meet it by the end of the simulation.",
+            5.0 if len(sims) <= 2 else 8.2, lambda fig: P.crossing_figure(sims, fig=fig),
+            figure="crossing",
+            caption=_wrap(" ".join(_crossing_sentence(a) for a in sims))))
+        frames = list(c.comparisons.values())
+        n_rows = sum(len(f) for f in frames)
+        by_name = {a.target.name: a.target.by for a in sims}
+        deadlines = [by_name.get(name) for name in c.comparisons]
+        pages.append(_Page(
+            "comparison", "Does the answer depend on the model?",
+            "Every model in tradepath fitted to the same data: the probability of meeting the "
+            "target by its deadline, and the median and 80 % interval of the first year it is "
+            "met. Models that cannot be fitted on so few observations are listed with the "
+            "reason.",
+            min(7.3, 1.2 + 0.4 * n_rows + 0.9 * len(frames)),
+            lambda fig: P.comparison_figure(frames, fig=fig, deadlines=deadlines),
+            figure="comparison", caption=_wrap(_comparison_caption(c))))
+    if c.balance_source is not None:
+        b = c.balance_source
+        pages.append(_Page(
+            "balance", "Balance outlook: exports, imports and the deficit",
+            f"Simulated exports and imports behind the {b.target.name} assessment (total from "
+            f"the {b.model} model, export share from its own random walk). " + cond_note,
+            5.2, lambda fig: P.balance_figure(b, fig=fig), figure="balance",
+            caption=_wrap(_balance_caption(b))))
+    if c.region is not None:
+        r = c.region
+        pages.append(_Page(
+            "feasible", "Which growth rates meet the target?",
+            f"Pairs of constant annual growth rates of exports and imports from {r.base_year} "
+            f"that meet {r.target.name} by {r.target.by} with {r.condition}; no uncertainty, "
+            "a map of the arithmetic.",
+            5.0, lambda fig: _feasible(fig, r), figure="feasible",
+            caption=_wrap(r.summary().replace("\n  ", "\n"))))
+    pages.append(_Page("method", "Method and notes", "", 0, lambda fig: _draw_method(fig, c)))
+    return pages
+
+
+def _settings_line(c: ReportContent) -> str:
+    from .._version import __version__
+
+    n = len(c.dataset.observations)
+    data = c.source.removeprefix("Source: ").split("; tradepath")[0]
+    return (f"tradepath {__version__} · model {c.model} · {c.n_paths:,} simulated paths per "
+            f"target · seed {c.seed} · data: {data} ({n} figures)")
+
+
+def _crossing_sentence(a: Assessment) -> str:
+
+    cy = a.crossing_year
+    if cy is None:
+        return ""
+    lo, hi = cy.interval(0.8)
+    return (f"{a.target.name}: P(met by {a.target.by}) = {_fmt_p(a.probability)}; median "
+            f"first year {format_year(cy.median, cy.horizon)} (80 % interval "
+            f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}); "
+            f"{_fmt_p(cy.p_not_by_horizon)} of paths do not meet it by {cy.horizon}.")
+
+
+def _comparison_caption(c: ReportContent) -> str:
+    parts = []
+    for name, f in c.comparisons.items():
+        s = _spread(f, c.model)
+        if s:
+            parts.append(f"{name}: {s[0].lower()}{s[1:]}")
+    return " ".join(parts) + (f" The report's figures use the {c.model} model.")
+
+
+def _balance_caption(b: Assessment) -> str:
+    k = b.target.by - b.last_year - 1
+    x, m = b.paths["exports"][:, k], b.paths["imports"][:, k]
+    share = (m - x) / (x + m)
+    q = np.quantile(share, [0.1, 0.5, 0.9])
+    d = np.quantile(m - x, [0.1, 0.5, 0.9])
+    return (f"In {b.target.by}: deficit share median {q[1]:.1%} (80 % interval {q[0]:.1%} to "
+            f"{q[2]:.1%}); deficit median {d[1]:.1f} bn (80 % interval {d[0]:.1f} to "
+            f"{d[2]:.1f} bn). Condition: {b.condition}.")
+
+
+def _fan(fig: Any, main: Assessment, others: list[Assessment], c: ReportContent) -> None:
+    from ..plotting import plot_fan
+
+    ax = fig.subplots()
+    plot_fan(main, ax=ax, targets=others, data=c.dataset, log=True)
+
+
+def _feasible(fig: Any, r: FeasibleRegion) -> None:
+    from ..plotting import plot_feasible
+
+    ax = fig.subplots()
+    plot_feasible(r, ax=ax)
+
+
+def _text_block(fig: Any, x: float, y: float, text: str, **kw: Any) -> float:
+    """Write wrapped text from the top at (x, y) in figure inches; return the new y."""
+    size = kw.pop("fontsize", 9.0)
+    spacing = kw.pop("linespacing", 1.35)
+    w, h = fig.get_size_inches()
+    fig.text(x / w, y / h, text, ha="left", va="top", fontsize=size, linespacing=spacing, **kw)
+    lines = text.count("\n") + 1
+    return y - lines * size * spacing / 72 - 0.08
+
+
+def _draw_summary(fig: Any, c: ReportContent) -> None:
+    w, h = fig.get_size_inches()
+    y = h - 1.75
+    x = 0.8
+    y = _text_block(fig, x, y, "Findings", fontsize=12, fontweight="bold")
+    for a in c.assessments:
+        head = a.target.name + ("" if a.condition == "none" else f" ({a.condition})")
+        y = _text_block(fig, x, y - 0.05, _wrap(head, 80), fontsize=10, fontweight="bold")
+        y = _text_block(fig, x, y, _wrap(c.findings[a.target.name]), fontsize=9)
+    y -= 0.15
+    y = _text_block(fig, x, y, "Key numbers", fontsize=12, fontweight="bold")
+    rows = _key_rows(c)
+    height = 0.22 * (len(rows) + 1)
+    ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
+    ax.axis("off")
+    tab = ax.table(cellText=rows, colLabels=["target", "status", "P(by deadline)",
+                                            "median year", "80 % interval"],
+                   bbox=(0, 0, 1, 1), cellLoc="left", colLoc="left",
+                   colWidths=[0.40, 0.11, 0.16, 0.14, 0.19])
+    _style_table(tab, 8.5)
+    y -= height + 0.3
+    y = _text_block(fig, x, y, "Read with care", fontsize=12, fontweight="bold")
+    checks = c.dataset.check()
+    fails = checks[checks["status"] == "fail"]
+    notes = [f"{len(fails)} of {len(checks)} consistency checks fail: "
+             + "; ".join(f"{r.check} ({r.period}: {r.observed:.1f} vs {r.expected:.1f})"
+                         for r in fails.itertuples()) + "." if len(fails) else
+             "Every testable identity and claim in the data holds."]
+    fitted = "the annual values"
+    if c.main is not None and c.main.fit is not None:
+        idx = c.main.fit.series.index
+        fitted = f"{len(idx)} annual values ({', '.join(map(str, idx))})"
+    notes.append(f"Few observations: the models are fitted on {fitted}"
+                 + "; probabilities carry that uncertainty (parameters are drawn per path), "
+                 "not the risk that the model family is wrong — see the model comparison.")
+    notes.append("“Balanced” is not defined in the documents; the condition used for each "
+                 "target is named with it.")
+    for s in c.skipped.values():
+        notes.append(f"Left out: {s}")
+    for n in notes:
+        y = _text_block(fig, x, y, _wrap("• " + n, _WRAP), fontsize=8.5)
+
+
+def _style_table(tab: Any, size: float) -> None:
+    """House look for a table: small type, light rules, a bold shaded header."""
+    tab.auto_set_font_size(False)
+    tab.set_fontsize(size)
+    for (r, _col), cell in tab.get_celld().items():
+        cell.set_edgecolor("#bbbbbb")
+        cell.set_linewidth(0.4)
+        if r == 0:
+            cell.set_text_props(fontweight="bold")
+            cell.set_facecolor("#eeeeee")
+
+
+def _draw_data(fig: Any, c: ReportContent) -> None:
+    w, h = fig.get_size_inches()
+    x = 0.8
+    obs = c.dataset.observations
+
+    def sources(text: str) -> str:
+        return "\n".join(dict.fromkeys(p.strip() for p in str(text).split(";") if p.strip()))
+
+    rows = [[r.period, r.flow,
+             f"{r.value_usd_bn:g}" if r.kind != "derived" else f"{r.value_usd_bn:.2f}",
+             r.reporter, r.kind, sources(r.source), str(r.formula)]
+            for r in obs.itertuples()]
+    heights = [max(1, row[5].count("\n") + 1) for row in rows]
+    n_lines = sum(heights) + 1
+    y = h - 1.85
+    y = _text_block(fig, x, y, "Observations", fontsize=11, fontweight="bold")
+    height = 0.18 * n_lines
+    ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
+    ax.axis("off")
+    tab = ax.table(cellText=rows, colLabels=["period", "flow", "US$ bn", "reporter", "kind",
+                                            "source (document:line)", "formula"],
+                   bbox=(0, 0, 1, 1), cellLoc="left", colLoc="left",
+                   colWidths=[0.15, 0.08, 0.08, 0.09, 0.12, 0.30, 0.18])
+    _style_table(tab, 7.5)
+    for (r, _col), cell in tab.get_celld().items():
+        cell.set_height((heights[r - 1] if r >= 1 else 1) / n_lines)
+    y -= height + 0.3
+    checks = c.dataset.check()
+    y = _text_block(fig, x, y, "Consistency checks", fontsize=11, fontweight="bold")
+    crow = [[r.status, textwrap.shorten(str(r.check), 56, placeholder="…"), r.period,
+             "" if pd.isna(r.expected) else f"{r.expected:.2f}",
+             "" if pd.isna(r.observed) else f"{r.observed:.2f}"] for r in checks.itertuples()]
+    height = 0.18 * (len(crow) + 1)
+    ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
+    ax.axis("off")
+    tab = ax.table(cellText=crow, colLabels=["status", "check", "period", "expected",
+                                             "observed"],
+                   bbox=(0, 0, 1, 1), cellLoc="left", colLoc="left",
+                   colWidths=[0.1, 0.53, 0.17, 0.1, 0.1])
+    _style_table(tab, 7.5)
+    for (r, col), cell in tab.get_celld().items():
+        if r >= 1 and col == 0 and crow[r - 1][0] == "fail":
+            cell.set_text_props(fontweight="bold")
+    y -= height + 0.2
+    _text_block(fig, x, y, "Notes on every figure, the growth claims and the full checks: "
+                           "observations.csv and checks.csv beside this report.", fontsize=8,
+                color="#444444")
+
+
+def _draw_method(fig: Any, c: ReportContent) -> None:
+    _w, h = fig.get_size_inches()
+    x, y = 0.8, h - 1.2
+    parts: list[tuple[str, str]] = []
+    parts.append(("What “met” means", (
+        "A target is met in a year when the annual value of its flow is at least the target "
+        "level and its balance condition holds in the same year; “by” the deadline means in "
+        "some year up to and including it. A target whose deadline has passed is answered "
+        "from the data, and the report then asks when that level is reached instead.")))
+    parts.append(("How the probabilities are computed", (
+        f"The {c.model} model is fitted to the annual series on the Vietnamese basis "
+        "(reported, approximate and derived figures; lower bounds and figures of unstated "
+        "basis are left out). Each of the simulated paths draws the model's parameters and "
+        "then its yearly shocks; the probability is the share of paths that meet the target. "
+        "For a target with a balance condition the export share of two-way trade is simulated "
+        "on the same paths as a random walk in logits. Same seed, same numbers.")))
+    if c.main is not None:
+        parts.append((f"Notes on the {c.main.target.name} assessment",
+                      "\n".join("• " + n for n in c.main.notes)))
+        if c.main.fit is not None:
+            parts.append(("Fitted model", c.main.fit.summary()))
+    if c.skipped:
+        parts.append(("Left out", "\n".join(f"• {k}: {v}" for k, v in c.skipped.items())))
+    parts.append(("Files", "report.pdf, summary.md, the figures as PNG and SVG, the tables as "
+                           "CSV and manifest.json (settings and version) in the same "
+                           "directory."))
+    for head, body in parts:
+        y = _text_block(fig, x, y, head, fontsize=11, fontweight="bold")
+        wrapped = "\n".join(_wrap(line, _WRAP) for line in body.split("\n"))
+        y = _text_block(fig, x, y, wrapped, fontsize=8.5) - 0.1
+        if y < 1.0:
+            break
+
+
+def _render_page(page: _Page, c: ReportContent, number: int, total: int) -> Any:
+    """An A4 page: title and introduction, the chart (with its source note), the caption."""
+    plt = pyplot()
+    fig = plt.figure(figsize=_A4)
+    w, h = _A4
+    fig.text(0.8 / w, 1 - 0.55 / h, page.title, fontsize=15, fontweight="bold", va="top")
+    intro_lines = 0
+    if page.intro:
+        intro = _wrap(page.intro)
+        intro_lines = intro.count("\n") + 1
+        fig.text(0.8 / w, 1 - 0.95 / h, intro, fontsize=9, va="top", linespacing=1.35,
+                 color="#222222")
+    fig.text(0.5, 0.35 / h, f"{number} / {total}", ha="center", fontsize=8, color="#666666")
+    if page.height:
+        top = 0.95 + intro_lines * 9 * 1.35 / 72 + 0.25
+        # The chart is laid out (constrained) inside its own rectangle of the page; the
+        # title, introduction and caption are placed around it.
+        fig.set_layout_engine("constrained", rect=(0.5 / w, 1 - (top + page.height) / h,
+                                                   1 - 1.0 / w, page.height / h))
+        page.draw(fig)
+        # The source note sits right under the chart's rectangle (a figure-level label
+        # would go to the bottom of the page).
+        below = top + page.height + 0.35
+        fig.text(0.55 / w, 1 - below / h, c.source, fontsize=7.5, color="#444444", va="top",
+                 gid="source-note")
+        if page.caption:
+            fig.text(0.8 / w, 1 - (below + 0.35) / h, page.caption, fontsize=9, va="top",
+                     linespacing=1.35, color="#222222")
+    else:
+        page.draw(fig)
+    return fig
+
+
+def _standalone(page: _Page, c: ReportContent) -> Any:
+    """The page's chart as a figure of its own at A4 text width."""
+    from ..plotting import source_note
+
+    plt = pyplot()
+    fig = plt.figure(figsize=(6.7, page.height), layout="constrained")
+    page.draw(fig)
+    source_note(fig, c.source)
+    return fig

@@ -1,0 +1,270 @@
+"""Writing the report: PDF, figures, tables and a summary, into a folder at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .._lazy import pyplot
+from .._validation import check_choice, fail
+from ..balance import BalanceCondition
+from ..data import Dataset
+from ..targets import Target
+from .content import _GENERATOR, _MANIFEST, DEFAULT_PATHS, FORMATS, ReportContent, build_report
+from .pages import _key_rows, _Page, _pages, _render_page, _settings_line, _standalone
+
+if TYPE_CHECKING:
+    from ..models import GrowthModel
+
+__all__ = ["write_report"]
+
+
+# -- writing ---------------------------------------------------------------------------------
+def _tables(c: ReportContent) -> dict[str, pd.DataFrame]:
+    ds = c.dataset
+    annual = ds.annual()
+    kinds = ds.annual_kinds().add_suffix("_kind")
+    out = {
+        "observations": ds.observations,
+        "annual": pd.concat([annual, kinds], axis=1).reset_index(),
+        "checks": ds.check(),
+        "targets": ds.targets_frame() if ds.targets else pd.DataFrame(),
+        "assessments": c.table(),
+    }
+    if c.comparisons:
+        out["comparison"] = pd.concat(c.comparisons.values(), ignore_index=True)
+    rows = []
+    for a in c.simulated:
+        cy = a.crossing_year
+        assert cy is not None
+        f = cy.to_frame().reset_index()
+        f.insert(0, "target", a.target.name)
+        rows.append(f)
+        rows.append(pd.DataFrame([{"target": a.target.name, "year": f"after {cy.horizon}",
+                                   "p_first": cy.p_not_by_horizon, "p_cumulative": 1.0}]))
+    if rows:
+        cross = pd.concat(rows, ignore_index=True)
+        cross["year"] = cross["year"].astype(str)
+        out["crossing_years"] = cross
+    if c.main is not None:
+        bands = c.main.bands.copy()
+        bands.columns = [f"q{q:g}" for q in bands.columns]
+        bands.insert(0, "target", c.main.target.name)
+        bands.insert(1, "model", c.main.model)
+        out["forecast_bands"] = bands.reset_index()
+    if c.region is not None:
+        b = c.region.boundary().reset_index()
+        b.insert(0, "target", c.region.target.name)
+        out["feasible_region"] = b
+    return out
+
+
+def _summary_md(c: ReportContent, pages: list[_Page], files: list[str]) -> str:
+    lines = ["# Vietnam–Korea trade targets: if and when", "", _settings_line(c), "",
+             "## Findings", ""]
+    for a in c.assessments:
+        lines += [f"### {a.target.name}", "", c.findings[a.target.name], ""]
+    lines += ["## Key numbers", "",
+              "| target | status | P(met by deadline) | median first year | 80 % interval |",
+              "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(r) + " |" for r in _key_rows(c)]
+    lines += ["", "## Pages of report.pdf", ""]
+    lines += [f"{i}. {p.title}" for i, p in enumerate(pages, start=1)]
+    if c.skipped:
+        lines += ["", "## Left out", ""] + [f"- {k}: {v}" for k, v in c.skipped.items()]
+    lines += ["", "## Files", ""] + [f"- `{f}`" for f in sorted(files)]
+    lines += ["", c.source, ""]
+    return "\n".join(lines)
+
+
+def _check_formats(formats: Any, func: str) -> tuple[str, ...]:
+    if isinstance(formats, str):
+        formats = [f.strip() for f in formats.split(",") if f.strip()]
+    try:
+        items = tuple(dict.fromkeys(formats))
+    except TypeError:
+        raise fail("formats", func, f"a sequence drawn from {FORMATS}", formats) from None
+    if not items:
+        raise fail("formats", func, f"at least one of {FORMATS}", formats)
+    for f in items:
+        check_choice("formats", func, f, FORMATS)
+    return items
+
+
+def _prepare_destination(out: Path, func: str) -> None:
+    if out.exists() and not out.is_dir():
+        raise fail("out_dir", func, "a directory path", str(out),
+                   "A file of that name exists; choose another --out.")
+    if out.is_dir() and any(out.iterdir()) and not _is_report(out):
+        raise fail("out_dir", func, "a new or empty directory, or an earlier tradepath report",
+                   str(out), "It holds other files; choose another --out or empty it.")
+
+
+def _is_report(path: Path) -> bool:
+    try:
+        meta = json.loads((path / _MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("generator") == _GENERATOR
+
+
+def write_report(
+    ds: Dataset | None = None,
+    out_dir: str | os.PathLike[str] = "report",
+    *,
+    targets: Sequence[Target] | None = None,
+    balance: BalanceCondition | None = None,
+    model: str | GrowthModel | None = None,
+    n_paths: int = DEFAULT_PATHS,
+    seed: int = 0,
+    formats: Iterable[str] = FORMATS,
+    source: str | None = None,
+) -> Path:
+    """Write the report (PDF, figures, tables, summary) into ``out_dir``.
+
+    Parameters
+    ----------
+    ds : Dataset, optional
+        Default: the embedded dataset.
+    out_dir : path, default "report"
+        Created (with missing parents); an earlier tradepath report there is replaced. A
+        directory holding anything else is refused.
+    targets, balance, model, n_paths, seed, source
+        As for :func:`build_report`.
+    formats : iterable of {"pdf", "png", "svg"}, default all three
+        Which renderings to write ("pdf": report.pdf; "png"/"svg": one file per figure). The
+        tables (CSV), summary.md and manifest.json are always written.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out_dir``.
+
+    Raises
+    ------
+    ParameterError
+        Bad settings, or ``out_dir`` is a file or a directory of other files (checked before
+        any computation).
+    TradepathError
+        Anything that stops the report; nothing is left behind.
+
+    Notes
+    -----
+    The report is built in a temporary directory beside ``out_dir`` and renamed into place
+    in one step, so readers never see a half-written report. Figures are drawn inside
+    :func:`tradepath.plotting.report_style`.
+
+    Examples
+    --------
+    >>> import tempfile, tradepath as tp
+    >>> from tradepath.report import write_report
+    >>> ds = tp.load_dataset()
+    >>> out = write_report(ds, tempfile.mkdtemp() + "/r", targets=[ds.target("150B by 2030")],
+    ...                    n_paths=500, formats=("pdf",))
+    >>> sorted(p.name for p in out.iterdir())[-3:]
+    ['report.pdf', 'summary.md', 'targets.csv']
+    """
+    func = "write_report"
+    fmts = _check_formats(formats, func)
+    if not isinstance(out_dir, str | os.PathLike):
+        raise fail("out_dir", func, "a path", out_dir)
+    out = Path(out_dir).expanduser()
+    if not out.name:
+        raise fail("out_dir", func, "a directory path with a name", str(out_dir))
+    _prepare_destination(out, func)
+    content = build_report(ds, targets=targets, balance=balance, model=model, n_paths=n_paths,
+                           seed=seed, source=source)
+
+    created: list[Path] = []
+    parent = out.parent if str(out.parent) else Path(".")
+    for p in reversed([parent, *parent.parents]):
+        if not p.exists():
+            created.append(p)
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    try:
+        _write_all(content, tmp, fmts)
+        _move_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        for p in reversed(created):
+            try:
+                p.rmdir()
+            except OSError:
+                pass
+        raise
+    return out
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    old.rmdir()
+    os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except BaseException:
+        os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...]) -> None:
+    from .._version import __version__
+    from ..plotting import report_style
+
+    plt = pyplot()
+    files: list[str] = []
+    pages = _pages(c)
+    with report_style():
+        if "pdf" in fmts:
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            with PdfPages(tmp / "report.pdf", metadata={
+                    "Title": "Vietnam–Korea trade targets: if and when",
+                    "Creator": f"tradepath {__version__}"}) as pdf:
+                for i, page in enumerate(pages, start=1):
+                    fig = _render_page(page, c, i, len(pages))
+                    try:
+                        pdf.savefig(fig)
+                    finally:
+                        plt.close(fig)
+                n_pages = pdf.get_pagecount()
+            files.append("report.pdf")
+        else:
+            n_pages = 0
+        exts = [e for e in ("png", "svg") if e in fmts]
+        for page in pages:
+            if page.figure is None or not exts:
+                continue
+            fig = _standalone(page, c)
+            try:
+                for ext in exts:
+                    fig.savefig(tmp / f"{page.figure}.{ext}",
+                                metadata={"Creator": f"tradepath {__version__}"})
+                    files.append(f"{page.figure}.{ext}")
+            finally:
+                plt.close(fig)
+    for name, frame in _tables(c).items():
+        frame.to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g")
+        files.append(f"{name}.csv")
+    files += ["summary.md", _MANIFEST]
+    (tmp / "summary.md").write_text(_summary_md(c, pages, files), encoding="utf-8")
+    manifest = {
+        "generator": _GENERATOR, "version": __version__, "model": c.model,
+        "n_paths": c.n_paths, "seed": c.seed, "formats": list(fmts),
+        "targets": [t.describe() for t in c.targets],
+        "pages": [p.title for p in pages] if "pdf" in fmts else [],
+        "page_count": n_pages, "files": sorted(files), "skipped": c.skipped,
+    }
+    (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                 encoding="utf-8")
