@@ -63,3 +63,36 @@ def test_renamed_names_warn_and_give_the_same_result(ds):
         old = fit.summary_frame(2030, n_paths=200)
     pd.testing.assert_frame_equal(old, fit.forecast(2030, n_paths=200))
     assert issubclass(tp.TradepathDeprecationWarning, tp.TradepathWarning)
+
+
+def test_every_result_object_has_the_result_protocol(ds):
+    from tradepath.backtest import EventBacktest
+    from tradepath.scenarios import (
+        FeasibleRegion,
+        RequiredDeficit,
+        RequiredGrowth,
+        Scenario,
+        ScenarioPaths,
+        growth,
+        required_deficit,
+    )
+
+    for cls in (tp.Assessment, tp.CrossingYear, ScenarioPaths, RequiredGrowth, RequiredDeficit,
+                FeasibleRegion, EventBacktest, tp.models.FitResult):
+        for name in ("to_frame", "summary", "_repr_html_"):
+            assert callable(getattr(cls, name, None)), f"{cls.__name__}.{name}"
+    target = ds.target("150B by 2030")
+    sim = Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05)).simulate(
+        ds, n_paths=50, seed=0)
+    rd = required_deficit(ds, target, total=growth(0.09))
+    cy = tp.assess(ds, target, model="random_walk", n_paths=200).crossing_year
+    for obj in (sim, rd, cy):
+        page = obj._repr_html_()
+        assert html_escape(obj.summary().splitlines()[0]) in page and "<table" in page
+    assert len(rd.to_frame()) == 1 and rd.to_frame()["feasible"].iloc[0] == rd.feasible
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

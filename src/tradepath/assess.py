@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._deprecation import warn_deprecated
+from ._display import ResultDisplay
 from ._format import format_year
 from ._validation import check_cells, check_choice, check_int, check_rng, fail
 from .data import DEFAULT_KINDS, Dataset, Reporter
@@ -54,7 +55,7 @@ BANDS = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
 
 
 @dataclass(frozen=True, slots=True)
-class CrossingYear:
+class CrossingYear(ResultDisplay):
     """The distribution of the first year a target is met, from simulated paths.
 
     Attributes
@@ -96,6 +97,16 @@ class CrossingYear:
         """``year``, ``p_first`` (first met that year) and ``p_cumulative``."""
         return pd.DataFrame({"p_first": self.distribution,
                              "p_cumulative": self.distribution.cumsum()})
+
+    def summary(self) -> str:
+        """The median first year and its 80 % interval, in one line."""
+        return str(self)
+
+    def plot(self, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Bar chart of the distribution; see :func:`tradepath.plotting.plot_crossing`."""
+        from .plotting import plot_crossing
+
+        return plot_crossing(self, ax=ax, **kwargs)
 
     def __str__(self) -> str:
         lo, hi = self.interval(0.8)

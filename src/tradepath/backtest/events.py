@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._display import ResultDisplay
 from .._validation import check_cells, check_int, check_rng, fail
 from ..errors import ModelError
 from ..models import GrowthModel
@@ -20,7 +21,7 @@ __all__ = ["EventBacktest", "event_backtest"]
 
 
 @dataclass(frozen=True, slots=True)
-class EventBacktest:
+class EventBacktest(ResultDisplay):
     """Result of :func:`event_backtest`.
 
     Attributes
@@ -45,6 +46,11 @@ class EventBacktest:
     def to_frame(self) -> pd.DataFrame:
         """The per-event table (:attr:`events`)."""
         return self.events
+
+    def summary(self) -> str:
+        """The Brier score of each model, with the notes."""
+        return "\n".join([f"Brier score by model ({len(self.events)} target x model rows):",
+                          self.scores.to_string(index=False), *self.notes])
 
     def __repr__(self) -> str:
         return f"<EventBacktest: {len(self.events)} target x model rows>\n{self.scores}"

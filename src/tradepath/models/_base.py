@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._display import ResultDisplay
 from .._validation import check_cells, check_int, check_real, check_rng, fail
 from ..errors import ModelError
 
@@ -60,7 +61,7 @@ def as_series(series: Any, *, model: str, min_points: int, positive: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class FitResult:
+class FitResult(ResultDisplay):
     """A fitted growth model: parameters, diagnostics and a path simulator.
 
     Subclasses implement :meth:`_simulate_log`; everything else is shared.

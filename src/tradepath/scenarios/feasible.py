@@ -75,6 +75,12 @@ class FeasibleRegion:
 
         return plot_feasible(self, ax=ax, **kwargs)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The grid as a long table: ``import_rate``, ``export_rate``, ``met``."""
+        m, x = np.meshgrid(self.import_rates, self.export_rates, indexing="ij")
+        return pd.DataFrame({"import_rate": m.ravel(), "export_rate": x.ravel(),
+                             "met": self.met.ravel()})
+
     def boundary(self) -> pd.Series:
         """The smallest export rate on the grid meeting the target, by import rate (NaN: none).
 

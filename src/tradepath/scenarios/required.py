@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._display import ResultDisplay
 from .._format import format_pct
 from .._validation import check_choice, check_int, fail
 from ..data import Dataset
@@ -43,7 +44,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class RequiredGrowth:
+class RequiredGrowth(ResultDisplay):
     """The constant growth rate a target needs; from :func:`required_growth`.
 
     Attributes
@@ -101,6 +102,14 @@ class RequiredGrowth:
                 "reading": self.reading, "feasible": self.feasible, "rate": self.rate,
                 "max_rate": self.max_rate if self.max_rate is not None else math.nan,
                 "year_met": self.year, "base_year": self.base_year, "message": self.message}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The answer as a one-row table (:meth:`to_dict`)."""
+        return pd.DataFrame([self.to_dict()])
+
+    def summary(self) -> str:
+        """The answer in words."""
+        return self.message
 
     def __str__(self) -> str:
         return self.message
@@ -317,7 +326,7 @@ def required_total_growth(ds: Dataset | None, target: Target | str, **kwargs: An
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class RequiredDeficit:
+class RequiredDeficit(ResultDisplay):
     """The largest deficit at the deadline compatible with a target; from
     :func:`required_deficit`.
 
@@ -357,6 +366,18 @@ class RequiredDeficit:
         if self.path is None:
             return None
         return (self.path["imports"] - self.path["exports"]).rename("deficit")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The answer as a one-row table."""
+        return pd.DataFrame([{
+            "target": self.target.name, "condition": self.condition, "feasible": self.feasible,
+            "value": self.value, "as_share": self.as_share, "how": self.how,
+            "year_met": self.year, "base_year": self.base_year, "message": self.message,
+        }])
+
+    def summary(self) -> str:
+        """The answer in words."""
+        return str(self)
 
     def __str__(self) -> str:
         return self.message

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import balance as _balance
+from .._display import ResultDisplay
 from .._validation import check_choice, check_real, fail
 from ..data import Dataset
 from ..errors import ModelError
@@ -97,7 +98,7 @@ def _sigmas(sigma: Any, ds: Dataset | None, reporter: str,
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class ScenarioPaths:
+class ScenarioPaths(ResultDisplay):
     """Simulated paths around a scenario; from :meth:`Scenario.simulate`.
 
     Attributes
@@ -175,6 +176,14 @@ class ScenarioPaths:
             med, lo, hi = np.quantile(arr, qs, axis=0)
             cols |= {f"{name}_median": med, f"{name}_lower": lo, f"{name}_upper": hi}
         return pd.DataFrame(cols, index=pd.Index(self.years, name="year"))
+
+    def summary(self) -> str:
+        """Paths, years and the volatility used, with the notes."""
+        years = self.years
+        head = (f"{self.n_paths:,} simulated paths, {int(years[0])}–{int(years[-1])}; "
+                f"volatility exports {self.sigma['exports']:.4f}, imports "
+                f"{self.sigma['imports']:.4f} a year (log growth)")
+        return "\n".join([head, *self.notes])
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: ``path``, ``year``, ``exports``, ``imports``, ``total``, ``balance``."""
