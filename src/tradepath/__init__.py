@@ -50,8 +50,8 @@ _EXPORTS: dict[str, str] = {
 
 #: Submodules reachable as attributes (``tp.balance``) for code written before the lazy
 #: package; they are not public names of the package itself.
-_SUBMODULES = frozenset({"balance", "models", "plotting", "report",
-                         "scenario_files", "scenarios"})
+_SUBMODULES = frozenset({"balance", "batch", "data", "errors", "models", "plotting", "progress",
+                         "report", "scenario_files", "scenarios", "targets"})
 
 __all__ = [
     "DEFAULT_MODEL",
