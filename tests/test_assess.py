@@ -166,3 +166,27 @@ def test_bad_arguments(ds):
         assess(ds, t, model=RandomWalk(), horizon=2028)
     with pytest.raises(tp.DataError, match="deadline"):
         tp.Target(150, by=None)  # type: ignore[arg-type]
+
+
+def test_observed_growth_runs_over_the_last_five_years_in_assess_and_batch():
+    from tradepath.batch import assess_many
+
+    years = list(range(2010, 2021))
+    values = [10.0 * 1.03 ** i * (1.2 if y == 2015 else 1.0) for i, y in enumerate(years)]
+    frame = pd.DataFrame({"period": [str(y) for y in years], "flow": "total",
+                          "value_usd_bn": values})
+    ds = tp.Dataset.from_frame(frame)
+    expected = (values[-1] / values[5]) ** (1 / 5) - 1  # 2015 -> 2020, not 2016 -> 2020
+    a = assess(ds, tp.Target(100, by=2030), model="cagr", n_paths=10)
+    assert a.observed_growth == pytest.approx(expected, rel=1e-12)
+    long = pd.DataFrame({"series": "s", "year": years, "value": values})
+    out = assess_many(long, tp.Target(100, by=2030), id_col="series", n_paths=10)
+    assert out["observed_growth"].iloc[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_more_balanced_is_strict_at_the_base_share():
+    from tradepath.balance import DeficitShareAtMost
+
+    cond = DeficitShareAtMost(max=0.2, strict=True)
+    assert not cond.holds(np.array([40.0]), np.array([60.0]))[0]  # share exactly 0.2
+    assert cond.holds(np.array([40.001]), np.array([60.0]))[0]
