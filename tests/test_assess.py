@@ -190,3 +190,17 @@ def test_more_balanced_is_strict_at_the_base_share():
     cond = DeficitShareAtMost(max=0.2, strict=True)
     assert not cond.holds(np.array([40.0]), np.array([60.0]))[0]  # share exactly 0.2
     assert cond.holds(np.array([40.001]), np.array([60.0]))[0]
+
+
+def test_share_model_volatility_is_the_prior_weighted_closed_form():
+    # Three shares at 2019.5, 2021.5, 2022.5 (a gap of two years, then one).
+    t = np.array([2019.5, 2021.5, 2022.5])
+    z = np.array([-0.9, -0.7, -0.75])
+    sm = ShareModel(times=t, logits=z, labels=("2019", "2021", "2022"))
+    mu = (z[-1] - z[0]) / 3.0
+    ss = (z[1] - z[0] - 2 * mu) ** 2 / 2 + (z[2] - z[1] - mu) ** 2 / 1
+    # one pseudo-observation at sigma 0.1 plus the data's k - 1 = 1 degree of freedom
+    expected = math.sqrt((1.0 * 0.1**2 + ss) / (1.0 + 1))
+    assert sm.params["drift"] == pytest.approx(mu, rel=1e-12)
+    assert sm.params["sigma"] == pytest.approx(expected, rel=1e-12)
+    assert sm.params["df"] == 2.0
