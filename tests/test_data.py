@@ -107,7 +107,8 @@ def test_annual_choices(ds):
     only_reported = ds.annual(kinds=("reported",))
     assert math.isnan(only_reported.loc[2023, "total"])
     assert ds.annual(reporter="unstated", kinds=("ambiguous",)).loc[2024, "total"] == 86.7
-    assert ds.annual(reporter="KR").empty
+    with pytest.raises(tp.DataError, match="no observations from reporter 'KR'"):
+        ds.annual(reporter="KR")
 
 
 def test_mirror_conversion(ds):
@@ -223,7 +224,7 @@ _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), m
         st.tuples(
             st.integers(1990, 2040),
             st.sampled_from(tp.data.FLOWS),
-            st.floats(0, 1e6, allow_nan=False, allow_infinity=False),
+            st.floats(0, 1e6, exclude_min=True, allow_nan=False, allow_infinity=False),
             st.sampled_from(tp.data.REPORTERS),
             st.sampled_from(tp.data.KINDS),
             _text,
