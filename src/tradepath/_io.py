@@ -86,7 +86,7 @@ def read_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
 
 
 def _foreign(folder: Path, manifest: dict[str, Any]) -> list[str]:
-    """Entries of ``folder`` tradepath did not write, or changed since (relative paths)."""
+    """Entries of ``folder`` tradepath did not write, or changed since (quoted, relative)."""
     listed = {f["path"]: f for f in manifest["files"]}
     parents = {p.as_posix() for f in listed for p in Path(f).parents} - {"."}
     out = []
@@ -95,7 +95,7 @@ def _foreign(folder: Path, manifest: dict[str, Any]) -> list[str]:
         for d in sorted(dirs):
             rel = (rel_root / d).as_posix()
             if rel not in parents or (Path(root) / d).is_symlink():
-                out.append(rel + "/")
+                out.append(repr(rel + "/"))
         dirs[:] = [d for d in sorted(dirs) if (rel_root / d).as_posix() in parents
                    and not (Path(root) / d).is_symlink()]
         for f in sorted(files):
@@ -105,9 +105,9 @@ def _foreign(folder: Path, manifest: dict[str, Any]) -> list[str]:
             entry = listed.get(rel)
             p = Path(root) / f
             if entry is None or p.is_symlink():
-                out.append(rel)
+                out.append(repr(rel))
             elif p.stat().st_size != entry.get("bytes") or _sha256(p) != entry.get("sha256"):
-                out.append(f"{rel} (changed since tradepath wrote it)")
+                out.append(f"{rel!r} (changed since tradepath wrote it)")
     return out
 
 
@@ -170,11 +170,12 @@ def check_destination(path: str | os.PathLike[str], *, overwrite: bool = False,
                                 f"{flag} to replace it, or choose a new folder")
     foreign = _foreign(out, manifest)
     if foreign:
-        shown = ", ".join(repr(e) for e in foreign[:_SHOW])
+        shown = ", ".join(foreign[:_SHOW])
         more = f" and {len(foreign) - _SHOW} more" if len(foreign) > _SHOW else ""
         raise OutputExistsError(
             f"will not replace the folder {str(out)!r}: it holds files tradepath did not "
-            f"write: {shown}{more}; move them away or choose a new folder"
+            f"write (or that changed since): {shown}{more}; move them away or choose a new "
+            "folder"
         )
     return out
 

@@ -206,11 +206,18 @@ def _read_csv(
     _, text = _read_bytes(path, what, func)
     origin = str(path)
     reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
     try:
-        rows = [(reader.line_num, r) for r in reader]
+        for r in reader:  # a quoted field may span lines: number each row by its first line
+            rows.append((start, r))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"cannot parse the file: {exc}", origin=origin,
-                        row=reader.line_num, row_label="line") from None
+        msg = f"cannot parse the file: {exc}"
+        if "field limit" in str(exc):
+            msg = (f"a field is longer than {csv.field_size_limit():,} characters; an "
+                   "unclosed quote?")
+        raise DataError(msg, origin=origin, row=start, row_label="line") from None
     rows = [(n, r) for n, r in rows if any(f.strip() for f in r)]
     header_line, header = rows[0]
     header = [unicodedata.normalize("NFKC", h).strip() for h in header]
@@ -250,6 +257,11 @@ def _read_csv(
                                 row_label="line")
             r = r[:len(header)]
         for h, f in zip(header, r, strict=True):
+            if "\n" in f and h not in ("note", "source", "formula"):
+                raise DataError(
+                    f"the field runs over several lines ({echo(f[:30])}...): a quote '\"' "
+                    "opened on this line is never closed", origin=origin, row=n, field=h,
+                    row_label="line")
             if len(f) > MAX_FIELD_CHARS:
                 raise DataError(
                     f"the field is {len(f):,} characters long (limit {MAX_FIELD_CHARS:,}); "
