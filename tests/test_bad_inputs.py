@@ -304,8 +304,8 @@ _USER = pd.DataFrame({"period": ["2019", "2020", "2021"], "flow": ["total"] * 3,
 
 VIEWS = [
     refused("annual for a reporter with no rows", lambda c: embedded().annual("KR"), DataError,
-            "no observations from reporter 'KR'; the dataset has reporter(s) ['VN', "
-            "'unstated']"),
+            "no observations from reporter 'KR' (no figures on the 'KR' basis); the dataset "
+            "has reporter(s) ['VN', 'unstated']"),
     refused("annual with kinds the data lack", lambda c: tp.Dataset.from_frame(_USER).annual(
         kinds=("lower_bound",)), DataError, "has no yearly figures of kind(s) ['lower_bound']"),
     refused("annual with only part-year rows", lambda c: tp.Dataset.from_frame(pd.DataFrame(
@@ -372,7 +372,7 @@ TARGETS = [
 # -- balance conditions --------------------------------------------------------------------
 BALANCE = [
     refused("from_name(5)", lambda c: balance.from_name(5), ParameterError,
-            "'name' parameter of balance.from_name must be a string"),
+            "'balance' parameter of from_name must be a string"),
     refused("from_name(None)", lambda c: balance.from_name(None), ParameterError,
             "got None"),
     refused("from_name ratio:abc", lambda c: balance.from_name("ratio:abc"), ParameterError,

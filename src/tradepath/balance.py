@@ -264,10 +264,9 @@ def from_name(name: str, *, base: int | None = None) -> BalanceCondition | None:
     ``"deficit_share:0.2"``, ``"ratio:0.8"``, ``"deficit:20"``.
     """
     if not isinstance(name, str):
-        raise fail("name", "balance.from_name", "a string such as 'balanced' or 'ratio:0.8'",
-                   name)
+        raise fail("balance", "from_name", "a string such as 'balanced' or 'ratio:0.8'", name)
     if base is not None:
-        base = check_year("base", "balance.from_name", base)
+        base = check_year("base", "from_name", base)
     name = name.strip()
     if name == "none":
         return None
@@ -281,11 +280,11 @@ def from_name(name: str, *, base: int | None = None) -> BalanceCondition | None:
         try:
             value = float(arg)
         except ValueError:
-            raise fail("name", "balance.from_name", "a number after the colon", name) from None
+            raise fail("balance", "from_name", "a number after the colon", name) from None
         return makers[kind](value)
     raise fail(
-        "name",
-        "balance.from_name",
+        "balance",
+        "from_name",
         "'none', 'balanced', 'more_balanced', 'deficit_share:S', 'ratio:R' or 'deficit:D'",
         name,
     )

@@ -551,12 +551,21 @@ class Dataset:
         ``"VNM-KOR"``, ``reporter`` to ``"VN"``, ``kind`` to ``"reported"``, ``source`` to
         ``"user"``. Rows are numbered from 1 in error messages.
 
+        Periods may be strings or whole numbers (``2024`` or ``2024.0``); any Unicode
+        digits are stored as ASCII, so ``"２０２０"`` and ``"2020"`` are the same period.
+        Categorical and string columns are read like object columns.
+
         Raises
         ------
+        ParameterError
+            ``df`` is not a DataFrame, or ``targets`` holds something else than Targets.
         DataError
-            Naming the row and the field, for a missing column, an unknown flow, reporter or
-            kind, a non-numeric, infinite or (except for ``balance``) negative value, an
-            unparsable period, or conflicting duplicates. Nothing partial is returned.
+            Naming the row and the field, for no rows, duplicate or multi-level columns, a
+            missing column, an unknown flow, reporter or kind, a missing, NaN, boolean,
+            non-numeric, infinite, zero or (except for ``balance``) negative value, a number
+            written with a comma, an unparsable period or one outside 1900-2100, a text
+            field over :data:`MAX_FIELD_CHARS` characters, or conflicting duplicates.
+            Nothing partial is returned.
         """
         stated = _validate(df, "observations", row_base=1)
         targets = _check_targets(targets, "Dataset.from_frame")
@@ -733,7 +742,8 @@ class Dataset:
         mine = obs[obs["reporter"] == reporter]
         if mine.empty:
             have = sorted(set(obs["reporter"]))
-            return (f"no observations from reporter {reporter!r}; the dataset has reporter(s) "
+            return (f"no observations from reporter {reporter!r} (no figures on the "
+                    f"{reporter!r} basis); the dataset has reporter(s) "
                     f"{have}: pass reporter={have[0]!r}"
                     + ("" if mirror or reporter == "unstated" else
                        ", or mirror=True to use the partner's figures"))
