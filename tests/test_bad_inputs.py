@@ -10,6 +10,7 @@ add it to ``AREAS``.
 
 from __future__ import annotations
 
+import io
 import math
 import signal
 from collections.abc import Callable
@@ -225,6 +226,17 @@ DATA_FILES = [
             "is a percentage"),
     refused("reporter spelled out", csv(HEADER.strip() + ",reporter\n2020,total,60,Vietnam\n"),
             DataError, "unknown reporter 'Vietnam'"),
+    refused("an open file object", lambda c: tp.Dataset.from_csv(io.StringIO(HEADER)),
+            ParameterError, "must be a path to a CSV file"),
+    refused("a title row above the header (Excel)", csv("Vietnam-Korea trade,,\n" + HEADER
+                                                       + "2020,total,60\n"),
+            DataError, "line 1: the column names are on line 2, not on the first line"),
+    refused("space as thousands separator", csv(HEADER + "2020,total,1 234.5\n"), DataError,
+            "value '1 234.5' is not a number"),
+    accepted("no-break space after a value", csv(HEADER + "2020,total,81.5\u00a0\n"),
+             lambda ds: total(2020)(ds) == 81.5),
+    accepted("year written as a float ('2020.0')", csv(HEADER + "2020.0,total,60\n"),
+             lambda ds: list(ds.observations["period"]) == ["2020"]),
     refused("error lines count skipped blank lines", csv(HEADER + "\n\n2020,totl,60\n"),
             DataError, "line 4, field 'flow'"),
 ]

@@ -231,6 +231,13 @@ def _read_csv(
                     "Dataset.from_frame",
                     origin=origin, row=header_line, row_label="line",
                 )
+    if "period" not in header:  # a title row above the column names?
+        for n, r in rows[1:10]:
+            if "period" in (f.strip() for f in r):
+                raise DataError(
+                    f"the column names are on line {n}, not on the first line; delete the "
+                    f"line(s) above them (a title row?)", origin=origin, row=header_line,
+                    row_label="line")
     # Excel exports trailing empty columns; drop them when they hold nothing.
     while header and not header[-1] and all(
             len(r) < len(header) or not r[len(header) - 1].strip() for _, r in rows[1:]):
@@ -346,6 +353,8 @@ def _text_cell(v: Any, col: str) -> str:
     if col == "period" and isinstance(v, float | np.floating) and float(v).is_integer():
         v = int(v)  # a year column read as float (e.g. with gaps) gives 2024.0
     text = str(v).strip()
+    if col == "period" and re.fullmatch(r"\d{4}\.0+", text):
+        text = text.split(".")[0]  # a year column written as float by pandas or Excel
     if len(text) > MAX_FIELD_CHARS:
         raise DataError(f"the text is {len(text):,} characters long (limit "
                         f"{MAX_FIELD_CHARS:,}); it starts {echo(text[:40])}", field=col)
