@@ -222,7 +222,10 @@ def test_interruptible_restores_the_handler():
 
 
 _SLOW_WRITER = textwrap.dedent("""
-    import sys, time
+    import signal, sys, time
+    # As in an interactive shell (a background job inherits SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from pathlib import Path
     from tradepath._io import output_dir
     from tradepath.errors import Interrupted
@@ -249,7 +252,10 @@ def test_signal_to_a_writing_process_leaves_no_temporary_folder(tmp_path, sig):
     assert proc.stdout.readline().strip() == "writing"
     assert any(p.name.startswith(".report.tmp-") for p in work.iterdir())
     proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
     assert list(work.iterdir()) == []
     if sig == signal.SIGTERM:
         assert proc.returncode == 143
