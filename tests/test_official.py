@@ -67,7 +67,8 @@ def test_bad_formulas_and_rows_are_refused(tmp_path):
         evaluate_formula("__import__('os')")
     head = "pair,period,flow,value_usd_bn,reporter,kind,source,note,formula,release\n"
     bad = tmp_path / "o.csv"
-    bad.write_text(head + "VNM-KOR,2017,exports,17.5,VN,derived,https://x.org,,(66.56 - 31.9) / 2,\n")
+    row = "VNM-KOR,2017,exports,17.5,VN,derived,https://x.org,,(66.56 - 31.9) / 2,\n"
+    bad.write_text(head + row)
     with pytest.raises(tp.DataError, match=r"gives 17\.33, not 17\.5") as e:
         read_official(bad)
     assert "line 2" in str(e.value)

@@ -503,15 +503,15 @@ class Dataset:
             Partial-year figures are not included. Where several figures exist for one year,
             flow and basis, the preferred one is chosen by kind (reported, approximate,
             derived, converted, ...), then the latest ``release`` (rows without one last), then
-            the order of the rows.
+            the order of the rows. Missing totals and balances are filled from ``exports``
+            and ``imports`` where both are known (kind ``derived``); see
+            :meth:`annual_kinds` for the kind of every value.
 
         Raises
         ------
         DataError
             If the dataset has no figure of these kinds from ``reporter`` (``"VN"`` or
-            ``"KR"``) and ``mirror`` is not set; the message says what there is instead. Missing totals and balances are filled from
-            ``exports`` and ``imports`` where both are known (kind ``derived``); see
-            :meth:`annual_kinds` for the kind of every value.
+            ``"KR"``) and ``mirror`` is not set; the message says what there is instead.
         """
         return self._annual(reporter, kinds, mirror, pair)[0]
 

@@ -107,7 +107,8 @@ def mirror_ratios(
     Examples
     --------
     >>> import tradepath as tp
-    >>> r = tp.mirror_ratios(tp.load_dataset("official"))
+    >>> from tradepath.mirror import mirror_ratios
+    >>> r = mirror_ratios(tp.load_dataset("official"))
     >>> int(r.loc["total", "n_years"]) >= 4
     True
     """
