@@ -316,8 +316,7 @@ _USER = pd.DataFrame({"period": ["2019", "2020", "2021"], "flow": ["total"] * 3,
 
 VIEWS = [
     refused("annual for a reporter with no rows", lambda c: embedded().annual("KR"), DataError,
-            "no observations from reporter 'KR' (no figures on the 'KR' basis); the dataset "
-            "has reporter(s) ['VN', 'unstated']"),
+            "reporter 'KR' has no yearly figures of kind(s)"),
     refused("annual with kinds the data lack", lambda c: tp.Dataset.from_frame(_USER).annual(
         kinds=("lower_bound",)), DataError, "has no yearly figures of kind(s) ['lower_bound']"),
     refused("annual with only part-year rows", lambda c: tp.Dataset.from_frame(pd.DataFrame(
