@@ -275,3 +275,48 @@ def test_base_rate_counts_by_hand():
     assert br.fit is not None and np.all(np.isfinite(br.fit.coef))
     with pytest.raises(ParameterError, match="'targets'"):
         base_rate(t.drop(columns=["growth_gap"]))
+
+
+def test_docs_table_matches_the_code():
+    page = (Path(__file__).resolve().parents[1] / "docs" / "reference-class.md").read_text(
+        encoding="utf-8")
+    table = page.split("<!-- reference-summary:start -->")[1].split(
+        "<!-- reference-summary:end -->")[0]
+    rows = [line.strip("|").split("|") for line in table.strip().splitlines()[2:]]
+    shown = [(a.strip(), b.strip()) for a, b in rows]
+    assert shown == list(reference_summary().itertuples(index=False, name=None))
+
+
+# --- figure ------------------------------------------------------------------------------------
+
+def test_plot_reference_draws_the_points_and_the_fit():
+    import sys
+
+    from tradepath import reference_plot
+
+    plt = pytest.importorskip("matplotlib.pyplot")
+    assert "plot_reference" in reference_plot.__all__
+    fig, ax = plt.subplots()
+    br = base_rate()
+    out = reference_plot.plot_reference(br, ax=ax, label_points=True)
+    assert out is ax
+    n_points = sum(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_offsets")
+                   and c.get_offsets().shape[-1] == 2 and len(c.get_offsets()) < 50)
+    assert n_points >= int(br.resolved["growth_gap"].notna().sum())
+    assert len(ax.texts) == int(br.resolved["growth_gap"].notna().sum())
+    assert ax.get_lines()  # fitted curve and reference lines
+    plt.close(fig)
+    with pytest.raises(ParameterError, match="'base'"):
+        reference_plot.plot_reference(base="x")
+    assert "matplotlib" in sys.modules
+
+
+def test_reference_modules_import_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, tradepath.reference, tradepath.reference_plot; "
+            "print('matplotlib' in sys.modules, 'statsmodels' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False False"

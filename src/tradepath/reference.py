@@ -182,8 +182,9 @@ def reference_series(
     Examples
     --------
     >>> from tradepath.reference import reference_series
-    >>> reference_series("China-Russia").loc[:, ["year", "value_usd_bn"]].iloc[-1].tolist()
-    [2024, 244.81]
+    >>> cr = reference_series("China-Russia")
+    >>> int(cr["year"].iloc[-1]), float(cr["value_usd_bn"].iloc[-1])
+    (2024, 244.81)
     """
     func = "reference_series"
     rows = _all_series()
