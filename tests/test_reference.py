@@ -75,16 +75,31 @@ def test_counts_match_the_raw_files():
         assert (raw["pair"], raw["target_usd_bn"], raw["deadline_year"], raw["announced_year"],
                 raw["source_url"]) == (ours["pair"], ours["target_usd_bn"], ours["deadline"],
                                        ours["announced"], ours["url"])
+        # year reached and deadline value come from the raw row (or the shipped series)
+        assert bool(raw["outcome_year"]) == bool(ours["year_met"])
+        if ours["year_met"]:
+            assert ours["year_met"] in raw["outcome_year"]
+        if ours["value_at_deadline_usd_bn"]:
+            v = float(ours["value_at_deadline_usd_bn"])
+            in_raw = f"{v:g}" in raw["value_at_deadline_usd_bn"] + raw["note"]
+            series = reference_series(ours["pair"], all_rows=True)
+            in_series = bool(((series["year"] == int(ours["value_year"]))
+                              & np.isclose(series["value_usd_bn"], v)).any())
+            assert in_raw or in_series, ours
     n_raw = 0
     for name in ("other_pairs_annual.csv", "vn_kr_annual.csv"):
         with open(RAW / name, newline="", encoding="utf-8") as f:
             n_raw += sum(1 for _ in csv.DictReader(f))
     assert len(_rows("reference_series.csv")) == n_raw
     # every value and URL of the raw series is shipped
-    ours = {(r["year"], r["value_usd_bn"], r["url"]) for r in _rows("reference_series.csv")}
+    ours = {(r["pair"], r["year"], r["value_usd_bn"], r["url"])
+            for r in _rows("reference_series.csv")}
     with open(RAW / "vn_kr_annual.csv", newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            assert (r["year"], r["value_usd_bn"], r["source_url"]) in ours
+            assert ("Korea-Vietnam", r["year"], r["value_usd_bn"], r["source_url"]) in ours
+    with open(RAW / "other_pairs_annual.csv", newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            assert (r["pair"], r["year"], r["value_usd_bn"], r["source_url"]) in ours
 
 
 # --- preferred series --------------------------------------------------------------------------
@@ -190,11 +205,16 @@ def test_user_targets_frame_and_csv(tmp_path):
     ("announced", "2035", "announced"),
     ("outcome", "achieved", "outcome"),
     ("pair", "", "pair"),
+    ("deadline", "", "deadline"),
+    ("announced", "nan", None),
 ])
 def test_user_targets_validated(field, value, match):
     mine = pd.DataFrame({"pair": ["X-Y"], "target_usd_bn": ["10"], "announced": ["2020"],
                          "deadline": ["2030"], "outcome": ["pending"]})
     mine[field] = [value]
+    if match is None:  # an optional field may be empty
+        assert np.isnan(reference_targets(mine).iloc[-1]["years_to_deadline"])
+        return
     with pytest.raises(DataError, match=match) as info:
         reference_targets(mine)
     assert isinstance(info.value, TradepathError) and isinstance(info.value, ValueError)

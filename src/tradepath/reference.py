@@ -56,6 +56,12 @@ TARGET_COLUMNS = (
     "value_at_deadline_usd_bn", "value_year", "value_basis", "value_raw", "url", "note",
 )
 _REQUIRED_TARGET = TARGET_COLUMNS[:5]
+#: Numeric target columns: (integer year?, may be empty?).
+_NUMERIC_TARGET = {
+    "target_usd_bn": (False, False), "announced": (True, True), "deadline": (True, False),
+    "year_met": (True, True), "value_at_deadline_usd_bn": (False, True),
+    "value_year": (True, True),
+}
 #: Normalised outcomes: reached by the deadline year, not reached, deadline not yet passed,
 #: no outcome found (or superseded).
 OUTCOMES = ("met", "missed", "pending", "unknown")
@@ -282,35 +288,30 @@ def _validate_targets(frame: pd.DataFrame, origin: str, source: str) -> pd.DataF
 
     for col in TARGET_COLUMNS:
         out[col] = text[col]
+    parsed: dict[str, list[float]] = {c: [] for c in _NUMERIC_TARGET}
     for i in range(len(text)):
         row = i + 1
         if not text.at[i, "pair"]:
             raise DataError("a pair name is required", row=row, field="pair", origin=origin)
-        target = number("target_usd_bn", row, text.at[i, "target_usd_bn"], integer=False,
-                        optional=False)
-        if target <= 0:
+        for col, (integer, optional) in _NUMERIC_TARGET.items():
+            parsed[col].append(number(col, row, text.at[i, col], integer=integer,
+                                      optional=optional))
+        if parsed["target_usd_bn"][-1] <= 0:
             raise DataError(f"must be positive; got {text.at[i, 'target_usd_bn']!r}", row=row,
                             field="target_usd_bn", origin=origin)
-        deadline = number("deadline", row, text.at[i, "deadline"], integer=True, optional=False)
-        announced = number("announced", row, text.at[i, "announced"], integer=True,
-                           optional=True)
-        if announced > deadline:
-            raise DataError(f"announced year {int(announced)} is after the deadline "
-                            f"{int(deadline)}", row=row, field="announced", origin=origin)
+        if parsed["announced"][-1] > parsed["deadline"][-1]:
+            raise DataError(f"announced year {text.at[i, 'announced']} is after the deadline "
+                            f"{text.at[i, 'deadline']}", row=row, field="announced",
+                            origin=origin)
+        if parsed["value_at_deadline_usd_bn"][-1] < 0:
+            raise DataError("must be non-negative", row=row,
+                            field="value_at_deadline_usd_bn", origin=origin)
         if text.at[i, "outcome"] not in OUTCOMES:
             raise DataError(f"must be one of {list(OUTCOMES)}; got {text.at[i, 'outcome']!r}",
                             row=row, field="outcome", origin=origin)
-        for col in ("year_met", "value_year"):
-            number(col, row, text.at[i, col], integer=True, optional=True)
-        value = number("value_at_deadline_usd_bn", row, text.at[i, "value_at_deadline_usd_bn"],
-                       integer=False, optional=True)
-        if value < 0:
-            raise DataError("must be non-negative", row=row,
-                            field="value_at_deadline_usd_bn", origin=origin)
-    for col in ("target_usd_bn", "value_at_deadline_usd_bn"):
-        out[col] = pd.to_numeric(text[col].replace("", np.nan)).astype(float)
-    for col in ("announced", "deadline", "year_met", "value_year"):
-        out[col] = pd.to_numeric(text[col].replace("", np.nan)).astype("Int64")
+    for col, (integer, _) in _NUMERIC_TARGET.items():
+        values = pd.Series(parsed[col], dtype=float)
+        out[col] = values.round().astype("Int64") if integer else values
     out["source"] = source
     return out
 
