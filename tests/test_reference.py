@@ -11,11 +11,11 @@ import pytest
 from numpy.testing import assert_allclose
 
 from tradepath.errors import DataError, ModelError, ParameterError, TradepathError
+from tradepath.logistic import fit_logistic
 from tradepath.reference import (
     OUTCOMES,
     SERIES_COLUMNS,
     base_rate,
-    fit_logistic,
     reference_panel,
     reference_series,
     reference_summary,
