@@ -277,6 +277,10 @@ def test_logistic_bad_input():
         fit_logistic([1, np.nan], [0, 1])
     with pytest.raises(ParameterError, match="'prior_scale'"):
         fit_logistic([1, 2], [0, 1], prior_scale=0)
+    with pytest.raises(ParameterError, match="'x'"):
+        fit_logistic([1, 1, 1], [0, 1, 0])
+    with pytest.raises(ParameterError, match="'level'"):
+        fit_logistic([1, 2, 3], [0, 1, 0]).predict([1.0], level=1.0)
 
 
 def test_base_rate_counts_by_hand():

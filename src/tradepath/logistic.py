@@ -52,6 +52,8 @@ class LogisticFit:
         logistic function. Returns a frame with columns ``x, p, lower, upper``.
         """
         check_real("level", "LogisticFit.predict", level, lo=0.0, hi=1.0)
+        if not 0.0 < level < 1.0:
+            raise fail("level", "LogisticFit.predict", "strictly between 0 and 1", level)
         x = np.asarray(x, dtype=float).ravel()
         design = np.column_stack([np.ones_like(x), x])
         eta = design @ self.coef

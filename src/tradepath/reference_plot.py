@@ -66,6 +66,8 @@ def plot_reference(
 
     func = "plot_reference"
     check_real("level", func, level, lo=0.0, hi=1.0)
+    if not 0.0 < level < 1.0:
+        raise fail("level", func, "strictly between 0 and 1", level)
     if base is None:
         base = base_rate()
     elif not isinstance(base, BaseRate):
