@@ -327,6 +327,178 @@ def batch_checks(quick: bool, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# -- the reference panel and the reference targets ---------------------------------------------
+
+#: Models compared on the reference panel and targets: the default, the earlier ones, and the
+#: analyst's baselines.
+PANEL_MODELS = ("stochastic_growth", "ensemble", "damped_trend", "random_walk", "cagr",
+                "sm_arima_drift", "sm_holt_damped")
+LEVELS = ("coverage_80", "mape", "crps", "crps_log")
+
+
+def _panel_model(name: str, pair: str) -> Any:
+    """A configured model; the stochastic growth prior leaves ``pair`` out of the panel."""
+    from tradepath.models import StochasticGrowth, panel_prior
+
+    if name == "stochastic_growth":
+        return StochasticGrowth(prior=panel_prior(exclude=[pair]))
+    return {"sm_arima_drift": StatsmodelsARIMA, "sm_holt_damped": StatsmodelsHoltDamped}.get(
+        name, lambda: get_model(name))()
+
+
+def panel_backtest(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rolling-origin level forecasts on every reference pair with >= 6 annual points.
+
+    Every observed year with at least 2 points up to it is an origin; horizons 1-3 where the
+    year is observed. The stochastic growth prior is learned leaving the pair out. Returns
+    the per-case frame and the summary (on the cases every model answered, and on all cases
+    of each model).
+    """
+    from tradepath.models.ensemble import crps_sample, rolling_origin
+    from tradepath.reference import reference_panel
+
+    frames = []
+    for k, (pair, s) in enumerate(reference_panel(min_points=6).items()):
+        origins = [int(y) for y in s.index[1:]]
+        models = [_panel_model(name, pair) for name in PANEL_MODELS]
+        ro = rolling_origin(s, models, list(PANEL_MODELS), origins=origins, horizons=HORIZONS,
+                            n_paths=n_paths, rng=np.random.default_rng(seed + k))
+        c = ro.cases.copy()
+        if c.empty:
+            continue
+        x = ro.log_samples[c["row"].to_numpy()]
+        actual = c["actual"].to_numpy(dtype=float)
+        lo, med, hi = np.quantile(x, [0.1, 0.5, 0.9], axis=1)
+        c["pair"] = pair
+        c["coverage_80"] = ((np.log(actual) >= lo) & (np.log(actual) <= hi)).astype(float)
+        c["mape"] = 100 * np.abs(np.exp(med) - actual) / actual
+        c["crps"] = crps_sample(np.exp(x), actual)
+        c["crps_log"] = crps_sample(x, np.log(actual))
+        frames.append(c.drop(columns="row"))
+    cases = pd.concat(frames, ignore_index=True)
+    key = ["pair", "origin", "horizon"]
+    n_models = cases.groupby(key)["model"].nunique()
+    common = n_models[n_models == len(PANEL_MODELS)].index
+    in_common = pd.MultiIndex.from_frame(cases[key]).isin(common)
+    rows = []
+    for name in PANEL_MODELS:
+        for label, sub in (("common", cases[in_common]), ("all", cases)):
+            m = sub[sub["model"] == name]
+            row = {"model": name, "cases": label, "forecasts": len(m),
+                   "pairs": m["pair"].nunique()}
+            row |= {v: float(m[v].mean()) if len(m) else math.nan for v in LEVELS}
+            if name == "cagr":
+                row["coverage_80"] = math.nan
+            rows.append(row)
+    return cases, pd.DataFrame(rows)
+
+
+def _p_reach(fit: Any, target: float, deadline: int, n_paths: int, seed: int) -> float:
+    """P(the level reaches ``target`` in some year up to ``deadline``) from simulated paths."""
+    if fit.series.max() >= target:
+        return 1.0
+    paths = fit.simulate_array(n_paths, deadline, seed=seed)
+    return float((paths >= target).any(axis=1).mean())
+
+
+def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Leave-one-target-out probabilities of the resolved reference targets.
+
+    Each target is judged with the data dated before its announcement year; the stochastic
+    growth prior leaves the pair out, the outside view leaves the target out, and the pooling
+    weight for a target is chosen on the other targets (nested leave-one-out).
+    """
+    from tradepath.outside_view import combine, learn_pooling_weight, outside_view
+    from tradepath.reference import reference_panel, reference_targets
+
+    panel = reference_panel(min_points=1)
+    ref = reference_targets()
+    resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
+    met_all = (resolved["outcome"] == "met").to_numpy()
+    rows = []
+    for i, (idx, t) in enumerate(resolved.iterrows()):
+        row: dict[str, Any] = {"pair": t["pair"], "target": float(t["target_usd_bn"]),
+                               "announced": t["announced"], "deadline": int(t["deadline"]),
+                               "met": float(t["outcome"] == "met")}
+        s = panel.get(t["pair"])
+        if s is None or pd.isna(t["announced"]):
+            row["status"] = "no announcement year" if s is not None else "no series"
+            rows.append(row)
+            continue
+        before = s[s.index < int(t["announced"])]
+        row["points"] = len(before)
+        if len(before) < 2:
+            row["status"] = f"{len(before)} point(s) before the announcement"
+            rows.append(row)
+            continue
+        row["status"] = "scored"
+        others = np.delete(met_all, i)
+        row["p_base_loo"] = float(others.mean())
+        target = tp.Target(float(t["target_usd_bn"]), by=int(t["deadline"]))
+        for name in PANEL_MODELS:
+            try:
+                fit = _panel_model(name, t["pair"]).fit(before)
+                row[f"p_{name}"] = _p_reach(fit, target.value, target.by, n_paths, seed + i)
+            except tp.ModelError:
+                row[f"p_{name}"] = math.nan
+        ov = outside_view(target, before, targets=ref, exclude=[idx])
+        row["p_outside"] = ov.base_rate
+        row["growth_gap"] = ov.growth_gap
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    sc = frame[frame["status"] == "scored"].copy()
+    p_in, p_out, y = (sc["p_stochastic_growth"].to_numpy(), sc["p_outside"].to_numpy(),
+                      sc["met"].to_numpy())
+    weights, combined = [], []
+    for j in range(len(sc)):
+        keep = np.arange(len(sc)) != j
+        w, _ = learn_pooling_weight(p_in[keep], p_out[keep], y[keep])
+        weights.append(w)
+        combined.append(combine(float(p_in[j]), float(p_out[j]), weight=w))
+    sc["pool_weight_loo"] = weights
+    sc["p_combined"] = combined
+    w_all, curve = learn_pooling_weight(p_in, p_out, y)
+    frame = frame.merge(sc[["pair", "target", "deadline", "pool_weight_loo", "p_combined"]],
+                        on=["pair", "target", "deadline"], how="left")
+    return frame, {"weight": w_all, "curve": curve, "scored": sc}
+
+
+def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tuple[
+        pd.DataFrame, pd.DataFrame]:
+    """Brier scores by method, and a reliability table of the combined probability."""
+    sc = extra["scored"]
+    y = sc["met"].to_numpy()
+    rows = []
+    methods = [("combined (inside + outside, nested LOO weight)", "p_combined"),
+               ("inside: stochastic_growth (default)", "p_stochastic_growth"),
+               ("outside: base rate by growth gap (LOO)", "p_outside"),
+               ("LOO base rate (constant)", "p_base_loo")]
+    methods += [(f"baseline/earlier: {m}", f"p_{m}") for m in PANEL_MODELS[1:]]
+    for label, col in methods:
+        p = sc[col].to_numpy(dtype=float)
+        answered = np.isfinite(p)
+        filled = np.where(answered, p, sc["p_base_loo"].to_numpy())
+        rows.append({"method": label, "answered": int(answered.sum()), "targets": len(sc),
+                     "brier": float(np.mean((filled - y) ** 2)),
+                     "brier_answered": float(np.mean((p[answered] - y[answered]) ** 2))
+                     if answered.any() else math.nan,
+                     "mean_p": float(filled.mean())})
+    brier = pd.DataFrame(rows)
+    bins = np.array([0.0, 0.2, 0.4, 0.6, 0.8, 1.0 + 1e-9])
+    rel = []
+    for col, label in (("p_combined", "combined"), ("p_stochastic_growth", "inside"),
+                       ("p_outside", "outside")):
+        p = sc[col].to_numpy(dtype=float)
+        which = np.digitize(p, bins) - 1
+        for b in range(len(bins) - 1):
+            inb = which == b
+            rel.append({"probability": label, "bin": f"{bins[b]:.1f}-{min(bins[b + 1], 1):.1f}",
+                        "n": int(inb.sum()),
+                        "mean_p": float(p[inb].mean()) if inb.any() else math.nan,
+                        "observed": float(y[inb].mean()) if inb.any() else math.nan})
+    return brier, pd.DataFrame(rel)
+
+
 # -- main -------------------------------------------------------------------------------------
 
 

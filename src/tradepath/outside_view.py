@@ -175,14 +175,15 @@ def outside_view(
     Raises
     ------
     ModelError
-        The series has a single value (no trailing growth), or fewer than 3 reference targets.
+        Fewer than 3 resolved reference targets.
 
     Notes
     -----
     The reference class is summarised by one covariate, the growth gap (required minus
     trailing compound annual growth), because a dozen resolved targets cannot support more:
     :math:`P(\\text{met}) = \\operatorname{logit}^{-1}(a + b\\,\\text{gap})` with a normal
-    prior on :math:`b` (posterior mode, band from the inverse information).
+    prior on :math:`b` (posterior mode, band from the inverse information). Where the data
+    give no trailing growth, the base rate is that of the whole class (Jeffreys prior).
     """
     from .reference import fit_logistic
 
@@ -192,16 +193,30 @@ def outside_view(
     deadline = check_int("target.by", func, getattr(target, "by", None))
     prior_scale = check_real("prior_scale", func, prior_scale, lo=0.0, lo_open=True)
     feats = target_features(series, value, deadline)
-    if not math.isfinite(feats["growth_gap"]):
-        raise ModelError(f"{func}: no trailing growth can be computed from the series "
-                         f"({feats['ambition_note'] or 'a single value'}); the outside view "
-                         "needs two values within ten years of each other.")
     ref = _resolved(targets).drop(index=list(exclude), errors="ignore")
     if len(ref) < 3:
         raise ModelError(f"{func}: needs at least 3 resolved reference targets with a growth "
                          f"gap; got {len(ref)}.")
     gap = ref["growth_gap"].to_numpy(dtype=float)
     met = (ref["outcome"] == "met").to_numpy()
+    if not math.isfinite(feats["growth_gap"]):
+        # No trailing growth (one value, or none within ten years of the last): the class as
+        # a whole, with the Jeffreys prior Beta(1/2, 1/2) on its rate.
+        from scipy import stats
+
+        k, n = int(met.sum()), len(met)
+        why = feats["ambition_note"] or "a single value"
+        post = stats.beta(k + 0.5, n - k + 0.5)
+        return OutsideView(
+            base_rate=float(post.mean()), lower=float(post.ppf(0.1)),
+            upper=float(post.ppf(0.9)), growth_gap=math.nan,
+            required_growth=float(feats["required_growth"]), trailing_growth=math.nan,
+            level_multiple=float(feats["level_multiple"]),
+            years_to_deadline=int(feats["years_to_deadline"]), n_reference=n,
+            n_reference_met=k, n_similar=n, n_similar_met=k,
+            notes=(f"No trailing growth from these data ({why}): the base rate is that of "
+                   f"all {n} resolved targets, {k} met.",),
+        )
     fit = fit_logistic(gap, met.astype(float), prior_scale=prior_scale)
     pred = fit.predict([feats["growth_gap"]], level=0.8).iloc[0]
     similar = np.abs(gap - feats["growth_gap"]) <= SIMILAR_GAP

@@ -116,10 +116,12 @@ class GrowthPrior:
 
     def logpdf_u(self, u: np.ndarray) -> np.ndarray:
         """Log density of points on the unconstrained scale (``-inf`` beyond the bounds)."""
-        from scipy import special, stats
+        from scipy import special
 
         u = np.atleast_2d(u)
-        out = stats.norm.logpdf(u[:, 0], self.mu_mean, self.mu_sd)
+        half_log_2pi = 0.5 * np.log(2 * np.pi)
+        out = (-0.5 * ((u[:, 0] - self.mu_mean) / self.mu_sd) ** 2 - np.log(self.mu_sd)
+               - half_log_2pi)
         # Beta on phi, in z = logit(phi): a log(phi) + b log(1 - phi) - log B(a, b)
         out = out + (-self.phi_a * np.logaddexp(0.0, -u[:, 1])
                      - self.phi_b * np.logaddexp(0.0, u[:, 1])
@@ -127,7 +129,8 @@ class GrowthPrior:
         cap = np.log(MAX_SIGMA)
         for col, m, s in ((2, self.eta_logmean, self.eta_logsd),
                           (3, self.eps_logmean, self.eps_logsd)):
-            dens = stats.norm.logpdf(u[:, col], m, s) - stats.norm.logcdf((cap - m) / s)
+            dens = (-0.5 * ((u[:, col] - m) / s) ** 2 - np.log(s) - half_log_2pi
+                    - special.log_ndtr((cap - m) / s))
             out = out + np.where(u[:, col] <= cap, dens, -np.inf)
         return out
 
@@ -158,17 +161,20 @@ WEAK_PRIOR = GrowthPrior()
 # -- empirical Bayes from a panel ------------------------------------------------------------
 
 #: Draws of the fixed base sample on which every candidate prior is weighed.
-_N_BASE = 3000
+_N_BASE = 4000
 _BASE = GrowthPrior(mu_mean=0.06, mu_sd=0.12, phi_a=1.0, phi_b=1.0,
                     eta_logmean=float(np.log(0.05)), eta_logsd=1.2,
                     eps_logmean=float(np.log(0.03)), eps_logsd=1.2, source="base")
-#: Bounds of the hyperparameters: a prior may not be narrower than the base sample can
-#: represent, nor a persistence prior more concentrated than 40 pseudo-observations.
+#: Spread of the log-volatility priors, held fixed: a dozen short series identify the typical
+#: volatilities but not how much they vary between pairs.
+_LOGSD = 0.5
+#: Bounds of the learned hyperparameters (mu mean, log mu sd, log a, log b, eta log-mean,
+#: eps log-mean): no prior narrower than the base sample can represent (the importance
+#: estimate of the marginal likelihood rewards lucky draws there), nor a persistence prior
+#: more concentrated than 20 pseudo-observations.
 _HYPER_BOUNDS = (
-    (-0.1, 0.25), (np.log(0.015), np.log(0.2)),    # mu mean, log mu sd
-    (np.log(0.5), np.log(20.0)), (np.log(0.5), np.log(20.0)),   # log a, log b
-    (np.log(0.005), np.log(0.3)), (np.log(0.25), np.log(1.5)),  # eta log-mean, log log-sd
-    (np.log(0.003), np.log(0.3)), (np.log(0.25), np.log(1.5)),  # eps log-mean, log log-sd
+    (-0.1, 0.25), (np.log(0.02), np.log(0.2)), (np.log(0.5), np.log(10.0)),
+    (np.log(0.5), np.log(10.0)), (np.log(0.005), np.log(0.3)), (np.log(0.003), np.log(0.3)),
 )
 
 
@@ -210,29 +216,52 @@ def _loglik_matrix(series: Mapping[str, pd.Series], theta: np.ndarray) -> np.nda
 def _prior_from_hyper(h: np.ndarray, source: str) -> GrowthPrior:
     return GrowthPrior(mu_mean=float(h[0]), mu_sd=float(np.exp(h[1])),
                        phi_a=float(np.exp(h[2])), phi_b=float(np.exp(h[3])),
-                       eta_logmean=float(h[4]), eta_logsd=float(np.exp(h[5])),
-                       eps_logmean=float(h[6]), eps_logsd=float(np.exp(h[7])), source=source)
+                       eta_logmean=float(h[4]), eta_logsd=_LOGSD,
+                       eps_logmean=float(h[5]), eps_logsd=_LOGSD, source=source)
 
 
 def _fit_hyper(loglik: np.ndarray, u: np.ndarray, log_base: np.ndarray) -> np.ndarray:
     """Type-II maximum likelihood of the prior's hyperparameters on a fixed base sample.
 
     ``log p(y_i | prior) ~= log mean_j exp(L_ij) prior(u_j) / base(u_j)``, summed over the
-    pairs, plus a weak hyperprior (the weak default prior's values, one pseudo-pair) that keeps
-    the optimum inside the bounds when a few pairs cannot identify a hyperparameter.
+    pairs, plus a weak hyperprior (normal, sd 1 on each hyperparameter's scale, centred on
+    the weak default prior: one pseudo-pair's worth) that keeps the optimum away from the
+    bounds when a few pairs cannot identify a hyperparameter.
     """
-    from scipy import optimize, special
+    from scipy import optimize
 
     start = np.array([WEAK_PRIOR.mu_mean, np.log(WEAK_PRIOR.mu_sd), np.log(WEAK_PRIOR.phi_a),
                       np.log(WEAK_PRIOR.phi_b), WEAK_PRIOR.eta_logmean,
-                      np.log(WEAK_PRIOR.eta_logsd), WEAK_PRIOR.eps_logmean,
-                      np.log(WEAK_PRIOR.eps_logsd)])
+                      WEAK_PRIOR.eps_logmean])
+    scale = np.array([0.1, 1.0, 1.0, 1.0, 1.0, 1.0])
     n = u.shape[0]
+    top = loglik.max(axis=1, keepdims=True)
+    lik = np.exp(loglik - top)  # the pairs' likelihoods, scaled per pair
+
+    from scipy import special
+
+    # the parts of the prior density that do not depend on the hyperparameters
+    log_phi, log_1m_phi = -np.logaddexp(0.0, -u[:, 1]), -np.logaddexp(0.0, u[:, 1])
+    cap = np.log(MAX_SIGMA)
+    inside = np.where((u[:, 2] <= cap) & (u[:, 3] <= cap), 0.0, -np.inf)
+
+    def log_prior(h: np.ndarray) -> np.ndarray:
+        mu_sd, a, b = np.exp(h[1]), np.exp(h[2]), np.exp(h[3])
+        out = -0.5 * ((u[:, 0] - h[0]) / mu_sd) ** 2 - h[1]
+        out = out + a * log_phi + b * log_1m_phi - special.betaln(a, b)
+        for col, m in ((2, h[4]), (3, h[5])):
+            out = out - 0.5 * ((u[:, col] - m) / _LOGSD) ** 2 - special.log_ndtr(
+                (cap - m) / _LOGSD)
+        return out + inside  # constants dropped: they do not move the optimum
 
     def neg(h: np.ndarray) -> float:
-        lw = _prior_from_hyper(h, "").logpdf_u(u) - log_base
-        total = special.logsumexp(loglik + lw[None, :], axis=1) - np.log(n)
-        penalty = 0.5 * np.sum(((h - start) / 1.5) ** 2)
+        lw = log_prior(h) - log_base
+        c = lw.max()
+        with np.errstate(divide="ignore"):
+            total = top[:, 0] + c + np.log(lik @ np.exp(lw - c)) - np.log(n)
+        if not np.all(np.isfinite(total)):
+            return 1e300
+        penalty = 0.5 * np.sum(((h - start) / scale) ** 2)
         return float(-(total.sum()) + penalty)
 
     res = optimize.minimize(neg, start, method="L-BFGS-B", bounds=_HYPER_BOUNDS,
@@ -258,7 +287,8 @@ def panel_prior(panel: Any = None, *, exclude: Iterable[str] = ()) -> GrowthPrio
     ----------
     panel : mapping or DataFrame, optional
         The pairs' annual series (see :func:`panel_series`). Default: the library's shipped
-        reference panel, :func:`tradepath.reference.reference_series`.
+        reference panel, :func:`tradepath.reference.reference_panel` (every pair's preferred
+        calendar-year totals).
     exclude : iterable of str, default ()
         Pairs to leave out (leave-one-pair-out validation: the prior a pair's forecast may use
         when that pair is being scored).
@@ -278,9 +308,9 @@ def panel_prior(panel: Any = None, *, exclude: Iterable[str] = ()) -> GrowthPrio
         Fewer than three pairs with two or more points remain.
     """
     if panel is None:
-        from ..reference import reference_series
+        from ..reference import reference_panel
 
-        panel = reference_series()
+        panel = reference_panel(min_points=2)
     series = panel_series(panel)
     drop = {str(e) for e in ([exclude] if isinstance(exclude, str) else exclude)}
     series = {k: v for k, v in series.items() if k not in drop}
