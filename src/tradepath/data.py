@@ -15,7 +15,13 @@ kind          ``reported``, ``approximate``, ``lower_bound``, ``derived``, ``amb
 source        document file name and line (default ``"user"``)
 note          free text (default empty)
 formula       for ``derived`` rows, how the value was computed (default empty)
+release       when the figure was published, ``YYYY-MM`` (default empty: unknown); ranks
+              several figures for one year and basis, see :meth:`Dataset.annual`
+dataset       which dataset the row came from: ``documents``, ``official`` or ``user``
 ============  ================================================================================
+
+In the official dataset (``load_dataset("official")``) ``source`` is the URL of the page the
+figure was taken from.
 
 Derived rows are never typed in: they are computed when a dataset is built, from the stated
 figures and the growth claims in ``claims.csv`` (for example 2023 = 81.5 / (1 + 0.073)).
@@ -42,6 +48,7 @@ from .targets import Target, read_targets
 
 __all__ = [
     "COLUMNS",
+    "DATASETS",
     "DEFAULT_KINDS",
     "FLOWS",
     "KINDS",
@@ -54,20 +61,24 @@ __all__ = [
 
 COLUMNS = (
     "pair", "period", "flow", "value_usd_bn", "reporter", "kind", "source", "note", "formula",
+    "release", "dataset",
 )
 REQUIRED = ("period", "flow", "value_usd_bn")
 DEFAULTS = {
     "pair": "VNM-KOR", "reporter": "VN", "kind": "reported", "source": "user", "note": "",
-    "formula": "",
+    "formula": "", "release": "", "dataset": "user",
 }
 FLOWS = ("total", "exports", "imports", "balance")
 REPORTERS = ("VN", "KR", "unstated")
-KINDS = ("reported", "approximate", "lower_bound", "derived", "ambiguous")
+KINDS = ("reported", "approximate", "lower_bound", "derived", "ambiguous", "forecast", "estimate")
 #: Kinds used by :meth:`Dataset.annual` and the models unless the caller says otherwise.
 DEFAULT_KINDS = ("reported", "approximate", "derived")
 # When several rows give the same year and flow, the first kind here wins.
-_PRIORITY = ("reported", "approximate", "derived", "converted", "lower_bound", "ambiguous")
-#: Ratio of CIF-valued imports to FOB-valued exports of the same goods (IMF DOTS convention).
+_PRIORITY = ("reported", "approximate", "derived", "converted", "lower_bound", "ambiguous",
+             "forecast", "estimate")
+#: Ratio of CIF-valued imports to FOB-valued exports of the same goods (IMF DOTS convention);
+#: used by ``annual(mirror=True)`` only for a flow with no year on both bases
+#: (see :func:`tradepath.mirror.mirror_ratios`).
 MIRROR_CIF_FOB = 1.06
 CLAIM_COLUMNS = (
     "claim_id", "pair", "period", "flow", "claim", "value", "reference_period", "reporter",
@@ -128,7 +139,8 @@ def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
 
 
 def _validate(
-    frame: pd.DataFrame, origin: str, row_base: int, row_label: str = "row"
+    frame: pd.DataFrame, origin: str, row_base: int, row_label: str = "row",
+    by_publication: bool = False,
 ) -> pd.DataFrame:
     """Check a user frame of observations and fill defaults; return it in canonical form."""
     if not isinstance(frame, pd.DataFrame):
@@ -184,27 +196,35 @@ def _validate(
                     field="value_usd_bn",
                 )
             pair = text("pair")
+            release = text("release")
+            if release and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", release):
+                raise DataError(f"release {release!r} must be a month 'YYYY-MM'", field="release")
         except DataError as exc:
             raise DataError(exc.message, field=exc.field, origin=origin, row=i + row_base,
                             row_label=row_label) from None
         for col, v in zip(
             COLUMNS,
             (pair, period, flow, value, reporter, kind, text("source"), text("note"),
-             text("formula")),
+             text("formula"), release, text("dataset")),
             strict=True,
         ):
             out[col].append(v)
     result = pd.DataFrame(out, columns=list(COLUMNS)).astype(
         {c: "str" for c in COLUMNS if c != "value_usd_bn"} | {"value_usd_bn": "float64"}
     )
-    _check_duplicates(result, origin, row_base, row_label)
+    _check_duplicates(result, origin, row_base, row_label, by_publication)
     return result
 
 
 def _check_duplicates(
-    obs: pd.DataFrame, origin: str, row_base: int, row_label: str = "row"
+    obs: pd.DataFrame, origin: str, row_base: int, row_label: str = "row",
+    by_publication: bool = False,
 ) -> None:
     key = ["pair", "period", "flow", "reporter", "kind"]
+    if by_publication:
+        # Figures from different publications may disagree: check() lists them and annual()
+        # picks one by the rule in its docs; only one publication contradicting itself is an error.
+        key += ["source", "release", "dataset"]
     dup = obs[obs.duplicated(key, keep=False)]
     for _, group in dup.groupby(key, sort=False):
         if group["value_usd_bn"].nunique() > 1:
@@ -250,7 +270,8 @@ def _derive(stated: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
             "value_usd_bn": v / (1.0 + c.value), "reporter": c.reporter, "kind": "derived",
             "source": f"{base['source'].iloc[0]}; {c.source}",
             "note": f"Implied by {c.period} {c.flow} of {v:g} and growth of {c.value:+.1%}.",
-            "formula": f"{v:g} / (1 + {c.value:g})",
+            "formula": f"{v:g} / (1 + {c.value:g})", "release": base["release"].iloc[0],
+            "dataset": base["dataset"].iloc[0],
         })
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(stated.dtypes.to_dict())
 
@@ -324,7 +345,9 @@ class Dataset:
         """A new dataset with the rows of ``df`` added; this one is unchanged."""
         extra = _validate(df, "added observations", row_base=1)
         both = pd.concat([self._stated, extra], ignore_index=True)
-        _check_duplicates(both, "observations", row_base=1)
+        # The official series keeps disagreeing publications side by side (see check()).
+        _check_duplicates(both, "observations", row_base=1,
+                          by_publication=bool((self._stated["dataset"] == "official").any()))
         return Dataset(both.drop_duplicates(ignore_index=True), self._claims, self.targets)
 
     def to_csv(self, path: str | Path) -> Path:
@@ -412,20 +435,22 @@ class Dataset:
         obs = self.observations
         obs = obs[(obs["pair"] == self._pair(pair)) & obs["period"].str.fullmatch(r"\d{4}")]
         own = obs[(obs["reporter"] == reporter) & obs["kind"].isin(kinds)]
+        if own.empty and not mirror and reporter in ("VN", "KR"):
+            raise DataError(_no_basis_message(self.observations, reporter, kinds),
+                            field="reporter")
         if mirror and reporter in ("VN", "KR"):
+            from .mirror import mirror_factors
+
             partner = "KR" if reporter == "VN" else "VN"
             other = obs[(obs["reporter"] == partner) & obs["kind"].isin(kinds)
                         & obs["flow"].isin(("exports", "imports"))].copy()
-            # Exports are valued FOB by the exporter, CIF by the importer (x1.06).
-            up = (other["flow"] == "imports") == (reporter == "VN")
-            other["value_usd_bn"] = np.where(
-                up, other["value_usd_bn"] * MIRROR_CIF_FOB, other["value_usd_bn"] / MIRROR_CIF_FOB
-            )
+            # factor = KR / VN per flow, estimated from the years with both bases.
+            factor = other["flow"].map(mirror_factors(self, kinds=kinds, pair=pair)).astype(float)
+            other["value_usd_bn"] = (other["value_usd_bn"] / factor if reporter == "VN"
+                                     else other["value_usd_bn"] * factor)
             other["kind"] = "converted"
             own = pd.concat([own, other], ignore_index=True)
-        rank = own["kind"].map({k: i for i, k in enumerate(_PRIORITY)})
-        best = own.assign(_rank=rank, year=own["period"].astype(int)).sort_values(
-            ["year", "flow", "_rank"]).drop_duplicates(["year", "flow"])
+        best = _preferred(own.assign(year=own["period"].astype(int)), ["year", "flow"])
         values = best.pivot(index="year", columns="flow", values="value_usd_bn")
         kind = best.pivot(index="year", columns="flow", values="kind")
         values = values.reindex(columns=list(FLOWS)).astype(float)
@@ -463,9 +488,11 @@ class Dataset:
             bounds and figures of unclear basis as if they were values.
         mirror : bool, default False
             Fill gaps in ``exports``/``imports`` from the partner's statistics, converted with
-            the CIF/FOB factor :data:`MIRROR_CIF_FOB` (1.06, the IMF DOTS convention): an
-            importer's figure is divided by 1.06 to stand for the exporter's, and an exporter's
-            multiplied by 1.06 to stand for the importer's. Such values have kind ``converted``.
+            the ratio between the bases estimated from the years this dataset has on both
+            (:func:`tradepath.mirror.mirror_ratios`: geometric mean of Korea's figure over
+            Vietnam's, per flow). A flow with no such year falls back on the CIF/FOB factor
+            :data:`MIRROR_CIF_FOB` (1.06, the IMF DOTS convention): an importer's figure is
+            divided by 1.06 to stand for the exporter's. Such values have kind ``converted``.
         pair : str, optional
             Needed only when the dataset holds several pairs.
 
@@ -473,11 +500,39 @@ class Dataset:
         -------
         DataFrame
             Indexed by ``year`` (every year from the first to the last, NaN where unknown).
-            Partial-year figures are not included. Missing totals and balances are filled from
-            ``exports`` and ``imports`` where both are known (kind ``derived``); see
+            Partial-year figures are not included. Where several figures exist for one year,
+            flow and basis, the preferred one is chosen by kind (reported, approximate,
+            derived, converted, ...), then the latest ``release`` (rows without one last), then
+            the order of the rows. Missing totals and balances are filled from ``exports``
+            and ``imports`` where both are known (kind ``derived``); see
             :meth:`annual_kinds` for the kind of every value.
+
+        Raises
+        ------
+        DataError
+            If the dataset has no figure of these kinds from ``reporter`` (``"VN"`` or
+            ``"KR"``) and ``mirror`` is not set; the message says what there is instead.
         """
         return self._annual(reporter, kinds, mirror, pair)[0]
+
+    def merge(self, other: Dataset) -> Dataset:
+        """This dataset and ``other`` in one, every row kept with the dataset it came from.
+
+        Nothing is averaged: where the two give different figures for one year, flow and
+        basis, :meth:`check` lists the disagreement and :meth:`annual` picks one by its rule
+        (this dataset's row first among equals). Claims and targets are combined (targets by
+        name, this dataset's first).
+
+        Examples
+        --------
+        >>> import tradepath as tp
+        >>> both = tp.load_dataset().merge(tp.load_dataset("official"))
+        >>> sorted(set(both.observations["dataset"]))
+        ['documents', 'official']
+        """
+        from .official import merge_datasets
+
+        return merge_datasets(self, other)
 
     def annual_kinds(
         self,
@@ -533,14 +588,19 @@ class Dataset:
         Returns
         -------
         DataFrame
+            Also, for every year, flow and basis with several figures, each alternative
+            against the preferred one (see :meth:`annual`), with the gap.
             One row per test: ``check``, ``status`` (``pass``, ``fail`` or ``untestable``),
             ``period``, ``flow``, ``reporter``, ``expected``, ``observed``, ``gap``
             (observed - expected), ``rel_gap``, ``detail``, ``sources``.
         """
         rtol = check_real("rtol", "Dataset.check", rtol, lo=0.0, hi=1.0)
         from ._checks import run_checks
+        from .official import disagreements
 
-        return run_checks(self.observations, self._claims, rtol)
+        obs = _preferred(self.observations, None)  # identities use the preferred figures
+        return pd.concat([run_checks(obs, self._claims, rtol), disagreements(obs, rtol)],
+                         ignore_index=True)
 
     # -- display -------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -560,11 +620,24 @@ class Dataset:
         )
 
 
-def load_dataset() -> Dataset:
-    """The embedded dataset: every Vietnam–Korea trade figure and target in the documents.
+DATASETS = ("documents", "official")
 
-    Figures are in ``data/observations.csv`` (each with its document and line), the growth
-    and ratio claims in ``data/claims.csv`` and the targets in ``data/targets.toml``.
+
+def load_dataset(name: Literal["documents", "official"] = "documents") -> Dataset:
+    """An embedded dataset: the documents' figures (the default) or the official series.
+
+    ``"documents"``: every Vietnam–Korea trade figure and target in the documents, in
+    ``data/observations.csv`` (each with its document and line), the growth and ratio claims in
+    ``data/claims.csv`` and the targets in ``data/targets.toml``.
+
+    ``"official"``: the published series on both bases (Vietnam's and Korea's statistics),
+    1992–2025, in ``data/official.csv``, each row with the URL it was taken from
+    (see :mod:`tradepath.official`); the same targets.
+
+    Raises
+    ------
+    UnknownNameError
+        If ``name`` is not one of the embedded datasets.
 
     Examples
     --------
@@ -574,7 +647,37 @@ def load_dataset() -> Dataset:
     >>> row["period"], float(row["value_usd_bn"]), row["source"]
     ('2009', 9.52, '003_52f2d3f700705abe.txt:29')
     """
+    check_choice("name", "load_dataset", name, DATASETS)
     root = _data_dir()
-    stated = _validate(_read_csv(root / "observations.csv", "observations"),
-                       "observations.csv", row_base=2, row_label="line")
-    return Dataset(stated, _read_claims(root / "claims.csv"), read_targets(root / "targets.toml"))
+    targets = read_targets(root / "targets.toml")
+    if name == "official":
+        from .official import read_official
+
+        return read_official(root / "official.csv", targets=targets)
+    frame = _read_csv(root / "observations.csv", "observations").assign(dataset="documents")
+    stated = _validate(frame, "observations.csv", row_base=2, row_label="line")
+    return Dataset(stated, _read_claims(root / "claims.csv"), targets)
+
+
+def _preferred(obs: pd.DataFrame, by: list[str] | None) -> pd.DataFrame:
+    """Rows in order of preference (kind, then latest release, then row order); with ``by``,
+    only the preferred row of each group."""
+    rank = obs["kind"].map({k: i for i, k in enumerate(_PRIORITY)})
+    # "" (no release) sorts before every month, so descending puts unknown releases last.
+    out = obs.assign(_rank=rank, _order=np.arange(len(obs)))
+    out = out.sort_values(["_rank", "release", "_order"], ascending=[True, False, True],
+                          kind="stable")
+    if by is not None:
+        out = out.sort_values(by, kind="stable").drop_duplicates(by)
+    return out.drop(columns=["_rank", "_order"])
+
+
+def _no_basis_message(obs: pd.DataFrame, reporter: str, kinds: Sequence[str]) -> str:
+    theirs = obs[obs["reporter"] == reporter]
+    have = (f"its only {reporter} figures are of kind(s) {sorted(set(theirs['kind']))}"
+            if len(theirs) else f"it has no figure from {reporter!r} at all")
+    return (
+        f"no figures on the {reporter!r} basis of kinds {tuple(kinds)}: {have}. Use "
+        f"mirror=True to convert the partner's figures, load_dataset('official') for the "
+        f"series on both bases, or add those kinds"
+    )
