@@ -528,13 +528,15 @@ def vn_kr_answers(n_paths: int, seed: int) -> pd.DataFrame:
     from tradepath.outside_view import combine, outside_view
 
     rows = []
-    datasets = [("documents (VN basis)", tp.load_dataset())]
-    try:  # the official series, where the library ships it
-        datasets.append(("official", tp.load_dataset("official")))  # type: ignore[call-arg]
+    datasets = [("documents (VN basis)", tp.load_dataset(), "VN")]
+    try:  # the official series, where the library ships it, on both bases
+        official = tp.load_dataset("official")  # type: ignore[call-arg]
+        datasets += [("official, VN basis", official, "VN"),
+                     ("official, KR basis", official, "KR")]
     except (TypeError, tp.TradepathError):
         pass
-    for label, ds in datasets:
-        s = ds.series("total")
+    for label, ds, reporter in datasets:
+        s = ds.series("total", reporter)
         t150 = next(t for t in ds.targets if t.value == 150.0)
         for name, target in (("150B by 2030", tp.Target(150.0, by=2030)),
                              ("150B by 2030, more balanced",
@@ -546,7 +548,8 @@ def vn_kr_answers(n_paths: int, seed: int) -> pd.DataFrame:
             for model_label, model in (("stochastic_growth", StochasticGrowth()),
                                        ("ensemble", get_model("ensemble"))):
                 try:
-                    a = tp.assess(ds, target, model=model, n_paths=n_paths, seed=seed)
+                    a = tp.assess(ds, target, model=model, n_paths=n_paths, seed=seed,
+                                  reporter=reporter)
                     row[f"p_{model_label}"] = a.probability
                 except tp.TradepathError:
                     row[f"p_{model_label}"] = math.nan
