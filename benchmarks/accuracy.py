@@ -5,6 +5,15 @@ Run with::
     python benchmarks/accuracy.py            # about 8 minutes on two cores
     python benchmarks/accuracy.py --quick    # a smaller run, about 2 minutes
     python benchmarks/accuracy.py --data my_obs.csv   # add your own series
+    python benchmarks/accuracy.py --reference   # only the real-data tables, about 2 minutes
+
+Real data first (:func:`reference_section`): the resolved historical trade targets of
+``tradepath.reference_targets()``, each judged leave-one-target-out with the annual data dated
+before its announcement (Brier of the inside view, the outside view, their pool and the
+baselines; a reliability table); level backtests on every reference pair with 6 or more
+annual points (80 % coverage, MAPE, CRPS; priors learned leaving the pair out); the VN-KR
+targets' inside, outside and combined probabilities. Then the synthetic studies below.
+
 
 Rolling-origin backtests (horizons 1, 2 and 3 years) of every model in
 ``tradepath.models.MODELS`` and of the baselines, all in the same run, on the same origins:
@@ -327,6 +336,279 @@ def batch_checks(quick: bool, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# -- the reference panel and the reference targets ---------------------------------------------
+
+#: Models compared on the reference panel and targets: the default, the earlier ones, and the
+#: analyst's baselines.
+PANEL_MODELS = ("stochastic_growth", "ensemble", "damped_trend", "random_walk", "cagr",
+                "sm_arima_drift", "sm_holt_damped")
+LEVELS = ("coverage_80", "mape", "crps", "crps_log")
+
+
+def _panel_model(name: str, pair: str) -> Any:
+    """A configured model; the stochastic growth prior leaves ``pair`` out of the panel."""
+    from tradepath.models import StochasticGrowth, panel_prior
+
+    if name == "stochastic_growth":
+        return StochasticGrowth(prior=panel_prior(exclude=[pair]))
+    return {"sm_arima_drift": StatsmodelsARIMA, "sm_holt_damped": StatsmodelsHoltDamped}.get(
+        name, lambda: get_model(name))()
+
+
+def panel_backtest(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rolling-origin level forecasts on every reference pair with >= 6 annual points.
+
+    Every observed year with at least 2 points up to it is an origin; horizons 1-3 where the
+    year is observed. The stochastic growth prior is learned leaving the pair out. Returns
+    the per-case frame and the summary (on the cases every model answered, and on all cases
+    of each model).
+    """
+    from tradepath.models.ensemble import crps_sample, rolling_origin
+    from tradepath.reference import reference_panel
+
+    frames = []
+    for k, (pair, s) in enumerate(reference_panel(min_points=6).items()):
+        origins = [int(y) for y in s.index[1:]]
+        models = [_panel_model(name, pair) for name in PANEL_MODELS]
+        ro = rolling_origin(s, models, list(PANEL_MODELS), origins=origins, horizons=HORIZONS,
+                            n_paths=n_paths, rng=np.random.default_rng(seed + k))
+        c = ro.cases.copy()
+        if c.empty:
+            continue
+        x = ro.log_samples[c["row"].to_numpy()]
+        actual = c["actual"].to_numpy(dtype=float)
+        lo, med, hi = np.quantile(x, [0.1, 0.5, 0.9], axis=1)
+        c["pair"] = pair
+        c["coverage_80"] = ((np.log(actual) >= lo) & (np.log(actual) <= hi)).astype(float)
+        c["mape"] = 100 * np.abs(np.exp(med) - actual) / actual
+        c["crps"] = crps_sample(np.exp(x), actual)
+        c["crps_log"] = crps_sample(x, np.log(actual))
+        frames.append(c.drop(columns="row"))
+    cases = pd.concat(frames, ignore_index=True)
+    key = ["pair", "origin", "horizon"]
+    n_models = cases.groupby(key)["model"].nunique()
+    common = n_models[n_models == len(PANEL_MODELS)].index
+    in_common = pd.MultiIndex.from_frame(cases[key]).isin(common)
+    rows = []
+    for name in PANEL_MODELS:
+        for label, sub in (("common", cases[in_common]), ("all", cases)):
+            m = sub[sub["model"] == name]
+            row = {"model": name, "cases": label, "forecasts": len(m),
+                   "pairs": m["pair"].nunique()}
+            row |= {v: float(m[v].mean()) if len(m) else math.nan for v in LEVELS}
+            if name == "cagr":
+                row["coverage_80"] = math.nan
+            rows.append(row)
+    return cases, pd.DataFrame(rows)
+
+
+def _p_reach(fit: Any, target: float, deadline: int, n_paths: int, seed: int) -> float:
+    """P(the level reaches ``target`` in some year up to ``deadline``) from simulated paths."""
+    if fit.series.max() >= target:
+        return 1.0
+    paths = fit.simulate_array(n_paths, deadline, seed=seed)
+    return float((paths >= target).any(axis=1).mean())
+
+
+def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Leave-one-target-out probabilities of the resolved reference targets.
+
+    Each target is judged with the data dated before its announcement year; the stochastic
+    growth prior leaves the pair out, the outside view leaves the target out, and the pooling
+    weight for a target is chosen on the other targets (nested leave-one-out).
+    """
+    from tradepath.outside_view import combine, learn_pooling_weight, outside_view
+    from tradepath.reference import reference_panel, reference_targets
+
+    panel = reference_panel(min_points=1)
+    ref = reference_targets()
+    resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
+    met_all = (resolved["outcome"] == "met").to_numpy()
+    rows = []
+    for i, (idx, t) in enumerate(resolved.iterrows()):
+        row: dict[str, Any] = {"pair": t["pair"], "target": float(t["target_usd_bn"]),
+                               "announced": t["announced"], "deadline": int(t["deadline"]),
+                               "met": float(t["outcome"] == "met")}
+        s = panel.get(t["pair"])
+        if s is None or pd.isna(t["announced"]):
+            row["status"] = "no announcement year" if s is not None else "no series"
+            rows.append(row)
+            continue
+        before = s[s.index < int(t["announced"])]
+        row["points"] = len(before)
+        if len(before) < 2:
+            row["status"] = f"{len(before)} point(s) before the announcement"
+            rows.append(row)
+            continue
+        row["status"] = "scored"
+        others = np.delete(met_all, i)
+        row["p_base_loo"] = float(others.mean())
+        target = tp.Target(float(t["target_usd_bn"]), by=int(t["deadline"]))
+        for name in PANEL_MODELS:
+            try:
+                fit = _panel_model(name, t["pair"]).fit(before)
+                row[f"p_{name}"] = _p_reach(fit, target.value, target.by, n_paths, seed + i)
+            except tp.ModelError:
+                row[f"p_{name}"] = math.nan
+        ov = outside_view(target, before, targets=ref, exclude=[idx])
+        row["p_outside"] = ov.base_rate
+        row["growth_gap"] = ov.growth_gap
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    sc = frame[frame["status"] == "scored"].copy()
+    p_in, p_out, y = (sc["p_stochastic_growth"].to_numpy(), sc["p_outside"].to_numpy(),
+                      sc["met"].to_numpy())
+    weights, combined = [], []
+    for j in range(len(sc)):
+        keep = np.arange(len(sc)) != j
+        w, _ = learn_pooling_weight(p_in[keep], p_out[keep], y[keep])
+        weights.append(w)
+        combined.append(combine(float(p_in[j]), float(p_out[j]), weight=w))
+    sc["pool_weight_loo"] = weights
+    sc["p_combined"] = combined
+    # The alternative: recalibrate the model's probability by a logistic of the outcomes on its
+    # logit (a normal prior on the slope, sd 1), fitted on the other targets.
+    from tradepath.outside_view import _logit
+    from tradepath.reference import fit_logistic
+
+    x = _logit(p_in)
+    recal = []
+    for j in range(len(sc)):
+        keep = np.arange(len(sc)) != j
+        fit = fit_logistic(x[keep], y[keep], prior_scale=1.0)
+        recal.append(float(fit.predict([x[j]])["p"].iloc[0]))
+    sc["p_recalibrated"] = recal
+    w_all, curve = learn_pooling_weight(p_in, p_out, y)
+    frame = frame.merge(sc[["pair", "target", "deadline", "pool_weight_loo", "p_combined",
+                            "p_recalibrated"]],
+                        on=["pair", "target", "deadline"], how="left")
+    return frame, {"weight": w_all, "curve": curve, "scored": sc}
+
+
+def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tuple[
+        pd.DataFrame, pd.DataFrame]:
+    """Brier scores by method, and a reliability table of the combined probability."""
+    sc = extra["scored"]
+    y = sc["met"].to_numpy()
+    rows = []
+    methods = [("combined (inside + outside, nested LOO weight)", "p_combined"),
+               ("inside: stochastic_growth", "p_stochastic_growth"),
+               ("outside: base rate by growth gap (LOO)", "p_outside"),
+               ("inside recalibrated on the other targets (LOO)", "p_recalibrated"),
+               ("LOO base rate (constant)", "p_base_loo")]
+    methods += [(f"baseline/earlier: {m}", f"p_{m}") for m in PANEL_MODELS[1:]]
+    for label, col in methods:
+        p = sc[col].to_numpy(dtype=float)
+        answered = np.isfinite(p)
+        filled = np.where(answered, p, sc["p_base_loo"].to_numpy())
+        rows.append({"method": label, "answered": int(answered.sum()), "targets": len(sc),
+                     "brier": float(np.mean((filled - y) ** 2)),
+                     "brier_answered": float(np.mean((p[answered] - y[answered]) ** 2))
+                     if answered.any() else math.nan,
+                     "mean_p": float(filled.mean())})
+    brier = pd.DataFrame(rows)
+    bins = np.array([0.0, 0.2, 0.4, 0.6, 0.8, 1.0 + 1e-9])
+    rel = []
+    for col, label in (("p_combined", "combined"), ("p_stochastic_growth", "inside"),
+                       ("p_outside", "outside")):
+        p = sc[col].to_numpy(dtype=float)
+        which = np.digitize(p, bins) - 1
+        for b in range(len(bins) - 1):
+            inb = which == b
+            rel.append({"probability": label, "bin": f"{bins[b]:.1f}-{min(bins[b + 1], 1):.1f}",
+                        "n": int(inb.sum()),
+                        "mean_p": float(p[inb].mean()) if inb.any() else math.nan,
+                        "observed": float(y[inb].mean()) if inb.any() else math.nan})
+    return brier, pd.DataFrame(rel)
+
+
+def vn_kr_answers(n_paths: int, seed: int) -> pd.DataFrame:
+    """Inside, outside and combined probabilities of the VN-KR targets on every dataset."""
+    from tradepath.models import StochasticGrowth
+    from tradepath.outside_view import combine, outside_view
+
+    rows = []
+    datasets = [("documents (VN basis)", tp.load_dataset(), "VN")]
+    try:  # the official series, where the library ships it, on both bases
+        official = tp.load_dataset("official")  # type: ignore[call-arg]
+        datasets += [("official, VN basis", official, "VN"),
+                     ("official, KR basis", official, "KR")]
+    except (TypeError, tp.TradepathError):
+        pass
+    for label, ds, reporter in datasets:
+        s = ds.series("total", reporter)
+        t150 = next(t for t in ds.targets if t.value == 150.0)
+        for name, target in (("150B by 2030", tp.Target(150.0, by=2030)),
+                             ("150B by 2030, more balanced",
+                              tp.Target(150.0, by=2030, balance=t150.balance)),
+                             ("100B by 2030", tp.Target(100.0, by=2030))):
+            row: dict[str, Any] = {"dataset": label, "target": name,
+                                   "data": f"{int(s.index[0])}-{int(s.index[-1])}, "
+                                           f"{len(s)} points, last {s.iloc[-1]:g}"}
+            for model_label, model in (("stochastic_growth", StochasticGrowth()),
+                                       ("ensemble", get_model("ensemble"))):
+                try:
+                    a = tp.assess(ds, target, model=model, n_paths=n_paths, seed=seed,
+                                  reporter=reporter)
+                    row[f"p_{model_label}"] = a.probability
+                except tp.TradepathError:
+                    row[f"p_{model_label}"] = math.nan
+            ov = outside_view(target, s)
+            row["p_outside"] = ov.base_rate
+            row["outside_band_80"] = f"{ov.lower:.2f}-{ov.upper:.2f}"
+            row["growth_gap"] = ov.growth_gap
+            row["p_combined"] = combine(row["p_stochastic_growth"], ov)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def reference_section(emit: Any, n_paths: int, seed: int) -> None:
+    """The tables on real data: reference targets, panel levels, VN-KR answers."""
+    frame, extra = reference_targets_scores(n_paths, seed)
+    brier, rel = reference_targets_tables(frame, extra)
+    sc = extra["scored"]
+    emit(write_table(brier, "reference_targets_brier",
+                     "Reference targets, leave-one-target-out: Brier scores", [
+                         f"{len(sc)} resolved targets with 2 or more annual points dated "
+                         f"before the announcement year ({int(sc['met'].sum())} met); each "
+                         "judged with those data only. Inside view: stochastic_growth with "
+                         "the prior learned leaving the pair out; outside view: the logistic "
+                         "of the other targets' outcomes on their growth gaps; combined: logit "
+                         "pool with the weight chosen on the other targets.",
+                         "brier: refusals replaced by the LOO base rate; brier_answered: on "
+                         "the targets the method answered.",
+                     ], {"answered": 0, "targets": 0, "brier": 3, "brier_answered": 3,
+                         "mean_p": 3}))
+    emit(write_table(rel, "reference_targets_reliability",
+                     "Reference targets: reliability (mean probability vs observed rate)",
+                     digits={"n": 0, "mean_p": 2, "observed": 2}))
+    emit(write_table(extra["curve"], "reference_targets_pooling",
+                     "Reference targets: Brier score of the logit pool by inside-view weight",
+                     [f"Best weight on all scored targets: {extra['weight']:.2f} "
+                      "(tradepath.outside_view.POOLING_WEIGHT)."], {"weight": 2, "brier": 4}))
+    cols = ["pair", "target", "announced", "deadline", "met", "points", "growth_gap",
+            "p_stochastic_growth", "p_ensemble", "p_outside", "p_combined", "p_recalibrated",
+            "status"]
+    emit(write_table(frame[cols], "reference_targets", "Reference targets, one by one",
+                     digits={"target": 0, "met": 0, "points": 0, "growth_gap": 3}))
+    _, panel = panel_backtest(n_paths, seed)
+    emit(write_table(panel, "panel_levels",
+                     "Level backtests on the reference pairs with 6 or more annual points", [
+                         "Rolling origins at every observed year with 2 or more points up to "
+                         "it; horizons 1-3 where observed; stochastic_growth's prior learned "
+                         "leaving the pair out. common: the forecasts every model made; all: "
+                         "every forecast of the model. mape in percent; crps in US$ bn; "
+                         "crps_log on log levels.",
+                     ], {"forecasts": 0, "pairs": 0, "coverage_80": 2, "mape": 1, "crps": 2,
+                         "crps_log": 3}))
+    emit(write_table(vn_kr_answers(20_000, seed), "vn_kr_answers",
+                     "VN-KR targets: inside, outside and combined probabilities",
+                     ["combined = logit pool with POOLING_WEIGHT (learned above)."],
+                     {"p_stochastic_growth": 3, "p_ensemble": 3, "p_outside": 3,
+                      "growth_gap": 3, "p_combined": 3}))
+
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
@@ -337,6 +619,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="worker processes (default: every core)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reference", action="store_true",
+                        help="only the tables on the reference targets and pairs")
     args = parser.parse_args()
     n_series = 6 if args.quick else 24
     n_paths = 500 if args.quick else 1000
@@ -346,6 +630,10 @@ def main() -> None:
     def emit(text: str) -> None:
         print(text, flush=True)
         out.append(text)
+
+    reference_section(emit, 2000 if args.quick else 4000, args.seed)
+    if args.reference:
+        return
 
     # The documents' series.
     ds = tp.load_dataset()

@@ -9,8 +9,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 import tradepath as tp
+
+# Property tests are deterministic by default (the same examples on every run and machine);
+# `HYPOTHESIS_PROFILE=long python -m pytest tests/test_models.py` runs a long randomised search.
+settings.register_profile("ci", derandomize=True, max_examples=300, deadline=None,
+                          print_blob=True)
+settings.register_profile("long", max_examples=5000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

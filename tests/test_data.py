@@ -27,7 +27,7 @@ STATED = [
     ("2024", "exports", 25.6, "VN", "reported", "002", 5),
     ("2024", "imports", 55.9, "VN", "reported", "002", 5),
     ("2024", "balance", -30.3, "VN", "reported", "002", 5),
-    ("2024", "total", 86.7, "unstated", "ambiguous", "004", 16),
+    ("2024", "total", 86.7, "KR", "ambiguous", "004", 16),
 ]
 
 
@@ -106,8 +106,9 @@ def test_annual_choices(ds):
     assert with_bounds.loc[2020, "total"] == 60.0
     only_reported = ds.annual(kinds=("reported",))
     assert math.isnan(only_reported.loc[2023, "total"])
-    assert ds.annual(reporter="unstated", kinds=("ambiguous",)).loc[2024, "total"] == 86.7
-    assert ds.annual(reporter="KR").empty
+    assert ds.annual(reporter="KR", kinds=("ambiguous",)).loc[2024, "total"] == 86.7
+    with pytest.raises(tp.DataError, match="mirror=True"):
+        ds.annual(reporter="KR")  # says why instead of an empty frame
 
 
 def test_mirror_conversion(ds):
@@ -223,7 +224,7 @@ _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), m
         st.tuples(
             st.integers(1990, 2040),
             st.sampled_from(tp.data.FLOWS),
-            st.floats(0, 1e6, allow_nan=False, allow_infinity=False),
+            st.floats(0, 1e6, exclude_min=True, allow_nan=False, allow_infinity=False),
             st.sampled_from(tp.data.REPORTERS),
             st.sampled_from(tp.data.KINDS),
             _text,

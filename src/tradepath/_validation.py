@@ -6,7 +6,9 @@ The template: ``The 'x' parameter of f must be <expected>; got <value!r> instead
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -14,14 +16,61 @@ import numpy as np
 from .errors import ParameterError
 
 __all__ = [
+    "CONSTRAINTS",
+    "MAX_ECHO",
     "MAX_SIMULATION_CELLS",
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "Interval",
     "check_cells",
     "check_choice",
     "check_int",
+    "check_rate",
     "check_real",
     "check_rng",
+    "check_year",
+    "check_years",
+    "echo",
     "fail",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A closed range a kind of value must lie in, with the reason for it."""
+
+    lo: float
+    hi: float
+    what: str
+    why: str
+
+
+#: The library's value constraints, declared once and used by every module.
+CONSTRAINTS: Mapping[str, Interval] = MappingProxyType({
+    # Years: data periods, target deadlines and announcements, base years, horizons.
+    # 1900 reaches back past every official bilateral series (IMF DOTS starts in 1948,
+    # UN Comtrade in 1962, Vietnam-Korea relations in 1992) while refusing typos such as
+    # "0000" or "1800". 2100 is already 75 years of constant-growth projection; a later
+    # year is a typo ("2500") or a question no growth model here can answer.
+    "year": Interval(1900, 2100, "a year",
+                     "one year range for data, targets and horizons"),
+    # Annual growth rates are fractions: 0.12 is 12 % a year. |g| <= 1 allows anything from
+    # trade vanishing (-100 %) to doubling in a year; 12 meant as 12 % would be +1,200 %.
+    "rate": Interval(-1.0, 1.0, "an annual growth rate as a fraction (0.12 for 12 %)",
+                     "rates are fractions, not percentages"),
+})
+YEAR_MIN = int(CONSTRAINTS["year"].lo)
+YEAR_MAX = int(CONSTRAINTS["year"].hi)
+#: Longest echo of a received value in a message (characters).
+MAX_ECHO = 80
+
+
+def echo(value: Any, limit: int = MAX_ECHO) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a huge value never floods a message."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 1]}… ({len(text):,} characters)"
 
 #: Largest number of float64 cells (paths x years) one simulation may allocate (1.6 GB).
 MAX_SIMULATION_CELLS = 200_000_000
@@ -29,7 +78,7 @@ MAX_SIMULATION_CELLS = 200_000_000
 
 def fail(name: str, func: str, expected: str, value: Any, fix: str = "") -> ParameterError:
     """Build the house error for a bad argument (the caller raises it)."""
-    msg = f"The {name!r} parameter of {func} must be {expected}; got {value!r} instead."
+    msg = f"The {name!r} parameter of {func} must be {expected}; got {echo(value)} instead."
     return ParameterError(f"{msg} {fix}".strip())
 
 
@@ -79,6 +128,78 @@ def _check_range(name: str, func: str, x: float, lo: float | None, hi: float | N
         raise fail(name, func, f"at least {lo}", x)
     if hi is not None and x > hi:
         raise fail(name, func, f"at most {hi}", x)
+
+
+def check_year(name: str, func: str, value: Any, *, lo: int | None = None,
+               hi: int | None = None) -> int:
+    """Return ``value`` as int if it is a whole year in the library's range.
+
+    The range is ``CONSTRAINTS["year"]`` (1900-2100), narrowed by ``lo``/``hi`` if given.
+    Integral floats (``2030.0``) are accepted; strings and booleans are not.
+    """
+    if isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        fix = ""
+        if isinstance(value, str) and value.strip().isdigit():
+            fix = f"Write it as a number: {name}={int(value.strip())}."
+        raise fail(name, func, "a year (a whole number)", value, fix)
+    lo = YEAR_MIN if lo is None else max(lo, YEAR_MIN)
+    hi = YEAR_MAX if hi is None else min(hi, YEAR_MAX)
+    if not lo <= int(value) <= hi:
+        why = (f"between {lo} and {hi}" if (lo, hi) != (YEAR_MIN, YEAR_MAX)
+               else f"a year between {YEAR_MIN} and {YEAR_MAX} ({CONSTRAINTS['year'].why})")
+        raise fail(name, func, why, int(value))
+    return int(value)
+
+
+def check_years(name: str, func: str, value: Any) -> tuple[int, ...]:
+    """A year or an iterable of years as a tuple (None gives an empty tuple).
+
+    A string is refused rather than read character by character (``"2023"`` would
+    otherwise be the "years" ``'2'``, ``'0'``, ``'2'``, ``'3'``).
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str | bytes):
+        raise fail(name, func, "a year or a list of years", value,
+                   f"Write {name}=[{value.strip() if isinstance(value, str) else '...'}].")
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return (check_year(name, func, value),)
+    if not isinstance(value, Iterable):
+        raise fail(name, func, "a year or a list of years", value)
+    return tuple(check_year(name, func, v) for v in value)
+
+
+def check_rate(name: str, func: str, value: Any) -> float:
+    """Return an annual growth rate as a float fraction within ``CONSTRAINTS["rate"]``.
+
+    Numbers are fractions (0.12 is 12 % a year). A string ending in ``%`` is read as a
+    percentage (``"12%"`` is 0.12); any other string is refused. A number outside
+    [-1, 1] is refused with the fraction it probably meant (12 -> 0.12).
+    """
+    bounds = CONSTRAINTS["rate"]
+    if isinstance(value, str):
+        text = value.strip().replace("\u2212", "-")
+        if text.endswith("%"):
+            try:
+                x = float(text[:-1].strip()) / 100.0
+            except ValueError:
+                raise fail(name, func, bounds.what, value) from None
+        else:
+            raise fail(name, func, bounds.what, value,
+                       "Give a number such as 0.12, or a percentage string such as '12%'.")
+    else:
+        x = check_real(name, func, value)
+    if not math.isfinite(x):
+        raise fail(name, func, bounds.what, value)
+    if not bounds.lo <= x <= bounds.hi:
+        fix = ""
+        if abs(x) <= 100:
+            fix = f"Did you mean {x / 100:g} ({x:g} %)? Rates are fractions, not percentages."
+        raise fail(name, func, f"between {bounds.lo:g} and {bounds.hi:g} ({bounds.what})",
+                   value, fix)
+    return x
 
 
 def check_rng(name: str, func: str, value: Any) -> np.random.Generator:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import check_int, check_real
+from ._validation import check_real, check_year, fail
 from .errors import DataError
 
 if TYPE_CHECKING:
@@ -72,13 +72,27 @@ class BalanceCondition:
         raise NotImplementedError
 
     def __and__(self, other: BalanceCondition) -> AllOf:
-        return AllOf((self, other))
+        return AllOf((self, _operand(other, "&")))
 
     def __or__(self, other: BalanceCondition) -> AnyOf:
-        return AnyOf((self, other))
+        return AnyOf((self, _operand(other, "|")))
+
+    def __rand__(self, other: Any) -> AllOf:
+        return AllOf((_operand(other, "&"), self))
+
+    def __ror__(self, other: Any) -> AnyOf:
+        return AnyOf((_operand(other, "|"), self))
 
     def __str__(self) -> str:
         return self.describe()
+
+
+def _operand(other: Any, op: str) -> BalanceCondition:
+    if not isinstance(other, BalanceCondition):
+        raise fail("other", f"BalanceCondition.__{'and' if op == '&' else 'or'}__",
+                   f"another balance condition to combine with {op!r}", other,
+                   "Combine conditions, e.g. balance.balanced() & balance.deficit(max=20).")
+    return other
 
 
 #: Relative slack on thresholds, so a path that lands exactly on one is not failed by rounding.
@@ -234,7 +248,7 @@ def deficit(max: float) -> DeficitAtMost:
 def more_balanced(base: int | None = None) -> MoreBalanced:
     """Deficit share below its level in ``base`` (default: the latest year with both flows)."""
     if base is not None:
-        base = check_int("base", "more_balanced", base, lo=1900, hi=2200)
+        base = check_year("base", "more_balanced", base)
     return MoreBalanced(base)
 
 
@@ -243,15 +257,17 @@ def balanced() -> DeficitShareAtMost:
     return DeficitShareAtMost(0.10)
 
 
-
 def from_name(name: str, *, base: int | None = None) -> BalanceCondition | None:
     """The condition for a name used in files and on the command line.
 
     ``"none"`` gives None; ``"balanced"``, ``"more_balanced"``; or a spec such as
     ``"deficit_share:0.2"``, ``"ratio:0.8"``, ``"deficit:20"``.
     """
-    from ._validation import fail
-
+    if not isinstance(name, str):
+        raise fail("balance", "from_name", "a string such as 'balanced' or 'ratio:0.8'", name)
+    if base is not None:
+        base = check_year("base", "from_name", base)
+    name = name.strip()
     if name == "none":
         return None
     if name == "more_balanced":

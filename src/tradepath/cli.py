@@ -66,7 +66,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
 
     if getattr(args, "data", None):
         return Dataset.from_csv(args.data, targets=load_dataset().targets)
-    return load_dataset()
+    return load_dataset(getattr(args, "dataset", "documents"))
 
 
 def _targets(args: argparse.Namespace, ds: Dataset) -> tuple[Target, ...]:
@@ -199,6 +199,12 @@ def _add_common(p: argparse.ArgumentParser, *, table: bool = True) -> None:
                    help="show tracebacks on errors")
 
 
+def _add_dataset(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dataset", choices=("documents", "official"), default="documents",
+                   help="the documents' figures (default) or the official series on both "
+                        "bases, each row with its URL (ignored with --data)")
+
+
 def _add_targets(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("targets (default: every target in the documents)")
     g.add_argument("--target", type=float, metavar="VALUE",
@@ -261,16 +267,20 @@ def build_parser() -> argparse.ArgumentParser:
              "Print every figure with its period, flow, reporter, kind and source (document "
              "and line).",
              "examples:\n  tradepath data\n  tradepath data --format csv > observations.csv\n"
+             "  tradepath data --dataset official\n"
              "  tradepath data --data my_obs.csv --format json")
     _add_common(p)
+    _add_dataset(p)
     p.set_defaults(func=_cmd_data)
 
     p = _sub(sub, "check", "test every identity and claim in the data",
              "Test total = exports + imports, balance = exports - imports, the growth and "
              "ratio claims, and figures on different bases.",
              "examples:\n  tradepath check\n  tradepath check --format json\n"
+             "  tradepath check --dataset official\n"
              "  tradepath check --rtol 0.02 --data my_obs.csv")
     _add_common(p)
+    _add_dataset(p)
     p.add_argument("--rtol", type=float, default=0.01,
                    help="relative tolerance for a pass (default: 0.01)")
     p.set_defaults(func=_cmd_check)

@@ -15,7 +15,13 @@ kind          ``reported``, ``approximate``, ``lower_bound``, ``derived``, ``amb
 source        document file name and line (default ``"user"``)
 note          free text (default empty)
 formula       for ``derived`` rows, how the value was computed (default empty)
+release       when the figure was published, ``YYYY-MM`` (default empty: unknown); ranks
+              several figures for one year and basis, see :meth:`Dataset.annual`
+dataset       which dataset the row came from: ``documents``, ``official`` or ``user``
 ============  ================================================================================
+
+In the official dataset (``load_dataset("official")``) ``source`` is the URL of the page the
+figure was taken from.
 
 Derived rows are never typed in: they are computed when a dataset is built, from the stated
 figures and the growth claims in ``claims.csv`` (for example 2023 = 81.5 / (1 + 0.073)).
@@ -23,11 +29,13 @@ figures and the growth claims in ``claims.csv`` (for example 2023 = 81.5 / (1 + 
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import math
 import os
 import re
-import tempfile
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,15 +44,29 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_real, fail
+from ._io import output_file
+from ._validation import (
+    YEAR_MAX,
+    YEAR_MIN,
+    check_choice,
+    check_rate,
+    check_real,
+    check_year,
+    check_years,
+    echo,
+    fail,
+)
 from .errors import DataError, UnknownNameError
 from .targets import Target, read_targets
 
 __all__ = [
     "COLUMNS",
+    "DATASETS",
     "DEFAULT_KINDS",
     "FLOWS",
     "KINDS",
+    "MAX_FIELD_CHARS",
+    "MAX_FILE_BYTES",
     "MIRROR_CIF_FOB",
     "REPORTERS",
     "Dataset",
@@ -54,20 +76,24 @@ __all__ = [
 
 COLUMNS = (
     "pair", "period", "flow", "value_usd_bn", "reporter", "kind", "source", "note", "formula",
+    "release", "dataset",
 )
 REQUIRED = ("period", "flow", "value_usd_bn")
 DEFAULTS = {
     "pair": "VNM-KOR", "reporter": "VN", "kind": "reported", "source": "user", "note": "",
-    "formula": "",
+    "formula": "", "release": "", "dataset": "user",
 }
 FLOWS = ("total", "exports", "imports", "balance")
 REPORTERS = ("VN", "KR", "unstated")
-KINDS = ("reported", "approximate", "lower_bound", "derived", "ambiguous")
+KINDS = ("reported", "approximate", "lower_bound", "derived", "ambiguous", "forecast", "estimate")
 #: Kinds used by :meth:`Dataset.annual` and the models unless the caller says otherwise.
 DEFAULT_KINDS = ("reported", "approximate", "derived")
 # When several rows give the same year and flow, the first kind here wins.
-_PRIORITY = ("reported", "approximate", "derived", "converted", "lower_bound", "ambiguous")
-#: Ratio of CIF-valued imports to FOB-valued exports of the same goods (IMF DOTS convention).
+_PRIORITY = ("reported", "approximate", "derived", "converted", "lower_bound", "ambiguous",
+             "forecast", "estimate")
+#: Ratio of CIF-valued imports to FOB-valued exports of the same goods (IMF DOTS convention);
+#: used by ``annual(mirror=True)`` only for a flow with no year on both bases
+#: (see :func:`tradepath.mirror.mirror_ratios`).
 MIRROR_CIF_FOB = 1.06
 CLAIM_COLUMNS = (
     "claim_id", "pair", "period", "flow", "claim", "value", "reference_period", "reporter",
@@ -83,19 +109,28 @@ def parse_period(text: str) -> tuple[int, int, int]:
 
     ``"2024"`` gives ``(2024, 1, 12)``; ``"2021-01/2021-05"`` gives ``(2021, 1, 5)``.
 
+    Any Unicode decimal digits are read (full-width ``"２０２０"`` is 2020); the year must lie
+    in the library's range (:data:`tradepath._validation.CONSTRAINTS`, 1900-2100).
+
     Raises
     ------
     DataError
-        If the text is not a year or a run of months within one year.
+        If the text is not a year or a run of months within one year, or the year is outside
+        the range.
     """
     m = _PERIOD.match(str(text).strip())
     if m is None:
         raise DataError(
             f"period must be a year such as '2024' or months within one year such as "
-            f"'2021-01/2021-05'; got {text!r}",
+            f"'2021-01/2021-05'; got {echo(text)}",
             field="period",
         )
     year = int(m.group(1))
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise DataError(
+            f"period {echo(text)} is outside the years tradepath accepts, {YEAR_MIN}-{YEAR_MAX}"
+            " (a typo?)", field="period",
+        )
     if m.group(2) is None:
         return year, 1, 12
     m1, y2, m2 = int(m.group(2)), int(m.group(3)), int(m.group(4))
@@ -118,97 +153,325 @@ def _data_dir() -> Path:
     )
 
 
-def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
+#: Largest observations file read (bytes). A file of yearly figures is a few kilobytes; one
+#: of 50 MB (about a million rows) is a different kind of data, or not a CSV at all.
+MAX_FILE_BYTES = 50 * 2**20
+#: Longest text field accepted (characters): longer ones are usually an unclosed quote.
+MAX_FIELD_CHARS = 10_000
+_MAGIC = {b"PK\x03\x04": "a zip archive (an Excel .xlsx workbook?)",
+          b"\xd0\xcf\x11\xe0": "an old Excel/Office file (.xls)", b"%PDF": "a PDF",
+          b"\x89PNG": "a PNG image", b"\x1f\x8b": "a gzip archive"}
+_FIX_EXCEL = "In Excel use File > Save As > 'CSV UTF-8 (comma delimited)'."
+
+
+def _read_bytes(path: Any, what: str, func: str) -> tuple[Path, str]:
+    """Read a user's text file with every check a real file needs; return (path, text)."""
+    if not isinstance(path, str | os.PathLike) or (isinstance(path, str) and not path.strip()):
+        raise fail("path", func, "a path to a CSV file (str or pathlib.Path)", path)
+    p = Path(path).expanduser()
+    shown = repr(str(path))
+    if p.is_dir():
+        raise DataError(f"{what} file {shown} is a folder, not a file; give the CSV file in it")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataError(
+                f"{what} file {shown} is {size / 2**20:,.1f} MB; the limit is "
+                f"{MAX_FILE_BYTES // 2**20} MB (files are read whole, not streamed). Keep only "
+                "the observations tradepath needs: one row per period and flow"
+            )
+        raw = p.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"{what} file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataError(f"cannot read {what} file {path}: {exc}") from None
+        raise DataError(f"{what} file not found: {shown}") from None
+    except OSError as exc:
+        raise DataError(f"cannot read {what} file {shown}: {exc.strerror or exc}") from None
+    for magic, kind in _MAGIC.items():
+        if raw.startswith(magic):
+            raise DataError(f"{what} file {shown} is {kind}, not a CSV text file. {_FIX_EXCEL}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:65536]:
+        kind = ("UTF-16 text" if raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+                else "binary, not text (it contains NUL bytes)")
+        raise DataError(f"{what} file {shown} is {kind}; tradepath reads UTF-8 CSV. {_FIX_EXCEL}")
+    try:
+        text = raw.decode("utf-8-sig")  # accepts the byte-order mark Excel writes
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{what} file {shown} is not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}; "
+            f"Windows-1252 or Latin-1?). {_FIX_EXCEL}"
+        ) from None
+    if not text.strip():
+        raise DataError(f"{what} file {shown} is empty ({size} bytes"
+                        + (", only white space" if size else "") + "); it needs a header line "
+                        "'period,flow,value_usd_bn' and one line per observation")
+    return p, text
+
+
+def _read_csv(
+    path: Any, what: str, func: str = "Dataset.from_csv"
+) -> tuple[pd.DataFrame, list[int]]:
+    """A CSV file as a frame of strings, and the file line number of each row.
+
+    Blank lines and lines whose fields are all empty (Excel writes these) are skipped.
+    """
+    _, text = _read_bytes(path, what, func)
+    origin = str(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for r in reader:  # a quoted field may span lines: number each row by its first line
+            rows.append((start, r))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        msg = f"cannot parse the file: {exc}"
+        if "field limit" in str(exc):
+            msg = (f"a field is longer than {csv.field_size_limit():,} characters; an "
+                   "unclosed quote?")
+        raise DataError(msg, origin=origin, row=start, row_label="line") from None
+    rows = [(n, r) for n, r in rows if any(f.strip() for f in r)]
+    header_line, header = rows[0]
+    header = [unicodedata.normalize("NFKC", h).strip() for h in header]
+    if len(header) == 1 and len(rows) > 0:
+        for sep, label in ((";", "';' (semicolon)"), ("\t", "a tab"), ("|", "'|'")):
+            if sep in header[0]:
+                raise DataError(
+                    f"the header {echo(header[0])} has one column; the delimiter looks like "
+                    f"{label}, not ','. Save the file as comma-separated, or read it with "
+                    f"pandas.read_csv(path, sep={sep!r}, decimal=',') and pass the frame to "
+                    "Dataset.from_frame",
+                    origin=origin, row=header_line, row_label="line",
+                )
+    if "period" not in header:  # a title row above the column names?
+        for n, r in rows[1:10]:
+            if "period" in (f.strip() for f in r):
+                raise DataError(
+                    f"the column names are on line {n}, not on the first line; delete the "
+                    f"line(s) above them (a title row?)", origin=origin, row=header_line,
+                    row_label="line")
+    # Excel exports trailing empty columns; drop them when they hold nothing.
+    while header and not header[-1] and all(
+            len(r) < len(header) or not r[len(header) - 1].strip() for _, r in rows[1:]):
+        header.pop()
+    if "" in header:
+        raise DataError(f"column {header.index('') + 1} has no name in the header",
+                        origin=origin, row=header_line, row_label="line")
+    dups = sorted({h for h in header if header.count(h) > 1})
+    if dups:
+        raise DataError(f"the header has duplicate column name(s) {dups}; each column "
+                        "must appear once", origin=origin, row=header_line, row_label="line")
+    body = rows[1:]
+    if not body:
+        raise DataError("the file has a header but no observations; add one line per period "
+                        "and flow, e.g. '2024,total,81.5'", origin=origin,
+                        row=header_line, row_label="line")
+    out = []
+    for n, r in body:
+        r = r + [""] * (len(header) - len(r)) if len(r) < len(header) else r
+        if len(r) > len(header):
+            extra = r[len(header):]
+            if any(f.strip() for f in extra):
+                raise DataError(_extra_fields_message(r, header), origin=origin, row=n,
+                                row_label="line")
+            r = r[:len(header)]
+        for h, f in zip(header, r, strict=True):
+            if "\n" in f and h not in ("note", "source", "formula"):
+                raise DataError(
+                    f"the field runs over several lines ({echo(f[:30])}...): a quote '\"' "
+                    "opened on this line is never closed", origin=origin, row=n, field=h,
+                    row_label="line")
+            if len(f) > MAX_FIELD_CHARS:
+                raise DataError(
+                    f"the field is {len(f):,} characters long (limit {MAX_FIELD_CHARS:,}); "
+                    f"it starts {echo(f[:40])}" + ("; an unclosed quote?" if "\n" in f else ""),
+                    origin=origin, row=n, field=h, row_label="line")
+        out.append(r)
+    return pd.DataFrame(out, columns=header, dtype=object), [n for n, _ in body]
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def _extra_fields_message(fields: list[str], header: list[str]) -> str:
+    """Explain a line with more fields than the header, e.g. an unquoted '1,234.5'."""
+    base = f"the line has {len(fields)} fields where the header has {len(header)}"
+    for i in range(len(fields) - 1):
+        joined = f"{fields[i].strip()},{fields[i + 1].strip()}"
+        col = header[i] if i < len(header) else f"column {i + 1}"
+        if _THOUSANDS.match(joined) or _DECIMAL_COMMA.match(joined):
+            return (f"{base}: {joined!r} in column {col!r} looks like a number written with a "
+                    "comma (" + _comma_meaning(joined) + "). Write it without the comma, "
+                    "e.g. 81.5, or quote it")
+    return f"{base}; quote fields that contain commas"
+
+
+def _comma_meaning(text: str) -> str:
+    if _THOUSANDS.match(text) and not _DECIMAL_COMMA.match(text):
+        return "a thousands separator"
+    if _DECIMAL_COMMA.match(text) and not _THOUSANDS.match(text):
+        return "a decimal comma"
+    return "a thousands separator or a decimal comma"
+
+
+def _number(raw: Any, flow: str) -> float:
+    """A value cell as a float, or a DataError saying what was found."""
+    field = "value_usd_bn"
+    if raw is None or raw is pd.NA or raw is pd.NaT or (isinstance(raw, float) and math.isnan(raw)):
+        raise DataError("the value is missing; leave out observations that are not known",
+                        field=field)
+    if isinstance(raw, bool | np.bool_):
+        raise DataError(f"value {raw!r} is a boolean, not a number", field=field)
+    if isinstance(raw, int | float | np.integer | np.floating):
+        value = float(raw)
+    else:
+        text = unicodedata.normalize("NFKC", str(raw)).strip().replace("\u2212", "-")
+        if not text:
+            raise DataError("the value is empty; leave out observations that are not known",
+                            field=field)
+        if "," in text and (_THOUSANDS.match(text) or _DECIMAL_COMMA.match(text)):
+            raise DataError(f"value {echo(text)} uses a comma ({_comma_meaning(text)}); write "
+                            "numbers with a decimal point and no separators, e.g. 81.5",
+                            field=field)
+        if text.endswith("%"):
+            raise DataError(f"value {echo(text)} is a percentage; give US$ billion",
+                            field=field)
+        try:
+            value = float(text)
+        except ValueError:
+            raise DataError(f"value {echo(raw)} is not a number (US$ billion, e.g. 81.5)",
+                            field=field) from None
+        if "_" in text:
+            raise DataError(f"value {echo(raw)} is not a plain number", field=field)
+    if math.isnan(value):
+        raise DataError("the value is NaN; leave out observations that are not known",
+                        field=field)
+    if not math.isfinite(value):
+        raise DataError(f"value {echo(raw)} is not finite", field=field)
+    if flow != "balance" and value < 0:
+        raise DataError(f"value {value!r} is negative; only 'balance' may be negative",
+                        field=field)
+    if flow != "balance" and value == 0:
+        raise DataError(
+            f"value 0 for {flow!r} is not a trade figure; if it is unknown, leave the row out "
+            "(growth models and required growth divide by it)", field=field)
+    return value
+
+
+def _text_cell(v: Any, col: str) -> str:
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if col == "period" and isinstance(v, float | np.floating) and float(v).is_integer():
+        v = int(v)  # a year column read as float (e.g. with gaps) gives 2024.0
+    text = str(v).strip()
+    if col == "period" and re.fullmatch(r"\d{4}\.0+", text):
+        text = text.split(".")[0]  # a year column written as float by pandas or Excel
+    if len(text) > MAX_FIELD_CHARS:
+        raise DataError(f"the text is {len(text):,} characters long (limit "
+                        f"{MAX_FIELD_CHARS:,}); it starts {echo(text[:40])}", field=col)
+    return text
 
 
 def _validate(
-    frame: pd.DataFrame, origin: str, row_base: int, row_label: str = "row"
+    frame: pd.DataFrame, origin: str, row_base: int, row_label: str = "row",
+    row_numbers: Sequence[int] | None = None,
+    by_publication: bool = False,
 ) -> pd.DataFrame:
     """Check a user frame of observations and fill defaults; return it in canonical form."""
     if not isinstance(frame, pd.DataFrame):
         raise fail("df", "Dataset.from_frame", "a pandas DataFrame", type(frame).__name__)
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise DataError("the frame has multi-level columns; flatten them to "
+                        f"{list(REQUIRED)} first", origin=origin)
+    dups = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+    if dups:
+        raise DataError(f"duplicate column name(s) {dups}; each column must appear once",
+                        field=dups[0], origin=origin)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
+        near = {str(c).strip().lower().replace(" ", "_"): c for c in frame.columns}
+        hint = [f"{near[m]!r} -> {m!r}" for m in missing if m in near]
         raise DataError(
             f"missing column(s) {missing}; observations need at least "
-            f"{list(REQUIRED)} (optional: {[c for c in COLUMNS if c not in REQUIRED]})",
+            f"{list(REQUIRED)} (optional: {[c for c in COLUMNS if c not in REQUIRED]})"
+            + (f"; rename {', '.join(hint)}" if hint else ""),
             field=missing[0], origin=origin,
         )
     unknown = [c for c in frame.columns if c not in COLUMNS]
     if unknown:
         raise DataError(
-            f"unknown column(s) {unknown}; the columns are {list(COLUMNS)} "
+            f"unknown column(s) {echo(unknown)}; the columns are {list(COLUMNS)} "
             "(put free text in 'note')",
-            field=str(unknown[0]), origin=origin,
+            field=echo(str(unknown[0]), 40), origin=origin,
         )
+    if frame.empty:
+        raise DataError("no observations (the frame has no rows)", origin=origin)
     out: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    numbers = list(row_numbers) if row_numbers is not None else None
     for i, row in enumerate(frame.to_dict("records")):
 
         def text(col: str, row: dict[str, Any] = row) -> str:
-            v = row.get(col, DEFAULTS.get(col, ""))
-            if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-                v = ""
-            v = str(v).strip()
+            v = _text_cell(row.get(col, DEFAULTS.get(col, "")), col)
             return v if v or col not in DEFAULTS else DEFAULTS[col]
 
         try:
-            period = text("period")
-            parse_period(period)
+            period = _canonical_period(text("period"))
             flow = text("flow")
             if flow not in FLOWS:
-                raise DataError(f"unknown flow {flow!r}; use one of {FLOWS}", field="flow")
+                raise DataError(f"unknown flow {echo(flow)}; use one of {FLOWS}", field="flow")
             reporter = text("reporter")
             if reporter not in REPORTERS:
                 raise DataError(
-                    f"unknown reporter {reporter!r}; use one of {REPORTERS}", field="reporter"
+                    f"unknown reporter {echo(reporter)}; use one of {REPORTERS}",
+                    field="reporter"
                 )
             kind = text("kind")
             if kind not in KINDS:
-                raise DataError(f"unknown kind {kind!r}; use one of {KINDS}", field="kind")
-            raw = row.get("value_usd_bn")
-            try:
-                value = float(str(raw).strip().replace("_", "x"))
-            except ValueError:
-                raise DataError(f"value {raw!r} is not a number", field="value_usd_bn") from None
-            if not math.isfinite(value):
-                raise DataError(f"value {raw!r} is not finite", field="value_usd_bn")
-            if value < 0 and flow != "balance":
-                raise DataError(
-                    f"value {value!r} is negative; only 'balance' may be negative",
-                    field="value_usd_bn",
-                )
+                raise DataError(f"unknown kind {echo(kind)}; use one of {KINDS}", field="kind")
+            value = _number(row.get("value_usd_bn"), flow)
             pair = text("pair")
+            rest = (text("source"), text("note"), text("formula"))
+            release = text("release")
+            if release and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", release):
+                raise DataError(f"release {release!r} must be a month 'YYYY-MM'", field="release")
         except DataError as exc:
-            raise DataError(exc.message, field=exc.field, origin=origin, row=i + row_base,
+            where = numbers[i] if numbers is not None else i + row_base
+            raise DataError(exc.message, field=exc.field, origin=origin, row=where,
                             row_label=row_label) from None
         for col, v in zip(
-            COLUMNS,
-            (pair, period, flow, value, reporter, kind, text("source"), text("note"),
-             text("formula")),
+            COLUMNS, (pair, period, flow, value, reporter, kind, *rest, release, text("dataset")),
             strict=True,
         ):
             out[col].append(v)
     result = pd.DataFrame(out, columns=list(COLUMNS)).astype(
         {c: "str" for c in COLUMNS if c != "value_usd_bn"} | {"value_usd_bn": "float64"}
     )
-    _check_duplicates(result, origin, row_base, row_label)
+    _check_duplicates(result, origin, row_base, row_label, numbers, by_publication)
     return result
 
 
+def _canonical_period(text: str) -> str:
+    """The period in ASCII canonical form, so '２０２０' and '2020' are the same period."""
+    year, m1, m2 = parse_period(unicodedata.normalize("NFKC", text))
+    return str(year) if (m1, m2) == (1, 12) and "/" not in text else \
+        f"{year}-{m1:02d}/{year}-{m2:02d}"
+
+
 def _check_duplicates(
-    obs: pd.DataFrame, origin: str, row_base: int, row_label: str = "row"
+    obs: pd.DataFrame, origin: str, row_base: int, row_label: str = "row",
+    row_numbers: Sequence[int] | None = None,
+    by_publication: bool = False,
 ) -> None:
     key = ["pair", "period", "flow", "reporter", "kind"]
+    if by_publication:
+        # Figures from different publications may disagree: check() lists them and annual()
+        # picks one by the rule in its docs; only one publication contradicting itself is an error.
+        key += ["source", "release", "dataset"]
     dup = obs[obs.duplicated(key, keep=False)]
     for _, group in dup.groupby(key, sort=False):
         if group["value_usd_bn"].nunique() > 1:
-            rows = [int(i) + row_base for i in group.index]
+            rows = [row_numbers[int(i)] if row_numbers is not None else int(i) + row_base
+                    for i in group.index]
             first = group.iloc[0]
             raise DataError(
                 f"{row_label}s {rows} give different values "
@@ -220,12 +483,22 @@ def _check_duplicates(
 
 
 def _read_claims(path: Path) -> pd.DataFrame:
-    claims = _read_csv(path, "claims")
+    claims, lines = _read_csv(path, "claims", "load_dataset")
     missing = [c for c in CLAIM_COLUMNS if c not in claims.columns]
     if missing:
         raise DataError(f"{path}: missing claim column(s) {missing}")
     claims = claims.loc[:, list(CLAIM_COLUMNS)].astype("str")
-    claims["value"] = claims["value"].astype(float)
+    values = []
+    for line, c in zip(lines, claims.itertuples(index=False), strict=True):
+        try:
+            v = float(c.value)
+            if c.claim == "growth":  # growth claims are fractions: 0.073 is +7.3 %
+                v = check_rate("value", "claims", v)
+        except ValueError as exc:
+            raise DataError(f"claim {c.claim_id!r}: {exc}", origin=str(path), row=line,
+                            field="value", row_label="line") from None
+        values.append(v)
+    claims["value"] = pd.Series(values, index=claims.index, dtype="float64")
     return claims
 
 
@@ -250,9 +523,22 @@ def _derive(stated: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
             "value_usd_bn": v / (1.0 + c.value), "reporter": c.reporter, "kind": "derived",
             "source": f"{base['source'].iloc[0]}; {c.source}",
             "note": f"Implied by {c.period} {c.flow} of {v:g} and growth of {c.value:+.1%}.",
-            "formula": f"{v:g} / (1 + {c.value:g})",
+            "formula": f"{v:g} / (1 + {c.value:g})", "release": base["release"].iloc[0],
+            "dataset": base["dataset"].iloc[0],
         })
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(stated.dtypes.to_dict())
+
+
+def _check_targets(targets: Any, func: str) -> tuple[Target, ...]:
+    if isinstance(targets, Target):
+        return (targets,)
+    if isinstance(targets, str | bytes) or not isinstance(targets, Iterable):
+        raise fail("targets", func, "an iterable of tradepath.Target", targets)
+    out = tuple(targets)
+    for t in out:
+        if not isinstance(t, Target):
+            raise fail("targets", func, "an iterable of tradepath.Target", t)
+    return out
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -296,14 +582,24 @@ class Dataset:
         ``"VNM-KOR"``, ``reporter`` to ``"VN"``, ``kind`` to ``"reported"``, ``source`` to
         ``"user"``. Rows are numbered from 1 in error messages.
 
+        Periods may be strings or whole numbers (``2024`` or ``2024.0``); any Unicode
+        digits are stored as ASCII, so ``"２０２０"`` and ``"2020"`` are the same period.
+        Categorical and string columns are read like object columns.
+
         Raises
         ------
+        ParameterError
+            ``df`` is not a DataFrame, or ``targets`` holds something else than Targets.
         DataError
-            Naming the row and the field, for a missing column, an unknown flow, reporter or
-            kind, a non-numeric, infinite or (except for ``balance``) negative value, an
-            unparsable period, or conflicting duplicates. Nothing partial is returned.
+            Naming the row and the field, for no rows, duplicate or multi-level columns, a
+            missing column, an unknown flow, reporter or kind, a missing, NaN, boolean,
+            non-numeric, infinite, zero or (except for ``balance``) negative value, a number
+            written with a comma, an unparsable period or one outside 1900-2100, a text
+            field over :data:`MAX_FIELD_CHARS` characters, or conflicting duplicates.
+            Nothing partial is returned.
         """
         stated = _validate(df, "observations", row_base=1)
+        targets = _check_targets(targets, "Dataset.from_frame")
         claims_frame = (
             pd.DataFrame(columns=list(CLAIM_COLUMNS)).astype(
                 {c: "str" for c in CLAIM_COLUMNS} | {"value": "float64"})
@@ -313,9 +609,27 @@ class Dataset:
 
     @classmethod
     def from_csv(cls, path: str | Path, *, targets: Iterable[Target] = ()) -> Dataset:
-        """A dataset from a CSV file of observations; errors give the file and line number."""
-        frame = _read_csv(path, "observations")
-        stated = _validate(frame, str(path), row_base=2, row_label="line")  # line 1: header
+        """A dataset from a CSV file of observations; errors give the file and line number.
+
+        The file is UTF-8 text, comma-separated, with a header line naming the columns
+        (see the module docs), at most :data:`MAX_FILE_BYTES` (50 MB; read whole, not
+        streamed). Accepted and fixed: the byte-order mark Excel writes, blank lines and
+        lines of empty fields, empty trailing columns, full-width or other Unicode digits
+        (stored as ASCII), and ``−`` (U+2212) as a minus sign.
+
+        Raises
+        ------
+        ParameterError
+            ``path`` is not a path.
+        DataError
+            With the file and line: a missing, empty, header-only, binary, non-UTF-8 or too
+            large file, a folder; a ';' or tab delimiter; duplicate or unnamed columns; a
+            line with more fields than the header (an unquoted ``1,234.5`` or ``81,5`` is
+            named as such); every row problem listed in :meth:`from_frame`.
+        """
+        frame, lines = _read_csv(path, "observations")
+        targets = _check_targets(targets, "Dataset.from_csv")
+        stated = _validate(frame, str(path), row_base=2, row_label="line", row_numbers=lines)
         empty = pd.DataFrame(columns=list(CLAIM_COLUMNS)).astype(
             {c: "str" for c in CLAIM_COLUMNS} | {"value": "float64"})
         return cls(stated, empty, tuple(targets))
@@ -324,24 +638,33 @@ class Dataset:
         """A new dataset with the rows of ``df`` added; this one is unchanged."""
         extra = _validate(df, "added observations", row_base=1)
         both = pd.concat([self._stated, extra], ignore_index=True)
-        _check_duplicates(both, "observations", row_base=1)
+        # The official series keeps disagreeing publications side by side (see check()).
+        _check_duplicates(both, "observations", row_base=1,
+                          by_publication=bool((self._stated["dataset"] == "official").any()))
         return Dataset(both.drop_duplicates(ignore_index=True), self._claims, self.targets)
 
-    def to_csv(self, path: str | Path) -> Path:
+    def to_csv(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the stated observations (not the derived rows, which are recomputed).
 
         Written to a temporary file and moved into place, so a failure leaves no partial file.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write; its folder must exist.
+        overwrite : bool, default False
+            Replace an existing file.
+
+        Raises
+        ------
+        OutputError
+            The folder is missing or not writable (the message names ``path``).
+        OutputExistsError
+            ``path`` exists and ``overwrite`` is False, or is a folder.
         """
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=".tradepath-", suffix=".csv", dir=path.parent or ".")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                self._stated.to_csv(fh, index=False, float_format="%.15g")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        with output_file(path, overwrite=overwrite, func="Dataset.to_csv") as fh:
+            self._stated.to_csv(fh, index=False, float_format="%.15g")
+        return Path(path).expanduser()
 
     # -- views ---------------------------------------------------------------------------
     @property
@@ -413,19 +736,20 @@ class Dataset:
         obs = obs[(obs["pair"] == self._pair(pair)) & obs["period"].str.fullmatch(r"\d{4}")]
         own = obs[(obs["reporter"] == reporter) & obs["kind"].isin(kinds)]
         if mirror and reporter in ("VN", "KR"):
+            from .mirror import mirror_factors
+
             partner = "KR" if reporter == "VN" else "VN"
             other = obs[(obs["reporter"] == partner) & obs["kind"].isin(kinds)
                         & obs["flow"].isin(("exports", "imports"))].copy()
-            # Exports are valued FOB by the exporter, CIF by the importer (x1.06).
-            up = (other["flow"] == "imports") == (reporter == "VN")
-            other["value_usd_bn"] = np.where(
-                up, other["value_usd_bn"] * MIRROR_CIF_FOB, other["value_usd_bn"] / MIRROR_CIF_FOB
-            )
+            # factor = KR / VN per flow, estimated from the years with both bases.
+            factor = other["flow"].map(mirror_factors(self, kinds=kinds, pair=pair)).astype(float)
+            other["value_usd_bn"] = (other["value_usd_bn"] / factor if reporter == "VN"
+                                     else other["value_usd_bn"] * factor)
             other["kind"] = "converted"
             own = pd.concat([own, other], ignore_index=True)
-        rank = own["kind"].map({k: i for i, k in enumerate(_PRIORITY)})
-        best = own.assign(_rank=rank, year=own["period"].astype(int)).sort_values(
-            ["year", "flow", "_rank"]).drop_duplicates(["year", "flow"])
+        if own.empty:
+            raise DataError(self._why_empty(reporter, kinds, mirror, obs), field="reporter")
+        best = _preferred(own.assign(year=own["period"].astype(int)), ["year", "flow"])
         values = best.pivot(index="year", columns="flow", values="value_usd_bn")
         kind = best.pivot(index="year", columns="flow", values="kind")
         values = values.reindex(columns=list(FLOWS)).astype(float)
@@ -442,6 +766,30 @@ class Dataset:
         values.index.name = kind.index.name = "year"
         values.columns.name = kind.columns.name = None
         return values, kind.where(values.notna(), None)
+
+    def _why_empty(self, reporter: str, kinds: tuple[str, ...], mirror: bool,
+                   yearly: pd.DataFrame) -> str:
+        """Why an annual view has no values, and what to pass instead."""
+        obs = self.observations
+        mine = obs[obs["reporter"] == reporter]
+        if mine.empty:
+            have = sorted(set(obs["reporter"]))
+            return (f"no observations from reporter {reporter!r} (no figures on the "
+                    f"{reporter!r} basis); the dataset has reporter(s) "
+                    f"{have}: pass reporter={have[0]!r}"
+                    + ("" if mirror or reporter == "unstated" else
+                       ", or mirror=True to use the partner's figures, or "
+                       "load_dataset('official') for the series on both bases"))
+        mine_yearly = yearly[yearly["reporter"] == reporter]
+        if mine_yearly.empty:
+            return (f"reporter {reporter!r} has only part-year figures "
+                    f"({sorted(set(mine['period']))[:5]}); annual views need whole years")
+        have = sorted(set(mine_yearly["kind"]))
+        return (f"reporter {reporter!r} has no yearly figures of kind(s) {list(kinds)}; it "
+                f"has {have}: pass kinds={tuple(dict.fromkeys([*kinds, *have]))}"
+                + ("" if mirror or reporter not in ("VN", "KR") else
+                   f", or mirror=True to convert the partner's figures, or use "
+                   f"load_dataset('official') for the series on both bases"))
 
     def annual(
         self,
@@ -463,9 +811,11 @@ class Dataset:
             bounds and figures of unclear basis as if they were values.
         mirror : bool, default False
             Fill gaps in ``exports``/``imports`` from the partner's statistics, converted with
-            the CIF/FOB factor :data:`MIRROR_CIF_FOB` (1.06, the IMF DOTS convention): an
-            importer's figure is divided by 1.06 to stand for the exporter's, and an exporter's
-            multiplied by 1.06 to stand for the importer's. Such values have kind ``converted``.
+            the ratio between the bases estimated from the years this dataset has on both
+            (:func:`tradepath.mirror.mirror_ratios`: geometric mean of Korea's figure over
+            Vietnam's, per flow). A flow with no such year falls back on the CIF/FOB factor
+            :data:`MIRROR_CIF_FOB` (1.06, the IMF DOTS convention): an importer's figure is
+            divided by 1.06 to stand for the exporter's. Such values have kind ``converted``.
         pair : str, optional
             Needed only when the dataset holds several pairs.
 
@@ -473,11 +823,39 @@ class Dataset:
         -------
         DataFrame
             Indexed by ``year`` (every year from the first to the last, NaN where unknown).
-            Partial-year figures are not included. Missing totals and balances are filled from
-            ``exports`` and ``imports`` where both are known (kind ``derived``); see
+            Partial-year figures are not included. Where several figures exist for one year,
+            flow and basis, the preferred one is chosen by kind (reported, approximate,
+            derived, converted, ...), then the latest ``release`` (rows without one last), then
+            the order of the rows. Missing totals and balances are filled from ``exports``
+            and ``imports`` where both are known (kind ``derived``); see
             :meth:`annual_kinds` for the kind of every value.
+
+        Raises
+        ------
+        DataError
+            If the dataset has no figure of these kinds from ``reporter`` (``"VN"`` or
+            ``"KR"``) and ``mirror`` is not set; the message says what there is instead.
         """
         return self._annual(reporter, kinds, mirror, pair)[0]
+
+    def merge(self, other: Dataset) -> Dataset:
+        """This dataset and ``other`` in one, every row kept with the dataset it came from.
+
+        Nothing is averaged: where the two give different figures for one year, flow and
+        basis, :meth:`check` lists the disagreement and :meth:`annual` picks one by its rule
+        (this dataset's row first among equals). Claims and targets are combined (targets by
+        name, this dataset's first).
+
+        Examples
+        --------
+        >>> import tradepath as tp
+        >>> both = tp.load_dataset().merge(tp.load_dataset("official"))
+        >>> sorted(set(both.observations["dataset"]))
+        ['documents', 'official']
+        """
+        from .official import merge_datasets
+
+        return merge_datasets(self, other)
 
     def annual_kinds(
         self,
@@ -508,10 +886,10 @@ class Dataset:
         check_choice("flow", "Dataset.series", flow, FLOWS)
         s = self.annual(reporter, kinds=kinds, pair=pair)[flow].dropna()
         if start is not None:
-            s = s[s.index >= int(check_real("start", "Dataset.series", start))]
+            s = s[s.index >= check_year("start", "Dataset.series", start)]
         if end is not None:
-            s = s[s.index <= int(check_real("end", "Dataset.series", end))]
-        s = s[~s.index.isin(list(exclude))]
+            s = s[s.index <= check_year("end", "Dataset.series", end)]
+        s = s[~s.index.isin(check_years("exclude", "Dataset.series", exclude))]
         s.name = flow
         return s
 
@@ -533,14 +911,19 @@ class Dataset:
         Returns
         -------
         DataFrame
+            Also, for every year, flow and basis with several figures, each alternative
+            against the preferred one (see :meth:`annual`), with the gap.
             One row per test: ``check``, ``status`` (``pass``, ``fail`` or ``untestable``),
             ``period``, ``flow``, ``reporter``, ``expected``, ``observed``, ``gap``
             (observed - expected), ``rel_gap``, ``detail``, ``sources``.
         """
         rtol = check_real("rtol", "Dataset.check", rtol, lo=0.0, hi=1.0)
         from ._checks import run_checks
+        from .official import disagreements
 
-        return run_checks(self.observations, self._claims, rtol)
+        obs = _preferred(self.observations, None)  # identities use the preferred figures
+        return pd.concat([run_checks(obs, self._claims, rtol), disagreements(obs, rtol)],
+                         ignore_index=True)
 
     # -- display -------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -560,11 +943,24 @@ class Dataset:
         )
 
 
-def load_dataset() -> Dataset:
-    """The embedded dataset: every Vietnam–Korea trade figure and target in the documents.
+DATASETS = ("documents", "official")
 
-    Figures are in ``data/observations.csv`` (each with its document and line), the growth
-    and ratio claims in ``data/claims.csv`` and the targets in ``data/targets.toml``.
+
+def load_dataset(name: Literal["documents", "official"] = "documents") -> Dataset:
+    """An embedded dataset: the documents' figures (the default) or the official series.
+
+    ``"documents"``: every Vietnam–Korea trade figure and target in the documents, in
+    ``data/observations.csv`` (each with its document and line), the growth and ratio claims in
+    ``data/claims.csv`` and the targets in ``data/targets.toml``.
+
+    ``"official"``: the published series on both bases (Vietnam's and Korea's statistics),
+    1992–2025, in ``data/official.csv``, each row with the URL it was taken from
+    (see :mod:`tradepath.official`); the same targets.
+
+    Raises
+    ------
+    UnknownNameError
+        If ``name`` is not one of the embedded datasets.
 
     Examples
     --------
@@ -574,7 +970,28 @@ def load_dataset() -> Dataset:
     >>> row["period"], float(row["value_usd_bn"]), row["source"]
     ('2009', 9.52, '003_52f2d3f700705abe.txt:29')
     """
+    check_choice("name", "load_dataset", name, DATASETS)
     root = _data_dir()
-    stated = _validate(_read_csv(root / "observations.csv", "observations"),
-                       "observations.csv", row_base=2, row_label="line")
-    return Dataset(stated, _read_claims(root / "claims.csv"), read_targets(root / "targets.toml"))
+    targets = read_targets(root / "targets.toml")
+    if name == "official":
+        from .official import read_official
+
+        return read_official(root / "official.csv", targets=targets)
+    frame, lines = _read_csv(root / "observations.csv", "observations", "load_dataset")
+    stated = _validate(frame.assign(dataset="documents"), "observations.csv", row_base=2,
+                       row_label="line", row_numbers=lines)
+    return Dataset(stated, _read_claims(root / "claims.csv"), targets)
+
+
+def _preferred(obs: pd.DataFrame, by: list[str] | None) -> pd.DataFrame:
+    """Rows in order of preference (kind, then latest release, then row order); with ``by``,
+    only the preferred row of each group."""
+    rank = obs["kind"].map({k: i for i, k in enumerate(_PRIORITY)})
+    # "" (no release) sorts before every month, so descending puts unknown releases last.
+    out = obs.assign(_rank=rank, _order=np.arange(len(obs)))
+    out = out.sort_values(["_rank", "release", "_order"], ascending=[True, False, True],
+                          kind="stable")
+    if by is not None:
+        out = out.sort_values(by, kind="stable").drop_duplicates(by)
+    return out.drop(columns=["_rank", "_order"])
+

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 __all__ = [
     "DataError",
+    "Interrupted",
     "ModelError",
+    "OutputError",
+    "OutputExistsError",
     "ParameterError",
     "ScenarioFileError",
     "TradepathError",
@@ -95,6 +98,50 @@ class UnknownNameError(TradepathError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class OutputError(TradepathError, OSError):
+    """An output file or folder cannot be written (missing parent folder, no permission).
+
+    The message names the path the user gave, never a temporary name.
+    """
+
+
+class OutputExistsError(OutputError, FileExistsError):
+    """The output path is taken by something tradepath will not replace.
+
+    Raised when ``overwrite`` is False, or when the existing folder was not written by
+    tradepath or holds files tradepath did not write (the message lists the first few).
+    """
+
+
+class Interrupted(BaseException):
+    """A signal (SIGTERM, SIGINT) stopped a write; temporary output has been removed.
+
+    Derives from :class:`BaseException`, like :class:`KeyboardInterrupt`, so that an
+    ``except Exception`` in user code does not swallow a request to stop.
+
+    Parameters
+    ----------
+    signum : int
+        The signal number.
+
+    Attributes
+    ----------
+    exit_code : int
+        ``128 + signum``, the shell convention (130 for SIGINT, 143 for SIGTERM).
+    """
+
+    def __init__(self, signum: int):
+        import signal
+
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        super().__init__(f"interrupted by {name}; no output was written")
+        self.signum = signum
+        self.exit_code = 128 + signum
 
 
 class TradepathWarning(UserWarning):

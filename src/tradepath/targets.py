@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from . import balance as _balance
-from ._validation import check_choice, check_int, check_real
+from ._validation import check_choice, check_real, check_year, fail
 from .errors import DataError
 
-__all__ = ["Flow", "Target", "read_targets"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DataOutcome", "Flow", "Outcome", "Target", "outcome_from_data", "read_targets"]
 
 Flow = Literal["total", "exports", "imports"]
 
@@ -59,14 +63,21 @@ class Target:
         value = check_real("value", "Target", self.value, lo=0.0, lo_open=True)
         if self.by is None:
             raise DataError("a target needs a deadline year ('by')", field="by")
-        by = check_int("by", "Target", self.by, lo=1950, hi=2200)
+        by = check_year("by", "Target", self.by)
         check_choice("flow", "Target", self.flow, ("total", "exports", "imports"))
         if self.balance is not None and not isinstance(self.balance, _balance.BalanceCondition):
-            from ._validation import fail
-
             raise fail("balance", "Target", "a tradepath.balance condition or None", self.balance)
         if self.announced is not None:
-            check_int("announced", "Target", self.announced, lo=1950, hi=by)
+            announced = check_year("announced", "Target", self.announced)
+            if announced > by:
+                raise fail("announced", "Target", f"at most the deadline by={by}", announced,
+                           "A target is announced before (or in) its deadline year.")
+            object.__setattr__(self, "announced", announced)
+        for name in ("name", "source", "outcome", "note"):
+            if not isinstance(getattr(self, name), str):
+                raise fail(name, "Target", "a string", getattr(self, name),
+                           f"Write e.g. {name}={str(getattr(self, name))!r}." if isinstance(
+                               getattr(self, name), int | float) else "")
         object.__setattr__(self, "value", value)
         object.__setattr__(self, "by", by)
         if not self.name:
@@ -77,6 +88,89 @@ class Target:
         """The target in one line, with its balance condition."""
         cond = f", {self.balance.describe()}" if self.balance is not None else ""
         return f"{self.name} (US$ {self.value:g} bn {self.flow}{cond})"
+
+
+Outcome = Literal["met", "missed", "unknown", "open"]
+
+
+@dataclass(frozen=True, slots=True)
+class DataOutcome:
+    """What the observed data alone say about a target.
+
+    Attributes
+    ----------
+    status : {"met", "missed", "unknown", "open"}
+        ``met``: reached (with its condition) in an observed year up to the deadline.
+        ``missed``: not reached, and the data run to or past the deadline.
+        ``unknown``: the deadline is before the first observation of the flow, so the data
+        cannot say (not "missed").
+        ``open``: the deadline is after the last observation; a model must answer.
+    met_year : int or None
+        First observed year that meets the target.
+    reason : str
+        One sentence for reports.
+    unobserved : tuple of int
+        Years between the first observation and the deadline with no figure (a ``missed``
+        target might have been met in one of them).
+    """
+
+    status: Outcome
+    met_year: int | None
+    reason: str
+    unobserved: tuple[int, ...] = ()
+
+
+def outcome_from_data(target: Target, annual: pd.DataFrame) -> DataOutcome:
+    """Classify a target against observed annual values (as from ``Dataset.annual()``).
+
+    Parameters
+    ----------
+    target : Target
+    annual : DataFrame
+        Indexed by year with columns ``total``, ``exports``, ``imports`` (NaN: unknown).
+
+    Returns
+    -------
+    DataOutcome
+
+    Examples
+    --------
+    >>> import tradepath as tp
+    >>> ds = tp.load_dataset()
+    >>> outcome_from_data(tp.Target(5, by=1990), ds.annual()).status
+    'unknown'
+    >>> outcome_from_data(ds.target("20B by 2015"), ds.annual()).status
+    'met'
+    """
+    if not isinstance(target, Target):
+        raise fail("target", "outcome_from_data", "a tradepath.Target", target)
+    if target.flow not in annual.columns:
+        raise fail("annual", "outcome_from_data", f"a frame with a {target.flow!r} column",
+                   list(annual.columns))
+    known = annual[target.flow].dropna()
+    if known.empty:
+        return DataOutcome("unknown", None, f"there is no observed {target.flow} figure")
+    first, last = int(known.index.min()), int(known.index.max())
+    hist = annual.loc[(annual.index >= first) & (annual.index <= target.by)]
+    ok = hist[target.flow] >= target.value
+    cond = target.balance
+    if cond is not None and not hist.empty:
+        cond = cond.bind(annual)
+        ok &= cond.holds(hist["exports"].to_numpy(), hist["imports"].to_numpy())
+    met = [int(y) for y, v in ok.items() if bool(v) and not math.isnan(hist.loc[y, target.flow])]
+    if met:
+        return DataOutcome("met", met[0], f"reached in {met[0]} (observed)")
+    if target.by < first:
+        return DataOutcome(
+            "unknown", None,
+            f"the deadline {target.by} is before the first observed {target.flow} figure "
+            f"({first}); the data cannot say whether it was met")
+    if target.by > last:
+        return DataOutcome("open", None, f"the deadline {target.by} is after the last "
+                           f"observation ({last}); a model must answer")
+    unseen = tuple(int(y) for y in range(first, target.by + 1) if y not in known.index)
+    return DataOutcome("missed", None, f"not reached in any observed year from {first} to "
+                       f"{target.by}", unseen)
 
 
 def read_targets(path: str | Path) -> tuple[Target, ...]:

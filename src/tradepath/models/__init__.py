@@ -15,6 +15,8 @@ name                     model
 ``local_linear_trend``   level and growth both random walks (statsmodels state space)
 ``damped_trend``         growth decaying geometrically; damping weighed on a grid
 ``logistic``             saturating growth towards a capacity (logistic or Gompertz)
+``stochastic_growth``    growth that takes shocks and reverts to a long-run rate; priors
+                         learned from a panel of trade pairs
 ``ensemble``             mixture of the above, weighted by out-of-sample CRPS
 =======================  ==================================================================
 """
@@ -29,14 +31,17 @@ from ._base import FitResult, GrowthModel
 from .cagr import CAGR, CAGRFit
 from .ensemble import COMPONENT_CLASSES, Ensemble, EnsembleFit
 from .loglinear import LogLinear, LogLinearFit
+from .priors import WEAK_PRIOR, GrowthPrior, panel_prior
 from .random_walk import RandomWalk, RandomWalkFit
 from .saturating import Logistic, LogisticFit
 from .statespace import DampedTrend, DampedTrendFit, LocalLinearTrend, LocalLinearTrendFit
+from .stochastic_growth import StochasticGrowth, StochasticGrowthFit
 
 __all__ = [
     "CAGR",
     "DEFAULT_MODEL",
     "MODELS",
+    "WEAK_PRIOR",
     "CAGRFit",
     "DampedTrend",
     "DampedTrendFit",
@@ -44,6 +49,7 @@ __all__ = [
     "EnsembleFit",
     "FitResult",
     "GrowthModel",
+    "GrowthPrior",
     "LocalLinearTrend",
     "LocalLinearTrendFit",
     "LogLinear",
@@ -52,7 +58,10 @@ __all__ = [
     "LogisticFit",
     "RandomWalk",
     "RandomWalkFit",
+    "StochasticGrowth",
+    "StochasticGrowthFit",
     "get_model",
+    "panel_prior",
 ]
 
 #: Every model by registry name, from the spreadsheet baseline to the ensemble.
@@ -63,6 +72,7 @@ MODELS: dict[str, type[GrowthModel]] = {
     "local_linear_trend": LocalLinearTrend,
     "damped_trend": DampedTrend,
     "logistic": Logistic,
+    "stochastic_growth": StochasticGrowth,
     "ensemble": Ensemble,
 }
 

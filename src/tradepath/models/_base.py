@@ -33,7 +33,7 @@ def as_series(series: Any, *, model: str, min_points: int, positive: bool = True
     if not isinstance(series, pd.Series):
         raise fail("series", f"{model}.fit", "a pandas Series indexed by year",
                    type(series).__name__)
-    s = series.dropna()
+    s = _year_index(series, model).dropna()
     try:
         years = np.asarray(s.index, dtype=float)
         values = np.asarray(s.to_numpy(), dtype=float)
@@ -58,6 +58,34 @@ def as_series(series: Any, *, model: str, min_points: int, positive: bool = True
             f"({[int(y) for y in years]}). Use a simpler model or add observations."
         )
     return pd.Series(values, index=pd.Index(years.astype(int), name="year"), name=s.name)
+
+
+def _year_index(series: pd.Series, model: str) -> pd.Series:
+    """Re-index a series with a DatetimeIndex or PeriodIndex by year (annual data only).
+
+    A datetime index would otherwise be read as nanoseconds since 1970.
+    """
+    idx = series.index
+    if isinstance(idx, pd.PeriodIndex):
+        if not idx.freqstr.upper().startswith(("Y", "A")):
+            raise ModelError(
+                f"{model}: the series has {idx.freqstr!r} periods; the models take annual "
+                "data. Aggregate first, e.g. series.groupby(series.index.year).sum() for "
+                "flows (complete years only)")
+        years = idx.year
+    elif isinstance(idx, pd.DatetimeIndex):
+        years = idx.year
+        if years.duplicated().any():
+            dup = int(years[years.duplicated()][0])
+            raise ModelError(
+                f"{model}: the series has several dates in {dup}; the models take annual data "
+                "(one value per year). Aggregate first, e.g. "
+                "series.groupby(series.index.year).sum() for flows (complete years only)")
+    elif isinstance(idx, pd.TimedeltaIndex):
+        raise ModelError(f"{model}: the series is indexed by time spans; index it by year")
+    else:
+        return series
+    return pd.Series(series.to_numpy(), index=pd.Index(years, name="year"), name=series.name)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)

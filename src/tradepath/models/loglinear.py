@@ -10,20 +10,9 @@ import pandas as pd
 
 from .._validation import check_choice
 from ._base import FitResult, GrowthModel
+from .priors import draw_bounded_sigma2
 
 __all__ = ["LogLinear", "LogLinearFit"]
-
-
-def draw_sigma2(
-    rng: np.random.Generator, s2: float, df: int, n: int
-) -> np.ndarray:
-    """Draw ``n`` variances from the scaled inverse chi-square ``df * s2 / chi2(df)``.
-
-    This is the posterior of a regression variance under the reference prior
-    :math:`p(\\beta, \\sigma^2) \\propto 1/\\sigma^2` (Gelman et al., *Bayesian Data Analysis*,
-    3rd ed., section 14.2). Shape ``(n,)``.
-    """
-    return df * s2 / rng.chisquare(df, size=n)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,7 +31,7 @@ class LogLinearFit(FitResult):
         s2 = self.params["sigma"] ** 2
         beta_hat = np.array([self.params["log_level_end"], self.params["slope"]])
         if self.extras["parameter_uncertainty"]:
-            sigma = np.sqrt(draw_sigma2(rng, s2, df, n_paths))[:, None]
+            sigma = np.sqrt(draw_bounded_sigma2(rng, df * s2, df, n_paths))[:, None]
             chol = np.linalg.cholesky(np.asarray(self.extras["xtx_inv"]))
             # beta | sigma^2 ~ N(beta_hat, sigma^2 (X'X)^-1): with sigma^2 drawn above, the
             # coefficients are multivariate t, as in the classical prediction interval.
@@ -80,12 +69,14 @@ class LogLinear(GrowthModel):
     persist (a random walk), the residuals are serially correlated and the intervals too
     narrow; compare with ``random_walk``.
 
-    **Uncertainty.** Each path draws :math:`\\sigma^2 \\sim (n-2) s^2 / \\chi^2_{n-2}` and
+    **Uncertainty.** Each path draws :math:`\\sigma^2 \\sim (n-2) s^2 / \\chi^2_{n-2}`
+    (truncated at :data:`~tradepath.models.priors.MAX_SIGMA` squared, which keeps the mean of
+    the levels finite) and
     then :math:`(a, b) \\sim N((\\hat a, \\hat b), \\sigma^2 (X'X)^{-1})` — jointly a
     multivariate *t* for the coefficients — and adds its own residual noise
     :math:`N(0, \\sigma^2)` in every future year. Year by year the paths therefore follow the
     classical OLS prediction distribution
-    :math:`\\hat y_{T+h} + s\\sqrt{1 + x_h'(X'X)^{-1}x_h}\\; t_{n-2}`.
+    :math:`\\hat y_{T+h} + s\\sqrt{1 + x_h'(X'X)^{-1}x_h}\\; t_{n-2}` (up to the bound).
 
     Needs at least 4 observations (2 residual degrees of freedom; with 1 the predictive
     distribution is a Cauchy and the paths overflow).

@@ -11,7 +11,7 @@ import pandas as pd
 from .._validation import check_choice, check_real
 from ..errors import ModelError
 from ._base import FitResult, GrowthModel
-from .loglinear import draw_sigma2
+from .priors import draw_bounded_sigma2
 
 __all__ = ["MAX_RATE_SE", "Logistic", "LogisticFit", "curve"]
 
@@ -48,12 +48,13 @@ class LogisticFit(FitResult):
         s2 = self.params["sigma"] ** 2
         df = int(self.extras["df_resid"])
         if self.extras["parameter_uncertainty"]:
-            sigma2 = draw_sigma2(rng, s2, df, n_paths)
+            sigma2 = draw_bounded_sigma2(rng, df * s2, df, n_paths)
             chol = np.linalg.cholesky(np.asarray(self.extras["cov"]) / s2)
             theta = theta_hat + np.sqrt(sigma2)[:, None] * (
                 rng.standard_normal((n_paths, 3)) @ chol.T)
-            # Keep the draws inside the region the fit searched (rates up to 3 a year), where
-            # the curve is defined; the linearised tails beyond it are not credible.
+            # Keep the draws inside the region the fit searched (capacity between the last
+            # value and max_capacity times it, rates up to 3 a year), where the curve is
+            # defined; the linearised tails beyond it are not credible.
             theta = np.clip(theta, self.extras["lower"], self.extras["upper"])
         else:
             sigma2 = np.full(n_paths, s2)
@@ -99,9 +100,12 @@ class Logistic(GrowthModel):
     capacities.
 
     **Uncertainty.** :math:`\\hat\\Sigma = s^2 (J'J)^{-1}` from the Jacobian at the estimate,
-    :math:`s^2 = RSS/(n-3)`. Each path draws :math:`\\sigma^2 \\sim (n-3)s^2/\\chi^2_{n-3}`,
-    then :math:`\\theta \\sim N(\\hat\\theta, \\hat\\Sigma\\,\\sigma^2/s^2)` (the linearised
-    posterior, as in ``loglinear``; rate and midpoint kept within the fitting bounds), then its
+    :math:`s^2 = RSS/(n-3)`. Each path draws :math:`\\sigma^2 \\sim (n-3)s^2/\\chi^2_{n-3}`
+    truncated at :data:`~tradepath.models.priors.MAX_SIGMA` squared (without the bound the
+    simulated levels have no finite mean when :math:`n - 3` is small), then
+    :math:`\\theta \\sim N(\\hat\\theta, \\hat\\Sigma\\,\\sigma^2/s^2)` (the linearised
+    posterior, as in ``loglinear``; capacity, rate and midpoint kept within the fitting
+    bounds, so no capacity below the last value or above ``max_capacity`` times it), then its
     residual noise in every future year.
 
     **Refusals** (:class:`~tradepath.errors.ModelError`): fewer than 5 observations; the
@@ -237,6 +241,6 @@ class Logistic(GrowthModel):
                     "midpoint": float(theta[2]), "sigma": float(np.sqrt(s2))},
             growth=growth, notes=notes,
             extras={"form": self.form, "theta": theta.tolist(), "cov": cov.tolist(),
-                    "lower": [-np.inf, *lower[1:]], "upper": [np.inf, *upper[1:]],
+                    "lower": lower.tolist(), "upper": upper.tolist(),
                     "df_resid": df, "parameter_uncertainty": self.parameter_uncertainty},
         )

@@ -20,6 +20,7 @@ from .._lazy import lazy_import
 from .._validation import check_choice, check_real, fail
 from ..errors import ModelError
 from ._base import FitResult, GrowthModel
+from .priors import MAX_SIGMA, draw_bounded_sigma2
 
 __all__ = [
     "DEFAULT_PHI_GRID",
@@ -351,13 +352,15 @@ class DampedTrendFit(FitResult):
         slope_hat = np.asarray(self.extras["slope_hat"])
         if self.extras["parameter_uncertainty"]:
             idx = rng.choice(len(grid), size=n_paths, p=weights)
-            # sigma^2 | phi ~ rss / chi2(m-1); slope | sigma^2, phi ~ N(slope_hat, sigma^2/s_xx)
-            sigma = np.sqrt(rss[idx] / rng.chisquare(df, size=n_paths))
+            # sigma^2 | phi ~ rss / chi2(m-1) truncated at MAX_SIGMA^2 (finite means);
+            # slope | sigma^2, phi ~ N(slope_hat, sigma^2/s_xx)
+            sigma = np.sqrt(draw_bounded_sigma2(rng, rss[idx], df, n_paths))
             slope = (slope_hat[idx] + sigma / np.sqrt(np.asarray(self.extras["s_xx"])[idx])
                      * rng.standard_normal(n_paths))
         else:
             idx = np.full(n_paths, int(np.argmax(weights)))
-            sigma, slope = np.sqrt(rss[idx] / df), slope_hat[idx]
+            sigma = np.minimum(np.sqrt(rss[idx] / df), MAX_SIGMA)
+            slope = slope_hat[idx]
         phi = grid[idx][:, None]
         h = np.arange(1, steps + 1, dtype=float)
         drift = slope[:, None] * np.cumsum(phi ** h, axis=1)
