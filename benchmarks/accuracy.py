@@ -363,7 +363,7 @@ def panel_backtest(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]
     the per-case frame and the summary (on the cases every model answered, and on all cases
     of each model).
     """
-    from tradepath.models.ensemble import crps_sample, rolling_origin
+    from tradepath.models.scoring import crps_sample, rolling_origin
     from tradepath.reference import reference_panel
 
     frames = []

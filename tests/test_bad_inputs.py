@@ -316,9 +316,9 @@ _USER = pd.DataFrame({"period": ["2019", "2020", "2021"], "flow": ["total"] * 3,
 
 VIEWS = [
     refused("annual for a reporter with no rows", lambda c: embedded().annual("KR"), DataError,
-            "reporter 'KR' has no yearly figures of kind(s)"),
+            "no yearly figures on the 'KR' basis of kind(s)"),
     refused("annual with kinds the data lack", lambda c: tp.Dataset.from_frame(_USER).annual(
-        kinds=("lower_bound",)), DataError, "has no yearly figures of kind(s) ['lower_bound']"),
+        kinds=("lower_bound",)), DataError, "no yearly figures on the 'VN' basis of kind(s) ['lower_bound']"),
     refused("annual with only part-year rows", lambda c: tp.Dataset.from_frame(pd.DataFrame(
         {"period": ["2021-01/2021-05"], "flow": ["total"], "value_usd_bn": [24.9]})).annual(),
         DataError, "only part-year figures"),

@@ -224,7 +224,7 @@ def _mkdtemp(out: Path) -> Path:
 
 
 def _write_manifest(tmp: Path) -> None:
-    from . import __version__
+    from ._version import __version__
 
     files = []
     for p in sorted(tmp.rglob("*")):
