@@ -555,7 +555,8 @@ class TargetLine:
         views = [f"  Chance of meeting it by {t.by}: {p} ({self.headline})."]
         if self.model_low is not None and self.model_high is not None and self.n_models > 1:
             views.append(f"  Across {self.n_models} models: "
-                         f"{format_probability(self.model_low[1])} ({model_label(self.model_low[0])}) to "
+                         f"{format_probability(self.model_low[1])} "
+                         f"({model_label(self.model_low[0])}) to "
                          f"{format_probability(self.model_high[1])} "
                          f"({model_label(self.model_high[0])}).")
         if self.outside_view is not None:
