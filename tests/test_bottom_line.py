@@ -218,3 +218,16 @@ def test_labels_and_formats():
     assert format_year(math.inf, 2050) == "after 2050" and format_year(2031.0, 2050) == "2031"
     assert format_probability(0.0941) == "9 %" and format_probability(0.001) == "<1 %"
     assert format_probability(float("nan")) == "–"
+
+
+def test_reading_in_the_deadline_year_is_kept(ds):
+    t = tp.Target(100, by=2030, balance=balance.more_balanced())
+    a = tp.assess(ds, t, reading="in", **KW)
+    line = bottom_line(ds, [a], sensitivities=False).lines[0]
+    plain = tp.assess(ds, dataclasses.replace(t, balance=None), reading="in", **KW)
+    assert line.probability_without_condition == plain.probability
+    k = 2030 - a.last_year - 1
+    x, m = a.paths["exports"][:, k], a.paths["imports"][:, k]
+    met = (a.paths["total"][:, k] >= 100) & ((m - x) / (x + m) < 30.3 / 81.5)
+    assert met.mean() == a.probability
+    assert line.deficit_if_met == pytest.approx(np.median((m - x)[met]))

@@ -319,6 +319,11 @@ class Sensitivity:
                 f"{format_probability(self.base)} ({move})")
 
 
+def _met(hit: np.ndarray, reading: str) -> np.ndarray:
+    """Per path: met by the deadline (``hit`` runs to it), or in it (reading "in")."""
+    return hit[:, -1] if reading == "in" else hit.any(axis=1)
+
+
 def _seed_of(a: Assessment) -> int:
     return int(a.seed) if isinstance(a.seed, int | np.integer) else 0
 
@@ -434,7 +439,7 @@ def sensitivities(
     if cond is not None:
         k = t.by - a.last_year - 1
         if "total" in a.paths and k >= 0:
-            p = float((a.paths["total"][:, : k + 1] >= t.value).any(axis=1).mean())
+            p = float(_met(a.paths["total"][:, : k + 1] >= t.value, a.reading).mean())
             out.append(Sensitivity(t.name, "no balance condition (the level alone)", "balance",
                                    p, base, "the same simulated paths, level only"))
         if hasattr(cond, "two_sided"):
@@ -659,10 +664,11 @@ def _target_line(
         x, m, tot = a.paths["exports"][:, : k + 1], a.paths["imports"][:, : k + 1], total
         assert tot is not None
         assert cond is not None
-        met = ((tot[:, : k + 1] >= t.value) & np.asarray(cond.holds(x, m), bool)).any(axis=1)
+        met = _met((tot[:, : k + 1] >= t.value) & np.asarray(cond.holds(x, m), bool), a.reading)
         d, s = m[:, k] - x[:, k], (m[:, k] - x[:, k]) / (m[:, k] + x[:, k])
         numbers.update(
-            probability_without_condition=float((tot[:, : k + 1] >= t.value).any(axis=1).mean()),
+            probability_without_condition=float(_met(tot[:, : k + 1] >= t.value, a.reading)
+                                                .mean()),
             deficit=float(np.median(d)), deficit_share=float(np.median(s)),
             deficit_if_met=float(np.median(d[met])) if met.any() else None,
             deficit_share_if_met=float(np.median(s[met])) if met.any() else None,
