@@ -174,6 +174,8 @@ def test_sensitivities_are_reruns_with_the_same_seed_ranked_by_effect(ds, main):
     # the other reading of the condition (two-sided) on the same paths: never larger
     two = next(s for s in finite if "two-sided" in s.label)
     assert two.probability <= main.probability
+    both = dataclasses.replace(main.target, balance=balance.more_balanced(two_sided=True))
+    assert two.probability == tp.assess(ds, both, **KW).probability
     # another model: the one farthest from the headline, read from the comparison
     model = next(s for s in finite if s.kind == "model")
     ok = comp[(comp["status"] == "simulated") & (comp["model"] != main.model)]
