@@ -365,8 +365,10 @@ def report_phases(out: Path) -> pd.DataFrame:
     timed(S, "feasible_region", "    feasible_region")
     timed(R, "_render_page", "  PDF pages: draw calls (before saving)")
     timed(R, "_standalone", "  standalone figures: draw calls (before saving)")
-    timed(Figure, "savefig", lambda self, fname, *a, **k:
-          f"  savefig {Path(str(fname)).suffix.lstrip('.') or 'pdf'} (layout + render)")
+    timed(Figure, "savefig", lambda self, fname, *a, **k: "  savefig "
+          + (k.get("format") or Path(str(fname)).suffix.lstrip(".")
+             if isinstance(fname, str | os.PathLike) else "pdf")
+          + " (layout + render)")
     timed(PdfPages, "close", "  PDF close (font subsetting and embedding)")
     timed(R, "_tables", "  tables: building the frames")
     timed(pd.DataFrame, "to_csv", "  tables: to_csv")
