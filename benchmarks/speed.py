@@ -4,6 +4,8 @@ Run with::
 
     python benchmarks/speed.py            # 5 to 10 minutes on two cores
     python benchmarks/speed.py --quick    # fewer repeats and samples, about 3 minutes
+    python benchmarks/speed.py --only report            # the report against 065bdfc, 3 min
+    python benchmarks/speed.py --only report --phases   # and where the working tree's time goes
 
 Medians over repeated runs (after one untimed warm-up run) of:
 
@@ -25,7 +27,14 @@ Medians over repeated runs (after one untimed warm-up run) of:
   PDF), a table and a summary per target (a subprocess);
 * ``assess_many`` on 10,000 series of 20 years, one target each (a subprocess) — against a
   per-series statsmodels loop (``ARIMA(0,1,0)`` with drift on the logs, fit and 2,000
-  simulated paths) on a sample of series, scaled up.
+  simulated paths) on a sample of series, scaled up;
+* ``report``: ``tradepath report`` of the working tree against the same command of an earlier
+  version (``--baseline``, default commit 065bdfc, the version of the issue that asked for a
+  faster report), in the same run, alternating, medians of 3 after a warm-up run of each, with
+  each run's peak memory. The earlier version runs from a source archive of that commit
+  (``git archive``, unpacked once under ``benchmarks/results/``) put first on ``PYTHONPATH``,
+  with the same interpreter and libraries; the script checks that each child imports the
+  intended copy.
 
 Ratios are straightforward time / tradepath time: above 1, tradepath is faster. Memory: the
 peak resident set size of the report and of the batch subprocesses (``os.wait4``'s
@@ -208,14 +217,14 @@ def straight_report(out: Path, n_paths: int = 20_000) -> None:
 # -- subprocess measurements -------------------------------------------------------------------
 
 
-def run_child(args: list[str]) -> tuple[float, float, str]:
+def run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Run a subprocess; its wall time, its own peak resident size (MB) and its output.
 
     The child is reaped with ``os.wait4``, whose resource usage is that child's alone.
     """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(args, stdout=out, stderr=err, text=True, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -256,6 +265,131 @@ def import_times(repeat: int) -> dict[str, float]:
              "pandas_statsmodels": "import pandas, statsmodels.api"}
     return {k: median_time(lambda c=c: run_child([py, "-c", c]), repeat)[0]
             for k, c in codes.items()}
+# -- the report against an earlier version -----------------------------------------------------
+
+BASELINE = "065bdfc"
+
+
+def baseline_source(rev: str) -> Path:
+    """``src/`` of commit ``rev``, unpacked from ``git archive`` under benchmarks/results/."""
+    root = HERE.parent
+    full = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=7", rev],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    dest = HERE / "results" / f"baseline-{full}"
+    if not (dest / "src" / "tradepath" / "__init__.py").is_file():
+        tmp = Path(tempfile.mkdtemp(prefix=f"baseline-{full}-", dir=dest.parent
+                                    if dest.parent.is_dir() else None))
+        archive = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", full,
+                                  "src", "data"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(dest, ignore_errors=True)
+        os.replace(tmp, dest)
+    return dest / "src"
+
+
+def _env(pythonpath: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return env
+
+
+def run_report(py: str, out: Path, pythonpath: Path | None) -> tuple[float, float]:
+    """Wall time and peak memory (MB) of ``python -m tradepath report --out out``."""
+    shutil.rmtree(out, ignore_errors=True)
+    wall, rss, _ = run_child([py, "-m", "tradepath", "report", "--out", str(out)],
+                             env=_env(pythonpath))
+    return wall, rss
+
+
+def bench_report(repeat: int = 3, rev: str = BASELINE) -> pd.DataFrame:
+    """The working tree's ``tradepath report`` against commit ``rev``'s, in the same run."""
+    py = sys.executable
+    old_src = baseline_source(rev)
+    here_src = Path(tp.__file__).resolve().parents[1]
+    versions = {f"{rev} (source archive)": old_src, "working tree": None}
+    for label, path in versions.items():
+        got = subprocess.run([py, "-c", "import tradepath; print(tradepath.__file__)"],
+                             capture_output=True, text=True, env=_env(path), check=True)
+        where = Path(got.stdout.strip()).resolve().parents[1]
+        want = path.resolve() if path is not None else here_src
+        if where != want:
+            raise RuntimeError(f"{label}: imported tradepath from {where}, not {want}")
+    tmp = Path(tempfile.mkdtemp(prefix="tradepath-report-bench-"))
+    runs: dict[str, list[tuple[float, float]]] = {k: [] for k in versions}
+    try:
+        for path in versions.values():  # warm-up: bytecode, file cache, font cache
+            run_report(py, tmp / "warm", path)
+        for i in range(repeat):  # alternate, so a change in the machine's load hits both
+            for label, path in versions.items():
+                runs[label].append(run_report(py, tmp / f"r{i}", path))
+                print(f"  report, {label}, run {i + 1}: {runs[label][-1][0]:.2f} s, "
+                      f"{runs[label][-1][1]:.0f} MB", flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    rows = [{"version": label, "median_s": float(np.median([r[0] for r in rs])),
+             "runs_s": ", ".join(f"{r[0]:.2f}" for r in rs),
+             "peak_rss_mb": max(r[1] for r in rs)} for label, rs in runs.items()]
+    frame = pd.DataFrame(rows)
+    frame["ratio_to_baseline"] = frame["median_s"].iloc[0] / frame["median_s"]
+    return frame
+
+
+def report_phases(out: Path) -> pd.DataFrame:
+    """Where ``tradepath report`` spends its time, in this process: seconds per phase.
+
+    Wraps the report's steps (assessments, model comparisons, feasible region, drawing the
+    PDF pages and the standalone figures, saving each format, the PDF's font embedding, the
+    tables) with timers; phases nest inside ``write_report``.
+    """
+    import functools
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    import tradepath.report as R
+    import tradepath.scenarios as S
+
+    acc: dict[str, list[float]] = {}
+
+    def timed(obj: Any, name: str, label: str | Callable[..., str]) -> None:
+        f = getattr(obj, name)
+
+        @functools.wraps(f)
+        def g(*a: Any, **k: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return f(*a, **k)
+            finally:
+                key = label(*a, **k) if callable(label) else label
+                acc.setdefault(key, []).append(time.perf_counter() - t0)
+        setattr(obj, name, g)
+
+    timed(R, "write_report", "write_report (everything below)")
+    timed(R, "build_report", "  build_report: all computations")
+    timed(R, "assess", "    assess: targets, follow-ups, balance source")
+    timed(R, "compare", "    compare: every model per simulated target")
+    timed(S, "feasible_region", "    feasible_region")
+    timed(R, "_render_page", "  PDF pages: draw calls (before saving)")
+    timed(R, "_standalone", "  standalone figures: draw calls (before saving)")
+    timed(Figure, "savefig", lambda self, fname, *a, **k: "  savefig "
+          + (k.get("format") or Path(str(fname)).suffix.lstrip(".")
+             if isinstance(fname, str | os.PathLike) else "pdf")
+          + " (layout + render)")
+    timed(PdfPages, "close", "  PDF close (font subsetting and embedding)")
+    timed(R, "_tables", "  tables: building the frames")
+    timed(pd.DataFrame, "to_csv", "  tables: to_csv")
+    t0 = time.perf_counter()
+    R.write_report(out_dir=out)
+    total = time.perf_counter() - t0
+    rows = [{"phase": k, "seconds": sum(v), "calls": len(v)} for k, v in acc.items()]
+    rows.append({"phase": "(write_report wall time)", "seconds": total, "calls": 1})
+    return pd.DataFrame(rows)
 
 
 # -- main -------------------------------------------------------------------------------------
@@ -267,6 +401,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, help="runs per measurement (default 7; quick 3)")
     parser.add_argument("--import-only", action="store_true",
                         help="measure only the import times and print them")
+    parser.add_argument("--only", choices=["report"],
+                        help="run one benchmark: 'report' (the working tree against --baseline)")
+    parser.add_argument("--baseline", default=BASELINE,
+                        help=f"git revision the report is compared with (default {BASELINE})")
+    parser.add_argument("--phases", action="store_true",
+                        help="with --only report: also time the working tree's report by phase")
     parser.add_argument("--child-batch", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-report", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -274,6 +414,8 @@ def main() -> None:
         return child_batch(args.child_batch)
     if args.child_report is not None:
         return straight_report(args.child_report)
+    if args.only == "report":
+        return main_report(args.repeat or 3, args.baseline, args.phases)
 
     repeat = args.repeat or (3 if args.quick else 7)
     if args.import_only:
@@ -451,6 +593,39 @@ def main() -> None:
                       {"tradepath_s": 4, "straightforward_s": 4, "ratio": 2}))
     print(write_table(pd.DataFrame(memory), "speed_memory", "Peak resident memory",
                       ["ru_maxrss of each subprocess (os.wait4), MB."], {"peak_rss_mb": 0}))
+    print(f"(total {time.perf_counter() - started:.0f} s; tables in benchmarks/results/)")
+
+
+def main_report(repeat: int, rev: str, phases: bool) -> None:
+    """``--only report``: the report against an earlier version, and its phases."""
+    started = time.perf_counter()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    env_line = (f"{platform.python_implementation()} {platform.python_version()}; "
+                f"{os.cpu_count()} cores; load average before the run {load}")
+    print(env_line, flush=True)
+    table = bench_report(repeat, rev)
+    notes = [env_line,
+             f"`python -m tradepath report --out DIR` (default settings: every target, 20,000 "
+             f"paths, seed 0, PDF + PNG + SVG), {repeat} runs per version after one warm-up "
+             "run each, alternating; the baseline from `git archive` on PYTHONPATH, same "
+             "interpreter and libraries. ratio_to_baseline = baseline median / this median "
+             "(above 1: faster than the baseline). Peak memory: ru_maxrss of each run "
+             "(os.wait4), the largest of the runs."]
+    print()
+    print(write_table(table, "speed_report", f"tradepath report: working tree against {rev}",
+                      notes, {"median_s": 2, "peak_rss_mb": 0, "ratio_to_baseline": 2}))
+    if phases:
+        tmp = Path(tempfile.mkdtemp(prefix="tradepath-phases-"))
+        try:
+            frame = report_phases(tmp / "r")
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(write_table(frame, "speed_report_phases",
+                          "Where the working tree's report spends its time", [
+                              env_line, "One run in this process (imports already done); "
+                              "phases nest as indented; savefig includes the constrained "
+                              "layout and the drawing of each format."],
+                          {"seconds": 2}))
     print(f"(total {time.perf_counter() - started:.0f} s; tables in benchmarks/results/)")
 
 

@@ -212,7 +212,7 @@ def test_custom_target_and_balance_override(ds):
     over = R.build_report(ds, balance=tp.balance.balanced(), model="random_walk", n_paths=300)
     conds = {a.target.name: a.condition for a in over.assessments}
     assert conds["20B by 2015"] == "none"  # no condition in the documents: none added
-    assert conds["150B by 2030"] == "deficit share of two-way trade ≤ 10.0%"
+    assert conds["150B by 2030"] == "deficit or surplus ≤ 10.0% of two-way trade"
 
 
 def test_select_targets(ds):

@@ -27,7 +27,7 @@ from tradepath.scenarios import (
 )
 
 X0, M0 = 25.6, 55.9  # 2024, document 002 line 5
-BALANCED = tp.Target(150, by=2030, balance=tp.balance.balanced())
+BALANCED = tp.Target(150, by=2030, balance=tp.balance.balanced(two_sided=False))
 MORE = tp.Target(150, by=2030, balance=tp.balance.more_balanced(2024))
 
 

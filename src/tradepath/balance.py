@@ -7,15 +7,18 @@ exports ``x`` and imports ``m`` (Vietnam's side, US$ bn), vectorised over arrays
 condition              holds when                                 constructor
 =====================  =========================================  ==========================
 deficit share          ``(m - x) / (x + m) <= max``               ``deficit_share(max=0.1)``
+balanced               ``|m - x| / (x + m) <= max`` (two-sided)   ``balanced(max=0.1)``
 export/import ratio    ``x / m >= min``                           ``ratio(min=0.8)``
 absolute deficit       ``m - x <= max``                           ``deficit(max=20)``
 more balanced          deficit share below its base-year level    ``more_balanced(base=2024)``
 =====================  =========================================  ==========================
 
-Defaults: :func:`balanced` is a deficit share of at most 10 % of two-way trade (an
-export/import ratio of at least 0.818); :func:`more_balanced` compares with the latest year
-in the data that has both flows on or before the base year (the last such year when ``base``
-is None). Conditions combine with ``&`` (both) and ``|`` (either).
+Defaults: :func:`balanced` is a gap between exports and imports (a deficit or a surplus) of
+at most 10 % of two-way trade, i.e. an export/import ratio between 0.818 and 1.222; the
+one-sided reading, a deficit share of at most 10 % whatever the surplus, is
+``balanced(two_sided=False)`` (``"balanced_one_sided"`` in files). :func:`more_balanced`
+compares with the latest year in the data that has both flows on or before the base year (the
+last such year when ``base`` is None). Conditions combine with ``&`` (both) and ``|`` (either).
 
 Examples
 --------
@@ -107,17 +110,25 @@ def _share(exports: Any, imports: Any) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class DeficitShareAtMost(BalanceCondition):
-    """Vietnam's deficit as a share of two-way trade, ``(m - x) / (x + m)``, at most ``max``."""
+    """Vietnam's deficit as a share of two-way trade, ``(m - x) / (x + m)``, at most ``max``.
+
+    With ``two_sided=True`` the gap either way, ``|m - x| / (x + m)``, at most ``max``: a
+    surplus as large as the allowed deficit fails too.
+    """
 
     max: float
     strict: bool = False
+    two_sided: bool = False
 
     def holds(self, exports: Any, imports: Any) -> np.ndarray:
         s = _share(exports, imports)
+        s = np.abs(s) if self.two_sided else s
         return s < self.max - TOL if self.strict else s <= self.max + TOL
 
     def describe(self) -> str:
         op = "<" if self.strict else "≤"
+        if self.two_sided:
+            return f"deficit or surplus {op} {self.max:.1%} of two-way trade"
         return f"deficit share of two-way trade {op} {self.max:.1%}"
 
 
@@ -154,9 +165,11 @@ class MoreBalanced(BalanceCondition):
 
     ``base=None`` uses the latest year with both flows in the data. :meth:`bind` resolves the
     base year against an annual frame and returns a :class:`DeficitShareAtMost` (strict).
+    ``two_sided=True`` compares the gap either way, ``|m - x| / (x + m)``, with its base level.
     """
 
     base: int | None = None
+    two_sided: bool = False
 
     def holds(self, exports: Any, imports: Any) -> np.ndarray:
         raise DataError(
@@ -177,7 +190,9 @@ class MoreBalanced(BalanceCondition):
             )
         year = int(both.index.max())
         share = float(_share(both.loc[year, "exports"], both.loc[year, "imports"]))
-        return _BoundMoreBalanced(max=share, strict=True, base_year=year)
+        share = abs(share) if self.two_sided else share
+        return _BoundMoreBalanced(max=share, strict=True, two_sided=self.two_sided,
+                                  base_year=year)
 
     def describe(self) -> str:
         base = "the latest year with both flows" if self.base is None else str(self.base)
@@ -189,7 +204,8 @@ class _BoundMoreBalanced(DeficitShareAtMost):
     base_year: int = 0
 
     def describe(self) -> str:
-        return f"deficit share < {self.max:.1%} (its {self.base_year} level)"
+        what = "deficit or surplus" if self.two_sided else "deficit share"
+        return f"{what} < {self.max:.1%} (its {self.base_year} level)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,23 +261,47 @@ def deficit(max: float) -> DeficitAtMost:
     return DeficitAtMost(check_real("max", "deficit", max))
 
 
-def more_balanced(base: int | None = None) -> MoreBalanced:
-    """Deficit share below its level in ``base`` (default: the latest year with both flows)."""
+def more_balanced(base: int | None = None, *, two_sided: bool = False) -> MoreBalanced:
+    """Deficit share below its level in ``base`` (default: the latest year with both flows);
+    ``two_sided=True``: the gap either way, ``|m - x| / (x + m)``, below its base level."""
     if base is not None:
         base = check_year("base", "more_balanced", base)
-    return MoreBalanced(base)
+    return MoreBalanced(base, _check_bool("two_sided", "more_balanced", two_sided))
 
 
-def balanced() -> DeficitShareAtMost:
-    """The default reading of "balanced": deficit share of two-way trade at most 10 %."""
-    return DeficitShareAtMost(0.10)
+def balanced(max: float = 0.10, *, two_sided: bool = True) -> DeficitShareAtMost:
+    """The default reading of "balanced": a gap between exports and imports, either way, of at
+    most ``max`` (default 10 %) of two-way trade, ``|m - x| / (x + m) <= max``.
+
+    ``two_sided=False`` is the one-sided reading, a deficit share ``(m - x) / (x + m) <= max``
+    (any surplus counts as balanced; the default before version 0.2).
+
+    Examples
+    --------
+    >>> from tradepath import balance
+    >>> bool(balance.balanced().holds(65.0, 35.0))  # a surplus of 30 % of trade
+    False
+    >>> bool(balance.balanced(two_sided=False).holds(65.0, 35.0))
+    True
+    """
+    max = check_real("max", "balanced", max, lo=0.0, hi=1.0)
+    return DeficitShareAtMost(max, two_sided=_check_bool("two_sided", "balanced", two_sided))
+
+
+def _check_bool(name: str, func: str, value: Any) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        from ._validation import fail
+
+        raise fail(name, func, "True or False", value)
+    return bool(value)
 
 
 def from_name(name: str, *, base: int | None = None) -> BalanceCondition | None:
     """The condition for a name used in files and on the command line.
 
-    ``"none"`` gives None; ``"balanced"``, ``"more_balanced"``; or a spec such as
-    ``"deficit_share:0.2"``, ``"ratio:0.8"``, ``"deficit:20"``.
+    ``"none"`` gives None; ``"balanced"`` (two-sided, 10 %), ``"balanced_one_sided"``,
+    ``"more_balanced"``; or a spec such as ``"balanced:0.2"`` (two-sided),
+    ``"deficit_share:0.2"`` (one-sided), ``"ratio:0.8"``, ``"deficit:20"``.
     """
     if not isinstance(name, str):
         raise fail("balance", "from_name", "a string such as 'balanced' or 'ratio:0.8'", name)
@@ -274,8 +314,11 @@ def from_name(name: str, *, base: int | None = None) -> BalanceCondition | None:
         return more_balanced(base)
     if name == "balanced":
         return balanced()
+    if name == "balanced_one_sided":
+        return balanced(two_sided=False)
     kind, _, arg = name.partition(":")
-    makers = {"deficit_share": deficit_share, "ratio": ratio, "deficit": deficit}
+    makers = {"deficit_share": deficit_share, "ratio": ratio, "deficit": deficit,
+              "balanced": balanced}
     if kind in makers and arg:
         try:
             value = float(arg)
@@ -285,6 +328,7 @@ def from_name(name: str, *, base: int | None = None) -> BalanceCondition | None:
     raise fail(
         "balance",
         "from_name",
-        "'none', 'balanced', 'more_balanced', 'deficit_share:S', 'ratio:R' or 'deficit:D'",
+        "'none', 'balanced', 'balanced_one_sided', 'more_balanced', 'balanced:S', "
+        "'deficit_share:S', 'ratio:R' or 'deficit:D'",
         name,
     )

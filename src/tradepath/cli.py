@@ -43,8 +43,9 @@ Run "tradepath COMMAND --help" for the options of a command.
 exit codes: 0 success, 1 a tradepath error (message on stderr), 2 a usage error.
 """
 
-_BALANCE_HELP = ("balance condition: none, balanced (deficit share <= 10 %%), more_balanced "
-                 "(deficit share below its latest level), deficit_share:S, ratio:R or "
+_BALANCE_HELP = ("balance condition: none, balanced (deficit or surplus <= 10 %% of trade), "
+                 "balanced_one_sided (deficit share <= 10 %%), more_balanced (deficit share "
+                 "below its latest level), balanced:S, deficit_share:S, ratio:R or "
                  "deficit:D (US$ bn)")
 
 

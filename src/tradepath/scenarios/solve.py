@@ -3,6 +3,7 @@ met, year by year."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable
@@ -48,7 +49,8 @@ def _margin(cond: _balance.BalanceCondition | None, x: Any, m: Any) -> np.ndarra
     if cond is None:
         return np.full(np.broadcast_shapes(x.shape, m.shape), np.inf)
     if isinstance(cond, _balance.DeficitShareAtMost):
-        return cond.max - (m - x) / (x + m)
+        share = (m - x) / (x + m)
+        return cond.max - (np.abs(share) if cond.two_sided else share)
     if isinstance(cond, _balance.RatioAtLeast):
         return x / m - cond.min
     if isinstance(cond, _balance.DeficitAtMost):
@@ -99,6 +101,24 @@ def _solve_year(evaluate: Callable[[float], tuple[np.ndarray, np.ndarray]], j: i
     cond_name = f"the condition ({cond.describe()})" if cond is not None else "no condition"
     parts = [(f"the {target.flow} (≥ {target.value:g} bn)", level, level_ok),
              (cond_name, bal, bal_ok)]
+    if isinstance(cond, _balance.DeficitShareAtMost) and cond.two_sided:
+        # |share| <= s is not monotone in a rate: solve its two monotone sides apart.
+        sides = [dataclasses.replace(cond, two_sided=False)]
+        sides.append(dataclasses.replace(sides[0], max=-cond.max))  # share >= -s, negated
+
+        def side(c: _balance.DeficitShareAtMost, sign: float) -> tuple[Any, Any]:
+            def margin(p: float) -> float:
+                x, m = evaluate(p)
+                return sign * float(_margin(c, x[j], m[j]))
+
+            def ok(p: float) -> bool:
+                x, m = evaluate(p)
+                held = bool(c.holds(x[j], m[j]))
+                return held if sign > 0 else not held or margin(p) == 0
+            return margin, ok
+
+        parts[1:] = [(f"the deficit (≤ {cond.max:.1%} of trade)", *side(sides[0], 1.0)),
+                     (f"the surplus (≤ {cond.max:.1%} of trade)", *side(sides[1], -1.0))]
     a, b = lo, hi
     info: list[_Constraint] = []
     for name, margin, ok in parts:
