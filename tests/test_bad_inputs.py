@@ -318,7 +318,8 @@ VIEWS = [
     refused("annual for a reporter with no rows", lambda c: embedded().annual("KR"), DataError,
             "no yearly figures on the 'KR' basis of kind(s)"),
     refused("annual with kinds the data lack", lambda c: tp.Dataset.from_frame(_USER).annual(
-        kinds=("lower_bound",)), DataError, "no yearly figures on the 'VN' basis of kind(s) ['lower_bound']"),
+        kinds=("lower_bound",)), DataError,
+        "no yearly figures on the 'VN' basis of kind(s) ['lower_bound']"),
     refused("annual with only part-year rows", lambda c: tp.Dataset.from_frame(pd.DataFrame(
         {"period": ["2021-01/2021-05"], "flow": ["total"], "value_usd_bn": [24.9]})).annual(),
         DataError, "only part-year figures"),
@@ -389,7 +390,7 @@ BALANCE = [
     refused("from_name ratio:abc", lambda c: balance.from_name("ratio:abc"), ParameterError,
             "a number after the colon"),
     refused("from_name unknown", lambda c: balance.from_name("fair"), ParameterError,
-            "'none', 'balanced', 'more_balanced'"),
+            "'none', 'balanced', 'balanced_one_sided', 'more_balanced'"),
     refused("from_name base 2500", lambda c: balance.from_name("more_balanced", base=2500),
             ParameterError, "between 1900 and 2100"),
     accepted("from_name with spaces", lambda c: balance.from_name(" balanced "),

@@ -78,6 +78,7 @@ MODEL_LABELS: dict[str, str] = {
     "local_linear_trend": "local linear trend",
     "damped_trend": "damped trend",
     "logistic": "saturating (logistic) growth",
+    "stochastic_growth": "stochastic growth (growth that drifts, priors from other pairs)",
     "ensemble": "ensemble of models",
     "data": "the data",
 }

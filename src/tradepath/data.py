@@ -785,11 +785,12 @@ class Dataset:
             return (f"reporter {reporter!r} has only part-year figures "
                     f"({sorted(set(mine['period']))[:5]}); annual views need whole years")
         have = sorted(set(mine_yearly["kind"]))
+        wider = tuple(dict.fromkeys([*kinds, *have]))
         return (f"no yearly figures on the {reporter!r} basis of kind(s) {list(kinds)}; "
-                f"reporter {reporter!r} has {have}: pass kinds={tuple(dict.fromkeys([*kinds, *have]))}"
+                f"reporter {reporter!r} has {have}: pass kinds={wider}"
                 + ("" if mirror or reporter not in ("VN", "KR") else
-                   f", or mirror=True to convert the partner's figures, or use "
-                   f"load_dataset('official') for the series on both bases"))
+                   ", or mirror=True to convert the partner's figures, or use "
+                   "load_dataset('official') for the series on both bases"))
 
     def annual(
         self,
