@@ -46,6 +46,17 @@ _EXPORTS: dict[str, str] = {
     "share_path": ".scenarios",
     "shock": ".scenarios",
     "Target": ".targets",
+    "OutputError": ".errors",
+    "OutputExistsError": ".errors",
+    "Interrupted": ".errors",
+    "cross_check": ".official",
+    "mirror_ratios": ".mirror",
+    "reference_targets": ".reference",
+    "reference_series": ".reference",
+    "reference_summary": ".reference",
+    "base_rate": ".reference",
+    "outside_view": ".outside_view",
+    "bottom_line": ".bottom_line",
 }
 
 #: Submodules reachable as attributes (``tp.balance``) for code written before the lazy
@@ -53,40 +64,7 @@ _EXPORTS: dict[str, str] = {
 _SUBMODULES = frozenset({"balance", "batch", "data", "errors", "models", "plotting", "progress",
                          "report", "scenario_files", "scenarios", "targets"})
 
-__all__ = [
-    "DEFAULT_MODEL",
-    "MODELS",
-    "Assessment",
-    "CrossingYear",
-    "DataError",
-    "Dataset",
-    "ModelError",
-    "ParameterError",
-    "Scenario",
-    "ScenarioFileError",
-    "Target",
-    "TradepathDeprecationWarning",
-    "TradepathError",
-    "TradepathWarning",
-    "UnknownNameError",
-    "__version__",
-    "assess",
-    "assess_many",
-    "backtest",
-    "calibration",
-    "compare",
-    "compare_models",
-    "compare_scenarios",
-    "deficit_path",
-    "event_backtest",
-    "get_model",
-    "growth",
-    "load_dataset",
-    "ramp",
-    "share_path",
-    "shock",
-    "write_report",
-]
+__all__ = sorted(_EXPORTS)
 
 
 class _Package(types.ModuleType):
@@ -145,4 +123,10 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
         share_path,
         shock,
     )
+    from .bottom_line import bottom_line
+    from .errors import Interrupted, OutputError, OutputExistsError
+    from .mirror import mirror_ratios
+    from .official import cross_check
+    from .outside_view import outside_view
+    from .reference import base_rate, reference_series, reference_summary, reference_targets
     from .targets import Target
