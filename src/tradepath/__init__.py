@@ -102,17 +102,25 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     from .assess import Assessment, CrossingYear, assess, compare, compare_models
     from .backtest import backtest, calibration, event_backtest
     from .batch import assess_many
+    from .bottom_line import bottom_line
     from .data import Dataset, load_dataset
     from .errors import (
         DataError,
+        Interrupted,
         ModelError,
+        OutputError,
+        OutputExistsError,
         ParameterError,
         ScenarioFileError,
         TradepathError,
         TradepathWarning,
         UnknownNameError,
     )
+    from .mirror import mirror_ratios
     from .models import DEFAULT_MODEL, MODELS, get_model
+    from .official import cross_check
+    from .outside_view import outside_view
+    from .reference import base_rate, reference_series, reference_summary, reference_targets
     from .report import write_report
     from .scenarios import (
         Scenario,
@@ -123,10 +131,4 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
         share_path,
         shock,
     )
-    from .bottom_line import bottom_line
-    from .errors import Interrupted, OutputError, OutputExistsError
-    from .mirror import mirror_ratios
-    from .official import cross_check
-    from .outside_view import outside_view
-    from .reference import base_rate, reference_series, reference_summary, reference_targets
     from .targets import Target
