@@ -64,7 +64,52 @@ _EXPORTS: dict[str, str] = {
 _SUBMODULES = frozenset({"balance", "batch", "data", "errors", "models", "plotting", "progress",
                          "report", "scenario_files", "scenarios", "targets"})
 
-__all__ = sorted(_EXPORTS)
+#: The public names (the keys of _EXPORTS; a test checks that the two agree).
+__all__ = [
+    "DEFAULT_MODEL",
+    "MODELS",
+    "Assessment",
+    "CrossingYear",
+    "DataError",
+    "Dataset",
+    "Interrupted",
+    "ModelError",
+    "OutputError",
+    "OutputExistsError",
+    "ParameterError",
+    "Scenario",
+    "ScenarioFileError",
+    "Target",
+    "TradepathDeprecationWarning",
+    "TradepathError",
+    "TradepathWarning",
+    "UnknownNameError",
+    "__version__",
+    "assess",
+    "assess_many",
+    "backtest",
+    "base_rate",
+    "bottom_line",
+    "calibration",
+    "compare",
+    "compare_models",
+    "compare_scenarios",
+    "cross_check",
+    "deficit_path",
+    "event_backtest",
+    "get_model",
+    "growth",
+    "load_dataset",
+    "mirror_ratios",
+    "outside_view",
+    "ramp",
+    "reference_series",
+    "reference_summary",
+    "reference_targets",
+    "share_path",
+    "shock",
+    "write_report",
+]
 
 
 class _Package(types.ModuleType):
