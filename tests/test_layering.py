@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.balance", "tradepath._io", "tradepath.logistic"),
     ("tradepath.targets",),
     ("tradepath._checks",),
-    ("tradepath.data", "tradepath.data.*", "tradepath.official", "tradepath.mirror"),
+    ("tradepath.data", "tradepath.data.*"),
     ("tradepath.reference", "tradepath.reference.*"),
     ("tradepath.progress",),
     ("tradepath.models._base",),

@@ -12,8 +12,8 @@ from scipy import stats
 
 import tradepath as tp
 from tradepath.data import DEFAULT_KINDS, load_dataset
-from tradepath.mirror import mirror_factors, mirror_pairs, mirror_ratios
-from tradepath.official import (
+from tradepath.data.mirror import mirror_factors, mirror_pairs, mirror_ratios
+from tradepath.data.official import (
     cross_check,
     disagreements,
     evaluate_formula,
@@ -121,7 +121,7 @@ def test_preferred_value_rule(off):
         "kind": ["derived", "reported", "reported"], "release": ["2026-05", "2025-01", ""],
         "source": ["a", "b", "c"],
     })
-    from tradepath.data import _preferred
+    from tradepath.data.schema import preferred as _preferred
 
     best = _preferred(frame.assign(year=2024), ["year", "flow"])
     assert best["value_usd_bn"].tolist() == [2.0]

@@ -49,8 +49,8 @@ _EXPORTS: dict[str, str] = {
     "OutputError": ".errors",
     "OutputExistsError": ".errors",
     "Interrupted": ".errors",
-    "cross_check": ".official",
-    "mirror_ratios": ".mirror",
+    "cross_check": ".data",
+    "mirror_ratios": ".data",
     "reference_targets": ".reference",
     "reference_series": ".reference",
     "reference_summary": ".reference",
@@ -148,7 +148,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     from .backtest import backtest, calibration, event_backtest
     from .batch import assess_many
     from .bottom_line import bottom_line
-    from .data import Dataset, load_dataset
+    from .data import Dataset, cross_check, load_dataset, mirror_ratios
     from .errors import (
         DataError,
         Interrupted,
@@ -161,9 +161,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
         TradepathWarning,
         UnknownNameError,
     )
-    from .mirror import mirror_ratios
     from .models import DEFAULT_MODEL, MODELS, get_model
-    from .official import cross_check
     from .outside_view import outside_view
     from .reference import base_rate, reference_series, reference_summary, reference_targets
     from .report import write_report

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ._validation import check_choice, check_int, fail
+from .data.schema import data_file
 from .errors import DataError
 from .logistic import LogisticFit, fit_logistic
 
@@ -74,14 +75,6 @@ TRAILING_YEARS = 5
 MAX_TRAILING_YEARS = 10
 
 
-def _data_file(name: str) -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_data", here.parents[1] / "data"):
-        if (candidate / name).is_file():
-            return candidate / name
-    raise DataError(f"the embedded data file {name} is missing; reinstall tradepath")
-
-
 def _read(path: str | Path, what: str) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -93,7 +86,7 @@ def _read(path: str | Path, what: str) -> pd.DataFrame:
 
 @functools.cache
 def _all_series() -> pd.DataFrame:
-    raw = _read(_data_file("reference_series.csv"), "reference series")
+    raw = _read(data_file("reference_series.csv"), "reference series")
     missing = [c for c in SERIES_COLUMNS if c not in raw.columns]
     if missing:
         raise DataError(f"reference_series.csv: missing column(s) {missing}")
@@ -250,7 +243,7 @@ def reference_panel(
 
 @functools.cache
 def _shipped_targets() -> pd.DataFrame:
-    return _validate_targets(_read(_data_file("reference_targets.csv"), "reference targets"),
+    return _validate_targets(_read(data_file("reference_targets.csv"), "reference targets"),
                              "reference_targets.csv", source="reference")
 
 

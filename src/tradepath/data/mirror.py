@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._validation import check_real
-from .data import DEFAULT_KINDS, MIRROR_CIF_FOB, _preferred
+from .._validation import check_real
+from .schema import DEFAULT_KINDS, MIRROR_CIF_FOB, preferred
 
 if TYPE_CHECKING:
-    from .data import Dataset
+    from .dataset import Dataset
 
 __all__ = ["MIRROR_FLOWS", "mirror_factors", "mirror_pairs", "mirror_ratios"]
 
@@ -60,7 +60,7 @@ def mirror_pairs(
     obs = obs[(obs["pair"] == ds._pair(pair)) & obs["period"].str.fullmatch(r"\d{4}")
               & obs["kind"].isin(list(kinds)) & obs["reporter"].isin(["VN", "KR"])
               & obs["flow"].isin(list(MIRROR_FLOWS))]
-    best = _preferred(obs.assign(year=obs["period"].astype(int)), ["flow", "year", "reporter"])
+    best = preferred(obs.assign(year=obs["period"].astype(int)), ["flow", "year", "reporter"])
     wide = best.pivot(index=["flow", "year"], columns="reporter", values="value_usd_bn")
     wide = wide.reindex(columns=["VN", "KR"]).dropna().reset_index()
     wide.columns.name = None

@@ -33,23 +33,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._checks import CHECK_COLUMNS
-from ._validation import check_real
-from .data import (
-    CLAIM_COLUMNS,
-    DEFAULT_KINDS,
-    Dataset,
-    _check_duplicates,
-    _preferred,
-    _read_csv,
-    _validate,
-    load_dataset,
-    parse_period,
-)
-from .errors import DataError
+from .._checks import CHECK_COLUMNS
+from .._validation import check_real
+from ..errors import DataError
+from .dataset import Dataset, load_dataset
+from .files import _check_duplicates, _read_csv, _validate
+from .schema import CLAIM_COLUMNS, DEFAULT_KINDS, parse_period, preferred
 
 if TYPE_CHECKING:
-    from .targets import Target
+    from ..targets import Target
 
 __all__ = [
     "CROSS_CHECK_COLUMNS",
@@ -135,7 +127,7 @@ def read_official(path: str | Path, *, targets: Iterable[Target] = ()) -> Datase
 def merge_datasets(a: Dataset, b: Dataset) -> Dataset:
     """``a`` and ``b`` in one dataset; see :meth:`tradepath.Dataset.merge`."""
     if not isinstance(b, Dataset):
-        from ._validation import fail
+        from .._validation import fail
 
         raise fail("other", "Dataset.merge", "a Dataset", type(b).__name__)
     both = pd.concat([a._stated, b._stated], ignore_index=True)
@@ -166,7 +158,7 @@ def disagreements(obs: pd.DataFrame, rtol: float = 0.01) -> pd.DataFrame:
     """
     rtol = check_real("rtol", "disagreements", rtol, lo=0.0, hi=1.0)
     rows = []
-    pts = _preferred(obs[obs["kind"] != "lower_bound"], None)
+    pts = preferred(obs[obs["kind"] != "lower_bound"], None)
     for (_, period, flow, reporter), g in pts.groupby(
             ["pair", "period", "flow", "reporter"], sort=False):
         best = g[g["kind"].isin(DEFAULT_KINDS)]
@@ -249,7 +241,7 @@ def cross_check(
     official = load_dataset("official") if official is None else official
     ratios = mirror_ratios(official, alpha=alpha)
     spread = _seasonal_spread(official)
-    off = _preferred(official.observations, None)
+    off = preferred(official.observations, None)
     doc = documents.observations
     doc = pd.concat([doc, _implied_totals(doc)], ignore_index=True)
     rows: list[dict[str, object]] = []
@@ -343,7 +335,7 @@ def _compare_year(d: pd.Series, off: pd.DataFrame, ratios: pd.DataFrame,
 def _seasonal_spread(off: Dataset) -> float:
     """The largest relative gap between a partial-year figure scaled to twelve months and its
     full year, over the official series (how far 'pro rata' can be off)."""
-    obs = _preferred(off.observations, None)
+    obs = preferred(off.observations, None)
     obs = obs[obs["kind"].isin(DEFAULT_KINDS)]
     full = obs[obs["period"].str.isdigit()].drop_duplicates(["period", "flow", "reporter"])
     full = full.set_index(["period", "flow", "reporter"])["value_usd_bn"]
