@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.assess", "tradepath.backtest", "tradepath.backtest.*"),
     ("tradepath.batch", "tradepath.batch.*", "tradepath.bottom_line"),
     ("tradepath.plotting.style", "tradepath.plotting._parts"),
-    ("tradepath.plotting", "tradepath.plotting.*", "tradepath.reference_plot"),
+    ("tradepath.plotting", "tradepath.plotting.*"),
     ("tradepath.report", "tradepath.report.*", "tradepath.scenario_files",
      "tradepath.scenario_files.*"),
     ("tradepath.cli", "tradepath.__main__"),

@@ -316,7 +316,7 @@ def test_docs_table_matches_the_code():
 def test_plot_reference_draws_the_points_and_the_fit():
     import sys
 
-    from tradepath import reference_plot
+    from tradepath.plotting import reference as reference_plot
 
     plt = pytest.importorskip("matplotlib.pyplot")
     assert "plot_reference" in reference_plot.__all__
@@ -339,7 +339,7 @@ def test_reference_modules_import_light():
     import subprocess
     import sys
 
-    code = ("import sys, tradepath.reference, tradepath.reference_plot; "
+    code = ("import sys, tradepath.reference, tradepath.plotting.reference; "
             "print('matplotlib' in sys.modules, 'statsmodels' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

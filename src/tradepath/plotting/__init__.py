@@ -36,6 +36,7 @@ from .comparison import comparison_figure, plot_comparison
 from .crossing import crossing_figure, plot_crossing
 from .fan import plot_fan
 from .feasible import plot_feasible
+from .reference import plot_reference
 from .scenarios import plot_scenarios
 from .style import BAND_LEVELS, COLORS, LINESTYLES, OKABE_ITO, report_rc, report_style, source_note
 
@@ -55,6 +56,7 @@ __all__ = [
     "plot_crossing",
     "plot_fan",
     "plot_feasible",
+    "plot_reference",
     "plot_scenarios",
     "report_rc",
     "report_style",

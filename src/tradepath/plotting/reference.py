@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import check_real, fail
-from .reference import BaseRate, base_rate
+from .._validation import check_real, fail
+from ..reference import BaseRate, base_rate
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -62,7 +62,7 @@ def plot_reference(
     >>> ax.get_ylabel()
     'P(target met by its deadline)'
     """
-    from ._lazy import pyplot
+    from .._lazy import pyplot
 
     func = "plot_reference"
     check_real("level", func, level, lo=0.0, hi=1.0)
