@@ -70,6 +70,15 @@ class BalanceCondition:
         """Resolve anything that depends on the data (a base year) against ``annual``."""
         return self
 
+    def margin(self, exports: Any, imports: Any) -> np.ndarray:
+        """How far the condition is from failing: a continuous function of the flows that is
+        >= 0 where it holds (> 0 for strict conditions), for root finding.
+
+        A condition without a closed-form margin gives its verdict only (+1 / -1), which a
+        root finder can still bisect.
+        """
+        return np.where(np.asarray(self.holds(exports, imports), dtype=bool), 1.0, -1.0)
+
     def describe(self) -> str:
         """One line in plain words."""
         raise NotImplementedError
@@ -125,6 +134,10 @@ class DeficitShareAtMost(BalanceCondition):
         s = np.abs(s) if self.two_sided else s
         return s < self.max - TOL if self.strict else s <= self.max + TOL
 
+    def margin(self, exports: Any, imports: Any) -> np.ndarray:
+        s = _share(exports, imports)
+        return self.max - (np.abs(s) if self.two_sided else s)
+
     def describe(self) -> str:
         op = "<" if self.strict else "≤"
         if self.two_sided:
@@ -141,6 +154,9 @@ class RatioAtLeast(BalanceCondition):
     def holds(self, exports: Any, imports: Any) -> np.ndarray:
         return np.asarray(exports, float) >= self.min * np.asarray(imports, float) * (1 - TOL)
 
+    def margin(self, exports: Any, imports: Any) -> np.ndarray:
+        return np.asarray(exports, float) / np.asarray(imports, float) - self.min
+
     def describe(self) -> str:
         return f"export/import ratio ≥ {self.min:.2f}"
 
@@ -154,6 +170,9 @@ class DeficitAtMost(BalanceCondition):
     def holds(self, exports: Any, imports: Any) -> np.ndarray:
         x, m = np.asarray(exports, float), np.asarray(imports, float)
         return m - x <= self.max + TOL * (x + m)
+
+    def margin(self, exports: Any, imports: Any) -> np.ndarray:
+        return self.max - (np.asarray(imports, float) - np.asarray(exports, float))
 
     def describe(self) -> str:
         return f"deficit ≤ {self.max:g} bn USD"
@@ -220,6 +239,9 @@ class AllOf(BalanceCondition):
             out = out & c.holds(exports, imports)
         return out
 
+    def margin(self, exports: Any, imports: Any) -> np.ndarray:
+        return np.minimum.reduce([c.margin(exports, imports) for c in self.conditions])
+
     def bind(self, annual: pd.DataFrame) -> AllOf:
         return dataclasses.replace(self, conditions=tuple(c.bind(annual) for c in self.conditions))
 
@@ -238,6 +260,9 @@ class AnyOf(BalanceCondition):
         for c in self.conditions:
             out = out | c.holds(exports, imports)
         return out
+
+    def margin(self, exports: Any, imports: Any) -> np.ndarray:
+        return np.maximum.reduce([c.margin(exports, imports) for c in self.conditions])
 
     def bind(self, annual: pd.DataFrame) -> AnyOf:
         return dataclasses.replace(self, conditions=tuple(c.bind(annual) for c in self.conditions))

@@ -44,23 +44,11 @@ def _check_bounds(bounds: Any, func: str) -> tuple[float, float]:
 
 
 def _margin(cond: _balance.BalanceCondition | None, x: Any, m: Any) -> np.ndarray:
-    """A continuous function that is >= 0 (> 0 for strict conditions) where ``cond`` holds."""
+    """``cond``'s margin (>= 0 where it holds); no condition is never binding."""
     x, m = np.asarray(x, float), np.asarray(m, float)
     if cond is None:
         return np.full(np.broadcast_shapes(x.shape, m.shape), np.inf)
-    if isinstance(cond, _balance.DeficitShareAtMost):
-        share = (m - x) / (x + m)
-        return cond.max - (np.abs(share) if cond.two_sided else share)
-    if isinstance(cond, _balance.RatioAtLeast):
-        return x / m - cond.min
-    if isinstance(cond, _balance.DeficitAtMost):
-        return cond.max - (m - x)
-    if isinstance(cond, _balance.AllOf | _balance.AnyOf):
-        parts = [_margin(c, x, m) for c in cond.conditions]
-        return np.minimum.reduce(parts) if isinstance(cond, _balance.AllOf) \
-            else np.maximum.reduce(parts)
-    # A condition of unknown form: its verdict only (brentq then bisects).
-    return np.where(np.asarray(cond.holds(x, m), dtype=bool), 1.0, -1.0)
+    return np.asarray(cond.margin(x, m), float)
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,3 +101,24 @@ def test_required_export_growth_two_sided_is_a_closed_interval(ds):
     r3 = required_growth(ds, target, "exports", other=growth(0.03))
     assert not r3.feasible
     assert not any(_met_by_2030(ds, target, x, 0.03) for x in np.linspace(-0.2, 0.6, 161))
+
+
+@pytest.mark.parametrize("cond", [
+    balance.balanced(), balance.balanced(two_sided=False), balance.deficit_share(0.2),
+    balance.ratio(0.8), balance.deficit(20.0),
+    balance.balanced() & balance.deficit(25.0), balance.ratio(0.9) | balance.deficit(10.0),
+])
+def test_margin_is_non_negative_exactly_where_the_condition_holds(cond):
+    rng = np.random.default_rng(3)
+    x, m = rng.uniform(1, 100, 2_000), rng.uniform(1, 100, 2_000)
+    margin = cond.margin(x, m)
+    holds = np.asarray(cond.holds(x, m), bool)
+    clear = np.abs(margin) > 1e-9  # away from the boundary, where rounding decides
+    np.testing.assert_array_equal((margin >= 0)[clear], holds[clear])
+
+
+def test_margin_values():
+    np.testing.assert_allclose(balance.deficit_share(0.1).margin(30.0, 70.0), 0.1 - 0.4)
+    np.testing.assert_allclose(balance.balanced().margin(70.0, 30.0), 0.1 - 0.4)
+    np.testing.assert_allclose(balance.ratio(0.8).margin(40.0, 50.0), 0.0, atol=1e-15)
+    np.testing.assert_allclose(balance.deficit(20.0).margin(30.0, 60.0), -10.0)
