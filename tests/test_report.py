@@ -160,7 +160,7 @@ def test_an_earlier_report_is_replaced_and_formats_are_honoured(content, written
     with pytest.raises(tp.OutputExistsError, match="pass overwrite=True"):
         R.write_report(content.dataset, out, formats="png")
     (out / "notes.txt").write_text("mine")
-    with pytest.raises(tp.OutputExistsError, match="'notes.txt'"):
+    with pytest.raises(tp.OutputExistsError, match=r"did not write .* 'notes.txt'"):
         R.write_report(content.dataset, out, formats="png", overwrite=True)
     (out / "notes.txt").unlink()
     R.write_report(content.dataset, out, formats="png", overwrite=True)
@@ -175,7 +175,7 @@ def test_a_directory_of_other_files_is_refused_untouched(tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
     for overwrite in (False, True):
-        with pytest.raises(tp.OutputExistsError, match="not written by tradepath .* 'notes.txt'"):
+        with pytest.raises(tp.OutputExistsError, match=r"not written by tradepath .* 'notes.txt'"):
             R.write_report(None, out, n_paths=10, overwrite=overwrite)
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 

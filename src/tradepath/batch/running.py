@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_cells, check_choice, check_int, fail
+from .._validation import check_cells, check_choice, check_int, check_year, fail
 from ..progress import OBSERVED_WINDOW, data_status, observed_growth, on_track, required_growth
 from ..targets import Target
 from .kernel import _assess_chunk, _random_walk_fit, _rw_crossing_counts
 from .rules import _no_error, _resolve_targets
 from .table import (
-    _BY_RANGE,
     _CROSSING_LEVELS,
     _INT_COLUMNS,
     _MAX_STEPS,
@@ -224,7 +223,7 @@ def assess_many(
                    "pass an int.")
     seed = check_int("seed", func, seed, lo=0)
     if horizon is not None:
-        horizon = check_int("horizon", func, horizon, lo=_BY_RANGE[0], hi=_BY_RANGE[1] + 200)
+        horizon = check_year("horizon", func, horizon)
     n_jobs = check_int("n_jobs", func, n_jobs, lo=-1)
     if n_jobs == 0:
         raise fail("n_jobs", func, "a positive number of workers, or -1 for every core", n_jobs)

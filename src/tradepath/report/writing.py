@@ -143,8 +143,8 @@ def write_report(
     -----
     The report is written through :func:`tradepath._io.output_dir`: built in a temporary
     folder beside ``out_dir`` and renamed into place in one step, so readers never see a
-    half-written report, and a stopped run (an error, Ctrl-C, SIGTERM) leaves nothing behind. Figures are drawn inside
-    :func:`tradepath.plotting.report_style`.
+    half-written report, and a stopped run (an error, Ctrl-C, SIGTERM) leaves nothing behind.
+    Figures are drawn inside :func:`tradepath.plotting.report_style`.
 
     Examples
     --------

@@ -353,7 +353,7 @@ def read_scenario_file(path: str | os.PathLike[str]) -> ScenarioFile:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # Windows editors add a BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioFileError(f"cannot read the scenario file: {exc}", file=str(p)) from None
     _check_nesting(text, p)
