@@ -613,6 +613,16 @@ ASSESS = [
         models=["cagr"], horizons=(1, 2), n_paths=100),
         lambda f: f.equals(tp.backtest(pd.Series(_BT, index=range(2011, 2021)),
                                        models=["cagr"], horizons=(1, 2), n_paths=100))),
+    refused("assess horizon=True", _assess(horizon=True), ParameterError,
+            "a year (a whole number); got True"),
+    accepted("assess horizon=np.int64(2040)", _assess(horizon=np.int64(2040), n_paths=50),
+             lambda a: a.crossing_year.horizon == 2040),
+    refused("simulate 10**9 paths (memory estimated first)", lambda c: tp.models.CAGR().fit(
+        pd.Series(_VALUES, index=_YEARS)).simulate(10**9, 2030), ParameterError,
+        "would need about"),
+    refused("simulate to end=2500 names 'end' and the year range", lambda c: tp.models.CAGR(
+    ).fit(pd.Series(_VALUES, index=_YEARS)).simulate(10, 2500), ParameterError,
+        "'end' parameter of CAGRFit.simulate must be between 2021 and 2100"),
     refused("backtest on monthly dates", lambda c: tp.backtest(
         pd.Series(_BT, index=pd.date_range("2011-01-31", periods=10, freq="ME")),
         models=["cagr"]), ParameterError, "the models take annual data"),
@@ -707,6 +717,54 @@ SCENARIO_FILES = [
 ]
 
 
+def _read_only(write: Callable[[Path], Any]) -> Callable[[Ctx], Any]:
+    """``write`` into a folder the user may not write to (as root, access is faked)."""
+
+    def run(ctx: Ctx) -> Any:
+        folder = ctx.tmp / "locked"
+        folder.mkdir()
+        folder.chmod(0o555)
+        ctx.mp.setattr("os.access", lambda path, mode, **kw: Path(path) != folder)
+        return write(folder / "out")
+
+    return run
+
+
+def _report(out: Path, **kwargs: Any) -> Any:
+    from tradepath.report import write_report
+
+    return write_report(None, out, n_paths=10, **kwargs)
+
+
+def _scenario_run(out: Path, **kwargs: Any) -> Any:
+    from tradepath.scenario_files import run_file
+
+    (out.parent.parent / "s.toml").write_text(_TOML.format(g=0.1), encoding="utf-8")
+    return run_file(out.parent.parent / "s.toml", out, **kwargs)
+
+
+WRITERS = [
+    refused("write_report into a read-only folder", _read_only(_report), OutputError,
+            "locked' is not writable (permission denied)"),
+    refused("run_file into a read-only folder", _read_only(_scenario_run), OutputError,
+            "is not writable"),
+    refused("to_csv into a read-only folder", _read_only(lambda p: embedded().to_csv(p)),
+            OutputError, "is not writable"),
+    refused("write_report into a missing folder", lambda c: _report(c.tmp / "a" / "b"),
+            OutputError, "the folder"),
+    refused("write_report overwrite='yes'", lambda c: _report(c.tmp / "r", overwrite="yes"),
+            ParameterError, "'overwrite' parameter of write_report must be True or False"),
+    refused("write_report out_dir=None", lambda c: _report(None), ParameterError,
+            "'out_dir' parameter of write_report must be a path"),
+    refused("write_report out_dir='..'", lambda c: _report(".."), ParameterError,
+            "a path that ends in a file or folder name"),
+    refused("run_file over a user's folder with overwrite=True", lambda c: [
+        (c.tmp / "sub" / "out").mkdir(parents=True), (c.tmp / "sub" / "out" / "x.docx")
+        .write_text("mine"), _scenario_run(c.tmp / "sub" / "out", overwrite=True)],
+        OutputExistsError, "holds 'x.docx'"),
+]
+
+
 def output_dir_once(path: Path) -> Path:
     with output_dir(path) as tmp:
         (tmp / "a.csv").write_text("1\n")
@@ -725,6 +783,7 @@ AREAS = {
     "assess": ASSESS,
     "rates": RATES,
     "scenario_files": SCENARIO_FILES,
+    "writers": WRITERS,
 }
 CATALOGUE = [pytest.param(case, id=f"{area}: {case.id}")
              for area, cases in AREAS.items() for case in cases]
