@@ -820,6 +820,7 @@ def test_catalogue(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_catalogue_size() -> None:
     # The issue asks for every listed case plus at least 30 more.
     assert len(CATALOGUE) >= 100
+    assert len(CLI) >= 25
     assert len({p.id for p in CATALOGUE}) == len(CATALOGUE)
 
 

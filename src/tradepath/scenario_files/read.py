@@ -65,7 +65,7 @@ def _check_nesting(text: str, path: Path) -> None:
         while i < len(line):
             ch = line[i]
             if quote:
-                if ch == "\\" and quote == '"':
+                if ch == "\\" and quote[0] == '"':
                     i += 1
                 elif line.startswith(quote, i):
                     i += len(quote) - 1
