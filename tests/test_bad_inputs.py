@@ -34,6 +34,7 @@ from tradepath.errors import (
     OutputError,
     OutputExistsError,
     ParameterError,
+    ScenarioFileError,
 )
 from tradepath.targets import outcome_from_data
 
@@ -443,6 +444,7 @@ CONSTRAINTS = [
 
 # -- fitting ---------------------------------------------------------------------------------
 _YEARS = [2015, 2016, 2017, 2018, 2019, 2020]
+_BT = [50.0, 55.0, 58.0, 63.0, 67.0, 69.0, 75.0, 80.0, 85.0, 90.0]
 _VALUES = [50.0, 55.0, 58.0, 63.0, 67.0, 69.0]
 
 
@@ -530,6 +532,239 @@ OUTPUT = [
 ]
 
 
+# -- assess, compare, batch ------------------------------------------------------------------
+_T150 = tp.Target(150, by=2030)
+_PAIRS = pd.DataFrame({"pair": ["A"] * 4 + ["B"] * 4, "year": [2020, 2021, 2022, 2023] * 2,
+                       "value": [10.0, 11.0, 12.5, 13.0, 5.0, 5.2, 5.1, 5.3]})
+
+
+def _assess(**kwargs: Any) -> Callable[[Ctx], Any]:
+    return lambda c: tp.assess(embedded(), kwargs.pop("target", _T150), **kwargs)
+
+
+def _many(frame: pd.DataFrame, **kwargs: Any) -> Callable[[Ctx], pd.DataFrame]:
+    from tradepath.batch import Multiple, assess_many
+
+    return lambda c: assess_many(frame, Multiple(2.0, by=2030), **kwargs)
+
+
+def _deprecated_compare(ctx: Ctx) -> pd.DataFrame:
+    with pytest.warns(tp.TradepathWarning, match="compare_models"):
+        return tp.compare(embedded(), _T150, models="cagr", n_paths=200)
+
+
+ASSESS = [
+    accepted("assess exclude=None", _assess(exclude=None, n_paths=200, seed=1),
+             lambda a: a.probability == tp.assess(embedded(), _T150, n_paths=200,
+                                                  seed=1).probability),
+    refused("assess exclude='2023' (a string, not ignored)", _assess(exclude="2023"),
+            ParameterError, "'exclude' parameter of assess must be a year or a list of years; "
+                            "got '2023' instead. Write exclude=[2023]"),
+    refused("assess exclude=[1800]", _assess(exclude=[1800]), ParameterError,
+            "between 1900 and 2100"),
+    refused("assess horizon=2500 names 'horizon'", _assess(horizon=2500), ParameterError,
+            "The 'horizon' parameter of assess must be a year between 1900 and 2100"),
+    refused("assess horizon='2040'", _assess(horizon="2040"), ParameterError,
+            "Write it as a number: horizon=2040"),
+    refused("assess horizon=2040.5", _assess(horizon=2040.5), ParameterError,
+            "a year (a whole number)"),
+    refused("assess horizon before the deadline", _assess(horizon=2029), ParameterError,
+            "at least the deadline 2030"),
+    accepted("assess horizon=2100 (the end of the year range)",
+             _assess(horizon=2100, n_paths=50), lambda a: a.crossing_year.horizon == 2100),
+    refused("assess start=1800", _assess(start=1800), ParameterError,
+            "'start' parameter of assess must be a year between 1900 and 2100"),
+    refused("assess n_paths=10**9 (memory estimated first)", _assess(n_paths=10**9),
+            ParameterError, "GiB (1,000,000,000 paths x 16 years x 3 arrays)"),
+    refused("assess n_paths=0", _assess(n_paths=0), ParameterError, "at least 1"),
+    refused("assess n_paths=1e4 (a float)", _assess(n_paths=1e4), ParameterError,
+            "an integer"),
+    accepted("assess a deadline before the data: unknown, not 'missed, P=0'",
+             _assess(target=tp.Target(5, by=1990)),
+             lambda a: a.status == "unknown" and math.isnan(a.probability)
+             and "unknown" in a.finding()),
+    refused("compare_models models=[]", lambda c: tp.compare_models(embedded(), _T150,
+                                                                     models=[]),
+            ParameterError, "'models' parameter of compare_models must be None (every model) "
+                            "or at least one model name; got []"),
+    accepted("compare_models models='cagr' (a string)", lambda c: tp.compare_models(
+        embedded(), _T150, models="cagr", n_paths=200),
+        lambda f: list(f["model"]) == ["cagr"] and f["status"].iloc[0] == "simulated"),
+    accepted("compare(models='cagr') (the old name)", _deprecated_compare,
+             lambda f: list(f["model"]) == ["cagr"]),
+    refused("compare_models models='cgar' (typo)", lambda c: tp.compare_models(
+        embedded(), _T150, models="cgar"), tp.UnknownNameError, "cgar"),
+    accepted("assess_many where every value is 'n/a'", _many(_PAIRS.assign(value="n/a")),
+             lambda f: list(f["status"]) == ["error", "error"]
+             and f["error"].str.contains("finite numbers").all()),
+    refused("assess_many n_paths=10**9 (memory estimated first)", _many(_PAIRS,
+                                                                        n_paths=10**9),
+            ParameterError, "The 'n_paths' parameter of assess_many must be small enough"),
+    refused("assess_many n_paths=10**9, per-series model", _many(_PAIRS, n_paths=10**9,
+                                                                 model="cagr"),
+            ParameterError, "GiB"),
+    refused("assess_many horizon=2500", _many(_PAIRS, horizon=2500), ParameterError,
+            "'horizon' parameter of assess_many must be a year between 1900 and 2100"),
+    refused("zero as the last total (required growth would divide by it)",
+            frame(period=["2019", "2020"], flow=["total"] * 2, value_usd_bn=[5.0, 0.0]),
+            DataError, "value 0 for 'total' is not a trade figure"),
+    accepted("backtest on a DatetimeIndex equals the year index", lambda c: tp.backtest(
+        pd.Series(_BT, index=pd.to_datetime([f"{y}-06-30" for y in range(2011, 2021)])),
+        models=["cagr"], horizons=(1, 2), n_paths=100),
+        lambda f: f.equals(tp.backtest(pd.Series(_BT, index=range(2011, 2021)),
+                                       models=["cagr"], horizons=(1, 2), n_paths=100))),
+    refused("assess horizon=True", _assess(horizon=True), ParameterError,
+            "a year (a whole number); got True"),
+    accepted("assess horizon=np.int64(2040)", _assess(horizon=np.int64(2040), n_paths=50),
+             lambda a: a.crossing_year.horizon == 2040),
+    refused("simulate 10**9 paths (memory estimated first)", lambda c: tp.models.CAGR().fit(
+        pd.Series(_VALUES, index=_YEARS)).simulate(10**9, 2030), ParameterError,
+        "would need about"),
+    refused("simulate to end=2500 names 'end' and the year range", lambda c: tp.models.CAGR(
+    ).fit(pd.Series(_VALUES, index=_YEARS)).simulate(10, 2500), ParameterError,
+        "'end' parameter of CAGRFit.simulate must be between 2021 and 2100"),
+    refused("backtest on monthly dates", lambda c: tp.backtest(
+        pd.Series(_BT, index=pd.date_range("2011-01-31", periods=10, freq="ME")),
+        models=["cagr"]), ParameterError, "the models take annual data"),
+]
+
+# -- growth rates --------------------------------------------------------------------------
+RATES = [
+    refused("tp.growth(12) meant as 12 %", lambda c: tp.growth(12), ParameterError,
+            "'rate' parameter of growth must be between -1 and 1 (an annual growth rate as a "
+            "fraction (0.12 for 12 %)); got 12 instead. Did you mean 0.12 (12 %)?"),
+    accepted("tp.growth('12%')", lambda c: tp.growth("12%").rate,
+             lambda r: r == pytest.approx(0.12)),
+    refused("tp.growth(-1.0) (trade vanishes)", lambda c: tp.growth(-1.0), ParameterError,
+            "greater than -1"),
+    refused("tp.ramp(5, 0.03, ...)", lambda c: tp.ramp(5, 0.03, 2025, 2030), ParameterError,
+            "'from_rate' parameter of ramp must be between -1 and 1"),
+    refused("Scenario exports=12", lambda c: tp.Scenario(2024, 2035, exports=12,
+                                                         imports=0.05),
+            ParameterError, "Did you mean 0.12"),
+    refused("Scenario end=2500 (one year range)", lambda c: tp.Scenario(2024, 2500,
+                                                                        exports=0.1,
+                                                                        imports=0.05),
+            ParameterError, "'end' parameter of Scenario must be between 1900 and 2100"),
+]
+
+# -- scenario files ------------------------------------------------------------------------
+_TOML = ("[[scenario]]\nstart = 2024\nend = 2035\nexports = {{ growth = {g} }}\n"
+         "imports = {{ growth = 0.05 }}\n")
+
+
+def toml(content: str | bytes, name: str = "s.toml") -> Callable[[Ctx], Any]:
+    """Write ``content`` to a scenario file and read it."""
+    from tradepath.scenario_files import read_scenario_file
+
+    def run(ctx: Ctx) -> Any:
+        path = ctx.tmp / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return read_scenario_file(path)
+
+    return run
+
+
+def _scenario_data(data: str) -> Callable[[Ctx], Any]:
+    from tradepath.scenario_files import run_file
+
+    def run(ctx: Ctx) -> Any:
+        (ctx.tmp / "obs.csv").write_text(data, encoding="utf-8")
+        (ctx.tmp / "s.toml").write_text('[data]\nobservations = "obs.csv"\n'
+                                        + _TOML.format(g=0.1), encoding="utf-8")
+        return run_file(ctx.tmp / "s.toml", ctx.tmp / "out")
+
+    return run
+
+
+SCENARIO_FILES = [
+    refused("TOML growth = 12", toml(_TOML.format(g=12)), ScenarioFileError,
+            "line 4: key 'scenario[1].exports.growth': The 'rate' parameter of growth must "
+            "be between -1 and 1"),
+    refused("TOML growth = nan", toml(_TOML.format(g="nan")), ScenarioFileError,
+            "must be a finite number"),
+    refused("TOML growth = inf", toml(_TOML.format(g="inf")), ScenarioFileError, "finite"),
+    refused("TOML growth = '12%' (a string)", toml(_TOML.format(g="'12%'")),
+            ScenarioFileError, "must be a number; got a string"),
+    refused("TOML arrays nested 5,000 deep", toml(_TOML.format(g=0.1) + "note = "
+                                                  + "[" * 5000 + "]" * 5000 + "\n"),
+            ScenarioFileError, "line 6: key 'note': arrays or tables nested more than 32 deep"),
+    refused("TOML inline tables nested 3,000 deep", toml("x = " + "{a=" * 3000 + "1"
+                                                         + "}" * 3000 + "\n"),
+            ScenarioFileError, "key 'x': arrays or tables nested more than 32 deep"),
+    accepted("TOML brackets inside a string are not nesting",
+             toml('title = "' + "[" * 100 + '"\n' + _TOML.format(g=0.1)),
+             lambda f: f.title == "[" * 100),
+    accepted("TOML with a UTF-8 BOM (Windows Notepad)",
+             toml(b"\xef\xbb\xbf" + _TOML.format(g=0.1).encode()),
+             lambda f: len(f.scenarios) == 1),
+    refused("TOML end = 2500", toml(_TOML.format(g=0.1).replace("2035", "2500")),
+            ScenarioFileError, "between 1900 and 2100"),
+    refused("TOML duplicate key", toml(_TOML.format(g=0.1) + "start = 2025\n"),
+            ScenarioFileError, "not valid TOML"),
+    refused("TOML binary file", toml(b"\x00\xff\xfe garbage"), ScenarioFileError,
+            "cannot read the scenario file"),
+    refused("TOML file missing", lambda c: __import__(
+        "tradepath.scenario_files", fromlist=["x"]).read_scenario_file(c.tmp / "no.toml"),
+        ScenarioFileError, "cannot read the scenario file"),
+    refused("[data] observations = an empty file", _scenario_data(""), ScenarioFileError,
+            "obs.csv' is empty (0 bytes)"),
+    refused("[data] observations = whitespace only", _scenario_data(" \n\t\n"),
+            ScenarioFileError, "only white space"),
+]
+
+
+def _read_only(write: Callable[[Path], Any]) -> Callable[[Ctx], Any]:
+    """``write`` into a folder the user may not write to (as root, access is faked)."""
+
+    def run(ctx: Ctx) -> Any:
+        folder = ctx.tmp / "locked"
+        folder.mkdir()
+        folder.chmod(0o555)
+        ctx.mp.setattr("os.access", lambda path, mode, **kw: Path(path) != folder)
+        return write(folder / "out")
+
+    return run
+
+
+def _report(out: Path, **kwargs: Any) -> Any:
+    from tradepath.report import write_report
+
+    return write_report(None, out, n_paths=10, **kwargs)
+
+
+def _scenario_run(out: Path, **kwargs: Any) -> Any:
+    from tradepath.scenario_files import run_file
+
+    (out.parent.parent / "s.toml").write_text(_TOML.format(g=0.1), encoding="utf-8")
+    return run_file(out.parent.parent / "s.toml", out, **kwargs)
+
+
+WRITERS = [
+    refused("write_report into a read-only folder", _read_only(_report), OutputError,
+            "locked' is not writable (permission denied)"),
+    refused("run_file into a read-only folder", _read_only(_scenario_run), OutputError,
+            "is not writable"),
+    refused("to_csv into a read-only folder", _read_only(lambda p: embedded().to_csv(p)),
+            OutputError, "is not writable"),
+    refused("write_report into a missing folder", lambda c: _report(c.tmp / "a" / "b"),
+            OutputError, "the folder"),
+    refused("write_report overwrite='yes'", lambda c: _report(c.tmp / "r", overwrite="yes"),
+            ParameterError, "'overwrite' parameter of write_report must be True or False"),
+    refused("write_report out_dir=None", lambda c: _report(None), ParameterError,
+            "'out_dir' parameter of write_report must be a path"),
+    refused("write_report out_dir='..'", lambda c: _report(".."), ParameterError,
+            "a path that ends in a file or folder name"),
+    refused("run_file over a user's folder with overwrite=True", lambda c: [
+        (c.tmp / "sub" / "out").mkdir(parents=True), (c.tmp / "sub" / "out" / "x.docx")
+        .write_text("mine"), _scenario_run(c.tmp / "sub" / "out", overwrite=True)],
+        OutputExistsError, "holds 'x.docx'"),
+]
+
+
 def output_dir_once(path: Path) -> Path:
     with output_dir(path) as tmp:
         (tmp / "a.csv").write_text("1\n")
@@ -545,6 +780,10 @@ AREAS = {
     "constraints": CONSTRAINTS,
     "fits": FITS,
     "output": OUTPUT,
+    "assess": ASSESS,
+    "rates": RATES,
+    "scenario_files": SCENARIO_FILES,
+    "writers": WRITERS,
 }
 CATALOGUE = [pytest.param(case, id=f"{area}: {case.id}")
              for area, cases in AREAS.items() for case in cases]
@@ -581,5 +820,196 @@ def test_catalogue(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_catalogue_size() -> None:
     # The issue asks for every listed case plus at least 30 more.
     assert len(CATALOGUE) >= 100
+    assert len(CLI) >= 25
     assert len({p.id for p in CATALOGUE}) == len(CATALOGUE)
 
+
+
+
+# -- the command line ------------------------------------------------------------------------
+# A CLI case: files to create (relative path -> text, or None for a folder; a tradepath output
+# folder is made with ``output_dir``), the argv, the exit code and a fragment of stderr. Every
+# refusal is one line on stderr with no traceback, and leaves every file as it was: no new file,
+# no temporary folder, nothing changed or deleted in the output folder.
+@dataclass(frozen=True)
+class CliCase:
+    id: str
+    argv: tuple[str, ...]
+    code: int
+    fragment: str
+    files: tuple[tuple[str, str | None], ...] = ()
+    tradepath_dirs: tuple[str, ...] = ()
+
+
+_SCENARIO = _TOML.format(g=0.1)
+_FOREIGN = (("out", None), ("out/thesis.docx", "two years of work"), ("out/drafts", None),
+            ("out/drafts/ch1.txt", "chapter one"))
+
+CLI = [
+    CliCase("data --data an empty file", ("data", "--data", "e.csv"), 1,
+            "is empty (0 bytes)", (("e.csv", ""),)),
+    CliCase("data --data whitespace only", ("data", "--data", "w.csv"), 1, "only white space",
+            (("w.csv", " \n\n"),)),
+    CliCase("data --data header only", ("data", "--data", "h.csv"), 1,
+            "header but no observations", (("h.csv", HEADER),)),
+    CliCase("data --data semicolons", ("data", "--data", "s.csv"), 1,
+            "delimiter looks like ';'", (("s.csv", "period;flow;value_usd_bn\n2020;total;6\n"),)),
+    CliCase("data --data missing file", ("data", "--data", "nope.csv"), 1, "not found"),
+    CliCase("data --data a folder", ("data", "--data", "d"), 1, "is a folder",
+            (("d", None),)),
+    CliCase("report --data an empty file", ("report", "--data", "e.csv", "--out", "rep"), 1,
+            "is empty (0 bytes)", (("e.csv", ""),)),
+    CliCase("report over an earlier report, no --overwrite", ("report", "--out", "rep"), 1,
+            "already holds tradepath output; pass overwrite=True (--overwrite on the command "
+            "line)", tradepath_dirs=("rep",)),
+    CliCase("report --overwrite over a folder of the user's", ("report", "--out", "out",
+                                                              "--overwrite"), 1,
+            "not written by tradepath (no .tradepath-manifest.json) and holds 'drafts', "
+            "'thesis.docx'", _FOREIGN),
+    CliCase("report over a folder of the user's", ("report", "--out", "out"), 1,
+            "tradepath never deletes files it did not write", _FOREIGN),
+    CliCase("report --overwrite, tradepath output plus a user file",
+            ("report", "--out", "rep", "--overwrite"), 1,
+            "holds files tradepath did not write (or that changed since): 'mine.txt'",
+            (("rep/mine.txt", "keep"),), ("rep",)),
+    CliCase("report --out in a missing folder", ("report", "--out", "no/such/rep"), 1,
+            "the folder 'no/such' does not exist; create it first"),
+    CliCase("report --out onto a file", ("report", "--out", "f"), 1,
+            "a file of that name is in the way", (("f", "x"),)),
+    CliCase("report --out ''", ("report", "--out", ""), 1,
+            "'out_dir' parameter of write_report must be a path"),
+    CliCase("report --paths 10**9", ("report", "--out", "rep", "--paths", "1000000000",
+                                     "--target", "150", "--by", "2030"), 1, "GiB"),
+    CliCase("scenario run --overwrite over a folder of the user's",
+            ("scenario", "run", "s.toml", "--out", "out", "--overwrite"), 1,
+            "will not replace the folder 'out': it was not written by tradepath",
+            (("s.toml", _SCENARIO), *_FOREIGN)),
+    CliCase("scenario run over earlier results, no --overwrite",
+            ("scenario", "run", "s.toml", "--out", "res"), 1, "pass overwrite=True",
+            (("s.toml", _SCENARIO),), ("res",)),
+    CliCase("scenario run, results plus a changed file",
+            ("scenario", "run", "s.toml", "--out", "res", "--overwrite"), 1,
+            "'a.csv' (changed since tradepath wrote it)",
+            (("s.toml", _SCENARIO), ("res/a.csv", "edited\n")), ("res",)),
+    CliCase("scenario run, TOML growth = 12", ("scenario", "run", "s.toml", "--out", "res"),
+            1, "Did you mean 0.12", (("s.toml", _TOML.format(g=12)),)),
+    CliCase("scenario run, TOML nested 5,000 deep", ("scenario", "run", "s.toml", "--out",
+                                                     "res"), 1, "nested more than 32 deep",
+            (("s.toml", "x = " + "[" * 5000 + "]" * 5000 + "\n"),)),
+    CliCase("scenario run, [data] an empty file", ("scenario", "run", "s.toml", "--out",
+                                                   "res"), 1, "is empty (0 bytes)",
+            (("s.toml", '[data]\nobservations = "e.csv"\n' + _SCENARIO), ("e.csv", ""))),
+    CliCase("scenario run, file missing", ("scenario", "run", "no.toml", "--out", "res"), 1,
+            "cannot read the scenario file"),
+    CliCase("assess --horizon 2500", ("assess", "--horizon", "2500"), 1,
+            "'horizon' parameter of assess must be a year between 1900 and 2100"),
+    CliCase("assess --by 2500", ("assess", "--target", "150", "--by", "2500"), 1,
+            "between 1900 and 2100"),
+    CliCase("assess --paths 10**9", ("assess", "--name", "150B by 2030", "--paths",
+                                     "1000000000"), 1, "GiB"),
+    CliCase("assess --paths 0", ("assess", "--paths", "0"), 1, "at least 1"),
+    CliCase("compare --data totals with a 1 MB note", ("compare", "--data", "big.csv"), 1,
+            "line 2: a field is longer than",
+            (("big.csv", HEADER.strip() + ",note\n2020,total,60," + "x" * 2**20 + "\n"),)),
+    CliCase("--horizon not a number (usage)", ("assess", "--horizon", "soon"), 2,
+            "invalid int value: 'soon'"),
+]
+
+
+def _make(tmp: Path, case: CliCase) -> None:
+    for rel, text in case.files:
+        path = tmp / rel
+        if text is None:
+            path.mkdir(parents=True, exist_ok=True)
+        elif rel.split("/")[0] not in case.tradepath_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    for d in case.tradepath_dirs:
+        with output_dir(tmp / d) as out:
+            (out / "a.csv").write_text("1\n")
+        for rel, text in case.files:  # the user's additions and edits, after tradepath wrote
+            if rel.split("/")[0] == d and text is not None:
+                (tmp / rel).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CLI])
+def test_cli_refusals(case: CliCase, tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    _make(tmp_path, case)
+    before = _snapshot(tmp_path)
+    r = run_cli(*case.argv, cwd=tmp_path)
+    assert r.returncode == case.code, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "Traceback" not in r.stderr and ".tmp-" not in r.stderr
+    assert case.fragment in lines[0]
+    assert len(lines[0]) <= 2 * MAX_MESSAGE
+    assert _snapshot(tmp_path) == before  # nothing new, nothing changed, nothing deleted
+
+
+def test_cli_totals_only_file_gives_a_full_report_and_overwrite_replaces_it(
+        tmp_path: Path) -> None:
+    """The most common user file (yearly totals only) gives the whole report; the balance
+    pages are left out with the reason. ``--overwrite`` replaces it, keeping nothing stale."""
+    from conftest import run_cli
+
+    (tmp_path / "totals.csv").write_text(HEADER + "".join(
+        f"{y},total,{v}\n" for y, v in zip(range(2015, 2024), _BT[1:], strict=True)))
+    argv = ("report", "--data", "totals.csv", "--target", "100", "--by", "2030", "--out",
+            "rep", "--format", "pdf", "--paths", "200", "--model", "random_walk")
+    r = run_cli(*argv, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    rep = tmp_path / "rep"
+    summary = (rep / "summary.md").read_text(encoding="utf-8")
+    assert "## Left out" in summary and "- balance:" in summary
+    assert {"report.pdf", "checks.csv", "assessments.csv"} <= {p.name for p in rep.iterdir()}
+    first = (rep / "report.pdf").read_bytes()
+    r = run_cli(*argv, cwd=tmp_path)
+    assert r.returncode == 1 and "pass overwrite=True" in r.stderr
+    assert (rep / "report.pdf").read_bytes() == first
+    r = run_cli(*argv[:-4], "--paths", "300", "--model", "random_walk", "--overwrite",
+                cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep", "totals.csv"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_cli_signal_during_report_writing_leaves_nothing(sig: int, tmp_path: Path) -> None:
+    """A real process stopped while it writes the report: exit 128 + signal, one line on
+    stderr, and the temporary folder removed."""
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "mine.txt").write_text("keep")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tradepath", "report", "--out", "rep", "--paths", "200",
+         "--model", "random_walk"], cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        while proc.poll() is None and not list(tmp_path.glob(".rep.tmp-*")):
+            time.sleep(0.02)  # wait for the writing to start (not a timing assertion)
+        assert proc.poll() is None, "the report finished before the signal could be sent"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + sig, err
+    assert err.strip() == f"tradepath: interrupted by {signal.Signals(sig).name}; no partial " \
+                          "output was left"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]
+
+
+def test_cli_a_bug_still_shows_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only tradepath errors (and the environment's OSErrors) become one line; anything else
+    is a bug and must keep its traceback."""
+    from tradepath import cli
+
+    def bug(args: Any) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "_cmd_data", bug)
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli.main(["data"])

@@ -373,7 +373,7 @@ def test_empty_frame_and_other_column_names():
         (dict(seed=-1), tp.ParameterError, "'seed' parameter of assess_many"),
         (dict(seed=np.random.default_rng(0)), tp.ParameterError, "pass an int"),
         (dict(n_jobs=0), tp.ParameterError, "'n_jobs' parameter"),
-        (dict(horizon=1900), tp.ParameterError, "'horizon' parameter"),
+        (dict(horizon=1800), tp.ParameterError, "'horizon' parameter"),
         (dict(method="fast"), tp.ParameterError, "'method' parameter"),
         (dict(model="cagr", method="vectorised"), tp.ParameterError, "runs per series"),
         (dict(model="arima"), tp.UnknownNameError, "Unknown model 'arima'"),

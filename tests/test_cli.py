@@ -168,7 +168,7 @@ def test_report_refuses_a_directory_of_other_files(tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("keep")
     r = run_cli("report", "--out", str(out), "--paths", "10")
-    assert r.returncode == 1 and "'out_dir'" in one_line_error(r)
+    assert r.returncode == 1 and "not written by tradepath" in one_line_error(r)
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
 

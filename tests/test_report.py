@@ -77,14 +77,14 @@ def test_report_files_pages_and_tables(written, content):
                   "crossing_years", "forecast_bands", "feasible_region"):
         assert f"{table}.csv" in names
     assert {"report.pdf", "summary.md", "manifest.json"} <= names
-    assert not [n for n in names if n.startswith(".")]
+    assert [n for n in names if n.startswith(".")] == [".tradepath-manifest.json"]
     pages = R.report_pages(content)
     assert len(pages) == 8
     assert pdf_page_count(written / "report.pdf") == len(pages)
     meta = json.loads((written / "manifest.json").read_text(encoding="utf-8"))
     assert meta["page_count"] == 8 and meta["pages"] == pages
     assert meta["seed"] == 3 and meta["n_paths"] == N and meta["model"] == "random_walk"
-    assert sorted(meta["files"]) == sorted(names)
+    assert sorted(meta["files"]) == sorted(names - {".tradepath-manifest.json"})
 
 
 def test_csv_tables_hold_the_reported_numbers(written, content):
@@ -117,7 +117,7 @@ def test_pdf_pages_show_the_source_note(written):
 
 
 def test_a_failure_leaves_no_partial_report(content, tmp_path, monkeypatch):
-    out = tmp_path / "sub" / "report"
+    out = tmp_path / "report"
     monkeypatch.setattr(W, "build_report", lambda *a, **k: content)
     calls = {"n": 0}
     render = W._render_page
@@ -132,7 +132,7 @@ def test_a_failure_leaves_no_partial_report(content, tmp_path, monkeypatch):
     with pytest.raises(tp.ModelError, match="page 3"):
         R.write_report(content.dataset, out)
     assert calls["n"] == 3
-    assert not out.exists() and not (tmp_path / "sub").exists()  # parents created are removed
+    assert not out.exists()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -145,7 +145,7 @@ def test_a_failure_keeps_the_earlier_report(content, written, tmp_path, monkeypa
     monkeypatch.setattr(W, "build_report", lambda *a, **k: content)
     monkeypatch.setattr(W, "_render_page", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
-        R.write_report(content.dataset, out)
+        R.write_report(content.dataset, out, overwrite=True)
     assert sorted(p.name for p in out.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
 
@@ -157,7 +157,13 @@ def test_an_earlier_report_is_replaced_and_formats_are_honoured(content, written
     out = tmp_path / "report"
     shutil.copytree(written, out)
     monkeypatch.setattr(W, "build_report", lambda *a, **k: content)
-    R.write_report(content.dataset, out, formats="png")
+    with pytest.raises(tp.OutputExistsError, match="pass overwrite=True"):
+        R.write_report(content.dataset, out, formats="png")
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(tp.OutputExistsError, match=r"did not write .* 'notes.txt'"):
+        R.write_report(content.dataset, out, formats="png", overwrite=True)
+    (out / "notes.txt").unlink()
+    R.write_report(content.dataset, out, formats="png", overwrite=True)
     names = {p.name for p in out.iterdir()}
     assert "report.pdf" not in names and "fan.svg" not in names
     assert {f"{f}.png" for f in R.FIGURES} <= names
@@ -168,8 +174,9 @@ def test_a_directory_of_other_files_is_refused_untouched(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
-    with pytest.raises(tp.ParameterError, match="'out_dir' parameter of write_report"):
-        R.write_report(None, out, n_paths=10)
+    for overwrite in (False, True):
+        with pytest.raises(tp.OutputExistsError, match=r"not written by tradepath .* 'notes.txt'"):
+            R.write_report(None, out, n_paths=10, overwrite=overwrite)
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
 
@@ -247,7 +254,8 @@ def test_a_followup_answered_by_the_data_is_not_simulated(tmp_path):
     })
     ds = tp.Dataset.from_frame(frame, targets=tp.load_dataset().targets)
     c = R.build_report(ds, model="random_walk", n_paths=300)
-    # 20B by 2015: no data up to 2015, so missed; the same level is met in 2019 in the data.
+    # 20B by 2015: no data up to 2015, so unknown; the same level is met in 2019 in the data.
+    assert next(a for a in c.assessments if a.target.name == "20B by 2015").status == "unknown"
     assert c.followups["20B by 2015"].status == "met"
     assert all(a.status == "simulated" for a in c.simulated)
     assert "met in 2019 according to the data" in c.findings["20B by 2015"]

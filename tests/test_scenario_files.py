@@ -204,7 +204,7 @@ def test_wrong_type_names_key_and_line(tmp_path):
 def test_growth_below_minus_100_percent(tmp_path):
     err = error_of(tmp_path, GOOD.replace("from = 0.05", "from = -1.2"))
     assert err.key == "scenario[2].imports.ramp" and err.line == 20
-    assert "greater than -1" in str(err) and "-1.2" in str(err)
+    assert "between -1 and 1" in str(err) and "-1.2" in str(err)
     err = error_of(tmp_path, GOOD.replace("exports = 0.18", "exports = -1.5"))
     assert err.key == "scenario[2].exports" and err.line == 19
 
@@ -254,6 +254,7 @@ def test_other_errors(tmp_path):
 # -- writing: all or nothing ------------------------------------------------------------------
 def test_a_failure_midway_leaves_no_output(tmp_path, monkeypatch):
     p = write(tmp_path, GOOD)
+    (tmp_path / "results").mkdir()
     out = tmp_path / "results" / "run1"
 
     def broken(res, d):
@@ -279,7 +280,7 @@ def test_existing_output_needs_overwrite_and_survives_a_failure(tmp_path, monkey
     out = tmp_path / "out"
     first = run_file(p, out)
     assert [f.name for f in first] == ["paths.csv", "summary.csv", "summary.md", "scenarios.png"]
-    with pytest.raises(tp.ParameterError, match="overwrite=True"):
+    with pytest.raises(tp.OutputExistsError, match="overwrite=True"):
         run_file(p, out)
     before = (out / "summary.csv").read_bytes()
 
@@ -287,7 +288,7 @@ def test_existing_output_needs_overwrite_and_survives_a_failure(tmp_path, monkey
         raise OSError("no space left")
 
     monkeypatch.setattr(sf_write, "WRITERS", (broken,))
-    with pytest.raises(tp.ScenarioFileError, match="no space left"):
+    with pytest.raises(tp.OutputError, match="no space left"):
         run_file(p, out, overwrite=True)
     assert (out / "summary.csv").read_bytes() == before
     monkeypatch.undo()

@@ -149,7 +149,7 @@ def test_the_same_scenario_except():
 
 # -- bad input ------------------------------------------------------------------------------
 @pytest.mark.parametrize("make, match", [
-    (lambda: growth(-1.5), r"'rate' parameter of growth must be greater than -1.*-1.5"),
+    (lambda: growth(-1.5), r"'rate' parameter of growth must be between -1 and 1.*-1.5"),
     (lambda: growth(-1.0), "greater than -1"),
     (lambda: ramp(0.1, -2.0, 2025, 2030), "'to_rate' parameter of ramp"),
     (lambda: path({2025: 0.1, 2026: -1.01}), r"'rates\[2026\]' parameter of path"),

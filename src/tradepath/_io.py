@@ -276,6 +276,9 @@ def output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
 
     Notes
     -----
+    An :class:`OSError` raised in the block (a full disk, say) becomes an
+    :class:`~tradepath.errors.OutputError` naming ``path``.
+
     On leaving the block normally, the manifest is written, the destination is checked again
     and the temporary folder renamed into place (the old folder, if replaced, is first renamed
     aside and then only the files its manifest lists are deleted). On any exception the
@@ -289,6 +292,11 @@ def output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
             _write_manifest(tmp)
             check_destination(out, overwrite=overwrite, func=func, name=name)
             _move_into_place(tmp, out)
+        except OSError as exc:  # a full disk while writing: name the user's path, not tmp
+            shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(exc, OutputError):
+                raise
+            raise OutputError(f"cannot write {str(out)!r}: {exc.strerror or echo(exc)}") from exc
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

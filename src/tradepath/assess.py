@@ -16,7 +16,16 @@ import pandas as pd
 from ._deprecation import warn_deprecated
 from ._display import ResultDisplay
 from ._format import format_year
-from ._validation import check_cells, check_choice, check_int, check_rng, fail
+from ._validation import (
+    YEAR_MAX,
+    check_cells,
+    check_choice,
+    check_int,
+    check_rng,
+    check_year,
+    check_years,
+    fail,
+)
 from .data import DEFAULT_KINDS, Dataset, Reporter
 from .errors import ModelError, ParameterError, TradepathError
 from .models.share import ShareModel
@@ -123,7 +132,7 @@ class Assessment:
     ----------
     target : Target
     model : str
-    status : {"simulated", "met", "missed"}
+    status : {"simulated", "met", "missed", "unknown"}
         "met"/"missed" when the data answer it (already met; or the deadline has passed).
     probability : float
         P(target met by its deadline) (reading "by") or in the deadline year (reading "in").
@@ -150,7 +159,7 @@ class Assessment:
 
     target: Target
     model: str
-    status: Literal["simulated", "met", "missed"]
+    status: Literal["simulated", "met", "missed", "unknown"]
     probability: float
     reading: Reading
     met_year: int | None
@@ -183,6 +192,9 @@ class Assessment:
             return (f"{t.name}{cond}: missed. The deadline {t.by} has passed and no observed "
                     f"year up to it reaches {t.value:g} bn (last value "
                     f"{self.last_value:.1f} bn in {self.last_year}).")
+        if self.status == "unknown":
+            return (f"{t.name}{cond}: unknown. The deadline {t.by} is before the first "
+                    f"observed {t.flow} figure; the data cannot say whether it was met.")
         cy = self.crossing_year
         assert cy is not None
         lo, hi = cy.interval(0.8)
@@ -364,6 +376,10 @@ def assess(
     n_paths = check_int("n_paths", func, n_paths, lo=1)
     check_choice("reading", func, reading, ("by", "in"))
     rng = check_rng("seed", func, seed)
+    exclude = check_years("exclude", func, exclude)
+    start = None if start is None else check_year("start", func, start)
+    if horizon is not None:
+        horizon = check_year("horizon", func, horizon)
     annual = ds.annual(reporter, kinds=kinds)
     kinds_frame = ds.annual_kinds(reporter, kinds=kinds)
     if annual.empty:
@@ -372,12 +388,12 @@ def assess(
     cond_text = condition.describe() if condition is not None else "none"
     s = annual[target.flow].dropna()
     if start is not None:
-        s = s[s.index >= check_int("start", func, start)]
+        s = s[s.index >= start]
     s = s[~s.index.isin(list(exclude))]
     if s.empty:
         raise ModelError(f"no {target.flow} figures to assess on the {reporter!r} basis")
     last_year, last_value = int(s.index[-1]), float(s.iloc[-1])
-    horizon = target.by + 10 if horizon is None else check_int("horizon", func, horizon)
+    horizon = min(target.by + 10, YEAR_MAX) if horizon is None else horizon
     if horizon < target.by:
         raise fail("horizon", func, f"at least the deadline {target.by}", horizon)
     steps_to_deadline = max(target.by - last_year, 0)
@@ -399,6 +415,8 @@ def assess(
         ok &= pd.Series(condition.holds(hist["exports"], hist["imports"]), index=hist.index)
     met_years = [int(y) for y in hist.index[ok.fillna(False).astype(bool)]]
     status = str(data_status(met_years[0] if met_years else math.inf, target.by, last_year))
+    if status == "missed" and target.by < int(s.index[0]):
+        status = "unknown"  # the deadline is before the first observation: the data cannot say
     if status:
         unseen = [int(y) for y in hist.index if pd.isna(hist.loc[y, target.flow])]
         notes = []
@@ -407,7 +425,8 @@ def assess(
                          + (" (and earlier)" if len(unseen) > 5 else "") + ".")
         return Assessment(
             model="data", status=status,
-            probability=1.0 if met_years else 0.0, met_year=met_years[0] if met_years else None,
+            probability=(1.0 if met_years else 0.0) if status != "unknown" else math.nan,
+            met_year=met_years[0] if met_years else None,
             crossing_year=None, fitted_growth=math.nan, notes=tuple(notes), **common,
         )
 
@@ -478,7 +497,13 @@ def compare_models(
     """
     from .models import MODELS
 
-    names: Sequence[str | GrowthModel] = list(MODELS) if models is None else models
+    func = "compare_models"
+    if isinstance(models, str):
+        models = [models]
+    names: Sequence[str | GrowthModel] = list(MODELS) if models is None else list(models)
+    if not names:
+        raise fail("models", func, "None (every model) or at least one model name", models,
+                   f"Available: {', '.join(MODELS)}.")
     rows = []
     for m in names:
         try:

@@ -1,17 +1,20 @@
 """The ``tradepath`` command line: argument parsing and exit codes, nothing else.
 
 Exit codes: 0 success; 2 usage error; 1 a tradepath error (one line on stderr, a traceback only
-with ``--debug``).
+with ``--debug``); 130 stopped by Ctrl-C (SIGINT) and 143 by SIGTERM (one line on stderr; any
+temporary output is removed). Any other exception is a bug and shows its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import TradepathError
+from ._io import interruptible
+from .errors import Interrupted, TradepathError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,6 +23,8 @@ if TYPE_CHECKING:
     from .targets import Target
 
 __all__ = ["build_parser", "main"]
+
+_MAX_LINE = 2000  # characters of an error message on stderr
 
 _EPILOG = """commands:
   data        the documents' figures with their sources
@@ -40,7 +45,8 @@ examples:
   tradepath data --data my_obs.csv     your own observations (columns as in obs.csv)
 
 Run "tradepath COMMAND --help" for the options of a command.
-exit codes: 0 success, 1 a tradepath error (message on stderr), 2 a usage error.
+exit codes: 0 success, 1 a tradepath error (message on stderr), 2 a usage error,
+130 stopped by Ctrl-C, 143 stopped by SIGTERM (no partial output is left).
 """
 
 _BALANCE_HELP = ("balance condition: none, balanced (deficit or surplus <= 10 %% of trade), "
@@ -168,7 +174,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         source = f"Source: {Path(args.data).name} (user data); tradepath {__version__}"
     out = write_report(ds, args.out, targets=_targets(args, ds), model=args.model,
-                       n_paths=args.paths, seed=args.seed, formats=args.format, source=source)
+                       n_paths=args.paths, seed=args.seed, formats=args.format, source=source,
+                       overwrite=args.overwrite)
     meta = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     sys.stdout.write(f"wrote {out}/ ({len(meta['files'])} files"
                      + (f"; report.pdf has {meta['page_count']} pages" if meta["page_count"]
@@ -234,6 +241,13 @@ def _add_reading(p: argparse.ArgumentParser) -> None:
                         "(default: by)")
     p.add_argument("--horizon", type=int, metavar="YEAR",
                    help="last simulated year (default: the deadline + 10)")
+
+
+def _add_overwrite(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace DIR if it holds earlier tradepath output and nothing else "
+                        "(once the new output is complete); files tradepath did not write "
+                        "are never deleted")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -324,9 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
              "examples:\n  tradepath scenario run examples/when_is_150b_reached.toml --out "
              "results\n  tradepath scenario run my.toml --out results --overwrite")
     q.add_argument("file", metavar="FILE", help="the scenario file (TOML)")
-    q.add_argument("--out", required=True, metavar="DIR", help="directory to create")
-    q.add_argument("--overwrite", action="store_true",
-                   help="replace DIR if it exists (once the new results are complete)")
+    q.add_argument("--out", required=True, metavar="DIR",
+                   help="folder to create (its parent must exist)")
+    _add_overwrite(q)
     _add_common(q, table=False)
     q.set_defaults(func=_cmd_scenario_run)
 
@@ -338,10 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
              "examples:\n  tradepath report --out report\n"
              "  tradepath report --out r150 --target 150 --by 2030 --balance balanced\n"
              "  tradepath report --out report --model random_walk --paths 50000 --seed 7\n"
-             "  tradepath report --out report --format pdf --data my_obs.csv")
+             "  tradepath report --out report --format pdf --data my_obs.csv\n"
+             "  tradepath report --out report --overwrite   replace an earlier report")
     p.add_argument("--out", default="report", metavar="DIR",
-                   help="output directory (default: report); an earlier report there is "
-                        "replaced")
+                   help="folder to create (default: report; its parent must exist)")
+    _add_overwrite(p)
     p.add_argument("--format", type=_formats, default=("pdf", "png", "svg"),
                    metavar="pdf,png,svg",
                    help="which renderings to write (default: pdf,png,svg); the CSV tables "
@@ -365,15 +380,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give either --target/--by or --name, not both")
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        with interruptible():
+            return func(args)
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
+    except (KeyboardInterrupt, Interrupted) as exc:
+        if args.debug:
+            raise
+        code = exc.exit_code if isinstance(exc, Interrupted) else 128 + signal.SIGINT
+        name = signal.Signals(code - 128).name
+        sys.stderr.write(f"tradepath: interrupted by {name}; no partial output was left\n")
+        return code
     except (TradepathError, OSError) as exc:
         if args.debug:
             raise
-        message = " ".join(str(exc).split())  # one line, whatever the message holds
-        sys.stderr.write(f"tradepath: error: {message}\n")
+        sys.stderr.write(f"tradepath: error: {_one_line(exc)}\n")
         return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message on one line, cut to a screenful, whatever the message holds."""
+    message = " ".join(str(exc).split())
+    return message if len(message) <= _MAX_LINE else message[:_MAX_LINE - 1] + "…"
 
 
 if __name__ == "__main__":  # pragma: no cover

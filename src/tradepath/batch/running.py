@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice, check_int, fail
+from .._validation import check_cells, check_choice, check_int, check_year, fail
 from ..progress import OBSERVED_WINDOW, data_status, observed_growth, on_track, required_growth
 from ..targets import Target
 from .kernel import _assess_chunk, _random_walk_fit, _rw_crossing_counts
 from .rules import _no_error, _resolve_targets
 from .table import (
-    _BY_RANGE,
     _CROSSING_LEVELS,
     _INT_COLUMNS,
     _MAX_STEPS,
@@ -224,7 +223,7 @@ def assess_many(
                    "pass an int.")
     seed = check_int("seed", func, seed, lo=0)
     if horizon is not None:
-        horizon = check_int("horizon", func, horizon, lo=_BY_RANGE[0], hi=_BY_RANGE[1] + 200)
+        horizon = check_year("horizon", func, horizon)
     n_jobs = check_int("n_jobs", func, n_jobs, lo=-1)
     if n_jobs == 0:
         raise fail("n_jobs", func, "a positive number of workers, or -1 for every core", n_jobs)
@@ -242,10 +241,13 @@ def assess_many(
     tgt_value, tgt_by, tgt_errors = _resolve_targets(targets, tab, id_col)
 
     has = tab.n_obs > 0
+    # Every value unusable ("n/a" throughout): one NaN row keeps the gathers below in bounds;
+    # those series are errors already (tab.errors).
+    year, value = (tab.year, tab.value) if tab.year.size else (np.full(1, np.nan),) * 2
     first = tab.starts
     last = tab.starts + np.maximum(tab.n_obs, 1) - 1
-    last_year = np.where(has, tab.year[last], np.nan)
-    last_value = np.where(has, tab.value[last], np.nan)
+    last_year = np.where(has, year[last], np.nan)
+    last_value = np.where(has, value[last], np.nan)
     hz = tgt_by + 10 if horizon is None else np.full(n, float(horizon))
     errors = np.where(_no_error(tab.errors), tgt_errors, tab.errors)
     free = _no_error(errors)
@@ -260,7 +262,7 @@ def assess_many(
     ok = _no_error(errors)
 
     cols.update(
-        n_obs=tab.n_obs, first_year=np.where(has, tab.year[first], np.nan),
+        n_obs=tab.n_obs, first_year=np.where(has, year[first], np.nan),
         last_year=last_year, last_value=last_value,
         target=tgt_value, by=tgt_by, horizon=np.where(np.isfinite(tgt_by), hz, np.nan),
     )
@@ -274,7 +276,7 @@ def assess_many(
     lo = np.searchsorted(key, np.arange(n) * 10_000.0 + (last_year - OBSERVED_WINDOW),
                          side="left")
     lo = np.where(has, np.minimum(lo, last - 1), 0)
-    observed = np.where(tab.n_obs > 1, observed_growth(tab.value[lo], tab.year[lo], last_value,
+    observed = np.where(tab.n_obs > 1, observed_growth(value[lo], year[lo], last_value,
                                                        last_year), np.nan)
     ratio = np.full(n, np.nan)
     label = np.full(n, "", dtype=object)
@@ -300,6 +302,9 @@ def assess_many(
     )
 
     todo = np.flatnonzero(need)
+    if len(todo):  # refuse a run too large for memory before allocating anything
+        k_max = int(np.max(hz[todo] - last_year[todo]))
+        check_cells(func, n_paths, k_max, n_arrays=2 if vectorised else 3)
     if len(todo) and vectorised:
         _vectorised_random_walk(cols, tab, todo, gm, tgt_value, tgt_by, hz, last_year,
                                 last_value, n_paths=n_paths, seed=seed, n_jobs=n_jobs)

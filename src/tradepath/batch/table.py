@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._validation import check_int, check_real, fail
+from .._validation import YEAR_MAX, YEAR_MIN, check_int, check_real, fail
 from ..errors import DataError, TradepathWarning
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ RESULT_COLUMNS: tuple[str, ...] = (
 _INT_COLUMNS = ("first_year", "last_year", "by", "horizon", "met_year")
 _STR_COLUMNS = ("model", "status", "on_track", "error")
 _CROSSING_LEVELS = (0.1, 0.5, 0.9)
-#: Years a row may carry (four digits, as periods are written in tradepath datasets).
-_YEAR_RANGE = (1000, 9999)
+#: Years a row may carry (the library's one year range, as for datasets).
+_YEAR_RANGE = (YEAR_MIN, YEAR_MAX)
 #: Deadlines a target may have (as :class:`tradepath.Target`).
-_BY_RANGE = (1950, 2200)
+_BY_RANGE = (YEAR_MIN, YEAR_MAX)
 #: Farthest horizon past the last observation (as ``FitResult.simulate``).
 _MAX_STEPS = 200
 #: Series per block of the vectorised random walk: small enough to stay in cache.

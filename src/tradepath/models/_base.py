@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._display import ResultDisplay
-from .._validation import check_cells, check_int, check_real, check_rng, fail
+from .._validation import check_cells, check_int, check_real, check_rng, check_year, fail
 from ..errors import ModelError
 
 __all__ = ["FitResult", "GrowthModel", "as_series"]
@@ -142,7 +142,7 @@ class FitResult(ResultDisplay):
         """As :meth:`simulate`, as a NumPy array of shape ``(n_paths, end - last_year)``."""
         func = f"{type(self).__name__}.simulate"
         n_paths = check_int("n_paths", func, n_paths, lo=1)
-        end = check_int("end", func, end, lo=self.last_year + 1, hi=self.last_year + 200)
+        end = check_year("end", func, end, lo=self.last_year + 1)  # the one year range
         rng = check_rng("seed", func, seed)
         steps = end - self.last_year
         check_cells(func, n_paths, steps, n_arrays=4)

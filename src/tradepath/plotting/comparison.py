@@ -109,12 +109,14 @@ def plot_comparison(
                         marker="o", ms=7, mfc="white", mec="black", mew=1.3, zorder=4,
                         gid=f"median-{row.model}")
             right.append(f"P = {format_probability(float(row.probability))}")
-        elif status in ("met", "missed"):
+        elif status in ("met", "missed", "unknown"):
             msg = (f"{status} in the data" if status == "missed"
+                   else "unknown: no data up to the deadline" if status == "unknown"
                    else f"met in {int(row.met_year)} (data)" if "met_year" in frame.columns
                    and pd.notna(row.met_year) else "met (data)")
             ax.text(x_lo, y, msg, va="center", ha="left", fontsize="small")
-            right.append(f"P = {format_probability(float(row.probability))}")
+            right.append("P unknown" if status == "unknown"
+                         else f"P = {format_probability(float(row.probability))}")
         else:
             msg = textwrap.shorten(str(row.message), width=80, placeholder=" …")
             ax.text(x_lo, y, f"refused: {msg}", va="center", ha="left", fontsize="x-small",

@@ -285,7 +285,7 @@ def build_report(
     latest = max(t.by for t in items)
     followups: dict[str, Assessment] = {}
     for a in assessments:
-        if a.status == "missed":
+        if a.status in ("missed", "unknown"):  # unknown: the deadline precedes the data
             last = a.last_year
             by = max(latest, last + 1)
             followups[a.target.name] = assess(ds, _followup(a.target, by), **kw)

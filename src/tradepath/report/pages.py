@@ -58,7 +58,8 @@ def _key_rows(c: ReportContent) -> list[list[str]]:
                              f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}"])
             else:
                 rows.append([prefix + name, x.status,
-                             "100% (data)" if x.status == "met" else "0% (data)",
+                             "100% (data)" if x.status == "met"
+                             else "– (no data)" if x.status == "unknown" else "0% (data)",
                              str(x.met_year) if x.met_year else "–", "–"])
     return rows
 
@@ -290,6 +291,9 @@ def _draw_data(fig: Any, c: ReportContent) -> None:
     crow = [[r.status, textwrap.shorten(str(r.check), 56, placeholder="…"), r.period,
              "" if pd.isna(r.expected) else f"{r.expected:.2f}",
              "" if pd.isna(r.observed) else f"{r.observed:.2f}"] for r in checks.itertuples()]
+    if not crow:  # e.g. yearly totals only: no identity or claim to test
+        crow = [["—", "nothing to check: the data hold no identity or claim to test", "",
+                 "", ""]]
     height = 0.18 * (len(crow) + 1)
     ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
     ax.axis("off")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .._io import check_destination, output_dir
 from .._lazy import pyplot
 from .._validation import check_choice, fail
 from ..balance import BalanceCondition
@@ -98,23 +97,6 @@ def _check_formats(formats: Any, func: str) -> tuple[str, ...]:
     return items
 
 
-def _prepare_destination(out: Path, func: str) -> None:
-    if out.exists() and not out.is_dir():
-        raise fail("out_dir", func, "a directory path", str(out),
-                   "A file of that name exists; choose another --out.")
-    if out.is_dir() and any(out.iterdir()) and not _is_report(out):
-        raise fail("out_dir", func, "a new or empty directory, or an earlier tradepath report",
-                   str(out), "It holds other files; choose another --out or empty it.")
-
-
-def _is_report(path: Path) -> bool:
-    try:
-        meta = json.loads((path / _MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(meta, dict) and meta.get("generator") == _GENERATOR
-
-
 def write_report(
     ds: Dataset | None = None,
     out_dir: str | os.PathLike[str] = "report",
@@ -126,6 +108,7 @@ def write_report(
     seed: int = 0,
     formats: Iterable[str] = FORMATS,
     source: str | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Write the report (PDF, figures, tables, summary) into ``out_dir``.
 
@@ -134,8 +117,7 @@ def write_report(
     ds : Dataset, optional
         Default: the embedded dataset.
     out_dir : path, default "report"
-        Created (with missing parents); an earlier tradepath report there is replaced. A
-        directory holding anything else is refused.
+        The folder to create; its parent must exist.
     targets, balance, model, n_paths, seed, source
         As for :func:`build_report`.
     formats : iterable of {"pdf", "png", "svg"}, default all three
@@ -150,16 +132,19 @@ def write_report(
     Raises
     ------
     ParameterError
-        Bad settings, or ``out_dir`` is a file or a directory of other files (checked before
-        any computation).
+        Bad settings (checked before any computation).
+    OutputError, OutputExistsError
+        ``out_dir`` cannot be written or may not be replaced (checked before any
+        computation, and again before the report is moved into place).
     TradepathError
         Anything that stops the report; nothing is left behind.
 
     Notes
     -----
-    The report is built in a temporary directory beside ``out_dir`` and renamed into place
-    in one step, so readers never see a half-written report. Figures are drawn inside
-    :func:`tradepath.plotting.report_style`.
+    The report is written through :func:`tradepath._io.output_dir`: built in a temporary
+    folder beside ``out_dir`` and renamed into place in one step, so readers never see a
+    half-written report, and a stopped run (an error, Ctrl-C, SIGTERM) leaves nothing behind.
+    Figures are drawn inside :func:`tradepath.plotting.report_style`.
 
     Examples
     --------
@@ -173,49 +158,12 @@ def write_report(
     """
     func = "write_report"
     fmts = _check_formats(formats, func)
-    if not isinstance(out_dir, str | os.PathLike):
-        raise fail("out_dir", func, "a path", out_dir)
-    out = Path(out_dir).expanduser()
-    if not out.name:
-        raise fail("out_dir", func, "a directory path with a name", str(out_dir))
-    _prepare_destination(out, func)
+    out = check_destination(out_dir, overwrite=overwrite, func=func, name="out_dir")
     content = build_report(ds, targets=targets, balance=balance, model=model, n_paths=n_paths,
                            seed=seed, source=source)
-
-    created: list[Path] = []
-    parent = out.parent if str(out.parent) else Path(".")
-    for p in reversed([parent, *parent.parents]):
-        if not p.exists():
-            created.append(p)
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
-    try:
+    with output_dir(out, overwrite=overwrite, func=func, name="out_dir") as tmp:
         _write_all(content, tmp, fmts)
-        _move_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        for p in reversed(created):
-            try:
-                p.rmdir()
-            except OSError:
-                pass
-        raise
     return out
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    if not out.exists():
-        os.replace(tmp, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
-    os.replace(out, old)
-    try:
-        os.replace(tmp, out)
-    except BaseException:
-        os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...]) -> None:

@@ -44,6 +44,51 @@ __all__ = [
 ]
 
 
+#: Deepest nesting of arrays and inline tables a scenario file may have (the format needs 3).
+MAX_NESTING = 32
+_KEY = re.compile(r'\s*([A-Za-z0-9_\-."\' ]+?)\s*=')
+
+
+def _check_nesting(text: str, path: Path) -> None:
+    """Refuse arrays or inline tables nested deeper than :data:`MAX_NESTING`, before parsing.
+
+    The TOML parser recurses once per level, so thousands of ``[`` end in a RecursionError;
+    this scan counts brackets outside strings and comments and names the key and line.
+    """
+    depth, key, key_line, quote = 0, None, 0, ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if depth == 0 and not quote:
+            m = _KEY.match(line)
+            if m:
+                key, key_line = m.group(1).strip().strip("\"'"), number
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if quote:
+                if ch == "\\" and quote[0] == '"':
+                    i += 1
+                elif line.startswith(quote, i):
+                    i += len(quote) - 1
+                    quote = ""
+            elif ch == "#":
+                break
+            elif ch in "\"'":
+                quote = ch * 3 if line.startswith(ch * 3, i) else ch
+                i += len(quote) - 1
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise ScenarioFileError(
+                        f"arrays or tables nested more than {MAX_NESTING} deep (at line "
+                        f"{number}); a scenario file needs at most 3 levels",
+                        file=str(path), key=key, line=key_line or number)
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+            i += 1
+        if quote and len(quote) == 1:
+            quote = ""  # a one-line string does not run over lines (the parser will say so)
+
+
 # -- specifications ---------------------------------------------------------------------------
 def _ramp(doc: _Doc, value: Any, kp: KeyPath) -> sc.Ramp:
     t = _table(doc, value, kp, ("from", "to", "start", "end"), ("from", "to", "start", "end"))
@@ -308,9 +353,10 @@ def read_scenario_file(path: str | os.PathLike[str]) -> ScenarioFile:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # Windows editors add a BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioFileError(f"cannot read the scenario file: {exc}", file=str(p)) from None
+    _check_nesting(text, p)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -4,17 +4,14 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .._validation import fail
+from .._io import check_destination, output_dir
 from ..data import Dataset
-from ..errors import ScenarioFileError
 from .evaluation import ScenarioResults, evaluate
 from .read import read_scenario_file
 
@@ -114,9 +111,10 @@ def run_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     path : str or path-like
         The scenario file (TOML).
     out_dir : str or path-like
-        Directory to create. Its parent is created if needed.
+        Folder to create; its parent must exist.
     overwrite : bool, default False
-        Replace an existing ``out_dir`` (only once the new results are complete).
+        Replace an existing ``out_dir`` (only once the new results are complete), and only if
+        it is earlier tradepath output holding nothing tradepath did not write.
     dataset : Dataset, optional
         Overrides the file's ``[data]``.
 
@@ -130,50 +128,23 @@ def run_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     Raises
     ------
     ScenarioFileError
-        A problem in the file (naming the key and line), or the output cannot be written.
-    ParameterError
-        ``out_dir`` exists and ``overwrite`` is False.
+        A problem in the file (naming the key and line).
+    OutputError, OutputExistsError
+        ``out_dir`` cannot be written, or exists and may not be replaced: ``overwrite`` is
+        False, or the folder holds files tradepath did not write (named in the message).
+        Checked before any computation.
 
     Notes
     -----
-    Everything is computed first, then written into a temporary directory next to
-    ``out_dir`` and renamed into place in one step; on any failure the temporary directory is
-    removed and ``out_dir`` is left as it was (absent, or the previous results).
+    Everything is computed first, then written through :func:`tradepath._io.output_dir`:
+    into a temporary folder next to ``out_dir``, renamed into place in one step; on any
+    failure (including Ctrl-C and SIGTERM) the temporary folder is removed and ``out_dir`` is
+    left as it was (absent, or the previous results). Tradepath never deletes a file it did
+    not write.
     """
     func = "run_file"
-    out = Path(out_dir)
-    if not isinstance(overwrite, bool):
-        raise fail("overwrite", func, "True or False", overwrite)
-    if out.exists() and not overwrite:
-        raise fail("out_dir", func, "a directory that does not exist yet", str(out),
-                   "Choose a new directory or pass overwrite=True (--overwrite).")
-    if out.exists() and not out.is_dir():
-        raise fail("out_dir", func, "a directory", str(out))
+    out = check_destination(out_dir, overwrite=overwrite, func=func, name="out_dir")
     results = evaluate(read_scenario_file(path), dataset)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    except OSError as exc:
-        raise ScenarioFileError(f"cannot write the output to {out}: {exc}",
-                                file=str(path)) from None
-    try:
-        names = [f.name for w in WRITERS for f in w(results, tmp)]
-        if out.exists():
-            old = out.parent / f"{tmp.name[:-len('.partial')]}.old"
-            os.replace(out, old)
-            try:
-                os.replace(tmp, out)
-            except BaseException:
-                os.replace(old, out)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise ScenarioFileError(f"cannot write the output to {out}: {exc}",
-                                file=str(path)) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with output_dir(out, overwrite=overwrite, func=func, name="out_dir") as tmp:
+        names = [f.relative_to(tmp).as_posix() for w in WRITERS for f in w(results, tmp)]
     return [out / n for n in names]

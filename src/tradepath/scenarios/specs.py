@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from .._format import format_pct, format_year_list
-from .._validation import check_choice, check_int, check_real, fail
+from .._validation import YEAR_MAX, YEAR_MIN, check_choice, check_int, check_rate, check_real, fail
 from ..errors import ParameterError
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ FlowName = Literal["exports", "imports", "total"]
 
 #: Range of constant annual growth rates searched by the solvers (-50 % to +100 % a year).
 DEFAULT_BOUNDS = (-0.5, 1.0)
-_YEAR_LO, _YEAR_HI = 1900, 2200
+_YEAR_LO, _YEAR_HI = YEAR_MIN, YEAR_MAX  # the library's one year range
 
 
 def _years_array(years: ArrayLike) -> np.ndarray:
@@ -53,7 +53,7 @@ def _years_array(years: ArrayLike) -> np.ndarray:
 
 
 def _check_rate(name: str, func: str, value: Any) -> float:
-    x = check_real(name, func, value)
+    x = check_rate(name, func, value)  # a fraction within CONSTRAINTS["rate"]; 12 -> "0.12?"
     if x <= -1.0:
         raise fail(name, func, "greater than -1 (a fall of less than 100 %)", value,
                    "Rates are fractions: 0.12 is 12 % a year, -0.10 a fall of 10 %.")
