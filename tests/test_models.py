@@ -509,9 +509,6 @@ def test_a_spike_does_not_overflow(name):
     assert np.all(np.isfinite(paths.mean(axis=0)))
 
 
-@pytest.mark.xfail(strict=True, reason="random_walk draws an unbounded inverse chi-square "
-                   "volatility; the bounded draw (priors.draw_bounded_sigma2) is to be applied "
-                   "where the random-walk estimator now lives")
 def test_random_walk_does_not_overflow_on_a_spike():
     paths = RandomWalk().fit(SPIKE).simulate_array(20_000, 2010, seed=54532136)
     assert np.all(np.isfinite(paths))

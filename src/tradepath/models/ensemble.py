@@ -21,10 +21,11 @@ __all__ = [
     "EnsembleFit",
 ]
 
-#: Components of the default ensemble, by registry name: the two families whose mixture was
-#: best calibrated in the synthetic backtests of docs/models.md (the damped trend includes the
-#: undamped random walk as phi = 1).
-DEFAULT_COMPONENTS: tuple[str, ...] = ("damped_trend", "logistic")
+#: Components of the default ensemble, by registry name: the stochastic growth model (growth
+#: that takes shocks, a panel prior; it answers from 2 points, where the others refuse) and
+#: the two families whose mixture was best calibrated in the synthetic backtests of
+#: docs/models.md (the damped trend includes the undamped random walk as phi = 1).
+DEFAULT_COMPONENTS: tuple[str, ...] = ("stochastic_growth", "damped_trend", "logistic")
 
 
 #: The component models by registry name, given by :mod:`tradepath.models` (which sits above
@@ -135,7 +136,9 @@ class Ensemble(GrowthModel):
     """
 
     name: ClassVar[str] = "ensemble"
-    min_points: ClassVar[int] = 3
+    #: The fewest points any default component needs (stochastic_growth's 2); components that
+    #: need more are dropped with a note.
+    min_points: ClassVar[int] = 2
 
     def __init__(
         self,
