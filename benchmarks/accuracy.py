@@ -351,11 +351,10 @@ def _panel_model(name: str, pair: str) -> Any:
 
     if name == "stochastic_growth":
         return StochasticGrowth(prior=panel_prior(exclude=[pair]))
-    if name == "ensemble":  # the default ensemble, its stochastic growth prior leaving pair out
+    if name == "ensemble":  # the default ensemble; its fallback's prior leaves the pair out
         from tradepath.models import Ensemble
 
-        return Ensemble(components=(StochasticGrowth(prior=panel_prior(exclude=[pair])),
-                                    "damped_trend", "logistic"))
+        return Ensemble(fallback=StochasticGrowth(prior=panel_prior(exclude=[pair])))
     return {"sm_arima_drift": StatsmodelsARIMA, "sm_holt_damped": StatsmodelsHoltDamped}.get(
         name, lambda: get_model(name))()
 
