@@ -50,8 +50,9 @@ __all__ = [
 #: (``python benchmarks/accuracy.py --reference``, table ``reference_targets_pooling``):
 #: 0 trusts the base rate alone, 1 the model alone. On the 13 targets scored so far the
 #: models' probabilities (mean 0.65 for targets of which 2 were met) add nothing to the base
-#: rate, so the weight is 0: the headline is the outside view until a larger reference class
-#: says otherwise. Re-learn it when targets are added.
+#: rate, so the weight is 0. Kept for comparison: the headline is :func:`calibrate`, because
+#: a pool with weight 0 gives a target that is nearly met the base rate. Re-learn it when
+#: targets are added.
 POOLING_WEIGHT = 0.0
 
 #: Targets whose growth gap (required minus trailing annual growth) is within this of the
