@@ -148,8 +148,9 @@ def assess_many(
         :class:`~tradepath.assess.Assessment`), ``crossing_q10``, ``crossing_q50``,
         ``crossing_q90`` (quantiles of the first year met; ``inf`` = not by the horizon),
         ``p_not_by_horizon``, ``met_year`` (observed), ``required_growth``,
-        ``fitted_growth``, ``observed_growth``, ``on_track_ratio``, ``on_track`` (:func:`tradepath.assess.on_track_label`; "" when
-        the deadline has passed) and ``error`` ("" or why the series could not be assessed).
+        ``fitted_growth``, ``observed_growth``, ``on_track_ratio``, ``on_track``
+        (:func:`tradepath.assess.on_track_label`; "" when the deadline has passed) and
+        ``error`` ("" or why the series could not be assessed).
 
     Raises
     ------
