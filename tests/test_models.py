@@ -448,7 +448,10 @@ def test_ensemble_drops_failing_components_with_a_note():
     assert list(fit.params) == ["weight_random_walk"]
     assert any("Dropped local_linear_trend" in n for n in fit.notes)
     with pytest.raises(tp.ModelError, match="every component refused"):
-        Ensemble(components=["local_linear_trend"]).fit(s)
+        Ensemble(components=["local_linear_trend"], fallback=None).fit(s)
+    # by default the fallback answers instead
+    assert list(Ensemble(components=["local_linear_trend"]).fit(s).components) == [
+        "stochastic_growth"]
 
 
 def test_ensemble_is_a_mixture_with_the_weights():
