@@ -351,6 +351,10 @@ def _panel_model(name: str, pair: str) -> Any:
 
     if name == "stochastic_growth":
         return StochasticGrowth(prior=panel_prior(exclude=[pair]))
+    if name == "ensemble":  # the default ensemble; its fallback's prior leaves the pair out
+        from tradepath.models import Ensemble
+
+        return Ensemble(fallback=StochasticGrowth(prior=panel_prior(exclude=[pair])))
     return {"sm_arima_drift": StatsmodelsARIMA, "sm_holt_damped": StatsmodelsHoltDamped}.get(
         name, lambda: get_model(name))()
 
@@ -400,6 +404,44 @@ def panel_backtest(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]
                 row["coverage_80"] = math.nan
             rows.append(row)
     return cases, pd.DataFrame(rows)
+
+
+#: Pseudo-targets: levels this multiple of the last value, by this many years after an origin.
+PSEUDO_MULTIPLES = (1.05, 1.15, 1.3, 1.5, 2.0)
+PSEUDO_HORIZONS = (2, 3, 5)
+
+
+def panel_pseudo_targets(n_paths: int, seed: int) -> pd.DataFrame:
+    """The default model's probabilities of levels nobody announced, and whether they were met.
+
+    At every observed year of a reference pair with 2 or more points up to it (an origin),
+    the default ensemble (its stochastic growth prior learned leaving the pair out) is fitted
+    on the data up to the origin; each level :data:`PSEUDO_MULTIPLES` times the last value is
+    a pseudo-target for each horizon in :data:`PSEUDO_HORIZONS` whose deadline year is
+    observed; it is met if an observed year up to the deadline reaches it.
+    """
+    from tradepath.reference import reference_panel
+
+    rows = []
+    for k, (pair, s) in enumerate(reference_panel(min_points=3).items()):
+        years = [int(y) for y in s.index]
+        model = _panel_model("ensemble", pair)
+        for i, origin in enumerate(years[1:], start=1):
+            hs = [h for h in PSEUDO_HORIZONS if origin + h in years]
+            if not hs:
+                continue
+            before = s.iloc[: i + 1]
+            fit = model.fit(before)
+            paths = fit.simulate_array(n_paths, origin + max(hs), seed=seed + 100 * k + i)
+            last = float(before.iloc[-1])
+            for h in hs:
+                window = s[(s.index > origin) & (s.index <= origin + h)]
+                for m in PSEUDO_MULTIPLES:
+                    rows.append({"pair": pair, "origin": origin, "horizon": h, "multiple": m,
+                                 "p_inside": float((paths[:, :h] >= m * last).any(axis=1)
+                                                   .mean()),
+                                 "met": float((window >= m * last).any())})
+    return pd.DataFrame(rows)
 
 
 def _p_reach(fit: Any, target: float, deadline: int, n_paths: int, seed: int) -> float:
@@ -478,11 +520,31 @@ def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dic
         fit = fit_logistic(x[keep], y[keep], prior_scale=1.0)
         recal.append(float(fit.predict([x[j]])["p"].iloc[0]))
     sc["p_recalibrated"] = recal
+    # The combination: outcomes on the default model's logit, prior b ~ N(1, 0.5) and
+    # a ~ N(logit(base rate), 1), fitted on the other targets, with the panel's pseudo-targets
+    # from the other pairs (shared slope, own intercept) or without them.
+    from tradepath.outside_view import fit_calibration
+
+    pseudo = panel_pseudo_targets(n_paths // 4, seed)
+    p_ens = sc["p_ensemble"].to_numpy(dtype=float)
+    with_pseudo, alone = [], []
+    for j in range(len(sc)):
+        keep = np.arange(len(sc)) != j
+        ps = pseudo[pseudo["pair"] != sc["pair"].iloc[j]]
+        cal_j = fit_calibration(np.r_[p_ens[keep], ps["p_inside"]], np.r_[y[keep], ps["met"]],
+                                announced=np.r_[np.ones(keep.sum(), bool),
+                                                np.zeros(len(ps), bool)])
+        with_pseudo.append(float(cal_j(p_ens[j])))
+        alone.append(float(fit_calibration(p_ens[keep], y[keep])(p_ens[j])))
+    sc["p_calibrated"], sc["p_calibrated_targets"] = with_pseudo, alone
+    cal = fit_calibration(np.r_[p_ens, pseudo["p_inside"]], np.r_[y, pseudo["met"]],
+                          announced=np.r_[np.ones(len(y), bool), np.zeros(len(pseudo), bool)])
     w_all, curve = learn_pooling_weight(p_in, p_out, y)
     frame = frame.merge(sc[["pair", "target", "deadline", "pool_weight_loo", "p_combined",
-                            "p_recalibrated"]],
+                            "p_recalibrated", "p_calibrated", "p_calibrated_targets"]],
                         on=["pair", "target", "deadline"], how="left")
-    return frame, {"weight": w_all, "curve": curve, "scored": sc}
+    return frame, {"weight": w_all, "curve": curve, "scored": sc, "calibration": cal,
+                   "pseudo": pseudo}
 
 
 def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tuple[
@@ -491,7 +553,10 @@ def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tupl
     sc = extra["scored"]
     y = sc["met"].to_numpy()
     rows = []
-    methods = [("combined (inside + outside, nested LOO weight)", "p_combined"),
+    methods = [("combined: outcomes on logit(inside) + panel pseudo-targets (LOO), default",
+                "p_calibrated"),
+               ("same without pseudo-targets (LOO)", "p_calibrated_targets"),
+               ("logit pool (inside + outside, nested LOO weight)", "p_combined"),
                ("inside: stochastic_growth", "p_stochastic_growth"),
                ("outside: base rate by growth gap (LOO)", "p_outside"),
                ("inside recalibrated on the other targets (LOO)", "p_recalibrated"),
@@ -505,11 +570,14 @@ def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tupl
                      "brier": float(np.mean((filled - y) ** 2)),
                      "brier_answered": float(np.mean((p[answered] - y[answered]) ** 2))
                      if answered.any() else math.nan,
+                     "log_score": float(-np.mean(np.log(np.where(
+                         y == 1, np.clip(filled, 0.005, 0.995),
+                         1 - np.clip(filled, 0.005, 0.995))))),
                      "mean_p": float(filled.mean())})
     brier = pd.DataFrame(rows)
     bins = np.array([0.0, 0.2, 0.4, 0.6, 0.8, 1.0 + 1e-9])
     rel = []
-    for col, label in (("p_combined", "combined"), ("p_stochastic_growth", "inside"),
+    for col, label in (("p_calibrated", "combined"), ("p_ensemble", "inside"),
                        ("p_outside", "outside")):
         p = sc[col].to_numpy(dtype=float)
         which = np.digitize(p, bins) - 1
@@ -525,7 +593,7 @@ def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tupl
 def vn_kr_answers(n_paths: int, seed: int) -> pd.DataFrame:
     """Inside, outside and combined probabilities of the VN-KR targets on every dataset."""
     from tradepath.models import StochasticGrowth
-    from tradepath.outside_view import combine, outside_view
+    from tradepath.outside_view import outside_view
 
     rows = []
     datasets = [("documents (VN basis)", tp.load_dataset(), "VN")]
@@ -545,19 +613,19 @@ def vn_kr_answers(n_paths: int, seed: int) -> pd.DataFrame:
             row: dict[str, Any] = {"dataset": label, "target": name,
                                    "data": f"{int(s.index[0])}-{int(s.index[-1])}, "
                                            f"{len(s)} points, last {s.iloc[-1]:g}"}
-            for model_label, model in (("stochastic_growth", StochasticGrowth()),
-                                       ("ensemble", get_model("ensemble"))):
-                try:
-                    a = tp.assess(ds, target, model=model, n_paths=n_paths, seed=seed,
-                                  reporter=reporter)
-                    row[f"p_{model_label}"] = a.probability
-                except tp.TradepathError:
-                    row[f"p_{model_label}"] = math.nan
+            try:
+                sg = tp.assess(ds, target, model=StochasticGrowth(), n_paths=n_paths,
+                               seed=seed, reporter=reporter)
+                row["p_stochastic_growth"] = sg.p_inside
+            except tp.TradepathError:
+                row["p_stochastic_growth"] = math.nan
+            a = tp.assess(ds, target, n_paths=n_paths, seed=seed, reporter=reporter)
+            row |= {"p_inside": a.p_inside, "p_outside": a.p_outside,
+                    "n_comparable": f"{a.n_comparable}/{a.n_reference}",
+                    "p_combined": a.p_combined, "headline": a.probability}
             ov = outside_view(target, s)
-            row["p_outside"] = ov.base_rate
             row["outside_band_80"] = f"{ov.lower:.2f}-{ov.upper:.2f}"
             row["growth_gap"] = ov.growth_gap
-            row["p_combined"] = combine(row["p_stochastic_growth"], ov)
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -572,23 +640,51 @@ def reference_section(emit: Any, n_paths: int, seed: int) -> None:
                          f"{len(sc)} resolved targets with 2 or more annual points dated "
                          f"before the announcement year ({int(sc['met'].sum())} met); each "
                          "judged with those data only. Inside view: stochastic_growth with "
-                         "the prior learned leaving the pair out; outside view: the logistic "
-                         "of the other targets' outcomes on their growth gaps; combined: logit "
-                         "pool with the weight chosen on the other targets.",
+                         "the prior learned leaving the pair out (ensemble: the default, with "
+                         "that prior); outside view: the logistic of the other targets' "
+                         "outcomes on their growth gaps; combined: the outcomes model on the "
+                         "ensemble's logit fitted on the other targets; logit pool: weight "
+                         "chosen on the other targets. log_score: mean -log p(outcome).",
                          "brier: refusals replaced by the LOO base rate; brier_answered: on "
                          "the targets the method answered.",
                      ], {"answered": 0, "targets": 0, "brier": 3, "brier_answered": 3,
-                         "mean_p": 3}))
+                         "log_score": 3, "mean_p": 3}))
     emit(write_table(rel, "reference_targets_reliability",
                      "Reference targets: reliability (mean probability vs observed rate)",
                      digits={"n": 0, "mean_p": 2, "observed": 2}))
+    cal, pseudo = extra["calibration"], extra["pseudo"]
+    emit(write_table(pd.DataFrame([{"intercept": cal.intercept, "slope": cal.slope,
+                                    "base_rate": cal.base_rate, "n": cal.n,
+                                    "n_met": cal.n_met, "intercept_panel": cal.intercept_panel,
+                                    "n_panel": cal.n_panel,
+                                    "panel_met": int(pseudo["met"].sum()),
+                                    "panel_pairs": pseudo["pair"].nunique()}]),
+                     "reference_targets_calibration",
+                     "Reference targets: the outcomes model fitted on all scored targets", [
+                         "logit P(met) = intercept + slope * logit(p_inside), p_inside the "
+                         "default ensemble's probability clipped to [0.005, 0.995]; priors "
+                         "slope ~ N(1, 0.5), intercept ~ N(logit(base_rate), 1); posterior "
+                         "mode (tradepath.outside_view.CALIBRATION).",
+                         "Panel pseudo-targets: levels 1.05-2 x the last value, 2, 3 and 5 "
+                         "years after every origin of the reference pairs (deadline observed), "
+                         "the ensemble's prior learned leaving the pair out; their own "
+                         "intercept ~ N(0, 1), the slope shared."],
+                     {"intercept": 4, "slope": 4, "base_rate": 4, "n": 0, "n_met": 0,
+                      "intercept_panel": 4, "n_panel": 0, "panel_met": 0, "panel_pairs": 0}))
+    rel_pseudo = pseudo.assign(bin=pd.cut(pseudo["p_inside"], [0, .2, .4, .6, .8, 1.0],
+                                          include_lowest=True).astype(str))
+    emit(write_table(rel_pseudo.groupby("bin", observed=True).agg(
+        n=("met", "size"), mean_p=("p_inside", "mean"), observed=("met", "mean")).reset_index(),
+        "panel_pseudo_targets_reliability",
+        "Panel pseudo-targets: reliability of the default model's inside view",
+        digits={"n": 0, "mean_p": 2, "observed": 2}))
     emit(write_table(extra["curve"], "reference_targets_pooling",
                      "Reference targets: Brier score of the logit pool by inside-view weight",
                      [f"Best weight on all scored targets: {extra['weight']:.2f} "
                       "(tradepath.outside_view.POOLING_WEIGHT)."], {"weight": 2, "brier": 4}))
     cols = ["pair", "target", "announced", "deadline", "met", "points", "growth_gap",
-            "p_stochastic_growth", "p_ensemble", "p_outside", "p_combined", "p_recalibrated",
-            "status"]
+            "p_stochastic_growth", "p_ensemble", "p_outside", "p_calibrated",
+            "p_calibrated_targets", "status"]
     emit(write_table(frame[cols], "reference_targets", "Reference targets, one by one",
                      digits={"target": 0, "met": 0, "points": 0, "growth_gap": 3}))
     _, panel = panel_backtest(n_paths, seed)
@@ -603,9 +699,11 @@ def reference_section(emit: Any, n_paths: int, seed: int) -> None:
                          "crps_log": 3}))
     emit(write_table(vn_kr_answers(20_000, seed), "vn_kr_answers",
                      "VN-KR targets: inside, outside and combined probabilities",
-                     ["combined = logit pool with POOLING_WEIGHT (learned above)."],
-                     {"p_stochastic_growth": 3, "p_ensemble": 3, "p_outside": 3,
-                      "growth_gap": 3, "p_combined": 3}))
+                     ["tp.assess with the default model: p_inside (the ensemble), p_outside "
+                      "(base rate by growth gap; comparable/resolved targets), p_combined "
+                      "(CALIBRATION, the headline); p_stochastic_growth: that model alone."],
+                     {"p_stochastic_growth": 3, "p_inside": 3, "p_outside": 3,
+                      "growth_gap": 3, "p_combined": 3, "headline": 3}))
 
 
 

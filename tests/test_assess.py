@@ -49,15 +49,15 @@ def test_reading_in_is_at_most_reading_by(ds):
     kw = dict(model=RandomWalk(), n_paths=4000, seed=1)
     by = assess(ds, tp.Target(150, by=2030), **kw)
     inn = assess(ds, tp.Target(150, by=2030), reading="in", **kw)
-    assert inn.probability <= by.probability
-    assert inn.probability == pytest.approx((by.paths["total"][:, 2030 - 2025] >= 150).mean())
+    assert inn.probability <= by.probability and inn.p_inside <= by.p_inside
+    assert inn.p_inside == pytest.approx((by.paths["total"][:, 2030 - 2025] >= 150).mean())
 
 
 def test_crossing_distribution_is_consistent(ds):
     a = assess(ds, tp.Target(120, by=2030), model=RandomWalk(), n_paths=5000, seed=2)
     cy = a.crossing_year
     assert cy.distribution.sum() + cy.p_not_by_horizon == pytest.approx(1.0)
-    assert a.probability == pytest.approx(cy.distribution.loc[:2030].sum())
+    assert a.p_inside == pytest.approx(cy.distribution.loc[:2030].sum())
     first = np.where((a.paths["total"] >= 120).any(axis=1),
                      2025 + (a.paths["total"] >= 120).argmax(axis=1), np.inf)
     assert cy.median == np.quantile(first, 0.5, method="inverted_cdf")
@@ -204,3 +204,60 @@ def test_share_model_volatility_is_the_prior_weighted_closed_form():
     assert sm.params["drift"] == pytest.approx(mu, rel=1e-12)
     assert sm.params["sigma"] == pytest.approx(expected, rel=1e-12)
     assert sm.params["df"] == 2.0
+
+
+# -- inside view, outside view and the combined headline -------------------------------------
+
+
+def test_assessment_reports_inside_outside_and_combined(ds):
+    from tradepath.outside_view import calibrate, outside_view
+
+    t = tp.Target(150, by=2030)
+    a = assess(ds, t, model=RandomWalk(), n_paths=2000, seed=3)
+    assert a.headline == "combined" and a.probability == a.p_combined
+    assert a.p_combined == pytest.approx(calibrate(a.p_inside))
+    ov = outside_view(t, ds.series("total", "VN"))
+    assert a.p_outside == pytest.approx(ov.base_rate)
+    assert a.n_reference == ov.n_reference and a.n_comparable == ov.n_similar
+    row = a.to_frame().iloc[0]
+    for col in ("p_inside", "p_outside", "p_combined", "headline", "n_comparable"):
+        assert col in row.index
+    text = a.summary()
+    assert "Inside view" in text and "outside view" in text and "combined" in text
+    assert "inside view" in a._repr_html_() and "leans on" in a._repr_html_()
+    # the model's own probability as the headline, on request; same paths, same inside view
+    b = assess(ds, t, model=RandomWalk(), n_paths=2000, seed=3, view="inside")
+    assert b.headline == "inside" and b.probability == b.p_inside == a.p_inside
+    with pytest.raises(tp.ParameterError, match="'view' parameter"):
+        assess(ds, t, model=RandomWalk(), view="outside")
+
+
+def test_answered_from_the_data_has_one_probability(ds):
+    a = assess(ds, ds.target("20B by 2015"))
+    assert a.headline == "data" and a.p_inside == a.p_combined == a.probability == 1.0
+
+
+def test_default_model_leans_on_the_prior_for_three_points():
+    from tradepath.models import get_model
+
+    s = pd.Series({2018: 50.0, 2021: 60.0, 2024: 70.0})
+    fit = get_model(tp.models.DEFAULT_MODEL).fit(s)  # no refusal on 3 points
+    assert "stochastic_growth" in fit.components
+    assert np.isfinite(fit.simulate_array(500, 2030, seed=0)).all()
+
+
+def test_a_nearly_met_target_after_decades_of_growth_is_likely():
+    """6 % above the last value with 5 years to go, after 30 years of ~5 % growth."""
+    from tradepath.models import get_model
+    from tradepath.outside_view import calibrate
+
+    rng = np.random.default_rng(4)
+    years = np.arange(1995, 2025)
+    s = pd.Series(20 * np.exp(0.05 * (years - 1995) + 0.03 * rng.standard_normal(30)),
+                  index=years)
+    fit = get_model(tp.models.DEFAULT_MODEL).fit(s)
+    paths = fit.simulate_array(4000, 2029, seed=0)
+    p_in = float((paths >= 1.06 * s.iloc[-1]).any(axis=1).mean())
+    assert p_in > 0.85
+    # the record of announced targets pulls it down, but not to the base rate (about 0.17)
+    assert calibrate(p_in) > 2 * 0.17

@@ -89,7 +89,7 @@ def test_verdict_missed_needs_a_figure_below_in_every_year_of_the_window(ds):
 def test_numbers_come_from_the_assessment_paths(ds, main, line):
     t = line.lines[0]
     a = main
-    assert t.probability == a.probability
+    assert t.probability == a.p_inside  # the inside view; the headline is a.probability
     k = 2030 - a.last_year - 1
     total = a.paths["total"]
     assert t.median_path_growth == pytest.approx(
@@ -101,7 +101,7 @@ def test_numbers_come_from_the_assessment_paths(ds, main, line):
     assert t.median_year == a.crossing_year.median
     # without the condition: the same paths, level only = assess without a condition
     plain = tp.assess(ds, dataclasses.replace(a.target, balance=None), **KW)
-    assert t.probability_without_condition == plain.probability
+    assert t.probability_without_condition == plain.p_inside
     assert t.probability_without_condition >= t.probability
     # deficit in 2030: imports minus exports on the same paths
     x, m = a.paths["exports"][:, k], a.paths["imports"][:, k]
@@ -110,8 +110,8 @@ def test_numbers_come_from_the_assessment_paths(ds, main, line):
     assert t.base_deficit == (2024, pytest.approx(30.3), pytest.approx(30.3 / 81.5))
     comp = tp.compare(ds, a.target, **KW)
     ok = comp[comp["status"] == "simulated"]
-    assert t.model_low[1] == ok["probability"].min()
-    assert t.model_high[1] == ok["probability"].max() and t.n_models == len(ok)
+    assert t.model_low[1] == ok["p_inside"].min()
+    assert t.model_high[1] == ok["p_inside"].max() and t.n_models == len(ok)
 
 
 def test_deficit_if_met_is_over_the_paths_that_meet_the_target(ds):
@@ -120,7 +120,7 @@ def test_deficit_if_met_is_over_the_paths_that_meet_the_target(ds):
     k = 2030 - a.last_year - 1
     x, m, tot = (a.paths[f][:, : k + 1] for f in ("exports", "imports", "total"))
     met = ((tot >= 100) & ((m - x) / (x + m) < 30.3 / 81.5)).any(axis=1)
-    assert met.mean() == a.probability  # the same definition as assess
+    assert met.mean() == a.p_inside  # the same definition as assess
     d = m[:, k] - x[:, k]
     assert t.deficit_if_met == pytest.approx(np.median(d[met]))
 
@@ -167,19 +167,19 @@ def test_sensitivities_are_reruns_with_the_same_seed_ranked_by_effect(ds, main):
     flat = next(s for s in finite if "no growth" in s.label)
     more = _with(ds, [("2025", "total", 81.5)])
     ref = tp.assess(more, main.target, model=main.model, horizon=2040, **KW)
-    assert flat.probability == ref.probability and flat.base == main.probability
+    assert flat.probability == ref.p_inside and flat.base == main.p_inside
     # dropping the rounded 2012 figure = assess with exclude
     rounded = next(s for s in finite if "rounded" in s.label)
-    assert rounded.probability == tp.assess(ds, main.target, exclude=(2012,), **KW).probability
+    assert rounded.probability == tp.assess(ds, main.target, exclude=(2012,), **KW).p_inside
     # the other reading of the condition (two-sided) on the same paths: never larger
     two = next(s for s in finite if "two-sided" in s.label)
-    assert two.probability <= main.probability
+    assert two.probability <= main.p_inside
     both = dataclasses.replace(main.target, balance=balance.more_balanced(two_sided=True))
-    assert two.probability == tp.assess(ds, both, **KW).probability
+    assert two.probability == tp.assess(ds, both, **KW).p_inside
     # another model: the one farthest from the headline, read from the comparison
     model = next(s for s in finite if s.kind == "model")
     ok = comp[(comp["status"] == "simulated") & (comp["model"] != main.model)]
-    assert abs(model.effect) == pytest.approx((ok["probability"] - main.probability).abs().max())
+    assert abs(model.effect) == pytest.approx((ok["p_inside"] - main.p_inside).abs().max())
     assert by_label  # labels are plain words
     assert all("_" not in s.label for s in out)
 
@@ -204,7 +204,7 @@ def test_from_report_covers_every_target_with_one_verdict(ds):
     v = line["100B by 2023"].verdict
     assert v is not None and v.verdict == "unknown"
     fu = line["100B by 2023"].followup
-    assert fu is not None and fu.probability == content.followups["100B by 2023"].probability
+    assert fu is not None and fu.probability == content.followups["100B by 2023"].p_inside
     assert line["20B by 2015"].verdict.verdict == "met"
     assert "after missing" not in line.summary()  # a miss is not asserted where unknown
     frame = line.to_frame()
@@ -227,9 +227,9 @@ def test_reading_in_the_deadline_year_is_kept(ds):
     a = tp.assess(ds, t, reading="in", **KW)
     line = bottom_line(ds, [a], sensitivities=False).lines[0]
     plain = tp.assess(ds, dataclasses.replace(t, balance=None), reading="in", **KW)
-    assert line.probability_without_condition == plain.probability
+    assert line.probability_without_condition == plain.p_inside
     k = 2030 - a.last_year - 1
     x, m = a.paths["exports"][:, k], a.paths["imports"][:, k]
     met = (a.paths["total"][:, k] >= 100) & ((m - x) / (x + m) < 30.3 / 81.5)
-    assert met.mean() == a.probability
+    assert met.mean() == a.p_inside
     assert line.deficit_if_met == pytest.approx(np.median((m - x)[met]))

@@ -25,6 +25,7 @@ from tradepath.models import (
     Logistic,
     LogLinear,
     RandomWalk,
+    StochasticGrowth,
     get_model,
 )
 from tradepath.models.ensemble import _allocate
@@ -447,7 +448,10 @@ def test_ensemble_drops_failing_components_with_a_note():
     assert list(fit.params) == ["weight_random_walk"]
     assert any("Dropped local_linear_trend" in n for n in fit.notes)
     with pytest.raises(tp.ModelError, match="every component refused"):
-        Ensemble(components=["local_linear_trend"]).fit(s)
+        Ensemble(components=["local_linear_trend"], fallback=None).fit(s)
+    # by default the fallback answers instead
+    assert list(Ensemble(components=["local_linear_trend"]).fit(s).components) == [
+        "stochastic_growth"]
 
 
 def test_ensemble_is_a_mixture_with_the_weights():
@@ -509,9 +513,6 @@ def test_a_spike_does_not_overflow(name):
     assert np.all(np.isfinite(paths.mean(axis=0)))
 
 
-@pytest.mark.xfail(strict=True, reason="random_walk draws an unbounded inverse chi-square "
-                   "volatility; the bounded draw (priors.draw_bounded_sigma2) is to be applied "
-                   "where the random-walk estimator now lives")
 def test_random_walk_does_not_overflow_on_a_spike():
     paths = RandomWalk().fit(SPIKE).simulate_array(20_000, 2010, seed=54532136)
     assert np.all(np.isfinite(paths))
@@ -585,3 +586,21 @@ def test_damped_trend_drift_is_the_geometric_sum_of_the_damping():
     se = sigma * np.sqrt(h) / np.sqrt(400_000)
     assert_allclose(log_paths.mean(axis=0), expected, atol=float(5 * se.max()))
     assert abs(slope) * (1 - phi) > 20 * se.max()  # phi**(h-1) would be far outside
+
+
+def test_ensemble_fallback_answers_short_series_alone():
+    s = pd.Series({2021: 78.0, 2024: 81.5})
+    fit = Ensemble().fit(s)
+    assert list(fit.components) == ["stochastic_growth"]
+    assert fit.params == {"weight_stochastic_growth": 1.0}
+    assert any("fallback stochastic_growth answers alone" in n for n in fit.notes)
+    paths = fit.simulate_array(2000, 2030, seed=0)
+    assert np.isfinite(paths.mean(axis=0)).all() and (paths > 0).all()
+    # with 5 or more points the mixture is the components' alone
+    long = pd.Series({2009: 9.5, 2012: 20.0, 2015: 30.0, 2018: 62.0, 2021: 78.0, 2024: 81.5})
+    assert "stochastic_growth" not in Ensemble(weighting="equal").fit(long).components
+    with pytest.raises(tp.ModelError, match="every component refused"):
+        Ensemble(fallback=None).fit(s)
+    with pytest.raises(tp.ParameterError, match="'fallback'"):
+        Ensemble(fallback="ensemble")
+    assert Ensemble.min_points == StochasticGrowth.min_points == 2

@@ -135,7 +135,25 @@ class Assessment:
     status : {"simulated", "met", "missed", "unknown"}
         "met"/"missed" when the data answer it (already met; or the deadline has passed).
     probability : float
-        P(target met by its deadline) (reading "by") or in the deadline year (reading "in").
+        The headline: P(target met by its deadline) (reading "by") or in the deadline year
+        (reading "in"); ``p_combined`` unless ``headline`` is "inside".
+    p_inside : float
+        The model's probability (the *inside view*: this series alone).
+    p_outside : float
+        The *outside view*: the base rate of historical targets that asked for a similar
+        growth gap (:func:`tradepath.outside_view.outside_view`); NaN if it cannot be formed.
+    p_combined : float
+        The inside view through the model of announced targets' outcomes
+        (:func:`tradepath.outside_view.calibrate`): what the record of targets says a model's
+        probability is worth.
+    headline : {"combined", "inside", "data"}
+        Which of them ``probability`` is ("data": answered from the observed years).
+    n_reference, n_comparable : int
+        Resolved historical targets behind the outside view, and those with a similar growth
+        gap (0 when there is no outside view).
+    basis : str
+        What the answer leans on: the panel prior or the series' own data, and the record
+        of targets.
     reading : {"by", "in"}
     met_year : int or None
         The year the data show it met.
@@ -162,6 +180,13 @@ class Assessment:
     status: Literal["simulated", "met", "missed", "unknown"]
     probability: float
     reading: Reading
+    p_inside: float = math.nan
+    p_outside: float = math.nan
+    p_combined: float = math.nan
+    headline: Literal["combined", "inside", "data"] = "data"
+    n_reference: int = 0
+    n_comparable: int = 0
+    basis: str = ""
     met_year: int | None
     crossing_year: CrossingYear | None
     required_growth: float
@@ -201,12 +226,24 @@ class Assessment:
         when = (f"the median first year is {format_year(cy.median, cy.horizon)} (80 % interval "
                 f"{format_year(lo, cy.horizon)} to {format_year(hi, cy.horizon)})")
         return (
-            f"{t.name}{cond}: probability {self.probability:.0%} under the {self.model} model "
-            f"({self.n_paths:,} paths, seed {self.seed}); {when}. Reaching it needs "
+            f"{t.name}{cond}: probability {self.probability:.0%} ({self.headline}). "
+            f"{self.views()} {self.basis}"
+            f" Under the {self.model} model ({self.n_paths:,} paths, seed {self.seed}), "
+            f"{when}. Reaching it needs "
             f"{self.required_growth:+.1%} a year from {self.last_value:.1f} bn in "
             f"{self.last_year}; the model's fitted growth is {self.fitted_growth:+.1%} and the "
             f"recent observed growth {self.observed_growth:+.1%} ({self.on_track})."
         )
+
+    def views(self) -> str:
+        """The inside view, the outside view and the combined probability in one sentence."""
+        if self.status != "simulated":
+            return "Answered from the data."
+        out = ("no outside view" if math.isnan(self.p_outside) else
+               f"outside view (base rate of {self.n_comparable} comparable of "
+               f"{self.n_reference} historical targets) {self.p_outside:.0%}")
+        return (f"Inside view (the model on this series) {self.p_inside:.0%}; {out}; "
+                f"combined {self.p_combined:.0%}.")
 
     def summary(self) -> str:
         """The finding, the figures and the caveats as text."""
@@ -223,6 +260,9 @@ class Assessment:
         row = {
             "target": self.target.name, "condition": self.condition, "model": self.model,
             "status": self.status, "reading": self.reading, "probability": self.probability,
+            "headline": self.headline, "p_inside": self.p_inside,
+            "p_outside": self.p_outside, "p_combined": self.p_combined,
+            "n_reference": self.n_reference, "n_comparable": self.n_comparable,
             "met_year": self.met_year,
             "crossing_median": q.get(0.5, np.nan), "crossing_lower_80": lo,
             "crossing_upper_80": hi,
@@ -249,7 +289,14 @@ class Assessment:
 
         cy = self.crossing_year
         rows = [("target", self.target.describe()), ("model", self.model),
-                ("status", self.status), ("probability", f"{self.probability:.1%}")]
+                ("status", self.status),
+                ("probability", f"{self.probability:.1%} ({self.headline})")]
+        if self.status == "simulated":
+            out = ("n/a" if math.isnan(self.p_outside) else
+                   f"{self.p_outside:.1%} ({self.n_comparable} comparable of "
+                   f"{self.n_reference} targets)")
+            rows += [("inside view", f"{self.p_inside:.1%}"), ("outside view", out),
+                     ("combined", f"{self.p_combined:.1%}"), ("leans on", self.basis)]
         if cy is not None:
             lo, hi = cy.interval(0.8)
             rows += [("first year met (median)", format_year(cy.median, cy.horizon)),
@@ -277,6 +324,29 @@ def _observed_growth(s: pd.Series, window: int = OBSERVED_WINDOW) -> float:
     if len(recent) < 2:
         recent = s.iloc[-2:]
     return float(observed_growth(recent.iloc[0], int(recent.index[0]), recent.iloc[-1], last))
+
+
+def _views(target: Target, s: pd.Series, p_inside: float, fit: Any) -> dict[str, Any]:
+    """The three probabilities and what they lean on (the fields of :class:`Assessment`)."""
+    from .outside_view import CALIBRATION, calibrate, outside_view
+
+    try:
+        ov = outside_view(target, s)
+        p_out, n_ref, n_sim = ov.base_rate, ov.n_reference, ov.n_similar
+    except ModelError:
+        p_out, n_ref, n_sim = math.nan, 0, 0
+    # The data weight of the current growth (stochastic_growth's, alone or in the ensemble)
+    sg = fit.components.get("stochastic_growth") if hasattr(fit, "components") else fit
+    w = getattr(sg, "params", {}).get("data_weight_slope", math.nan)
+    lean = ""
+    if not math.isnan(w):
+        on = ("the panel prior" if w < 0.33 else "the series' own data" if w > 0.67
+              else "prior and data about equally")
+        lean = f"The inside view's current growth leans on {on} (data weight {w:.2f}); "
+    basis = (f"{lean}the combined probability on the record of {CALIBRATION.n} resolved "
+             f"targets ({CALIBRATION.n_met} met) given the inside view.")
+    return {"p_inside": p_inside, "p_outside": p_out, "p_combined": calibrate(p_inside),
+            "n_reference": n_ref, "n_comparable": n_sim, "basis": basis[0].upper() + basis[1:]}
 
 
 def _resolve_model(model: str | GrowthModel | None) -> GrowthModel:
@@ -312,6 +382,7 @@ def assess(
     exclude: Iterable[int] = (),
     horizon: int | None = None,
     reading: Reading = "by",
+    view: Literal["combined", "inside"] = "combined",
 ) -> Assessment:
     """How likely ``target`` is met by its deadline, and in which year it is first met.
 
@@ -338,6 +409,10 @@ def assess(
     reading : {"by", "in"}, default "by"
         "by": met in some year up to and including the deadline; "in": met in the deadline
         year itself.
+    view : {"combined", "inside"}, default "combined"
+        The headline ``probability``: the combined probability (the model's through the
+        record of announced targets, :func:`tradepath.outside_view.calibrate`) or the
+        model's own. All three (inside, outside, combined) are reported either way.
 
     Returns
     -------
@@ -375,6 +450,7 @@ def assess(
         raise fail("target", func, "a tradepath Target", target, "E.g. tp.Target(150, by=2030).")
     n_paths = check_int("n_paths", func, n_paths, lo=1)
     check_choice("reading", func, reading, ("by", "in"))
+    check_choice("view", func, view, ("combined", "inside"))
     rng = check_rng("seed", func, seed)
     exclude = check_years("exclude", func, exclude)
     start = None if start is None else check_year("start", func, start)
@@ -423,10 +499,11 @@ def assess(
         if not met_years and unseen:
             notes.append(f"Years up to the deadline with no figure: {unseen[-5:]}"
                          + (" (and earlier)" if len(unseen) > 5 else "") + ".")
+        answer = (1.0 if met_years else 0.0) if status != "unknown" else math.nan
         return Assessment(
-            model="data", status=status,
-            probability=(1.0 if met_years else 0.0) if status != "unknown" else math.nan,
-            met_year=met_years[0] if met_years else None,
+            model="data", status=status, probability=answer, p_inside=answer,
+            p_outside=answer, p_combined=answer, headline="data",
+            basis="the observed years", met_year=met_years[0] if met_years else None,
             crossing_year=None, fitted_growth=math.nan, notes=tuple(notes), **common,
         )
 
@@ -463,8 +540,9 @@ def assess(
     first_idx = np.where(any_hit, hit.argmax(axis=1), -1)
     first_year = np.where(any_hit, years[np.maximum(first_idx, 0)], np.inf)
     k_deadline = target.by - last_year - 1
-    probability = float(hit[:, k_deadline].mean() if reading == "in"
-                        else (first_year <= target.by).mean())
+    p_inside = float(hit[:, k_deadline].mean() if reading == "in"
+                     else (first_year <= target.by).mean())
+    views = _views(target, s, p_inside, fit)
     dist = pd.Series(np.bincount(first_idx[any_hit], minlength=len(years)) / n_paths,
                      index=pd.Index(years, name="year"), name="p_first")
     crossing = CrossingYear(distribution=dist,
@@ -472,7 +550,9 @@ def assess(
     bands = pd.DataFrame(np.quantile(total, BANDS, axis=0).T, index=pd.Index(years, name="year"),
                          columns=pd.Index(BANDS, name="quantile"))
     return Assessment(
-        model=fit.model, status="simulated", probability=probability, met_year=None,
+        model=fit.model, status="simulated",
+        probability=views["p_combined"] if view == "combined" else p_inside,
+        headline=view, **views, met_year=None,
         crossing_year=crossing, fitted_growth=fit.growth, notes=tuple(notes), bands=bands,
         paths=paths, fit=fit, **common,
     )

@@ -392,7 +392,7 @@ def sensitivities(
         raise fail("a", "sensitivities", "a tradepath Assessment", type(a).__name__)
     if a.status != "simulated" or a.crossing_year is None:
         return ()
-    t, base = a.target, a.probability
+    t, base = a.target, a.p_inside
     kw: dict[str, Any] = dict(model=a.model, n_paths=a.n_paths, seed=_seed_of(a),
                               reporter=reporter, kinds=tuple(kinds),
                               horizon=a.crossing_year.horizon, reading=a.reading)
@@ -401,7 +401,7 @@ def sensitivities(
     def rerun(label: str, kind: Literal["data", "balance", "model"], detail: str,
               data: Dataset = ds, target: Target = t, **extra: Any) -> None:
         try:
-            p = assess(data, target, **{**kw, **extra}).probability
+            p = assess(data, target, **{**kw, **extra}).p_inside
         except TradepathError as exc:
             out.append(Sensitivity(t.name, label, kind, math.nan, base,
                                    f"not assessed: {exc}"))
@@ -456,20 +456,20 @@ def sensitivities(
                                    float(_met(hit, a.reading).mean()), base,
                                    f"balance condition replaced by {other.describe()}, on the "
                                    "same paths"))
-    if comparison is not None and "probability" in comparison.columns:
+    if comparison is not None and "p_inside" in comparison.columns:
         ok = comparison[(comparison["status"] == "simulated")
                         & (comparison["model"] != a.model)]
         if len(ok):
-            p = ok["probability"].astype(float)
+            p = ok["p_inside"].astype(float)
             far = int((p - base).abs().to_numpy().argmax())
             row = ok.iloc[far]
             lo, hi = ok.loc[p.idxmin()], ok.loc[p.idxmax()]
             out.append(Sensitivity(
                 t.name, f"another model, {model_label(str(row['model']))}", "model",
-                float(row["probability"]), base,
-                f"the other models give {format_probability(float(lo['probability']))} "
+                float(row["p_inside"]), base,
+                f"the other models give {format_probability(float(lo['p_inside']))} "
                 f"({model_label(str(lo['model']))}) to "
-                f"{format_probability(float(hi['probability']))} "
+                f"{format_probability(float(hi['p_inside']))} "
                 f"({model_label(str(hi['model']))})"))
     return tuple(sorted(out, key=lambda s: (not math.isfinite(s.effect),
                                             -abs(s.effect) if math.isfinite(s.effect) else 0)))
@@ -653,7 +653,7 @@ def _target_line(
         median_growth = float((np.median(total[:, k]) / a.last_value) ** (1 / (k + 1)) - 1)
     g, y0, y1 = _recent(a)
     numbers: dict[str, Any] = dict(
-        probability=a.probability,
+        probability=a.p_inside,
         outside_view=outside if outside is not None else getattr(a, "outside_view", None),
         combined=combined if combined is not None else getattr(a, "combined", None),
         mode_year=mode_year, mode_share=float(dist.max()) if mode_year else None,
@@ -661,10 +661,10 @@ def _target_line(
         required_growth=a.required_growth, median_path_growth=median_growth,
         recent_growth=g, recent_span=(y0, y1) if math.isfinite(g) else None,
     )
-    if comparison is not None and "probability" in comparison.columns:
+    if comparison is not None and "p_inside" in comparison.columns:
         ok = comparison[comparison["status"] == "simulated"]
         if len(ok):
-            p = ok.set_index("model")["probability"].astype(float)
+            p = ok.set_index("model")["p_inside"].astype(float)
             numbers.update(model_low=(str(p.idxmin()), float(p.min())),
                            model_high=(str(p.idxmax()), float(p.max())), n_models=len(p))
     if t.balance is not None and "exports" in a.paths and k >= 0:

@@ -110,7 +110,8 @@ def _assess_series(task: tuple[Any, ...]) -> dict[str, Any]:
             "period": [str(int(y)) for y in years], "flow": "total", "value_usd_bn": values,
         }))
         a = assess(ds, Target(float(value), by=int(by)), model=model, n_paths=n_paths,
-                   seed=np.random.default_rng(series_seed(seed, sid)), horizon=int(horizon))
+                   seed=np.random.default_rng(series_seed(seed, sid)), horizon=int(horizon),
+                   view="inside")  # the model's probability, as the vectorised path gives
     except (TradepathError, ValueError, ArithmeticError) as exc:
         return {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
     cy = a.crossing_year

@@ -143,11 +143,13 @@ def assess_many(
         ``last_year``, ``last_value``, ``target`` (level), ``by``, ``horizon``, ``model``
         (``"data"`` when the data answer), ``status`` ("simulated"; "met" or "missed" when
         the data answer, as in :func:`tradepath.assess`; "error"), ``probability`` (met by
-        the deadline), ``crossing_q10``, ``crossing_q50``, ``crossing_q90`` (quantiles of the
-        first year met; ``inf`` = not by the horizon), ``p_not_by_horizon``, ``met_year``
-        (observed), ``required_growth``, ``fitted_growth``, ``observed_growth``,
-        ``on_track_ratio``, ``on_track`` (:func:`tradepath.assess.on_track_label`; "" when
-        the deadline has passed) and ``error`` ("" or why the series could not be assessed).
+        the deadline: the model's own probability, the inside view of
+        :class:`~tradepath.assess.Assessment`), ``crossing_q10``, ``crossing_q50``,
+        ``crossing_q90`` (quantiles of the first year met; ``inf`` = not by the horizon),
+        ``p_not_by_horizon``, ``met_year`` (observed), ``required_growth``,
+        ``fitted_growth``, ``observed_growth``, ``on_track_ratio``, ``on_track``
+        (:func:`tradepath.assess.on_track_label`; "" when the deadline has passed) and
+        ``error`` ("" or why the series could not be assessed).
 
     Raises
     ------

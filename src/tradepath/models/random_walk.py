@@ -10,6 +10,7 @@ import pandas as pd
 
 from .._validation import check_choice, check_real
 from ._base import FitResult, GrowthModel
+from .priors import draw_bounded_sigma2
 
 __all__ = [
     "BGK_BETA",
@@ -33,9 +34,11 @@ class RandomWalkFit(FitResult):
         mu, sigma = self.params["drift"], self.params["sigma"]
         k, span = int(self.extras["n_increments"]), float(self.extras["span_years"])
         if self.parameter_uncertainty:
-            # Posterior under the flat prior on (mu, log sigma): sigma^2 ~ (k-1) s^2 / chi2(k-1),
-            # mu | sigma^2 ~ N(mu_hat, sigma^2 / T), T the span of the data in years.
-            sig = sigma * np.sqrt((k - 1) / rng.chisquare(k - 1, size=(n_paths, 1)))
+            # Posterior under the flat prior on (mu, log sigma), the variance bounded at
+            # MAX_SIGMA^2: sigma^2 ~ (k-1) s^2 / chi2(k-1) truncated, mu | sigma^2 ~
+            # N(mu_hat, sigma^2 / T), T the span of the data in years.
+            s2 = draw_bounded_sigma2(rng, (k - 1) * sigma**2, k - 1, n_paths)
+            sig = np.sqrt(s2)[:, None]
             drift = mu + sig / np.sqrt(span) * rng.standard_normal((n_paths, 1))
         else:
             sig = np.full((n_paths, 1), sigma)
@@ -65,7 +68,9 @@ class RandomWalk(GrowthModel):
     endpoints**: a partial-year or differently reported endpoint moves everything) and
     :math:`s^2 = \\frac{1}{k-1} \\sum_i (d_i - \\hat\\mu \\Delta_i)^2 / \\Delta_i` over the
     :math:`k` increments. Each simulated path draws
-    :math:`\\sigma^2 \\sim (k-1) s^2 / \\chi^2_{k-1}` and
+    :math:`\\sigma^2 \\sim (k-1) s^2 / \\chi^2_{k-1}`, truncated at
+    ``MAX_SIGMA ** 2`` (:func:`~tradepath.models.priors.draw_bounded_sigma2`: every
+    forecast mean is then finite), and
     :math:`\\mu \\sim N(\\hat\\mu, \\sigma^2 / (t_n - t_1))` (the posterior under a flat prior
     on :math:`(\\mu, \\log\\sigma)`), then its shocks. Assumes growth does not decelerate.
     Needs at least 4 observations (3 increments): with two increments the volatility has one
