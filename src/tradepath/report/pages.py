@@ -18,7 +18,7 @@ from .content import _A4, _WRAP, ReportContent, _spread
 if TYPE_CHECKING:
     from ..scenarios import FeasibleRegion
 
-__all__ = ["report_pages"]
+__all__ = ["bottom_line_text", "report_pages"]
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -57,10 +57,21 @@ def _key_rows(c: ReportContent) -> list[list[str]]:
                              format_year(cy.median, cy.horizon),
                              f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}"])
             else:
-                rows.append([prefix + name, x.status,
-                             "100% (data)" if x.status == "met" else "0% (data)",
+                verdict = _verdict(c, x)
+                p = {"met": "100 % (data)", "missed": "0 % (data)"}.get(verdict, "– (no data)")
+                rows.append([prefix + name, verdict, p,
                              str(x.met_year) if x.met_year else "–", "–"])
     return rows
+
+
+def _verdict(c: ReportContent, a: Assessment) -> str:
+    """One verdict for a past target: the bottom line's (met, missed or unknown, with its
+    basis there), else the assessment's status."""
+    if c.bottom is not None:
+        for line in c.bottom.lines:
+            if line.target == a.target and line.verdict is not None:
+                return line.verdict.verdict
+    return a.status
 
 
 def report_pages(content: ReportContent) -> list[str]:
@@ -143,8 +154,11 @@ def _settings_line(c: ReportContent) -> str:
 
     n = len(c.dataset.observations)
     data = c.source.removeprefix("Source: ").split("; tradepath")[0]
-    return (f"tradepath {__version__} · model {c.model} · {c.n_paths:,} simulated paths per "
-            f"target · seed {c.seed} · data: {data} ({n} figures)")
+    from ..bottom_line import model_label
+
+    return (f"Data: {data} ({n} figures). Model: {model_label(c.model)}, {c.n_paths:,} "
+            f"simulated paths per target (random seed {c.seed}: the same seed gives the same "
+            f"numbers). tradepath {__version__}.")
 
 
 def _crossing_sentence(a: Assessment) -> str:
@@ -203,17 +217,38 @@ def _text_block(fig: Any, x: float, y: float, text: str, **kw: Any) -> float:
     return y - lines * size * spacing / 72 - 0.08
 
 
+def bottom_line_text(c: ReportContent, width: int = 104) -> str:
+    """Page 1's boxed text: the bottom line per target, wrapped (indents kept)."""
+    if c.bottom is None:
+        return ""
+    out = []
+    if c.bottom.model:
+        out.append(textwrap.fill(f"Model: {c.bottom.model}.", width=width))
+    for line in c.bottom.lines:
+        out.append("")
+        for raw in line.text(3).splitlines():
+            body = raw.lstrip(" ")
+            indent = " " * (len(raw) - len(body))
+            extra = "  " if body.startswith("- ") else ""
+            out.append(textwrap.fill(body, width=width, initial_indent=indent,
+                                     subsequent_indent=indent + extra))
+    return "\n".join(out)
+
+
 def _draw_summary(fig: Any, c: ReportContent) -> None:
     w, h = fig.get_size_inches()
-    y = h - 1.75
+    y = h - 1.45
     x = 0.8
-    y = _text_block(fig, x, y, "Findings", fontsize=12, fontweight="bold")
-    for a in c.assessments:
-        head = a.target.name + ("" if a.condition == "none" else f" ({a.condition})")
-        y = _text_block(fig, x, y - 0.05, _wrap(head, 80), fontsize=10, fontweight="bold")
-        y = _text_block(fig, x, y, _wrap(c.findings[a.target.name]), fontsize=9)
-    y -= 0.15
-    y = _text_block(fig, x, y, "Key numbers", fontsize=12, fontweight="bold")
+    y = _text_block(fig, x, y, "The bottom line", fontsize=12, fontweight="bold")
+    text = bottom_line_text(c)
+    if text:
+        size, spacing = 8.0, 1.3
+        fig.text(x / w, (y - 0.08) / h, text, ha="left", va="top", fontsize=size,
+                 linespacing=spacing, gid="bottom-line", family="DejaVu Sans",
+                 bbox=dict(boxstyle="round,pad=0.6", facecolor="#f3f6fb",
+                           edgecolor="#3b5b8c", linewidth=0.9))
+        y -= (text.count("\n") + 1) * size * spacing / 72 + 0.45
+    y = _text_block(fig, x, y, "Key numbers", fontsize=11, fontweight="bold")
     rows = _key_rows(c)
     height = 0.22 * (len(rows) + 1)
     ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
@@ -224,7 +259,7 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
                    colWidths=[0.40, 0.11, 0.16, 0.14, 0.19])
     _style_table(tab, 8.5)
     y -= height + 0.3
-    y = _text_block(fig, x, y, "Read with care", fontsize=12, fontweight="bold")
+    y = _text_block(fig, x, y, "Read with care", fontsize=11, fontweight="bold")
     checks = c.dataset.check()
     fails = checks[checks["status"] == "fail"]
     notes = [f"{len(fails)} of {len(checks)} consistency checks fail: "
@@ -243,7 +278,7 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
     for s in c.skipped.values():
         notes.append(f"Left out: {s}")
     for n in notes:
-        y = _text_block(fig, x, y, _wrap("• " + n, _WRAP), fontsize=8.5)
+        y = _text_block(fig, x, y, _wrap("• " + n, 112), fontsize=7.8)
 
 
 def _style_table(tab: Any, size: float) -> None:
