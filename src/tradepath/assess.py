@@ -135,7 +135,10 @@ class Assessment:
     required_growth : float
         CAGR needed from the last observation to reach the target level in the deadline year.
     fitted_growth : float
-        The model's fitted annual growth at the end of the sample.
+        Annual growth of the median simulated path from the last observation to the deadline
+        (``(median in the deadline year / last value) ** (1 / years) - 1``): the growth behind
+        the probability (for an ensemble, not a mean of its components' rates; the model's own
+        end-of-sample rate is ``fit.growth``).
     observed_growth : float
         CAGR over about the last five years of data (the "observed" growth of the on-track
         ratio).
@@ -192,7 +195,8 @@ class Assessment:
             f"{t.name}{cond}: probability {self.probability:.0%} under the {self.model} model "
             f"({self.n_paths:,} paths, seed {self.seed}); {when}. Reaching it needs "
             f"{self.required_growth:+.1%} a year from {self.last_value:.1f} bn in "
-            f"{self.last_year}; the model's fitted growth is {self.fitted_growth:+.1%} and the "
+            f"{self.last_year}; the median simulated path grows {self.fitted_growth:+.1%} a "
+            "year to the deadline and the "
             f"recent observed growth {self.observed_growth:+.1%} ({self.on_track})."
         )
 
@@ -248,7 +252,7 @@ class Assessment:
             rows.append(("met in", str(self.met_year)))
         if self.status == "simulated":
             rows += [("required growth", f"{self.required_growth:+.2%} a year"),
-                     ("fitted growth", f"{self.fitted_growth:+.2%} a year"),
+                     ("growth of the median path", f"{self.fitted_growth:+.2%} a year"),
                      ("observed growth", f"{self.observed_growth:+.2%} a year"),
                      ("on track", f"{self.on_track} (ratio {self.on_track_ratio:.2f})"),
                      ("paths, seed", f"{self.n_paths:,}, {self.seed}")]
@@ -454,7 +458,9 @@ def assess(
                          columns=pd.Index(BANDS, name="quantile"))
     return Assessment(
         model=fit.model, status="simulated", probability=probability, met_year=None,
-        crossing_year=crossing, fitted_growth=fit.growth, notes=tuple(notes), bands=bands,
+        crossing_year=crossing, notes=tuple(notes), bands=bands,
+        fitted_growth=float((np.median(total[:, k_deadline]) / last_value)
+                            ** (1 / (k_deadline + 1)) - 1),
         paths=paths, fit=fit, **common,
     )
 

@@ -24,8 +24,16 @@ if TYPE_CHECKING:
     from ..outside_view import OutsideView
     from ..scenarios import FeasibleRegion
 
-__all__ = ["DEFAULT_PATHS", "FIGURES", "HORIZON", "FORMATS", "ReportContent", "build_report",
-           "outside_views", "select_targets"]
+__all__ = [
+    "DEFAULT_PATHS",
+    "FIGURES",
+    "FORMATS",
+    "HORIZON",
+    "ReportContent",
+    "build_report",
+    "outside_views",
+    "select_targets",
+]
 
 
 #: Paths per assessment in the report: the Monte Carlo standard error of a probability is at
@@ -327,7 +335,8 @@ def build_report(
             by = max(latest, last + 1)
             followups[a.target.name] = assess(ds, _followup(a.target, by), **kw)
     simulated = [a for a in [*assessments, *followups.values()] if a.status == "simulated"]
-    comparisons = {a.target.name: compare_models(ds, a.target, n_paths=n_paths, seed=seed)
+    comparisons = {a.target.name: compare_models(ds, a.target, n_paths=n_paths, seed=seed,
+                                                  horizon=horizon)
                    for a in sorted(simulated, key=lambda a: a.target.by)}
     main = max(simulated, key=lambda a: (a.target.by, a.target.balance is not None),
                default=None)

@@ -18,7 +18,7 @@ from .content import _A4, _WRAP, ReportContent, _spread
 if TYPE_CHECKING:
     from ..scenarios import FeasibleRegion
 
-__all__ = ["bottom_line_text", "report_pages"]
+__all__ = ["bottom_line_text", "chart_box", "report_pages"]
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -376,21 +376,36 @@ def _draw_method(fig: Any, c: ReportContent) -> None:
             break
 
 
+def _chart_top(page: _Page) -> float:
+    """Inches from the top of the page to the chart's rectangle (under the introduction)."""
+    lines = _wrap(page.intro).count("\n") + 1 if page.intro else 0
+    return 0.95 + lines * 9 * 1.35 / 72 + 0.25
+
+
+def chart_box(page: _Page) -> Any:
+    """The chart and its source note on the A4 page, in inches (a matplotlib ``Bbox``): what
+    the PNG and SVG of a figure show, cut from the page drawn once."""
+    from matplotlib.transforms import Bbox
+
+    w, h = _A4
+    top = _chart_top(page)
+    below = top + page.height + 0.35 + 0.2
+    return Bbox.from_extents(0.45, h - below, w - 0.45, h - top + 0.05)
+
+
 def _render_page(page: _Page, c: ReportContent, number: int, total: int) -> Any:
     """An A4 page: title and introduction, the chart (with its source note), the caption."""
     plt = pyplot()
     fig = plt.figure(figsize=_A4)
     w, h = _A4
     fig.text(0.8 / w, 1 - 0.55 / h, page.title, fontsize=15, fontweight="bold", va="top")
-    intro_lines = 0
     if page.intro:
         intro = _wrap(page.intro)
-        intro_lines = intro.count("\n") + 1
         fig.text(0.8 / w, 1 - 0.95 / h, intro, fontsize=9, va="top", linespacing=1.35,
                  color="#222222")
     fig.text(0.5, 0.35 / h, f"{number} / {total}", ha="center", fontsize=8, color="#666666")
     if page.height:
-        top = 0.95 + intro_lines * 9 * 1.35 / 72 + 0.25
+        top = _chart_top(page)
         # The chart is laid out (constrained) inside its own rectangle of the page; the
         # title, introduction and caption are placed around it.
         fig.set_layout_engine("constrained", rect=(0.5 / w, 1 - (top + page.height) / h,
@@ -406,15 +421,4 @@ def _render_page(page: _Page, c: ReportContent, number: int, total: int) -> Any:
                      linespacing=1.35, color="#222222")
     else:
         page.draw(fig)
-    return fig
-
-
-def _standalone(page: _Page, c: ReportContent) -> Any:
-    """The page's chart as a figure of its own at A4 text width."""
-    from ..plotting import source_note
-
-    plt = pyplot()
-    fig = plt.figure(figsize=(6.7, page.height), layout="constrained")
-    page.draw(fig)
-    source_note(fig, c.source)
     return fig
