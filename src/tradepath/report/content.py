@@ -160,6 +160,22 @@ def _spread(frame: pd.DataFrame, model: str) -> str:
     return text + "."
 
 
+def _comparison(ds: Dataset, a: Assessment, model: str | GrowthModel,
+                kw: dict[str, Any]) -> pd.DataFrame:
+    """:func:`tradepath.compare_models` for an assessment, reusing it for its own model's row
+    (same data, settings and seed give the same row: only the other models are simulated)."""
+    from ..models import MODELS
+
+    if not isinstance(model, str) or model not in MODELS:
+        return compare_models(ds, a.target, **kw)
+    others = [m for m in MODELS if m != model]
+    frame = compare_models(ds, a.target, models=others,
+                           **{k: v for k, v in kw.items() if k != "model"})
+    own = a.to_frame().assign(message="")
+    pos = list(MODELS).index(model)
+    return pd.concat([frame.iloc[:pos], own, frame.iloc[pos:]], ignore_index=True)
+
+
 def outside_views(assessments: Sequence[Assessment]) -> dict[str, OutsideView]:
     """The outside view of every simulated assessment, keyed by target name.
 
@@ -335,8 +351,7 @@ def build_report(
             by = max(latest, last + 1)
             followups[a.target.name] = assess(ds, _followup(a.target, by), **kw)
     simulated = [a for a in [*assessments, *followups.values()] if a.status == "simulated"]
-    comparisons = {a.target.name: compare_models(ds, a.target, n_paths=n_paths, seed=seed,
-                                                  horizon=horizon)
+    comparisons = {a.target.name: _comparison(ds, a, model_arg, kw)
                    for a in sorted(simulated, key=lambda a: a.target.by)}
     main = max(simulated, key=lambda a: (a.target.by, a.target.balance is not None),
                default=None)

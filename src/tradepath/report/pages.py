@@ -103,7 +103,7 @@ def _pages(c: ReportContent) -> list[_Page]:
             f"Median path and central 50 %, 80 % and 95 % bands of {main.n_paths:,} simulated "
             f"paths from {main.last_year}, against the targets. Log scale: equal distances are "
             "equal growth rates, so the whole fan fits on the page.",
-            5.6, lambda fig: _fan(fig, main, others, c), figure="fan",
+            6.6, lambda fig: _fan(fig, main, others, c), figure="fan",
             caption=_wrap(" ".join(_crossing_sentence(a) for a in [main, *others]
                                    if a.status == "simulated"))))
         sims = c.simulated
@@ -188,16 +188,37 @@ def _balance_caption(b: Assessment) -> str:
     share = (m - x) / (x + m)
     q = np.quantile(share, [0.1, 0.5, 0.9])
     d = np.quantile(m - x, [0.1, 0.5, 0.9])
-    return (f"In {b.target.by}: deficit share median {q[1]:.1%} (80 % interval {q[0]:.1%} to "
+    text = (f"In {b.target.by}: deficit share median {q[1]:.1%} (80 % interval {q[0]:.1%} to "
             f"{q[2]:.1%}); deficit median {d[1]:.1f} bn (80 % interval {d[0]:.1f} to "
-            f"{d[2]:.1f} bn). Condition: {b.condition}.")
+            f"{d[2]:.1f} bn), shown on the left as the balance, exports minus imports "
+            f"({-d[1]:.1f} bn), the sign of the CSV tables. Condition: {b.condition}.")
+    both = b.history[["exports", "imports"]].dropna()
+    both = both[both.index <= b.last_year]
+    if len(both):
+        y = int(both.index.max())
+        d0 = float(both.loc[y, "imports"] - both.loc[y, "exports"])
+        s0 = d0 / float(both.loc[y].sum())
+        if d[1] > d0 and q[1] < s0:
+            text += (f" The deficit grows in US$ ({d0:.1f} bn in {y}, median {d[1]:.1f} bn in "
+                     f"{b.target.by}) while its share of trade falls ({s0:.1%} to {q[1]:.1%}).")
+        else:
+            text += (f" In {y} the deficit was {d0:.1f} bn, {s0:.1%} of trade.")
+    return text
 
 
 def _fan(fig: Any, main: Assessment, others: list[Assessment], c: ReportContent) -> None:
     from ..plotting import plot_fan
 
     ax = fig.subplots()
-    plot_fan(main, ax=ax, targets=others, data=c.dataset, log=True)
+    # To the end of the simulation (the horizon of the probabilities and of
+    # forecast_bands.csv); the numbers are in the caption, not above the chart; the value axis
+    # stops at 2.5 times the largest target, and the legend says when a band runs above it.
+    horizon = int(main.bands.index.max())
+    levels = [t.value for t in (main.target, *(o.target for o in others))]
+    history = main.history[main.target.flow].dropna()
+    low = min(float(history.min()), float(main.bands.iloc[:, 0].min()))
+    plot_fan(main, ax=ax, targets=others, data=c.dataset, log=True, end=horizon,
+             annotate=False, ylim=(low / 1.5, 2.5 * max(levels)))
 
 
 def _feasible(fig: Any, r: FeasibleRegion) -> None:
