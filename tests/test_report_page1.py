@@ -119,3 +119,21 @@ def test_median_path_growth_is_the_growth_of_the_median(ds):
     g = (np.median(a.paths["total"][:, k - 1]) / a.last_value) ** (1 / k) - 1
     assert a.median_path_growth == pytest.approx(g, rel=1e-9)
     assert f"{g:+.1%}" in a.finding()
+
+
+def test_cli_assess_asks_again_after_a_missed_deadline(capsys):
+    from tradepath.cli import main
+
+    assert main(["assess", "--paths", "300", "--format", "csv"]) == 0
+    table = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
+    follow = table[table["target"].str.startswith("100B by 2030 (after missing 2023)")]
+    assert len(follow) == 1 and follow.iloc[0]["status"] == "simulated"
+
+
+def test_cli_tables_say_after_the_horizon_instead_of_inf(capsys):
+    from tradepath.cli import main
+
+    assert main(["assess", "--paths", "300", "--name", "150B by 2030"]) == 0
+    out = capsys.readouterr().out
+    assert "inf" not in out.replace("info", "")
+    assert "after 20" in out
