@@ -151,12 +151,15 @@ def _spread(frame: pd.DataFrame, model: str) -> str:
     p = ok.set_index("model")["probability"].astype(float)
     lo, hi = p.idxmin(), p.idxmax()
     others = [m for m in p.index if m != model]
+    from ..bottom_line import model_label
+
     text = (f"Across the {len(p)} models that could be fitted the probability ranges from "
-            f"{p[lo]:.0%} ({lo}) to {p[hi]:.0%} ({hi})")
+            f"{p[lo]:.0%} ({model_label(lo)}) to {p[hi]:.0%} ({model_label(hi)})")
     if not others:
         return text + "."
     if refused:
-        text += f"; {len(refused)} could not be fitted on these data ({', '.join(refused)})"
+        text += (f"; {len(refused)} could not be fitted on these data "
+                 f"({', '.join(model_label(m) for m in refused)})")
     return text + "."
 
 

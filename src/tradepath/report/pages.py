@@ -99,7 +99,7 @@ def _pages(c: ReportContent) -> list[_Page]:
         others = [a for a in c.assessments if a is not main]
         others += [f for f in c.followups.values() if f is not main and f.status == "simulated"]
         pages.append(_Page(
-            "fan", f"Forecast: {main.target.flow} trade under the {main.model} model",
+            "fan", f"Forecast: {main.target.flow} trade, {_label(main.model)}",
             f"Median path and central 50 %, 80 % and 95 % bands of {main.n_paths:,} simulated "
             f"paths from {main.last_year}, against the targets. Log scale: equal distances are "
             "equal growth rates, so the whole fan fits on the page.",
@@ -141,12 +141,18 @@ def _pages(c: ReportContent) -> list[_Page]:
         pages.append(_Page(
             "feasible", "Which growth rates meet the target?",
             f"Pairs of constant annual growth rates of exports and imports from {r.base_year} "
-            f"that meet {r.target.name} by {r.target.by} with {r.condition}; no uncertainty, "
-            "a map of the arithmetic.",
+            f"that meet {r.target.value:g}B by {r.target.by} with {r.condition}; no "
+            "uncertainty, a map of the arithmetic.",
             5.0, lambda fig: _feasible(fig, r), figure="feasible",
             caption=_wrap(r.summary().replace("\n  ", "\n"))))
     pages.append(_Page("method", "Method and notes", "", 0, lambda fig: _draw_method(fig, c)))
     return pages
+
+
+def _label(model: str) -> str:
+    from ..bottom_line import model_label
+
+    return model_label(model)
 
 
 def _settings_line(c: ReportContent) -> str:
@@ -179,7 +185,9 @@ def _comparison_caption(c: ReportContent) -> str:
         s = _spread(f, c.model)
         if s:
             parts.append(f"{name}: {s[0].lower()}{s[1:]}")
-    return " ".join(parts) + (f" The report's figures use the {c.model} model.")
+    from ..bottom_line import model_label
+
+    return " ".join(parts) + f" The report's figures use the {model_label(c.model)}."
 
 
 def _balance_caption(b: Assessment) -> str:
@@ -383,7 +391,11 @@ def _draw_method(fig: Any, c: ReportContent) -> None:
         parts.append((f"Notes on the {c.main.target.name} assessment",
                       "\n".join("• " + n for n in c.main.notes)))
         if c.main.fit is not None:
-            parts.append(("Fitted model", c.main.fit.summary()))
+            # The fit's notes are the assessment's first notes, printed above: once only.
+            shown = {n.strip() for n in c.main.notes}
+            lines = [ln for ln in c.main.fit.summary().splitlines()
+                     if ln.strip().removeprefix("note: ") not in shown]
+            parts.append(("Fitted model", "\n".join(lines)))
     if c.skipped:
         parts.append(("Left out", "\n".join(f"• {k}: {v}" for k, v in c.skipped.items())))
     parts.append(("Files", "report.pdf, summary.md, the figures as PNG and SVG, the tables as "
