@@ -137,3 +137,19 @@ def test_cli_tables_say_after_the_horizon_instead_of_inf(capsys):
     out = capsys.readouterr().out
     assert "inf" not in out.replace("info", "")
     assert "after 20" in out
+
+
+def test_one_contradiction_is_counted_once(ds):
+    from tradepath.report.pages import _inherited_failures
+
+    found = _inherited_failures(ds.observations, ds.check())
+    # The Jan-May 2020 figures are derived from the Jan-May 2021 ones (same document line):
+    # their failed identity repeats the 2021 one.
+    assert list(found) == [("total = exports + imports", "2020-01/2020-05")]
+    assert "2021-01/2021-05" in found[("total = exports + imports", "2020-01/2020-05")]
+
+
+def test_page1_counts_distinct_contradictions(page1_text):
+    text = _flat(page1_text)
+    assert "2 distinct contradictions among 16 consistency checks" in text
+    assert "1 more repeat them" in text

@@ -291,9 +291,13 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
     y = _text_block(fig, x, y, "Read with care", fontsize=11, fontweight="bold")
     checks = c.dataset.check()
     fails = checks[checks["status"] == "fail"]
-    notes = [f"{len(fails)} of {len(checks)} consistency checks fail: "
+    inherited = _inherited_failures(c.dataset.observations, checks)
+    distinct = fails[[(r.check, r.period) not in inherited for r in fails.itertuples()]]
+    repeat = (f" ({len(fails) - len(distinct)} more repeat them in figures derived from the "
+              "same document line)" if len(distinct) < len(fails) else "")
+    notes = [f"{len(distinct)} distinct contradictions among {len(checks)} consistency checks: "
              + "; ".join(f"{r.check} ({r.period}: {r.observed:.1f} vs {r.expected:.1f})"
-                         for r in fails.itertuples()) + "." if len(fails) else
+                         for r in distinct.itertuples()) + repeat + "." if len(fails) else
              "Every testable identity and claim in the data holds."]
     fitted = "the annual values"
     if c.main is not None and c.main.fit is not None:
@@ -315,6 +319,7 @@ def _style_table(tab: Any, size: float) -> None:
     tab.auto_set_font_size(False)
     tab.set_fontsize(size)
     for (r, _col), cell in tab.get_celld().items():
+        cell.PAD = 0.04  # text clear of the borders
         cell.set_edgecolor("#bbbbbb")
         cell.set_linewidth(0.4)
         if r == 0:
@@ -338,7 +343,7 @@ def _draw_data(fig: Any, c: ReportContent) -> None:
     n_lines = sum(heights) + 1
     y = h - 1.85
     y = _text_block(fig, x, y, "Observations", fontsize=11, fontweight="bold")
-    height = 0.18 * n_lines
+    height = 0.2 * n_lines
     ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
     ax.axis("off")
     tab = ax.table(cellText=rows, colLabels=["period", "flow", "US$ bn", "reporter", "kind",
@@ -351,10 +356,15 @@ def _draw_data(fig: Any, c: ReportContent) -> None:
     y -= height + 0.3
     checks = c.dataset.check()
     y = _text_block(fig, x, y, "Consistency checks", fontsize=11, fontweight="bold")
-    crow = [[r.status, textwrap.shorten(str(r.check), 56, placeholder="…"), r.period,
+    # Each check in full (wrapped, never cut), with room around the text in every cell.
+    inherited = _inherited_failures(obs, checks)
+    crow = [[r.status, textwrap.fill(str(r.check) + inherited.get((r.check, r.period), ""), 62),
+             r.period,
              "" if pd.isna(r.expected) else f"{r.expected:.2f}",
              "" if pd.isna(r.observed) else f"{r.observed:.2f}"] for r in checks.itertuples()]
-    height = 0.18 * (len(crow) + 1)
+    check_lines = [row[1].count("\n") + 1 for row in crow]
+    n_check_lines = sum(check_lines) + 1
+    height = 0.2 * n_check_lines
     ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
     ax.axis("off")
     tab = ax.table(cellText=crow, colLabels=["status", "check", "period", "expected",
@@ -363,12 +373,38 @@ def _draw_data(fig: Any, c: ReportContent) -> None:
                    colWidths=[0.1, 0.53, 0.17, 0.1, 0.1])
     _style_table(tab, 7.5)
     for (r, col), cell in tab.get_celld().items():
+        cell.set_height((check_lines[r - 1] if r >= 1 else 1) / n_check_lines)
         if r >= 1 and col == 0 and crow[r - 1][0] == "fail":
             cell.set_text_props(fontweight="bold")
     y -= height + 0.2
     _text_block(fig, x, y, "Notes on every figure, the growth claims and the full checks: "
                            "observations.csv and checks.csv beside this report.", fontsize=8,
                 color="#444444")
+
+
+def _inherited_failures(obs: pd.DataFrame, checks: pd.DataFrame) -> dict[tuple[Any, Any], str]:
+    """Failed checks that repeat another: a period whose figures are all derived from the
+    figures of another period (same document line) fails the same check when that one does.
+    Maps (check, period) of the repeat to a note naming the original, so one contradiction is
+    not read as two."""
+    fails = checks[checks["status"] == "fail"]
+    out: dict[tuple[Any, Any], str] = {}
+    for r in fails.itertuples():
+        rows = obs[obs["period"] == r.period]
+        if rows.empty or not (rows["kind"] == "derived").all():
+            continue
+        def lines(frame: pd.DataFrame) -> set[str]:
+            return {p.strip() for v in frame["source"] for p in str(v).split(";") if p.strip()}
+
+        sources = lines(rows)
+        for q in fails.itertuples():
+            if q.period == r.period or q.check != r.check:
+                continue
+            base = obs[(obs["period"] == q.period) & (obs["kind"] != "derived")]
+            if len(base) and lines(base) == sources:
+                out[(r.check, r.period)] = (f" — derived from the {q.period} figures, so the "
+                                            "same contradiction, not a second one")
+    return out
 
 
 def _draw_method(fig: Any, c: ReportContent) -> None:
