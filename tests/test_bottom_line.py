@@ -149,7 +149,8 @@ def test_outside_view_and_combined_slots(ds, main):
                        combined={main.target.name: 0.11}, sensitivities=False)
     t = line.lines[0]
     assert (t.outside_view, t.combined) == (0.14, 0.11)
-    assert "Outside view" in line.summary() and "Combined: 11 %" in line.summary()
+    assert "base rate of comparable historical targets: 14 % met" in line.summary()
+    assert "Combined: 11 %" in line.summary()
     assert "combined probability is the headline" in t.headline
     assert bottom_line(ds, [main], sensitivities=False).lines[0].outside_view is None
 

@@ -16,6 +16,7 @@ from matplotlib.colors import to_rgb
 
 import tradepath as tp
 from tradepath import plotting as P
+from tradepath.bottom_line import model_label
 from tradepath.scenarios import Scenario, feasible_region, growth
 
 
@@ -186,14 +187,15 @@ def test_balance_flows_and_share_with_the_condition(balanced, output_dir):
         x, m = balanced.paths["exports"], balanced.paths["imports"]
         total_med = np.median(x + m, axis=0)[: len(allowed.get_ydata())]
         share = float(balanced.condition.split("< ")[1].split("%")[0]) / 100
-        np.testing.assert_allclose(allowed.get_ydata(), share * total_med, rtol=2e-3)
+        # The balance (exports - imports) has the sign of the CSV tables: a deficit is negative.
+        np.testing.assert_allclose(allowed.get_ydata(), -share * total_med, rtol=2e-3)
         threshold = next(a for a in right.get_lines() if a.get_gid() == "condition")
         np.testing.assert_allclose(threshold.get_ydata(), share * 100, rtol=2e-3)
         k = 2030 - balanced.last_year - 1
         cond = tp.balance.more_balanced().bind(balanced.history)
         p = float(np.mean(cond.holds(x[:, k], m[:, k])))
         subs = [t.get_text() for t in _by_gid(fig, "subtitle")]
-        assert subs == ["medians and 50% bands (random_walk model)",
+        assert subs == ["medians and 80% bands (random_walk model)",
                         f"P(condition holds in 2030) = {P.format_probability(p)}"]
         for ax in (left, right):
             _assert_integer_years(ax)
@@ -201,13 +203,53 @@ def test_balance_flows_and_share_with_the_condition(balanced, output_dir):
         _save(fig, output_dir, "balance")
 
 
+def test_comparison_panels_share_the_year_range(ds):
+    a = tp.assess(ds, ds.target("150B by 2030"), n_paths=500, horizon=2050)
+    frames = [tp.compare_models(ds, t, n_paths=500, horizon=2050)
+              for t in (ds.target("150B by 2030"), tp.Target(100, by=2030))]
+    with P.report_style():
+        fig = P.comparison_figure(frames, deadlines=[2030, 2030])
+        axes = [ax for ax in fig.axes if ax.get_gid() != "probabilities"][:2]
+        assert axes[0].get_xlim() == axes[1].get_xlim()
+        assert list(axes[0].get_xticks()) == list(axes[1].get_xticks())
+        labels = [t.get_text() for t in axes[0].get_xticklabels()]
+        assert "2040" in labels and "2050" in labels and labels[-1].strip() == "after 2050"
+    assert a.crossing_year.horizon == 2050
+
+
+def test_balance_legend_styles_equal_plotted_styles_and_bands_equal(balanced):
+    with P.report_style():
+        fig = P.balance_figure(balanced)
+        fig.canvas.draw()
+        checked: set[str] = set()
+        for ax in fig.axes[:2]:
+            legend = ax.get_legend()
+            plotted = {h.get_label(): h for h in ax.get_lines() + ax.collections}
+            for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
+                src = plotted.get(text.get_text())
+                if src is None:  # observation markers: drawn as proxies of their kind
+                    continue
+                checked.add(text.get_text())
+                if hasattr(src, "get_linestyle") and hasattr(handle, "get_linestyle") \
+                        and hasattr(src, "get_marker"):
+                    assert handle.get_linestyle() == src.get_linestyle(), text.get_text()
+                    assert handle.get_color() == src.get_color(), text.get_text()
+                if src.get_gid() == "condition-fails":  # the swatch shows the hatch
+                    assert handle.get_hatch() == "//"
+                    assert handle.get_edgecolor()[3] > 0
+        bands = [t.get_text().split(": ")[1] for ax in fig.axes[:2]
+                 for t in ax.get_legend().get_texts() if t.get_text().endswith(" band")]
+        assert set(bands) == {"80% band"}, bands
+        assert {"balance (exports − imports): median", "condition fails (hatched)"} <= checked
+
+
 def test_balance_takes_a_projection(ds, output_dir):
     proj = Scenario(2024, 2035, exports=growth(0.12), imports=growth(0.05)).project(ds)
     fig, ax = plt.subplots(layout="constrained")
     P.plot_balance(proj, ax=ax, history=ds, condition=tp.balance.deficit_share(0.2))
-    line = next(a for a in ax.get_lines() if a.get_gid() == "line-deficit")
-    np.testing.assert_allclose(line.get_ydata()[-1], proj["imports"].iloc[-1]
-                               - proj["exports"].iloc[-1])
+    line = next(a for a in ax.get_lines() if a.get_gid() == "line-balance")
+    np.testing.assert_allclose(line.get_ydata()[-1], proj["exports"].iloc[-1]
+                               - proj["imports"].iloc[-1])
     _save(fig, output_dir, "balance_projection")
 
 
@@ -232,7 +274,10 @@ def test_comparison_one_row_per_model_with_its_probability(comparison, output_di
     with P.report_style():
         fig, ax = plt.subplots(figsize=(6.7, 4.5), layout="constrained")
         P.plot_comparison(comparison, ax=ax)
-        assert [t.get_text() for t in ax.get_yticklabels()] == comparison["model"].tolist()[::-1]
+        # Models named in words, without the parenthesised detail.
+        words = [re.sub(r" \([^)]*\)$", "", model_label(m)) for m in comparison["model"]]
+        assert [t.get_text() for t in ax.get_yticklabels()] == words[::-1]
+        assert "damped trend" in words and "damped_trend" not in words
         sec = next(c for c in ax.child_axes if c.get_gid() == "probabilities")
         right = [t.get_text() for t in sec.get_yticklabels()][::-1]
         for row, text in zip(comparison.itertuples(), right, strict=True):

@@ -564,16 +564,17 @@ class TargetLine:
         if self.probability is None:
             return "\n".join([*lines, f"  {self.status}"])
         p = format_probability(self.probability)
-        views = [f"  Chance of meeting it by {t.by}: {p} ({self.headline})."]
+        first = f"  Chance of meeting it by {t.by}: {p} ({self.headline})"
+        if self.outside_view is not None:
+            first += ("; base rate of comparable historical targets: "
+                      f"{format_probability(self.outside_view)} met by their deadline")
+        views = [first + "."]
         if self.model_low is not None and self.model_high is not None and self.n_models > 1:
             views.append(f"  Across {self.n_models} models: "
                          f"{format_probability(self.model_low[1])} "
                          f"({model_label(self.model_low[0])}) to "
                          f"{format_probability(self.model_high[1])} "
                          f"({model_label(self.model_high[0])}).")
-        if self.outside_view is not None:
-            views.append("  Outside view (comparable historical targets): "
-                         f"{format_probability(self.outside_view)}.")
         if self.combined is not None:
             views.append(f"  Combined: {format_probability(self.combined)}.")
         if self.probability_without_condition is not None:
@@ -629,7 +630,7 @@ def _model_words(fit: FitResult | None, name: str) -> str:
 def _target_line(
     ds: Dataset, a: Assessment, *, comparison: pd.DataFrame | None, followup: Assessment | None,
     outside: float | None, combined: float | None, run: bool, reporter: Reporter,
-    kinds: Sequence[str],
+    kinds: Sequence[str], followup_outside: float | None = None,
 ) -> TargetLine:
     t = a.target
     cond = t.balance.bind(a.history) if t.balance is not None else None
@@ -640,7 +641,8 @@ def _target_line(
         verdict = past_verdict(t, a.history, a.history_kinds)
         fu = None
         if followup is not None:
-            fu = _target_line(ds, followup, comparison=comparison, followup=None, outside=None,
+            fu = _target_line(ds, followup, comparison=comparison, followup=None,
+                              outside=followup_outside,
                               combined=None, run=run, reporter=reporter, kinds=kinds)
         return TargetLine(verdict=verdict, followup=fu, **common)
     cy = a.crossing_year
@@ -793,7 +795,8 @@ def bottom_line(
     comparisons : mapping of str to DataFrame, optional
         :func:`tradepath.compare` tables keyed by target name: the spread across models.
     outside, combined : mapping of str to float, optional
-        The outside-view base rate and the combined probability per target name; when absent,
+        The outside-view base rate and the combined probability per target name (a follow-up's
+        under its own name); when absent,
         an assessment's own ``outside_view`` / ``combined`` attributes are used if it has them.
     sensitivities : bool, default True
         Compute "what would change the answer" (a few re-runs of :func:`tradepath.assess`
@@ -829,6 +832,8 @@ def bottom_line(
         comp = comparisons.get(fu.target.name if fu is not None else name)
         lines.append(_target_line(ds, a, comparison=comp, followup=fu,
                                   outside=outside.get(name), combined=combined.get(name),
+                                  followup_outside=(outside.get(fu.target.name)
+                                                    if fu is not None else None),
                                   run=sensitivities, reporter=reporter, kinds=kinds))
     sims = [a for a in items if a.status == "simulated"] + list(followups.values())
     return BottomLine(lines=tuple(lines), n_paths=sims[0].n_paths if sims else None,

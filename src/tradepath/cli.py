@@ -115,21 +115,40 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .assess import assess
+    from .report.content import _followup
 
     ds = _dataset(args)
-    results = [assess(ds, t, model=args.model, n_paths=args.paths, seed=args.seed,
-                      reading=args.reading, horizon=args.horizon)
-               for t in _targets(args, ds)]
+    kw = dict(model=args.model, n_paths=args.paths, seed=args.seed, reading=args.reading,
+              horizon=args.horizon)
+    targets = _targets(args, ds)
+    results = [assess(ds, t, **kw) for t in targets]
+    # A target whose deadline passed unmet is asked again, as in the report: when is that
+    # level reached? (by the latest deadline asked, or the year after the data)
+    latest = max(t.by for t in targets)
+    followups = [assess(ds, _followup(a.target, max(latest, a.last_year + 1)), **kw)
+                 for a in results if a.status == "missed"]
+    results += followups
     frame = pd.concat([a.to_frame() for a in results], ignore_index=True)
     if args.format == "table":
         for a in results:
             sys.stdout.write(a.finding() + "\n\n")
         cols = ["target", "model", "status", "probability", "crossing_median",
-                "crossing_lower_80", "crossing_upper_80", "required_growth", "fitted_growth"]
-        _emit(frame[cols], "table")
+                "crossing_lower_80", "crossing_upper_80", "required_growth",
+                "median_path_growth"]
+        _emit(_years_in_words(frame[cols], frame["horizon"]), "table")
     else:
         _emit(frame, args.format)
     return 0
+
+
+def _years_in_words(frame: Any, horizon: Any) -> Any:
+    """Crossing years for a table: "after <horizon>" instead of ``inf``."""
+    out = frame.copy()
+    for col in ("crossing_median", "crossing_lower_80", "crossing_upper_80"):
+        if col in out.columns:
+            out[col] = [("" if v != v else f"after {int(h)}" if v == float("inf")
+                         else f"{int(v)}") for v, h in zip(out[col], horizon, strict=True)]
+    return out
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -143,8 +162,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     frame = pd.concat(frames, ignore_index=True)
     if args.format == "table":
         cols = ["target", "model", "status", "probability", "crossing_median",
-                "crossing_lower_80", "crossing_upper_80", "fitted_growth", "message"]
-        _emit(frame.reindex(columns=cols), "table")
+                "crossing_lower_80", "crossing_upper_80", "median_path_growth", "message"]
+        _emit(_years_in_words(frame.reindex(columns=cols), frame["horizon"]), "table")
     else:
         _emit(frame, args.format)
     return 0

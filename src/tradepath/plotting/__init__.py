@@ -37,7 +37,7 @@ from .crossing import crossing_figure, plot_crossing
 from .fan import plot_fan
 from .feasible import plot_feasible
 from .reference import plot_reference
-from .scenarios import plot_scenarios
+from .scenarios import plot_scenarios, scenario_figure
 from .style import BAND_LEVELS, COLORS, LINESTYLES, OKABE_ITO, report_rc, report_style, source_note
 
 __all__ = [
@@ -60,5 +60,6 @@ __all__ = [
     "plot_scenarios",
     "report_rc",
     "report_style",
+    "scenario_figure",
     "source_note",
 ]

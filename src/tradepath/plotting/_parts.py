@@ -107,7 +107,8 @@ def _check_assessment(obj: Any, func: str, name: str = "assessment") -> Assessme
 def _quantiles(a: Assessment, flow: str, qs: Sequence[float]) -> pd.DataFrame:
     """Quantiles by year of the simulated ``flow`` (from ``bands`` when they hold them).
 
-    ``flow`` is a key of ``a.paths`` or "deficit" (imports - exports) or "deficit_share".
+    ``flow`` is a key of ``a.paths`` or "deficit" (imports - exports), "balance" (exports -
+    imports) or "deficit_share".
     """
     qs = [round(float(q), 6) for q in qs]
     years = pd.Index(range(a.last_year + 1, a.last_year + 1 + _n_years(a)), name="year")
@@ -118,6 +119,8 @@ def _quantiles(a: Assessment, flow: str, qs: Sequence[float]) -> pd.DataFrame:
         arr = (m - x) / (x + m)
     elif flow == "deficit":
         arr = a.paths["imports"] - a.paths["exports"]
+    elif flow == "balance":
+        arr = a.paths["exports"] - a.paths["imports"]
     else:
         arr = a.paths[flow]
     return pd.DataFrame(np.quantile(arr, qs, axis=0).T, index=years,

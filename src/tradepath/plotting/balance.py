@@ -44,6 +44,7 @@ def _balance_source(obj: Any, func: str) -> tuple[pd.DataFrame | None, Assessmen
         proj = obj.loc[:, ["exports", "imports"]].astype(float).copy()
         proj.index = pd.Index(np.asarray(obj.index, dtype=int), name="year")
         proj["deficit"] = proj["imports"] - proj["exports"]
+        proj["balance"] = proj["exports"] - proj["imports"]
         proj["total"] = proj["exports"] + proj["imports"]
         proj["deficit_share"] = proj["deficit"] / proj["total"]
         return proj, None, None, str(obj.attrs.get("name", "projection"))
@@ -139,12 +140,13 @@ def plot_balance(
     if cond is not None and hist is not None:
         cond = cond.bind(hist)
     if hist is not None:
-        hist = hist.assign(deficit=hist["imports"] - hist["exports"])
+        hist = hist.assign(deficit=hist["imports"] - hist["exports"],
+                           balance=hist["exports"] - hist["imports"])
         hist["deficit_share"] = hist["deficit"] / (hist["exports"] + hist["imports"])
 
     # The forecast frame: median and band edges by year (or the projection's one line).
     lo_q, hi_q = round((1 - level) / 2, 6), round((1 + level) / 2, 6)
-    flows = ("exports", "imports", "deficit", "deficit_share", "total")
+    flows = ("exports", "imports", "balance", "deficit_share", "total")
     if a is not None:
         fc = {f: _quantiles(a, f, (lo_q, 0.5, hi_q)) for f in flows}
         if end is None:
@@ -165,7 +167,7 @@ def plot_balance(
         if hist is not None:
             s = hist[flow].dropna()
             if len(s):
-                kind_col = "balance" if flow in ("deficit", "deficit_share") else flow
+                kind_col = "balance" if flow in ("balance", "deficit_share") else flow
                 kk = (hk[kind_col].reindex(s.index).fillna("reported")
                       if hk is not None and kind_col in hk.columns
                       else pd.Series("reported", index=s.index))
@@ -193,12 +195,12 @@ def plot_balance(
     if show == "flows":
         series("imports", _IMPORTS, "--", "imports", 0.25)
         series("exports", _EXPORTS, "-", "exports", 0.25)
-        series("deficit", _DEFICIT, "-.", "deficit", 0.0)
+        series("balance", _DEFICIT, "-.", "balance (exports − imports)", 0.25)
         if cond is not None:
-            allowed = max_deficit(cond, fc["total"][0.5].to_numpy())
+            allowed = -max_deficit(cond, fc["total"][0.5].to_numpy())
             (cl,) = ax.plot(years, allowed, color=_FORECAST, ls=":", lw=2.2, zorder=4,
                             gid="condition",
-                            label="largest deficit the condition allows ("
+                            label="largest deficit the condition allows, as a balance ("
                                   + ("median total)" if a is not None else "at that total)"))
             handles.append(cl)
         ax.set_ylabel("US$ bn")
@@ -214,8 +216,8 @@ def plot_balance(
             handles.append(cl)
             top = max(float(np.nanmax(fc["deficit_share"][hi_q])) * 100, float(np.nanmax(share)))
             ax.fill_between(years, share, top * 1.2 + 5, facecolor="none", hatch="//",
-                            edgecolor="none", hatchcolor=_tint(_TARGET, 0.6), lw=0, zorder=0,
-                            gid="condition-fails", label="condition fails")
+                            edgecolor=_tint(_TARGET, 0.6), lw=0, zorder=0,
+                            gid="condition-fails", label="condition fails (hatched)")
             handles.append(ax.collections[-1])
             if a is not None and a.target.by in fc["total"].index:
                 k = a.target.by - a.last_year - 1
@@ -232,7 +234,7 @@ def plot_balance(
     _titles(ax, title, subtitle)
     if legend:
         opts: dict[str, Any] = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
-                                    fontsize="small")
+                                    fontsize="small", handlelength=3.2)
         ax.legend(handles=handles, **(opts | (legend if isinstance(legend, dict) else {})))
     return ax
 
@@ -253,6 +255,7 @@ def balance_figure(
     fig = _new_figure(fig, (_A4_TEXT_WIDTH_IN, 4.4))
     left, right = fig.subplots(1, 2)
     kwargs.setdefault("legend", {"ncol": 1, "fontsize": "x-small"})
-    plot_balance(obj, ax=left, show="flows", title="Exports, imports and deficit", **kwargs)
+    kwargs.setdefault("level", 0.8)  # the same bands on both panels
+    plot_balance(obj, ax=left, show="flows", title="Exports, imports and balance", **kwargs)
     plot_balance(obj, ax=right, show="share", title="Deficit share of two-way trade", **kwargs)
     return fig

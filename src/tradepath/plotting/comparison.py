@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ import pandas as pd
 
 from .._format import format_probability
 from .._validation import fail
+from ..bottom_line import model_label
 from ._parts import _axes, _integer_years, _new_figure
 from .style import _A4_TEXT_WIDTH_IN, _FORECAST, _TARGET
 
@@ -30,6 +32,7 @@ def plot_comparison(
     ax: Axes | None = None,
     deadline: int | None = None,
     title: str | None = None,
+    xlim: tuple[float, float] | None = None,
 ) -> Axes:
     """Per model: the probability of meeting a target and the 80 % crossing-year interval.
 
@@ -42,6 +45,9 @@ def plot_comparison(
         Drawn as a dashed line (default: parsed from the target name, e.g. "150B by 2030").
     title : str, optional
         Default: the target.
+    xlim : (float, float), optional
+        First and last year of the axis (default: from the table); :func:`comparison_figure`
+        gives every panel the same range.
 
     Returns
     -------
@@ -87,10 +93,12 @@ def plot_comparison(
     x_hi = float(horizon) if horizon is not None else float(finite.max() if len(finite) else
                                                                x_lo + 10)
     x_hi = max(x_hi, x_lo + 2)
+    if xlim is not None:
+        x_lo, x_hi = float(xlim[0]), float(xlim[1])
     labels, right = [], []
     for i, row in enumerate(frame.itertuples(index=False)):
         y = n - 1 - i
-        labels.append(str(row.model))
+        labels.append(re.sub(r" \([^)]*\)$", "", model_label(str(row.model))))
         status = str(row.status)
         if status == "simulated":
             lo, med, hi = (float(v) for v in (row.crossing_lower_80, row.crossing_median,
@@ -118,9 +126,11 @@ def plot_comparison(
             right.append("P unknown" if status == "unknown"
                          else f"P = {format_probability(float(row.probability))}")
         else:
-            msg = textwrap.shorten(str(row.message), width=80, placeholder=" …")
-            ax.text(x_lo, y, f"refused: {msg}", va="center", ha="left", fontsize="x-small",
-                    color="#555555", style="italic", gid=f"refused-{row.model}")
+            msg = str(row.message).removeprefix(f"{row.model}: ")
+            ax.text(x_lo - 0.8, y, textwrap.fill(f"not fitted: {msg}", width=95),
+                    va="center", ha="left", fontsize="x-small", color="#444444",
+                    style="italic", gid=f"refused-{row.model}", zorder=5,
+                    bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
             right.append("refused")
     if deadline is not None:
         ax.axvline(deadline + 0.5, color=_TARGET, ls="--", lw=1.4, zorder=2, gid="deadline")
@@ -137,12 +147,33 @@ def plot_comparison(
     ax.grid(axis="y", visible=False)
     _integer_years(ax)
     if horizon is not None:
-        ticks = [t for t in ax.get_xticks() if x_lo - 1 <= t <= horizon - 1.5]
-        ax.set_xticks([*ticks, x_hi + 0.9], [f"{t:.0f}" for t in ticks] + [f"after\n{horizon}"])
+        # Every fifth year and the horizon itself, then "after": a median in the last year
+        # sits on a tick.
+        ticks = [float(t) for t in range(math.ceil(x_lo / 5) * 5, int(x_hi), 5)
+                 if t <= x_hi - 2]
+        ticks.append(float(x_hi))
+        ax.set_xticks([*ticks, x_hi + 0.9],
+                      [f"{t:.0f}" for t in ticks] + [f"\nafter {x_hi:.0f}"])
     ax.set_xlabel("year first met: median (dot) and 80% interval (bar)"
                   + ("; dashed: end of the deadline year" if deadline is not None else ""))
     ax.set_title(title if title is not None else target)
     return ax
+
+
+def _common_range(frames: Sequence[pd.DataFrame], deadlines: Sequence[int | None]
+                  ) -> tuple[float, float] | None:
+    """One year range for every panel: the earliest finite crossing year or deadline to the
+    latest horizon."""
+    cols = ["crossing_median", "crossing_lower_80", "crossing_upper_80"]
+    values = [pd.to_numeric(f[c], errors="coerce") for f in frames for c in cols if c in f]
+    years = pd.concat(values) if values else pd.Series(dtype=float)
+    years = years[np.isfinite(years)]
+    horizons = pd.concat([pd.to_numeric(f["horizon"], errors="coerce") for f in frames
+                          if "horizon" in f] or [pd.Series(dtype=float)]).dropna()
+    if not len(years) or not len(horizons):
+        return None
+    lo = min([float(years.min()), *(float(d) for d in deadlines if d is not None)])
+    return lo, max(float(horizons.max()), lo + 2)
 
 
 def comparison_figure(
@@ -173,6 +204,7 @@ def comparison_figure(
     axes = fig.subplots(len(frames), 1, squeeze=False,
                         gridspec_kw={"height_ratios": [r + 1.2 for r in rows]})[:, 0]
     deadlines = list(deadlines) if deadlines is not None else [None] * len(frames)
+    xlim = _common_range(frames, deadlines)
     for f, ax, d in zip(frames, axes, deadlines, strict=True):
-        plot_comparison(f, ax=ax, deadline=d)
+        plot_comparison(f, ax=ax, deadline=d, xlim=xlim)
     return fig

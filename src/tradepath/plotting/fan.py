@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .._validation import check_real, fail
@@ -152,7 +153,11 @@ def plot_fan(
                             labelled=labelled)
     extra = _extra_observations(data, flow, hist, kinds)
     if len(extra):
-        handles += _draw_points(ax, extra["year"], extra["value"], extra["kind"],
+        # A figure beside a fitted one of the same year (another basis) is set a little to
+        # the right, so the two markers do not overlap.
+        shift = np.where(np.isin(extra["year"].to_numpy(dtype=float),
+                                 hist.index.to_numpy(dtype=float)), 0.35, 0.0)
+        handles += _draw_points(ax, extra["year"] + shift, extra["value"], extra["kind"],
                                 labelled=labelled)
 
     # Targets: a dashed line from announcement to deadline, a diamond at the deadline. The

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ..data import Dataset
 
-__all__ = ["plot_scenarios"]
+__all__ = ["plot_scenarios", "scenario_figure"]
 
 
 # -- scenarios and the feasible region -------------------------------------------------------
@@ -167,3 +167,70 @@ def plot_scenarios(
     if legend:
         ax.legend(handles=handles, loc="upper left", fontsize="small")
     return ax
+
+
+#: The panels of :func:`scenario_figure`: column of the projections, its bands, axis label.
+_PANELS = (("total", "total", "total, US$ bn"),
+           ("balance", "balance", "balance (exports − imports), US$ bn"),
+           ("export_share", "deficit_share", "export share of two-way trade, %"))
+
+
+def scenario_figure(
+    scenarios: Mapping[str, pd.DataFrame],
+    *,
+    targets: Sequence[Target] = (),
+    bands: pd.DataFrame | None = None,
+    fig: Any = None,
+) -> Any:
+    """Three panels per scenario run: total, balance and export share, with the simulated bands.
+
+    Parameters
+    ----------
+    scenarios : mapping of str to DataFrame
+        Projections by name (columns ``total``, ``balance``, ``export_share``), as for
+        :func:`plot_scenarios`.
+    targets : sequence of Target
+        Drawn on the total panel.
+    bands : DataFrame, optional
+        The ``bands.csv`` table of a scenario file (``scenario``, ``year`` and
+        ``<flow>_lower`` / ``_upper`` columns): shaded around each scenario's line. The export
+        share's band is the deficit share's, mapped by ``(1 - deficit share) / 2`` (exact:
+        the map is monotone).
+    fig : Figure, optional
+
+    Returns
+    -------
+    Figure
+    """
+    from ._parts import _new_figure
+    from .style import _A4_TEXT_WIDTH_IN
+
+    fig = _new_figure(fig, (_A4_TEXT_WIDTH_IN, 8.6))
+    axes = fig.subplots(3, 1, sharex=True)
+    for i, (ax, (flow, band_flow, label)) in enumerate(zip(axes, _PANELS, strict=True)):
+        plot_scenarios(scenarios, ax=ax, flow=flow, targets=targets if flow == "total" else (),
+                       legend=i == 0, mark_crossing=flow == "total")
+        ax.set_ylabel(label)
+        if i < 2:
+            ax.set_xlabel("")
+        if bands is None or f"{band_flow}_lower" not in bands.columns:
+            continue
+        for j, name in enumerate(scenarios):
+            b = bands[bands["scenario"] == name].sort_values("year")
+            if b.empty:
+                continue
+            lo, hi = b[f"{band_flow}_lower"], b[f"{band_flow}_upper"]
+            scale = 1.0
+            if flow == "export_share":
+                lo, hi, scale = (1 - hi) / 2, (1 - lo) / 2, 100.0
+            ax.fill_between(b["year"].to_numpy(dtype=float), lo * scale, hi * scale, lw=0.8,
+                            facecolor=_SERIES[j % len(_SERIES)], alpha=0.12,
+                            edgecolor=_SERIES[j % len(_SERIES)], zorder=1,
+                            gid=f"band-{flow}-{name}")
+        ax.relim()
+        ax.autoscale(axis="y")
+        if flow == "total":
+            ax.set_ylim(bottom=0)
+    if bands is not None:
+        axes[0].set_title("Scenarios: medians and simulated bands (bands.csv)", loc="left")
+    return fig

@@ -27,7 +27,7 @@ Examples
 >>> ds = tp.load_dataset()
 >>> content = build_report(ds, targets=[ds.target("150B by 2030")], n_paths=500)
 >>> report_pages(content)[2]
-'Forecast: total trade under the ensemble model'
+'Forecast: total trade, ensemble of models'
 >>> len(report_pages(content))
 8
 """

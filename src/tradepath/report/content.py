@@ -19,15 +19,29 @@ from ..errors import DataError, ModelError, ParameterError
 from ..targets import Target
 
 if TYPE_CHECKING:
+    from ..bottom_line import BottomLine
     from ..models import GrowthModel
+    from ..outside_view import OutsideView
     from ..scenarios import FeasibleRegion
 
-__all__ = ["DEFAULT_PATHS", "FIGURES", "FORMATS", "ReportContent", "build_report", "select_targets"]
+__all__ = [
+    "DEFAULT_PATHS",
+    "FIGURES",
+    "FORMATS",
+    "HORIZON",
+    "ReportContent",
+    "build_report",
+    "outside_views",
+    "select_targets",
+]
 
 
 #: Paths per assessment in the report: the Monte Carlo standard error of a probability is at
 #: most 0.5 / sqrt(20 000) = 0.35 percentage points, below the whole per cent shown.
 DEFAULT_PATHS = 20_000
+#: Last simulated year: far enough that "not met by the horizon" is rare for the targets asked
+#: (a later deadline moves it out with it); years beyond it read "after 2050".
+HORIZON = 2050
 #: Output formats of the figures.
 FORMATS = ("pdf", "png", "svg")
 #: Figure files (without extension) written as PNG and SVG.
@@ -72,6 +86,12 @@ class ReportContent:
         Pages left out and why (e.g. no export and import data for a balance outlook).
     source : str
         The source note written under every figure.
+    outside : dict of str to OutsideView
+        The base rate of comparable historical targets per simulated target (and follow-up),
+        keyed by target name (:func:`outside_views`).
+    bottom : BottomLine or None
+        Page 1: the bottom line per target (:func:`tradepath.bottom_line.bottom_line`), with
+        the sensitivities.
     """
 
     dataset: Dataset
@@ -88,6 +108,8 @@ class ReportContent:
     findings: dict[str, str]
     skipped: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    outside: dict[str, OutsideView] = field(default_factory=dict)
+    bottom: BottomLine | None = None
 
     @property
     def simulated(self) -> list[Assessment]:
@@ -129,13 +151,54 @@ def _spread(frame: pd.DataFrame, model: str) -> str:
     p = ok.set_index("model")["probability"].astype(float)
     lo, hi = p.idxmin(), p.idxmax()
     others = [m for m in p.index if m != model]
+    from ..bottom_line import model_label
+
     text = (f"Across the {len(p)} models that could be fitted the probability ranges from "
-            f"{p[lo]:.0%} ({lo}) to {p[hi]:.0%} ({hi})")
+            f"{p[lo]:.0%} ({model_label(lo)}) to {p[hi]:.0%} ({model_label(hi)})")
     if not others:
         return text + "."
     if refused:
-        text += f"; {len(refused)} could not be fitted on these data ({', '.join(refused)})"
+        text += (f"; {len(refused)} could not be fitted on these data "
+                 f"({', '.join(model_label(m) for m in refused)})")
     return text + "."
+
+
+def _comparison(ds: Dataset, a: Assessment, model: str | GrowthModel,
+                kw: dict[str, Any]) -> pd.DataFrame:
+    """:func:`tradepath.compare_models` for an assessment, reusing it for its own model's row
+    (same data, settings and seed give the same row: only the other models are simulated)."""
+    from ..models import MODELS
+
+    if not isinstance(model, str) or model not in MODELS:
+        return compare_models(ds, a.target, **kw)
+    others = [m for m in MODELS if m != model]
+    frame = compare_models(ds, a.target, models=others,
+                           **{k: v for k, v in kw.items() if k != "model"})
+    own = a.to_frame().assign(message="")
+    pos = list(MODELS).index(model)
+    return pd.concat([frame.iloc[:pos], own, frame.iloc[pos:]], ignore_index=True)
+
+
+def outside_views(assessments: Sequence[Assessment]) -> dict[str, OutsideView]:
+    """The outside view of every simulated assessment, keyed by target name.
+
+    The one place where the report gets the base rate of comparable historical targets
+    (:func:`tradepath.outside_view.outside_view` on the series the assessment was fitted to,
+    up to its last year). Targets the reference class cannot judge are left out.
+    """
+    from ..outside_view import outside_view
+
+    out: dict[str, OutsideView] = {}
+    for a in assessments:
+        if a.status != "simulated" or a.target.flow not in a.history.columns:
+            continue
+        s = a.history[a.target.flow].dropna()
+        s = s[s.index <= a.last_year]
+        try:
+            out[a.target.name] = outside_view(a.target, s)
+        except (ModelError, DataError, ParameterError):
+            continue
+    return out
 
 
 def _check_targets(targets: Any, func: str) -> tuple[Target, ...]:
@@ -279,7 +342,8 @@ def build_report(
         from .._version import __version__
 
         source = f"Source: figures from the documents; tradepath {__version__}"
-    kw: dict[str, Any] = dict(model=model_arg, n_paths=n_paths, seed=seed)
+    horizon = max(HORIZON, *(t.by for t in items))
+    kw: dict[str, Any] = dict(model=model_arg, n_paths=n_paths, seed=seed, horizon=horizon)
 
     assessments = tuple(assess(ds, t, **kw) for t in items)
     latest = max(t.by for t in items)
@@ -290,7 +354,7 @@ def build_report(
             by = max(latest, last + 1)
             followups[a.target.name] = assess(ds, _followup(a.target, by), **kw)
     simulated = [a for a in [*assessments, *followups.values()] if a.status == "simulated"]
-    comparisons = {a.target.name: compare_models(ds, a.target, n_paths=n_paths, seed=seed)
+    comparisons = {a.target.name: _comparison(ds, a, model_arg, kw)
                    for a in sorted(simulated, key=lambda a: a.target.by)}
     main = max(simulated, key=lambda a: (a.target.by, a.target.balance is not None),
                default=None)
@@ -332,9 +396,14 @@ def build_report(
             if f.target.name in comparisons:
                 text += " " + _spread(comparisons[f.target.name], f.model)
         findings[a.target.name] = text.strip()
+    from ..bottom_line import bottom_line
+
+    outside = outside_views(simulated)
+    bottom = bottom_line(ds, assessments, followups=followups, comparisons=comparisons,
+                         outside={k: v.base_rate for k, v in outside.items()})
     return ReportContent(
         dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
         assessments=assessments, followups=followups, comparisons=comparisons, main=main,
         balance_source=balance_source, region=region, findings=findings, skipped=skipped,
-        source=source,
+        source=source, outside=outside, bottom=bottom,
     )

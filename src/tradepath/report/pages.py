@@ -18,7 +18,7 @@ from .content import _A4, _WRAP, ReportContent, _spread
 if TYPE_CHECKING:
     from ..scenarios import FeasibleRegion
 
-__all__ = ["report_pages"]
+__all__ = ["bottom_line_text", "chart_box", "report_pages"]
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -57,11 +57,21 @@ def _key_rows(c: ReportContent) -> list[list[str]]:
                              format_year(cy.median, cy.horizon),
                              f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}"])
             else:
-                rows.append([prefix + name, x.status,
-                             "100% (data)" if x.status == "met"
-                             else "– (no data)" if x.status == "unknown" else "0% (data)",
+                verdict = _verdict(c, x)
+                p = {"met": "100 % (data)", "missed": "0 % (data)"}.get(verdict, "– (no data)")
+                rows.append([prefix + name, verdict, p,
                              str(x.met_year) if x.met_year else "–", "–"])
     return rows
+
+
+def _verdict(c: ReportContent, a: Assessment) -> str:
+    """One verdict for a past target: the bottom line's (met, missed or unknown, with its
+    basis there), else the assessment's status."""
+    if c.bottom is not None:
+        for line in c.bottom.lines:
+            if line.target == a.target and line.verdict is not None:
+                return line.verdict.verdict
+    return a.status
 
 
 def report_pages(content: ReportContent) -> list[str]:
@@ -89,11 +99,11 @@ def _pages(c: ReportContent) -> list[_Page]:
         others = [a for a in c.assessments if a is not main]
         others += [f for f in c.followups.values() if f is not main and f.status == "simulated"]
         pages.append(_Page(
-            "fan", f"Forecast: {main.target.flow} trade under the {main.model} model",
+            "fan", f"Forecast: {main.target.flow} trade, {_label(main.model)}",
             f"Median path and central 50 %, 80 % and 95 % bands of {main.n_paths:,} simulated "
             f"paths from {main.last_year}, against the targets. Log scale: equal distances are "
             "equal growth rates, so the whole fan fits on the page.",
-            5.6, lambda fig: _fan(fig, main, others, c), figure="fan",
+            6.6, lambda fig: _fan(fig, main, others, c), figure="fan",
             caption=_wrap(" ".join(_crossing_sentence(a) for a in [main, *others]
                                    if a.status == "simulated"))))
         sims = c.simulated
@@ -131,12 +141,18 @@ def _pages(c: ReportContent) -> list[_Page]:
         pages.append(_Page(
             "feasible", "Which growth rates meet the target?",
             f"Pairs of constant annual growth rates of exports and imports from {r.base_year} "
-            f"that meet {r.target.name} by {r.target.by} with {r.condition}; no uncertainty, "
-            "a map of the arithmetic.",
+            f"that meet {r.target.value:g}B by {r.target.by} with {r.condition}; no "
+            "uncertainty, a map of the arithmetic.",
             5.0, lambda fig: _feasible(fig, r), figure="feasible",
             caption=_wrap(r.summary().replace("\n  ", "\n"))))
     pages.append(_Page("method", "Method and notes", "", 0, lambda fig: _draw_method(fig, c)))
     return pages
+
+
+def _label(model: str) -> str:
+    from ..bottom_line import model_label
+
+    return model_label(model)
 
 
 def _settings_line(c: ReportContent) -> str:
@@ -144,8 +160,11 @@ def _settings_line(c: ReportContent) -> str:
 
     n = len(c.dataset.observations)
     data = c.source.removeprefix("Source: ").split("; tradepath")[0]
-    return (f"tradepath {__version__} · model {c.model} · {c.n_paths:,} simulated paths per "
-            f"target · seed {c.seed} · data: {data} ({n} figures)")
+    from ..bottom_line import model_label
+
+    return (f"Data: {data} ({n} figures). Model: {model_label(c.model)}, {c.n_paths:,} "
+            f"simulated paths per target (random seed {c.seed}: the same seed gives the same "
+            f"numbers). tradepath {__version__}.")
 
 
 def _crossing_sentence(a: Assessment) -> str:
@@ -166,7 +185,9 @@ def _comparison_caption(c: ReportContent) -> str:
         s = _spread(f, c.model)
         if s:
             parts.append(f"{name}: {s[0].lower()}{s[1:]}")
-    return " ".join(parts) + (f" The report's figures use the {c.model} model.")
+    from ..bottom_line import model_label
+
+    return " ".join(parts) + f" The report's figures use the {model_label(c.model)}."
 
 
 def _balance_caption(b: Assessment) -> str:
@@ -175,16 +196,37 @@ def _balance_caption(b: Assessment) -> str:
     share = (m - x) / (x + m)
     q = np.quantile(share, [0.1, 0.5, 0.9])
     d = np.quantile(m - x, [0.1, 0.5, 0.9])
-    return (f"In {b.target.by}: deficit share median {q[1]:.1%} (80 % interval {q[0]:.1%} to "
+    text = (f"In {b.target.by}: deficit share median {q[1]:.1%} (80 % interval {q[0]:.1%} to "
             f"{q[2]:.1%}); deficit median {d[1]:.1f} bn (80 % interval {d[0]:.1f} to "
-            f"{d[2]:.1f} bn). Condition: {b.condition}.")
+            f"{d[2]:.1f} bn), shown on the left as the balance, exports minus imports "
+            f"({-d[1]:.1f} bn), the sign of the CSV tables. Condition: {b.condition}.")
+    both = b.history[["exports", "imports"]].dropna()
+    both = both[both.index <= b.last_year]
+    if len(both):
+        y = int(both.index.max())
+        d0 = float(both.loc[y, "imports"] - both.loc[y, "exports"])
+        s0 = d0 / float(both.loc[y].sum())
+        if d[1] > d0 and q[1] < s0:
+            text += (f" The deficit grows in US$ ({d0:.1f} bn in {y}, median {d[1]:.1f} bn in "
+                     f"{b.target.by}) while its share of trade falls ({s0:.1%} to {q[1]:.1%}).")
+        else:
+            text += (f" In {y} the deficit was {d0:.1f} bn, {s0:.1%} of trade.")
+    return text
 
 
 def _fan(fig: Any, main: Assessment, others: list[Assessment], c: ReportContent) -> None:
     from ..plotting import plot_fan
 
     ax = fig.subplots()
-    plot_fan(main, ax=ax, targets=others, data=c.dataset, log=True)
+    # To the end of the simulation (the horizon of the probabilities and of
+    # forecast_bands.csv); the numbers are in the caption, not above the chart; the value axis
+    # stops at 2.5 times the largest target, and the legend says when a band runs above it.
+    horizon = int(main.bands.index.max())
+    levels = [t.value for t in (main.target, *(o.target for o in others))]
+    history = main.history[main.target.flow].dropna()
+    low = min(float(history.min()), float(main.bands.iloc[:, 0].min()))
+    plot_fan(main, ax=ax, targets=others, data=c.dataset, log=True, end=horizon,
+             annotate=False, ylim=(low / 1.5, 2.5 * max(levels)))
 
 
 def _feasible(fig: Any, r: FeasibleRegion) -> None:
@@ -204,17 +246,38 @@ def _text_block(fig: Any, x: float, y: float, text: str, **kw: Any) -> float:
     return y - lines * size * spacing / 72 - 0.08
 
 
+def bottom_line_text(c: ReportContent, width: int = 104) -> str:
+    """Page 1's boxed text: the bottom line per target, wrapped (indents kept)."""
+    if c.bottom is None:
+        return ""
+    out = []
+    if c.bottom.model:
+        out.append(textwrap.fill(f"Model: {c.bottom.model}.", width=width))
+    for line in c.bottom.lines:
+        out.append("")
+        for raw in line.text(3).splitlines():
+            body = raw.lstrip(" ")
+            indent = " " * (len(raw) - len(body))
+            extra = "  " if body.startswith("- ") else ""
+            out.append(textwrap.fill(body, width=width, initial_indent=indent,
+                                     subsequent_indent=indent + extra))
+    return "\n".join(out)
+
+
 def _draw_summary(fig: Any, c: ReportContent) -> None:
     w, h = fig.get_size_inches()
-    y = h - 1.75
+    y = h - 1.45
     x = 0.8
-    y = _text_block(fig, x, y, "Findings", fontsize=12, fontweight="bold")
-    for a in c.assessments:
-        head = a.target.name + ("" if a.condition == "none" else f" ({a.condition})")
-        y = _text_block(fig, x, y - 0.05, _wrap(head, 80), fontsize=10, fontweight="bold")
-        y = _text_block(fig, x, y, _wrap(c.findings[a.target.name]), fontsize=9)
-    y -= 0.15
-    y = _text_block(fig, x, y, "Key numbers", fontsize=12, fontweight="bold")
+    y = _text_block(fig, x, y, "The bottom line", fontsize=12, fontweight="bold")
+    text = bottom_line_text(c)
+    if text:
+        size, spacing = 8.0, 1.3
+        fig.text(x / w, (y - 0.08) / h, text, ha="left", va="top", fontsize=size,
+                 linespacing=spacing, gid="bottom-line", family="DejaVu Sans",
+                 bbox=dict(boxstyle="round,pad=0.6", facecolor="#f3f6fb",
+                           edgecolor="#3b5b8c", linewidth=0.9))
+        y -= (text.count("\n") + 1) * size * spacing / 72 + 0.45
+    y = _text_block(fig, x, y, "Key numbers", fontsize=11, fontweight="bold")
     rows = _key_rows(c)
     height = 0.22 * (len(rows) + 1)
     ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
@@ -225,12 +288,16 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
                    colWidths=[0.40, 0.11, 0.16, 0.14, 0.19])
     _style_table(tab, 8.5)
     y -= height + 0.3
-    y = _text_block(fig, x, y, "Read with care", fontsize=12, fontweight="bold")
+    y = _text_block(fig, x, y, "Read with care", fontsize=11, fontweight="bold")
     checks = c.dataset.check()
     fails = checks[checks["status"] == "fail"]
-    notes = [f"{len(fails)} of {len(checks)} consistency checks fail: "
+    inherited = _inherited_failures(c.dataset.observations, checks)
+    distinct = fails[[(r.check, r.period) not in inherited for r in fails.itertuples()]]
+    repeat = (f" ({len(fails) - len(distinct)} more repeat them in figures derived from the "
+              "same document line)" if len(distinct) < len(fails) else "")
+    notes = [f"{len(distinct)} distinct contradictions among {len(checks)} consistency checks: "
              + "; ".join(f"{r.check} ({r.period}: {r.observed:.1f} vs {r.expected:.1f})"
-                         for r in fails.itertuples()) + "." if len(fails) else
+                         for r in distinct.itertuples()) + repeat + "." if len(fails) else
              "Every testable identity and claim in the data holds."]
     fitted = "the annual values"
     if c.main is not None and c.main.fit is not None:
@@ -244,7 +311,7 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
     for s in c.skipped.values():
         notes.append(f"Left out: {s}")
     for n in notes:
-        y = _text_block(fig, x, y, _wrap("• " + n, _WRAP), fontsize=8.5)
+        y = _text_block(fig, x, y, _wrap("• " + n, 112), fontsize=7.8)
 
 
 def _style_table(tab: Any, size: float) -> None:
@@ -252,6 +319,7 @@ def _style_table(tab: Any, size: float) -> None:
     tab.auto_set_font_size(False)
     tab.set_fontsize(size)
     for (r, _col), cell in tab.get_celld().items():
+        cell.PAD = 0.04  # text clear of the borders
         cell.set_edgecolor("#bbbbbb")
         cell.set_linewidth(0.4)
         if r == 0:
@@ -275,7 +343,7 @@ def _draw_data(fig: Any, c: ReportContent) -> None:
     n_lines = sum(heights) + 1
     y = h - 1.85
     y = _text_block(fig, x, y, "Observations", fontsize=11, fontweight="bold")
-    height = 0.18 * n_lines
+    height = 0.2 * n_lines
     ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
     ax.axis("off")
     tab = ax.table(cellText=rows, colLabels=["period", "flow", "US$ bn", "reporter", "kind",
@@ -288,13 +356,18 @@ def _draw_data(fig: Any, c: ReportContent) -> None:
     y -= height + 0.3
     checks = c.dataset.check()
     y = _text_block(fig, x, y, "Consistency checks", fontsize=11, fontweight="bold")
-    crow = [[r.status, textwrap.shorten(str(r.check), 56, placeholder="…"), r.period,
+    # Each check in full (wrapped, never cut), with room around the text in every cell.
+    inherited = _inherited_failures(obs, checks)
+    crow = [[r.status, textwrap.fill(str(r.check) + inherited.get((r.check, r.period), ""), 62),
+             r.period,
              "" if pd.isna(r.expected) else f"{r.expected:.2f}",
              "" if pd.isna(r.observed) else f"{r.observed:.2f}"] for r in checks.itertuples()]
     if not crow:  # e.g. yearly totals only: no identity or claim to test
         crow = [["—", "nothing to check: the data hold no identity or claim to test", "",
                  "", ""]]
-    height = 0.18 * (len(crow) + 1)
+    check_lines = [row[1].count("\n") + 1 for row in crow]
+    n_check_lines = sum(check_lines) + 1
+    height = 0.2 * n_check_lines
     ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
     ax.axis("off")
     tab = ax.table(cellText=crow, colLabels=["status", "check", "period", "expected",
@@ -303,12 +376,38 @@ def _draw_data(fig: Any, c: ReportContent) -> None:
                    colWidths=[0.1, 0.53, 0.17, 0.1, 0.1])
     _style_table(tab, 7.5)
     for (r, col), cell in tab.get_celld().items():
+        cell.set_height((check_lines[r - 1] if r >= 1 else 1) / n_check_lines)
         if r >= 1 and col == 0 and crow[r - 1][0] == "fail":
             cell.set_text_props(fontweight="bold")
     y -= height + 0.2
     _text_block(fig, x, y, "Notes on every figure, the growth claims and the full checks: "
                            "observations.csv and checks.csv beside this report.", fontsize=8,
                 color="#444444")
+
+
+def _inherited_failures(obs: pd.DataFrame, checks: pd.DataFrame) -> dict[tuple[Any, Any], str]:
+    """Failed checks that repeat another: a period whose figures are all derived from the
+    figures of another period (same document line) fails the same check when that one does.
+    Maps (check, period) of the repeat to a note naming the original, so one contradiction is
+    not read as two."""
+    fails = checks[checks["status"] == "fail"]
+    out: dict[tuple[Any, Any], str] = {}
+    for r in fails.itertuples():
+        rows = obs[obs["period"] == r.period]
+        if rows.empty or not (rows["kind"] == "derived").all():
+            continue
+        def lines(frame: pd.DataFrame) -> set[str]:
+            return {p.strip() for v in frame["source"] for p in str(v).split(";") if p.strip()}
+
+        sources = lines(rows)
+        for q in fails.itertuples():
+            if q.period == r.period or q.check != r.check:
+                continue
+            base = obs[(obs["period"] == q.period) & (obs["kind"] != "derived")]
+            if len(base) and lines(base) == sources:
+                out[(r.check, r.period)] = (f" — derived from the {q.period} figures, so the "
+                                            "same contradiction, not a second one")
+    return out
 
 
 def _draw_method(fig: Any, c: ReportContent) -> None:
@@ -331,7 +430,11 @@ def _draw_method(fig: Any, c: ReportContent) -> None:
         parts.append((f"Notes on the {c.main.target.name} assessment",
                       "\n".join("• " + n for n in c.main.notes)))
         if c.main.fit is not None:
-            parts.append(("Fitted model", c.main.fit.summary()))
+            # The fit's notes are the assessment's first notes, printed above: once only.
+            shown = {n.strip() for n in c.main.notes}
+            lines = [ln for ln in c.main.fit.summary().splitlines()
+                     if ln.strip().removeprefix("note: ") not in shown]
+            parts.append(("Fitted model", "\n".join(lines)))
     if c.skipped:
         parts.append(("Left out", "\n".join(f"• {k}: {v}" for k, v in c.skipped.items())))
     parts.append(("Files", "report.pdf, summary.md, the figures as PNG and SVG, the tables as "
@@ -345,21 +448,36 @@ def _draw_method(fig: Any, c: ReportContent) -> None:
             break
 
 
+def _chart_top(page: _Page) -> float:
+    """Inches from the top of the page to the chart's rectangle (under the introduction)."""
+    lines = _wrap(page.intro).count("\n") + 1 if page.intro else 0
+    return 0.95 + lines * 9 * 1.35 / 72 + 0.25
+
+
+def chart_box(page: _Page) -> Any:
+    """The chart and its source note on the A4 page, in inches (a matplotlib ``Bbox``): what
+    the PNG and SVG of a figure show, cut from the page drawn once."""
+    from matplotlib.transforms import Bbox
+
+    w, h = _A4
+    top = _chart_top(page)
+    below = top + page.height + 0.35 + 0.2
+    return Bbox.from_extents(0.45, h - below, w - 0.45, h - top + 0.05)
+
+
 def _render_page(page: _Page, c: ReportContent, number: int, total: int) -> Any:
     """An A4 page: title and introduction, the chart (with its source note), the caption."""
     plt = pyplot()
     fig = plt.figure(figsize=_A4)
     w, h = _A4
     fig.text(0.8 / w, 1 - 0.55 / h, page.title, fontsize=15, fontweight="bold", va="top")
-    intro_lines = 0
     if page.intro:
         intro = _wrap(page.intro)
-        intro_lines = intro.count("\n") + 1
         fig.text(0.8 / w, 1 - 0.95 / h, intro, fontsize=9, va="top", linespacing=1.35,
                  color="#222222")
     fig.text(0.5, 0.35 / h, f"{number} / {total}", ha="center", fontsize=8, color="#666666")
     if page.height:
-        top = 0.95 + intro_lines * 9 * 1.35 / 72 + 0.25
+        top = _chart_top(page)
         # The chart is laid out (constrained) inside its own rectangle of the page; the
         # title, introduction and caption are placed around it.
         fig.set_layout_engine("constrained", rect=(0.5 / w, 1 - (top + page.height) / h,
@@ -375,15 +493,4 @@ def _render_page(page: _Page, c: ReportContent, number: int, total: int) -> Any:
                      linespacing=1.35, color="#222222")
     else:
         page.draw(fig)
-    return fig
-
-
-def _standalone(page: _Page, c: ReportContent) -> Any:
-    """The page's chart as a figure of its own at A4 text width."""
-    from ..plotting import source_note
-
-    plt = pyplot()
-    fig = plt.figure(figsize=(6.7, page.height), layout="constrained")
-    page.draw(fig)
-    source_note(fig, c.source)
     return fig

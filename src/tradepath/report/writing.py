@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .._io import check_destination, output_dir
@@ -17,12 +19,12 @@ from ..balance import BalanceCondition
 from ..data import Dataset
 from ..targets import Target
 from .content import _GENERATOR, _MANIFEST, DEFAULT_PATHS, FORMATS, ReportContent, build_report
-from .pages import _key_rows, _Page, _pages, _render_page, _settings_line, _standalone
+from .pages import _key_rows, _Page, _pages, _render_page, _settings_line, chart_box
 
 if TYPE_CHECKING:
     from ..models import GrowthModel
 
-__all__ = ["write_report"]
+__all__ = ["without_inf", "write_report"]
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -62,6 +64,23 @@ def _tables(c: ReportContent) -> dict[str, pd.DataFrame]:
         b = c.region.boundary().reset_index()
         b.insert(0, "target", c.region.target.name)
         out["feasible_region"] = b
+    return out
+
+
+def without_inf(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every infinite year or value as an empty cell, and for each column that
+    had one a column ``<name>_after_horizon`` (True where the cell means "after the last
+    simulated year", e.g. "after 2050"): no ``inf`` in a CSV."""
+    out = frame.copy()
+    for col in list(out.columns):
+        values = pd.to_numeric(out[col], errors="coerce") if out[col].dtype == object else None
+        s = out[col] if values is None else values
+        if not pd.api.types.is_float_dtype(s):
+            continue
+        inf = np.isinf(s.to_numpy(dtype=float))
+        if inf.any():
+            out[col] = s.where(~inf)
+            out.insert(out.columns.get_loc(col) + 1, f"{col}_after_horizon", inf)
     return out
 
 
@@ -166,6 +185,14 @@ def write_report(
     return out
 
 
+def _freeze_layout(fig: Any) -> None:
+    """Keep the layout computed for the first rendering (no second constrained-layout pass)."""
+    try:
+        fig.set_layout_engine("none")
+    except RuntimeError:  # a colorbar ties the figure to its layout engine
+        pass
+
+
 def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...]) -> None:
     from .._version import __version__
     from ..plotting import report_style
@@ -173,37 +200,38 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...]) -> None:
     plt = pyplot()
     files: list[str] = []
     pages = _pages(c)
-    with report_style():
+    exts = [e for e in ("png", "svg") if e in fmts]
+    meta = {"Creator": f"tradepath {__version__}"}
+    n_pages = 0
+    with report_style(), contextlib.ExitStack() as stack:
+        pdf = None
         if "pdf" in fmts:
             from matplotlib.backends.backend_pdf import PdfPages
 
-            with PdfPages(tmp / "report.pdf", metadata={
-                    "Title": "Vietnam–Korea trade targets: if and when",
-                    "Creator": f"tradepath {__version__}"}) as pdf:
-                for i, page in enumerate(pages, start=1):
-                    fig = _render_page(page, c, i, len(pages))
-                    try:
-                        pdf.savefig(fig)
-                    finally:
-                        plt.close(fig)
-                n_pages = pdf.get_pagecount()
-            files.append("report.pdf")
-        else:
-            n_pages = 0
-        exts = [e for e in ("png", "svg") if e in fmts]
-        for page in pages:
-            if page.figure is None or not exts:
+            pdf = stack.enter_context(PdfPages(tmp / "report.pdf", metadata={
+                "Title": "Vietnam–Korea trade targets: if and when", **meta}))
+        for i, page in enumerate(pages, start=1):
+            figure = page.figure if exts else None
+            if pdf is None and figure is None:
                 continue
-            fig = _standalone(page, c)
+            # Each page is drawn once: the PDF page, then its chart cut out as PNG and SVG.
+            fig = _render_page(page, c, i, len(pages))
             try:
-                for ext in exts:
-                    fig.savefig(tmp / f"{page.figure}.{ext}",
-                                metadata={"Creator": f"tradepath {__version__}"})
-                    files.append(f"{page.figure}.{ext}")
+                if pdf is not None:
+                    pdf.savefig(fig)
+                    _freeze_layout(fig)
+                for ext in exts if figure is not None else ():
+                    fig.savefig(tmp / f"{figure}.{ext}", bbox_inches=chart_box(page),
+                                metadata=meta)
+                    _freeze_layout(fig)
+                    files.append(f"{figure}.{ext}")
             finally:
                 plt.close(fig)
+        if pdf is not None:
+            n_pages = pdf.get_pagecount()
+            files.append("report.pdf")
     for name, frame in _tables(c).items():
-        frame.to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g")
+        without_inf(frame).to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g")
         files.append(f"{name}.csv")
     files += ["summary.md", _MANIFEST]
     (tmp / "summary.md").write_text(_summary_md(c, pages, files), encoding="utf-8")

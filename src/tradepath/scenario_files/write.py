@@ -64,24 +64,33 @@ def _write_bands(res: ScenarioResults, d: Path) -> list[Path]:
 
 
 def _write_figures(res: ScenarioResults, d: Path) -> list[Path]:
-    """``scenarios.png`` (totals side by side, with the targets) and ``feasible.png``."""
+    """``scenarios.png`` (total, balance and export share per scenario, with the targets and
+    the simulated bands) and ``feasible.png``."""
     if not res.file.outputs.plots:
         return []
     from .. import plotting
     from .._lazy import pyplot
 
     figures: list[tuple[str, tuple[float, float], Callable[[Any], Any]]] = []
+    plt = pyplot()
+    out = []
     if not res.paths.empty:
+        # Total, balance and export share per scenario, with the bands of bands.csv.
         frames = {name: g.set_index("year")
                   for name, g in res.paths.groupby("scenario", sort=False)}
-        figures.append(("scenarios.png", (8, 5), lambda ax: plotting.plot_scenarios(
-            frames, ax=ax, targets=res.targets)))
+        with plotting.report_style():
+            fig = plt.figure(figsize=(8, 10), layout="constrained")
+            try:
+                plotting.scenario_figure(frames, targets=res.targets, bands=res.bands, fig=fig)
+                plotting.source_note(fig)
+                fig.savefig(d / "scenarios.png", dpi=150, bbox_inches="tight")
+            finally:
+                plt.close(fig)
+        out.append(d / "scenarios.png")
     if res.feasible is not None:
         region = res.feasible
         figures.append(("feasible.png", (8, 6),
                         lambda ax: plotting.plot_feasible(region, ax=ax)))
-    plt = pyplot()
-    out = []
     with plotting.report_style():
         for name, size, draw in figures:
             fig, ax = plt.subplots(figsize=size)
