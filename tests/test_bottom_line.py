@@ -128,7 +128,8 @@ def test_deficit_if_met_is_over_the_paths_that_meet_the_target(ds):
 def test_text_prints_the_computed_numbers_in_plain_words(line):
     text = line.summary()
     t = line.lines[0]
-    assert f"Chance of meeting it by 2030: {format_probability(t.probability)}" in text
+    assert f"The model alone (inside view): {format_probability(t.probability)}" in text
+    assert f"Chance of meeting it by 2030: {format_probability(t.combined)}" in text
     assert f"{t.required_growth:+.1%}".replace("%", " %") in text
     assert f"the median path grows {t.median_path_growth:+.1%}".replace("%", " %") in text
     assert f"median {t.deficit:.1f} bn" in text
@@ -150,9 +151,12 @@ def test_outside_view_and_combined_slots(ds, main):
     t = line.lines[0]
     assert (t.outside_view, t.combined) == (0.14, 0.11)
     assert "base rate of comparable historical targets: 14 % met" in line.summary()
-    assert "Combined: 11 %" in line.summary()
-    assert "combined probability is the headline" in t.headline
-    assert bottom_line(ds, [main], sensitivities=False).lines[0].outside_view is None
+    assert "Chance of meeting it by 2030: 11 %" in line.summary()
+    assert "The model alone (inside view)" in line.summary()
+    assert t.headline == "combined"
+    own = bottom_line(ds, [main], sensitivities=False).lines[0]
+    assert own.outside_view == pytest.approx(main.p_outside)
+    assert own.combined == pytest.approx(main.p_combined)
 
 
 # -- sensitivities ---------------------------------------------------------------------------

@@ -59,12 +59,13 @@ def test_page1_prints_the_computed_probability_and_base_rate(content, page1_text
     cond = a.target.balance.bind(a.history)
     met = ((total[:, : k + 1] >= a.target.value) & cond.holds(x[:, : k + 1], m[:, : k + 1])
            ).any(axis=1)
-    assert met.mean() == pytest.approx(a.probability)
-    assert f"Chance of meeting it by 2030: {format_probability(met.mean())}" in text
-    # The base rate beside it, computed here from the reference class.
+    assert met.mean() == pytest.approx(a.p_inside)
+    # The headline: the combined probability; then the model alone and the base rate.
+    assert f"Chance of meeting it by 2030: {format_probability(a.p_combined)}" in text
     series = a.history["total"].dropna()
     base = outside_view(a.target, series[series.index <= a.last_year]).base_rate
-    assert (f"{format_probability(met.mean())} (inside view); base rate of comparable "
+    assert base == pytest.approx(a.p_outside)
+    assert (f"inside view): {format_probability(met.mean())}; base rate of comparable "
             f"historical targets: {format_probability(base)} met") in text
     # Without the condition, and the growth of the median path.
     p_plain = (total[:, : k + 1] >= a.target.value).any(axis=1).mean()

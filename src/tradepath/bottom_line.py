@@ -95,6 +95,10 @@ def model_label(name: str) -> str:
     return MODEL_LABELS.get(name, name.replace("_", " "))
 
 
+def _finite(x: float) -> float | None:
+    return float(x) if x is not None and math.isfinite(x) else None
+
+
 def format_probability(p: float) -> str:
     """A probability as a whole per cent; "<1 %" and ">99 %" near the ends, "–" for NaN."""
     if p is None or not math.isfinite(p):
@@ -564,19 +568,20 @@ class TargetLine:
         if self.probability is None:
             return "\n".join([*lines, f"  {self.status}"])
         p = format_probability(self.probability)
-        first = f"  Chance of meeting it by {t.by}: {p} ({self.headline})"
-        if self.outside_view is not None:
-            first += ("; base rate of comparable historical targets: "
-                      f"{format_probability(self.outside_view)} met by their deadline")
-        views = [first + "."]
+        base = ("" if self.outside_view is None else "; base rate of comparable historical "
+                f"targets: {format_probability(self.outside_view)} met by their deadline")
+        if self.combined is not None:
+            views = [f"  Chance of meeting it by {t.by}: {format_probability(self.combined)} "
+                     "(the model's probability read against how announced targets fared).",
+                     f"  The model alone (inside view): {p}{base}."]
+        else:
+            views = [f"  Chance of meeting it by {t.by}: {p} (inside view){base}."]
         if self.model_low is not None and self.model_high is not None and self.n_models > 1:
             views.append(f"  Across {self.n_models} models: "
                          f"{format_probability(self.model_low[1])} "
                          f"({model_label(self.model_low[0])}) to "
                          f"{format_probability(self.model_high[1])} "
                          f"({model_label(self.model_high[0])}).")
-        if self.combined is not None:
-            views.append(f"  Combined: {format_probability(self.combined)}.")
         if self.probability_without_condition is not None:
             views.append("  Without the balance condition: "
                          f"{format_probability(self.probability_without_condition)}.")
@@ -656,8 +661,8 @@ def _target_line(
     g, y0, y1 = _recent(a)
     numbers: dict[str, Any] = dict(
         probability=a.p_inside,
-        outside_view=outside if outside is not None else getattr(a, "outside_view", None),
-        combined=combined if combined is not None else getattr(a, "combined", None),
+        outside_view=outside if outside is not None else _finite(a.p_outside),
+        combined=combined if combined is not None else _finite(a.p_combined),
         mode_year=mode_year, mode_share=float(dist.max()) if mode_year else None,
         median_year=cy.median, horizon=cy.horizon, p_after_horizon=cy.p_not_by_horizon,
         required_growth=a.required_growth, median_path_growth=median_growth,
@@ -690,9 +695,7 @@ def _target_line(
             numbers["base_deficit"] = (y, dy, dy / float(both.loc[y].sum()))
     sens = sensitivities(ds, a, comparison=comparison, reporter=reporter, kinds=kinds) \
         if run else ()
-    headline = "inside view"
-    if numbers["combined"] is not None:
-        headline = "inside view; the combined probability is the headline"
+    headline = "combined" if numbers["combined"] is not None else "inside view"
     return TargetLine(**common, **numbers, headline=headline, sensitivities=sens)
 
 

@@ -21,7 +21,6 @@ from ..targets import Target
 if TYPE_CHECKING:
     from ..bottom_line import BottomLine
     from ..models import GrowthModel
-    from ..outside_view import OutsideView
     from ..scenarios import FeasibleRegion
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
     "HORIZON",
     "ReportContent",
     "build_report",
-    "outside_views",
     "select_targets",
 ]
 
@@ -86,9 +84,6 @@ class ReportContent:
         Pages left out and why (e.g. no export and import data for a balance outlook).
     source : str
         The source note written under every figure.
-    outside : dict of str to OutsideView
-        The base rate of comparable historical targets per simulated target (and follow-up),
-        keyed by target name (:func:`outside_views`).
     bottom : BottomLine or None
         Page 1: the bottom line per target (:func:`tradepath.bottom_line.bottom_line`), with
         the sensitivities.
@@ -108,7 +103,6 @@ class ReportContent:
     findings: dict[str, str]
     skipped: dict[str, str] = field(default_factory=dict)
     source: str = ""
-    outside: dict[str, OutsideView] = field(default_factory=dict)
     bottom: BottomLine | None = None
 
     @property
@@ -177,28 +171,6 @@ def _comparison(ds: Dataset, a: Assessment, model: str | GrowthModel,
     own = a.to_frame().assign(message="")
     pos = list(MODELS).index(model)
     return pd.concat([frame.iloc[:pos], own, frame.iloc[pos:]], ignore_index=True)
-
-
-def outside_views(assessments: Sequence[Assessment]) -> dict[str, OutsideView]:
-    """The outside view of every simulated assessment, keyed by target name.
-
-    The one place where the report gets the base rate of comparable historical targets
-    (:func:`tradepath.outside_view.outside_view` on the series the assessment was fitted to,
-    up to its last year). Targets the reference class cannot judge are left out.
-    """
-    from ..outside_view import outside_view
-
-    out: dict[str, OutsideView] = {}
-    for a in assessments:
-        if a.status != "simulated" or a.target.flow not in a.history.columns:
-            continue
-        s = a.history[a.target.flow].dropna()
-        s = s[s.index <= a.last_year]
-        try:
-            out[a.target.name] = outside_view(a.target, s)
-        except (ModelError, DataError, ParameterError):
-            continue
-    return out
 
 
 def _check_targets(targets: Any, func: str) -> tuple[Target, ...]:
@@ -398,12 +370,10 @@ def build_report(
         findings[a.target.name] = text.strip()
     from ..bottom_line import bottom_line
 
-    outside = outside_views(simulated)
-    bottom = bottom_line(ds, assessments, followups=followups, comparisons=comparisons,
-                         outside={k: v.base_rate for k, v in outside.items()})
+    bottom = bottom_line(ds, assessments, followups=followups, comparisons=comparisons)
     return ReportContent(
         dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
         assessments=assessments, followups=followups, comparisons=comparisons, main=main,
         balance_source=balance_source, region=region, findings=findings, skipped=skipped,
-        source=source, outside=outside, bottom=bottom,
+        source=source, bottom=bottom,
     )
