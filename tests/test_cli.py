@@ -80,7 +80,7 @@ def test_assess_table_lists_every_target_with_its_finding():
     r = run_cli("assess", "--model", "random_walk", "--paths", "500")
     assert r.returncode == 0, r.stderr
     assert "20B by 2015: met in 2012" in r.stdout
-    assert "100B by 2023 with deficit share < 37.2% (its 2024 level): missed" in r.stdout
+    assert "100B by 2023 with deficit share < 37.2% (its 2024 level): unknown" in r.stdout
     assert re.search(r"150B by 2030 .*: probability \d+% \(combined\)\. Inside view .* Under "
                      r"the random_walk model", r.stdout)
 

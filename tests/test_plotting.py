@@ -55,7 +55,7 @@ def balanced(ds):
 @pytest.fixture(scope="module")
 def followup(ds):
     t = tp.Target(100, by=2030, balance=tp.balance.more_balanced(),
-                  name="100B by 2030 (after missing 2023)")
+                  name="100B by 2030 (after the 2023 deadline)")
     return tp.assess(ds, t, model="random_walk", n_paths=2000, seed=1)
 
 
@@ -97,7 +97,7 @@ def test_fan_has_bands_median_targets_and_the_probability(ds, balanced, missed, 
         # Above the axes, so it covers no data.
         assert _by_gid(fig, "annotation")[0].get_position() == (0, 1)
         names = [t.get_text() for t in _by_gid(fig, "target") if hasattr(t, "get_text")]
-        assert "100B by 2023: missed" in names and "20B by 2015: met in 2012" in names
+        assert "100B by 2023: unknown" in names and "20B by 2015: met in 2012" in names
         assert _by_gid(fig, "obs-lower_bound") and _by_gid(fig, "obs-ambiguous")
         assert ax.get_yscale() == "log"
         _assert_integer_years(ax)

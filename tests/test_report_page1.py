@@ -127,7 +127,7 @@ def test_cli_assess_asks_again_after_a_missed_deadline(capsys):
 
     assert main(["assess", "--paths", "300", "--format", "csv"]) == 0
     table = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
-    follow = table[table["target"].str.startswith("100B by 2030 (after missing 2023)")]
+    follow = table[table["target"].str.startswith("100B by 2030 (after the 2023 deadline)")]
     assert len(follow) == 1 and follow.iloc[0]["status"] == "simulated"
 
 

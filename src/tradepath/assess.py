@@ -38,7 +38,7 @@ from .progress import (
     on_track_labels,
     required_growth,
 )
-from .targets import Target
+from .targets import Target, outcome_from_data
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -506,8 +506,8 @@ def assess(
         ok &= pd.Series(condition.holds(hist["exports"], hist["imports"]), index=hist.index)
     met_years = [int(y) for y in hist.index[ok.fillna(False).astype(bool)]]
     status = str(data_status(met_years[0] if met_years else math.inf, target.by, last_year))
-    if status == "missed" and target.by < int(s.index[0]):
-        status = "unknown"  # the deadline is before the first observation: the data cannot say
+    if status == "missed":  # one rule for a past deadline, shared with the bottom line
+        status = outcome_from_data(target, annual).status
     if status:
         unseen = [int(y) for y in hist.index if pd.isna(hist.loc[y, target.flow])]
         notes = []

@@ -49,7 +49,7 @@ from .assess import Assessment, assess
 from .balance import BalanceCondition, DeficitShareAtMost
 from .data import DEFAULT_KINDS, Dataset, Reporter
 from .errors import TradepathError
-from .targets import Target
+from .targets import Target, outcome_from_data
 
 if TYPE_CHECKING:
     from .models import FitResult
@@ -217,6 +217,13 @@ def past_verdict(
     if not isinstance(annual, pd.DataFrame) or target.flow not in annual.columns:
         raise fail("annual", "past_verdict", f"a DataFrame of annual values with a "
                    f"{target.flow!r} column", type(annual).__name__)
+    # The verdict is the library's one rule (targets.outcome_from_data); the rest is its basis.
+    status = outcome_from_data(target, annual).status
+    v = _explained(target, annual, kinds)
+    return dataclasses.replace(v, verdict="pending" if status == "open" else status)
+
+
+def _explained(target: Target, annual: pd.DataFrame, kinds: pd.DataFrame | None) -> PastVerdict:
     flow = annual[target.flow].dropna()
     if flow.empty:
         return PastVerdict("unknown", f"no {target.flow} figure in the data")

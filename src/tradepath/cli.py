@@ -126,7 +126,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     # level reached? (by the latest deadline asked, or the year after the data)
     latest = max(t.by for t in targets)
     followups = [assess(ds, _followup(a.target, max(latest, a.last_year + 1)), **kw)
-                 for a in results if a.status == "missed"]
+                 for a in results if a.status in ("missed", "unknown")]
     results += followups
     frame = pd.concat([a.to_frame() for a in results], ignore_index=True)
     if args.format == "table":

@@ -101,17 +101,19 @@ class DataOutcome:
     ----------
     status : {"met", "missed", "unknown", "open"}
         ``met``: reached (with its condition) in an observed year up to the deadline.
-        ``missed``: not reached, and the data run to or past the deadline.
-        ``unknown``: the deadline is before the first observation of the flow, so the data
-        cannot say (not "missed").
+        ``missed``: not reached in any year from the announcement (or the first figure) to
+        the deadline, and every one of those years has a figure.
+        ``unknown``: the deadline is before the first observation of the flow, or a year of
+        that window has no figure (it may have peaked above the level), so the data cannot
+        say (not "missed").
         ``open``: the deadline is after the last observation; a model must answer.
     met_year : int or None
         First observed year that meets the target.
     reason : str
         One sentence for reports.
     unobserved : tuple of int
-        Years between the first observation and the deadline with no figure (a ``missed``
-        target might have been met in one of them).
+        Years of the judged window that cannot be checked (an ``unknown`` target might have
+        been met in one of them).
     """
 
     status: Outcome
@@ -168,9 +170,23 @@ def outcome_from_data(target: Target, annual: pd.DataFrame) -> DataOutcome:
     if target.by > last:
         return DataOutcome("open", None, f"the deadline {target.by} is after the last "
                            f"observation ({last}); a model must answer")
-    unseen = tuple(int(y) for y in range(first, target.by + 1) if y not in known.index)
-    return DataOutcome("missed", None, f"not reached in any observed year from {first} to "
-                       f"{target.by}", unseen)
+    # "Missed" must be shown in every year it was to be met: from the announcement (or the
+    # first figure) to the deadline. A year with no figure may have peaked above the level;
+    # growth rates are not used to fill it.
+    start = target.announced if target.announced is not None else first
+    window = range(max(min(start, target.by), first), target.by + 1)
+    unseen = tuple(y for y in window if y not in known.index)
+    if cond is not None:
+        both = annual[["exports", "imports"]].dropna()
+        unseen += tuple(y for y in window if y in known.index and y not in both.index
+                        and known[y] >= target.value)
+    span = f"{window.start}–{window.stop - 1}" if len(window) > 1 else str(window.start)
+    if unseen:
+        return DataOutcome("unknown", None, f"not reached in any observed year, but "
+                           f"{sorted(unseen)} in {span} cannot be checked, so a miss in every "
+                           f"year cannot be shown", tuple(sorted(unseen)))
+    return DataOutcome("missed", None, f"not reached in any year from {span}, each with a "
+                       "figure")
 
 
 def read_targets(path: str | Path) -> tuple[Target, ...]:

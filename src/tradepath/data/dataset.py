@@ -347,7 +347,7 @@ class Dataset:
         mirror : bool, default False
             Fill gaps in ``exports``/``imports`` from the partner's statistics, converted with
             the ratio between the bases estimated from the years this dataset has on both
-            (:func:`tradepath.mirror.mirror_ratios`: geometric mean of Korea's figure over
+            (:func:`tradepath.data.mirror.mirror_ratios`: geometric mean of Korea's figure over
             Vietnam's, per flow). A flow with no such year falls back on the CIF/FOB factor
             :data:`MIRROR_CIF_FOB` (1.06, the IMF DOTS convention): an importer's figure is
             divided by 1.06 to stand for the exporter's. Such values have kind ``converted``.

@@ -107,7 +107,7 @@ def mirror_ratios(
     Examples
     --------
     >>> import tradepath as tp
-    >>> from tradepath.mirror import mirror_ratios
+    >>> from tradepath.data.mirror import mirror_ratios
     >>> r = mirror_ratios(tp.load_dataset("official"))
     >>> int(r.loc["total", "n_years"]) >= 4
     True

@@ -51,7 +51,7 @@ _PRIORITY = ("reported", "approximate", "derived", "converted", "lower_bound", "
              "forecast", "estimate")
 #: Ratio of CIF-valued imports to FOB-valued exports of the same goods (IMF DOTS convention);
 #: used by ``annual(mirror=True)`` only for a flow with no year on both bases
-#: (see :func:`tradepath.mirror.mirror_ratios`).
+#: (see :func:`tradepath.data.mirror.mirror_ratios`).
 MIRROR_CIF_FOB = 1.06
 CLAIM_COLUMNS = (
     "claim_id", "pair", "period", "flow", "claim", "value", "reference_period", "reporter",

@@ -33,6 +33,8 @@ def _target_caption(a: Assessment) -> list[str]:
         return [head, f"met in {a.met_year} (data)"]
     if a.status == "missed":
         return [head, f"missed: not reached by {t.by} (data)"]
+    if a.status == "unknown":
+        return [head, f"unknown: the data cannot show a miss by {t.by}"]
     cy = a.crossing_year
     assert cy is not None
     word = "by" if a.reading == "by" else "in"
@@ -247,7 +249,8 @@ def _target_line(ax: Axes, t: Target, *, start: float, color: str = _TARGET,
 def _missed_same_level(t: Target, items: Sequence[Target | Assessment]) -> Target | None:
     """A missed target with the same level and flow as ``t`` and an earlier deadline."""
     for o in items:
-        if isinstance(o, Assessment) and o.status == "missed" and o.target.flow == t.flow \
+        if isinstance(o, Assessment) and o.status in ("missed", "unknown") \
+                and o.target.flow == t.flow \
                 and o.target.value == t.value and o.target.by < t.by:
             return o.target
     return None

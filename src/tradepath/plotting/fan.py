@@ -181,8 +181,8 @@ def plot_fan(
             name = t.name
             if isinstance(obj, Assessment) and obj.status == "met":
                 name += f": met in {obj.met_year}"
-            elif isinstance(obj, Assessment) and obj.status == "missed":
-                name += ": missed"
+            elif isinstance(obj, Assessment) and obj.status in ("missed", "unknown"):
+                name += f": {obj.status}"
             ax.annotate(name, xy=(t.by, t.value), xytext=(-5, 5), textcoords="offset points",
                         ha="right", va="bottom", fontsize="small", color="#8a3c00",
                         gid=f"target{i}-name")

@@ -57,7 +57,7 @@ def plot_reference(
 
     Examples
     --------
-    >>> from tradepath.reference_plot import plot_reference
+    >>> from tradepath.plotting import plot_reference
     >>> ax = plot_reference()
     >>> ax.get_ylabel()
     'P(target met by its deadline)'

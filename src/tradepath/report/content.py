@@ -28,8 +28,10 @@ __all__ = [
     "FIGURES",
     "FORMATS",
     "HORIZON",
+    "OFFICIAL_COLUMNS",
     "ReportContent",
     "build_report",
+    "official_comparison",
     "select_targets",
 ]
 
@@ -87,6 +89,9 @@ class ReportContent:
     bottom : BottomLine or None
         Page 1: the bottom line per target (:func:`tradepath.bottom_line.bottom_line`), with
         the sensitivities.
+    official : DataFrame or None
+        The same targets answered from the official series on Korea's basis (through 2025)
+        beside the documents' answer (:func:`official_comparison`); None for a user's data.
     """
 
     dataset: Dataset
@@ -104,6 +109,7 @@ class ReportContent:
     skipped: dict[str, str] = field(default_factory=dict)
     source: str = ""
     bottom: BottomLine | None = None
+    official: pd.DataFrame | None = None
 
     @property
     def simulated(self) -> list[Assessment]:
@@ -132,7 +138,7 @@ def _followup(t: Target, by: int) -> Target:
     """The same level and condition with a later deadline: "when is it reached?"."""
     flow = "" if t.flow == "total" else f" {t.flow}"
     return Target(t.value, by=by, balance=t.balance, flow=t.flow,
-                  name=f"{t.value:g}B{flow} by {by} (after missing {t.by})",
+                  name=f"{t.value:g}B{flow} by {by} (after the {t.by} deadline)",
                   announced=t.announced, source=t.source)
 
 
@@ -171,6 +177,35 @@ def _comparison(ds: Dataset, a: Assessment, model: str | GrowthModel,
     own = a.to_frame().assign(message="")
     pos = list(MODELS).index(model)
     return pd.concat([frame.iloc[:pos], own, frame.iloc[pos:]], ignore_index=True)
+
+
+#: Columns of :func:`official_comparison`.
+OFFICIAL_COLUMNS = ("target", "data", "basis", "last_year", "last_value", "years",
+                    "p_combined", "p_inside", "p_outside", "required_growth",
+                    "median_path_growth")
+
+
+def official_comparison(simulated: Sequence[Assessment], kw: dict[str, Any]) -> pd.DataFrame:
+    """Each simulated target answered from the documents and from the official series.
+
+    The official series (:func:`tradepath.load_dataset` ``("official")``) is read on Korea's
+    basis, the one with a figure for every year through 2025; the documents' figures are on
+    Vietnam's. Same model, paths and seed as the report.
+    """
+    official = load_dataset("official")
+    rows = []
+    for a in simulated:
+        try:
+            b = assess(official, a.target, reporter="KR", **kw)
+        except (ModelError, DataError):
+            continue
+        for x, data, basis in ((a, "the documents", "Vietnam's statistics"),
+                               (b, "official series", "Korea's statistics")):
+            years = int(x.history[x.target.flow].notna().sum())
+            rows.append((x.target.name, data, basis, x.last_year, x.last_value, years,
+                         x.p_combined, x.p_inside, x.p_outside, x.required_growth,
+                         x.median_path_growth))
+    return pd.DataFrame(rows, columns=list(OFFICIAL_COLUMNS))
 
 
 def _check_targets(targets: Any, func: str) -> tuple[Target, ...]:
@@ -371,9 +406,12 @@ def build_report(
     from ..bottom_line import bottom_line
 
     bottom = bottom_line(ds, assessments, followups=followups, comparisons=comparisons)
+    # The embedded documents' figures get the official series beside them; a user's data not.
+    documents = set(ds.observations["dataset"]) == {"documents"}
+    official = official_comparison(simulated, kw) if documents else None
     return ReportContent(
         dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
         assessments=assessments, followups=followups, comparisons=comparisons, main=main,
         balance_source=balance_source, region=region, findings=findings, skipped=skipped,
-        source=source, bottom=bottom,
+        source=source, bottom=bottom, official=official,
     )

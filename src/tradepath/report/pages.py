@@ -49,7 +49,7 @@ def _key_rows(c: ReportContent) -> list[list[str]]:
         if a.target.name in c.followups:
             pairs.append((c.followups[a.target.name], "then: "))
         for x, prefix in pairs:
-            name = x.target.name.split(" (after missing")[0] if prefix else x.target.name
+            name = x.target.name.split(" (after the ")[0] if prefix else x.target.name
             cy = x.crossing_year
             if x.status == "simulated" and cy is not None:
                 lo, hi = cy.interval(0.8)
@@ -87,6 +87,13 @@ def _pages(c: ReportContent) -> list[_Page]:
                  "stated with it.")
     pages.append(_Page("summary", "Vietnam–Korea trade targets: if and when",
                        _settings_line(c), 0, lambda fig: _draw_summary(fig, c)))
+    if c.official is not None and len(c.official):
+        pages.append(_Page(
+            "official", "The documents against the official series",
+            "The same targets, model, paths and seed, answered from the official series on "
+            "Korea's basis (every year to 2025, each figure with the page it comes from) beside "
+            "the documents' figures on Vietnam's basis.",
+            0, lambda fig: _draw_official(fig, c)))
     pages.append(_Page(
         "data", "The data and where each figure comes from",
         "Every figure in the documents, with its reporting country, its kind and its source "
@@ -408,6 +415,63 @@ def _inherited_failures(obs: pd.DataFrame, checks: pd.DataFrame) -> dict[tuple[A
                 out[(r.check, r.period)] = (f" — derived from the {q.period} figures, so the "
                                             "same contradiction, not a second one")
     return out
+
+
+def official_reasons(c: ReportContent) -> list[str]:
+    """Why the official series can answer differently from the documents, from the data."""
+    from ..data import load_dataset, mirror_ratios
+
+    docs = c.dataset.annual()["total"].dropna()
+    off = load_dataset("official")
+    kr = off.annual("KR")["total"].dropna()
+    out = []
+    ratio = mirror_ratios(off)
+    if "total" in ratio.index:
+        r = ratio.loc["total"]
+        out.append(f"Basis: Korea's statistics value two-way trade {float(r['ratio']) - 1:+.1%} "
+                   f"above Vietnam's on average over the {int(r['n_years'])} years with both "
+                   "(imports valued CIF by the importer, exports FOB; timing and re-exports).")
+    missing = [y for y in kr.index if y > docs.index.min() and y not in docs.index]
+    if missing:
+        peak = int(kr.loc[missing].idxmax())
+        out.append(f"Years the documents do not give: {', '.join(map(str, missing[-6:]))}"
+                   + (" and earlier" if len(missing) > 6 else "")
+                   + f"; among them {peak} at {kr.loc[peak]:.1f} bn on Korea's basis.")
+    if kr.index.max() > docs.index.max():
+        y = int(kr.index.max())
+        out.append(f"The latest outturn: {y} at {kr.loc[y]:.1f} bn on Korea's basis "
+                   f"({kr.loc[y] / kr.loc[y - 1] - 1:+.1%} on {y - 1}), after the documents' "
+                   f"last year, {int(docs.index.max())}.")
+    out.append(f"Length: {len(kr)} years of the official series against {len(docs)} in the "
+               "documents, so the model's growth and its uncertainty rest on more data.")
+    return out
+
+
+def _draw_official(fig: Any, c: ReportContent) -> None:
+    f = c.official
+    assert f is not None
+    w, h = fig.get_size_inches()
+    x, y = 0.8, h - 1.2
+    rows = [[r.target, f"{r.data} ({r.basis})", f"{r.last_value:.1f} bn in {r.last_year}",
+             str(r.years), _fmt_p(r.p_combined), _fmt_p(r.p_inside), _fmt_p(r.p_outside),
+             f"{r.required_growth:+.1%}", f"{r.median_path_growth:+.1%}"]
+            for r in f.itertuples()]
+    height = 0.32 * (len(rows) + 1)
+    ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
+    ax.axis("off")
+    tab = ax.table(cellText=rows, colLabels=[
+        "target", "data", "last figure", "years", "chance", "model alone", "base rate",
+        "growth needed", "median path"], loc="upper left", cellLoc="left")
+    _style_table(tab, 7.0)
+    y -= height + 0.3
+    y = _text_block(fig, x, y, "Why the answers differ", fontsize=11, fontweight="bold")
+    for line in official_reasons(c):
+        y = _text_block(fig, x, y, _wrap("• " + line, 110))
+    _text_block(fig, x, y - 0.1, _wrap(
+        "“Chance” is the headline probability: the model's probability read against how "
+        "announced targets fared; “base rate” is the share of comparable historical targets "
+        "met by their deadline. Growth is a year, from the last figure to the deadline.", 110),
+        color="#444444")
 
 
 def _draw_method(fig: Any, c: ReportContent) -> None:

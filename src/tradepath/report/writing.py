@@ -60,6 +60,8 @@ def _tables(c: ReportContent) -> dict[str, pd.DataFrame]:
         bands.insert(0, "target", c.main.target.name)
         bands.insert(1, "model", c.main.model)
         out["forecast_bands"] = bands.reset_index()
+    if c.official is not None:
+        out["official_comparison"] = c.official
     if c.region is not None:
         b = c.region.boundary().reset_index()
         b.insert(0, "target", c.region.target.name)
