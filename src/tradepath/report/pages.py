@@ -431,7 +431,8 @@ def official_reasons(c: ReportContent) -> list[str]:
         out.append(f"Basis: Korea's statistics value two-way trade {float(r['ratio']) - 1:+.1%} "
                    f"above Vietnam's on average over the {int(r['n_years'])} years with both "
                    "(imports valued CIF by the importer, exports FOB; timing and re-exports).")
-    missing = [y for y in kr.index if y > docs.index.min() and y not in docs.index]
+    missing = [y for y in kr.index
+               if docs.index.min() < y <= docs.index.max() and y not in docs.index]
     if missing:
         peak = int(kr.loc[missing].idxmax())
         out.append(f"Years the documents do not give: {', '.join(map(str, missing[-6:]))}"
@@ -451,26 +452,30 @@ def _draw_official(fig: Any, c: ReportContent) -> None:
     f = c.official
     assert f is not None
     w, h = fig.get_size_inches()
-    x, y = 0.8, h - 1.2
-    rows = [[r.target, f"{r.data} ({r.basis})", f"{r.last_value:.1f} bn in {r.last_year}",
-             str(r.years), _fmt_p(r.p_combined), _fmt_p(r.p_inside), _fmt_p(r.p_outside),
-             f"{r.required_growth:+.1%}", f"{r.median_path_growth:+.1%}"]
-            for r in f.itertuples()]
-    height = 0.32 * (len(rows) + 1)
+    x, y = 0.8, h - 2.3
+    short = {"the documents": "documents (Vietnam's basis)",
+             "official series": "official series (Korea's basis)"}
+    rows = [[r.target.split(" (after the ")[0], short.get(r.data, r.data),
+             f"{r.last_value:.1f} ({r.last_year})", str(r.years), _fmt_p(r.p_combined),
+             _fmt_p(r.p_inside), _fmt_p(r.p_outside), f"{r.required_growth:+.1%}",
+             f"{r.median_path_growth:+.1%}"] for r in f.itertuples()]
+    height = 0.3 * (len(rows) + 1)
     ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
     ax.axis("off")
     tab = ax.table(cellText=rows, colLabels=[
-        "target", "data", "last figure", "years", "chance", "model alone", "base rate",
-        "growth needed", "median path"], loc="upper left", cellLoc="left")
+        "target", "data", "last (bn)", "years", "chance", "model alone", "base rate",
+        "growth needed", "median path"], loc="upper left", cellLoc="left",
+        colWidths=[0.13, 0.22, 0.1, 0.06, 0.07, 0.1, 0.08, 0.12, 0.12])
     _style_table(tab, 7.0)
-    y -= height + 0.3
+    y -= height + 0.4
     y = _text_block(fig, x, y, "Why the answers differ", fontsize=11, fontweight="bold")
     for line in official_reasons(c):
         y = _text_block(fig, x, y, _wrap("• " + line, 110))
     _text_block(fig, x, y - 0.1, _wrap(
         "“Chance” is the headline probability: the model's probability read against how "
-        "announced targets fared; “base rate” is the share of comparable historical targets "
-        "met by their deadline. Growth is a year, from the last figure to the deadline.", 110),
+        "announced targets fared; “model alone” is the model's own; “base rate” is the share "
+        "of comparable historical targets met by their deadline. Growth is a year, from the "
+        "last figure to the deadline; the median path's growth is the model's.", 110),
         color="#444444")
 
 
