@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from . import _format as _fmt
 from ._validation import check_int, fail
 from .assess import Assessment, assess
 from .balance import BalanceCondition, DeficitShareAtMost
@@ -100,23 +101,17 @@ def _finite(x: float) -> float | None:
 
 
 def format_probability(p: float) -> str:
-    """A probability as a whole per cent; "<1 %" and ">99 %" near the ends, "–" for NaN."""
+    """A probability as a whole per cent, as the text pages write it ("7 %", "<1 %", "–")."""
     if p is None or not math.isfinite(p):
         return "–"
-    if 0 < p < 0.005:
-        return "<1 %"
-    if 0.995 <= p < 1:
-        return ">99 %"
-    return f"{p:.0%}".replace("%", " %")
+    return _fmt.format_probability(p).replace("%", " %")
 
 
 def format_year(year: float, horizon: int | None) -> str:
-    """A year, or "after <horizon>" for a year beyond the simulation (``inf``)."""
+    """A year, or "after <horizon>" for a year beyond the simulation (``inf``); "–" if unknown."""
     if year is None or (isinstance(year, float) and math.isnan(year)):
         return "–"
-    if not math.isfinite(year):
-        return f"after {horizon}" if horizon is not None else "not in the simulated years"
-    return str(int(year))
+    return _fmt.format_year(year, horizon)
 
 
 def _growth(g: float) -> str:
