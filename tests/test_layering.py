@@ -39,7 +39,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.outside_view",),
     ("tradepath.scenarios", "tradepath.scenarios.*"),
     ("tradepath.assess", "tradepath.backtest", "tradepath.backtest.*"),
-    ("tradepath.batch", "tradepath.batch.*", "tradepath.bottom_line"),
+    ("tradepath.batch", "tradepath.batch.*", "tradepath.bottom_line", "tradepath.bottom_line.*"),
     ("tradepath.plotting.style", "tradepath.plotting._parts"),
     ("tradepath.plotting", "tradepath.plotting.*"),
     ("tradepath.report", "tradepath.report.*", "tradepath.scenario_files",
