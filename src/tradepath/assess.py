@@ -454,9 +454,9 @@ def assess(
     --------
     >>> import tradepath as tp
     >>> ds = tp.load_dataset()
-    >>> a = tp.assess(ds, ds.target("100B by 2023"))
+    >>> a = tp.assess(ds, ds.target("100B by 2023"))  # announced 2021; no 2022 figure
     >>> a.status
-    'missed'
+    'unknown'
     """
     func = "assess"
     if not isinstance(ds, Dataset):

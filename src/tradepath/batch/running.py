@@ -294,10 +294,18 @@ def assess_many(
     met_year = np.full(n, np.inf)
     np.minimum.at(met_year, tab.code[hit_row], tab.year[hit_row])
     status = np.where(ok, data_status(met_year, tgt_by, last_year), "error").astype(object)
+    # The one past-deadline rule (targets.outcome_from_data, without an announcement year):
+    # "missed" only when every year from the first figure to the deadline has a figure.
+    first_year = np.where(has, year[first], np.nan)
+    in_window = tab.year <= tgt_by[tab.code]
+    counted = np.bincount(tab.code[in_window], minlength=n)
+    gaps = (counted < tgt_by - first_year + 1) | (tgt_by < first_year)
+    status = np.where((status == "missed") & gaps, "unknown", status).astype(object)
     met, missed = status == "met", status == "missed"
     need = ok & (status == "")
     cols.update(
-        status=status, model=np.where(met | missed, "data", "").astype(object),
+        status=status, model=np.where(met | missed | (status == "unknown"), "data",
+                                      "").astype(object),
         probability=np.where(met, 1.0, np.where(missed, 0.0, np.nan)),
         met_year=np.where(met, met_year, np.nan),
         error=np.where(ok, "", errors).astype(object),
