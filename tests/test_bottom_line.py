@@ -38,7 +38,7 @@ def main(ds):
 
 @pytest.fixture(scope="module")
 def line(ds, main):
-    comp = tp.compare(ds, main.target, **KW)
+    comp = tp.compare_models(ds, main.target, **KW)
     return bottom_line(ds, [main], comparisons={main.target.name: comp})
 
 
@@ -108,7 +108,7 @@ def test_numbers_come_from_the_assessment_paths(ds, main, line):
     assert t.deficit == pytest.approx(np.median(m - x))
     assert t.deficit_share == pytest.approx(np.median((m - x) / (m + x)))
     assert t.base_deficit == (2024, pytest.approx(30.3), pytest.approx(30.3 / 81.5))
-    comp = tp.compare(ds, a.target, **KW)
+    comp = tp.compare_models(ds, a.target, **KW)
     ok = comp[comp["status"] == "simulated"]
     assert t.model_low[1] == ok["p_inside"].min()
     assert t.model_high[1] == ok["p_inside"].max() and t.n_models == len(ok)
@@ -161,7 +161,7 @@ def test_outside_view_and_combined_slots(ds, main):
 
 # -- sensitivities ---------------------------------------------------------------------------
 def test_sensitivities_are_reruns_with_the_same_seed_ranked_by_effect(ds, main):
-    comp = tp.compare(ds, main.target, **KW)
+    comp = tp.compare_models(ds, main.target, **KW)
     out = sensitivities(ds, main, comparison=comp)
     finite = [s for s in out if math.isfinite(s.effect)]
     effects = [abs(s.effect) for s in finite]
