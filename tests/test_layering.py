@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath._checks",),
     ("tradepath.data", "tradepath.data.*"),
     ("tradepath.reference", "tradepath.reference.*"),
-    ("tradepath.progress",),
+    ("tradepath.progress", "tradepath.crossing"),
     ("tradepath.models._base",),
     ("tradepath.models.priors", "tradepath.models.stochastic_growth"),
     ("tradepath.models.random_walk", "tradepath.models.cagr", "tradepath.models.loglinear",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS: dict[str, str] = {
     "__version__": "._version",
     "Assessment": ".assess",
-    "CrossingYear": ".assess",
+    "CrossingYear": ".crossing",
     "assess": ".assess",
     "compare": ".assess",
     "compare_models": ".assess",
@@ -144,10 +144,11 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     from ._deprecation import TradepathDeprecationWarning
     from ._version import __version__
-    from .assess import Assessment, CrossingYear, assess, compare, compare_models
+    from .assess import Assessment, assess, compare, compare_models
     from .backtest import backtest, calibration, event_backtest
     from .batch import assess_many
     from .bottom_line import bottom_line
+    from .crossing import CrossingYear
     from .data import Dataset, cross_check, load_dataset, mirror_ratios
     from .errors import (
         DataError,
