@@ -24,11 +24,13 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -44,6 +46,7 @@ __all__ = [
     "interruptible",
     "output_dir",
     "output_file",
+    "raise_if_interrupted",
     "read_manifest",
 ]
 
@@ -181,8 +184,33 @@ def check_destination(path: str | os.PathLike[str], *, overwrite: bool = False,
 
 
 # -- signals -------------------------------------------------------------------------------
-def _raise_interrupted(signum: int, frame: Any) -> None:
-    raise Interrupted(signum)
+_received: list[int] = []  # signals caught inside interruptible(), in order
+
+
+def _interrupt(signum: int) -> BaseException:
+    return KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    _received.append(signum)
+    raise _interrupt(signum)
+
+
+def _quiet_unraisable(hook: Any, unraisable: Any) -> None:
+    # The swallowed exception is raised again by raise_if_interrupted: no "ignored" message.
+    if not (_received and isinstance(unraisable.exc_value, (Interrupted, KeyboardInterrupt))):
+        hook(unraisable)
+
+
+def raise_if_interrupted() -> None:
+    """Raise again for a signal whose exception Python swallowed.
+
+    A signal that lands while Python runs a callback it guards (a weakref or import-lock
+    callback, a ``__del__``) has its exception printed as "ignored" and the program goes on.
+    Writers call this before moving output into place, so such a signal still stops the write.
+    """
+    if _received:
+        raise _interrupt(_received[-1])
 
 
 @contextlib.contextmanager
@@ -190,10 +218,12 @@ def interruptible() -> Iterator[None]:
     """Turn SIGTERM into :class:`~tradepath.errors.Interrupted` while the block runs.
 
     With the default SIGTERM action the process dies at once and ``finally`` blocks never run,
-    so temporary output would stay behind. Inside this block SIGTERM raises instead, and the
-    caller's clean-up runs; the previous handler is restored afterwards. A handler the program
-    installed itself is left alone, and outside the main thread (where Python cannot install
-    handlers) this does nothing. SIGINT already raises :class:`KeyboardInterrupt`.
+    so temporary output would stay behind. Inside this block SIGTERM raises
+    :class:`~tradepath.errors.Interrupted` and SIGINT :class:`KeyboardInterrupt`, the caller's
+    clean-up runs, and a signal whose exception Python swallowed is raised again on leaving the
+    block (see :func:`raise_if_interrupted`). The previous handlers are restored afterwards. A
+    handler the program installed itself is left alone, and outside the main thread (where
+    Python cannot install handlers) this does nothing.
 
     Examples
     --------
@@ -204,15 +234,25 @@ def interruptible() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.getsignal(signal.SIGTERM)
-    if previous not in (signal.SIG_DFL, None):
-        yield
-        return
-    signal.signal(signal.SIGTERM, _raise_interrupted)
+    defaults = {signal.SIGTERM: (signal.SIG_DFL, None),
+                signal.SIGINT: (signal.default_int_handler, None)}
+    previous = {s: signal.getsignal(s) for s in defaults}
+    ours = [s for s, h in previous.items() if h in defaults[s]]
+    outermost = not any(h is _on_signal for h in previous.values())
+    hook = sys.unraisablehook
+    if outermost:
+        _received.clear()
+        sys.unraisablehook = functools.partial(_quiet_unraisable, hook)
+    for s in ours:
+        signal.signal(s, _on_signal)
     try:
         yield
+        if outermost:
+            raise_if_interrupted()
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s in ours:
+            signal.signal(s, previous[s])
+        sys.unraisablehook = hook
 
 
 # -- writers -------------------------------------------------------------------------------
@@ -289,6 +329,7 @@ def output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
         tmp = _mkdtemp(out)
         try:
             yield tmp
+            raise_if_interrupted()
             _write_manifest(tmp)
             check_destination(out, overwrite=overwrite, func=func, name=name)
             _move_into_place(tmp, out)
@@ -347,6 +388,7 @@ def output_file(path: str | os.PathLike[str], *, overwrite: bool = False, binary
             with (os.fdopen(fd, "wb") if binary
                   else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
                 yield fh
+            raise_if_interrupted()
             check_destination(out, overwrite=overwrite, func=func, name=name, kind="file")
             try:
                 os.replace(tmp, out)
