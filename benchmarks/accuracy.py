@@ -466,7 +466,7 @@ def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dic
     ref = reference_targets()
     resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
     met_all = (resolved["outcome"] == "met").to_numpy()
-    rows = []
+    rows, views = [], []
     for i, (idx, t) in enumerate(resolved.iterrows()):
         row: dict[str, Any] = {"pair": t["pair"], "target": float(t["target_usd_bn"]),
                                "announced": t["announced"], "deadline": int(t["deadline"]),
@@ -494,57 +494,45 @@ def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dic
                 row[f"p_{name}"] = math.nan
         ov = outside_view(target, before, targets=ref, exclude=[idx])
         row["p_outside"] = ov.base_rate
+        row["relevance"] = ov.relevance
         row["growth_gap"] = ov.growth_gap
+        views.append(ov)
         rows.append(row)
     frame = pd.DataFrame(rows)
     sc = frame[frame["status"] == "scored"].copy()
-    p_in, p_out, y = (sc["p_stochastic_growth"].to_numpy(), sc["p_outside"].to_numpy(),
-                      sc["met"].to_numpy())
+    p_ens, p_sg, p_out, y = (sc["p_ensemble"].to_numpy(), sc["p_stochastic_growth"].to_numpy(),
+                             sc["p_outside"].to_numpy(), sc["met"].to_numpy())
+    # The headline: the default model pooled with the outside view, the weight learned on the
+    # other targets (nested leave-one-out), the relevance of the record for this target.
     weights, combined = [], []
     for j in range(len(sc)):
         keep = np.arange(len(sc)) != j
-        w, _ = learn_pooling_weight(p_in[keep], p_out[keep], y[keep])
+        w, _ = learn_pooling_weight(p_ens[keep], p_out[keep], y[keep])
         weights.append(w)
-        combined.append(combine(float(p_in[j]), float(p_out[j]), weight=w))
+        combined.append(combine(float(p_ens[j]), views[j], weight=w))
     sc["pool_weight_loo"] = weights
     sc["p_combined"] = combined
     # The alternative: recalibrate the model's probability by a logistic of the outcomes on its
     # logit (a normal prior on the slope, sd 1), fitted on the other targets.
+    from tradepath.logistic import fit_logistic
     from tradepath.outside_view import _logit
-    from tradepath.reference import fit_logistic
 
-    x = _logit(p_in)
+    x = _logit(p_ens)
     recal = []
     for j in range(len(sc)):
         keep = np.arange(len(sc)) != j
         fit = fit_logistic(x[keep], y[keep], prior_scale=1.0)
         recal.append(float(fit.predict([x[j]])["p"].iloc[0]))
     sc["p_recalibrated"] = recal
-    # The combination: outcomes on the default model's logit, prior b ~ N(1, 0.5) and
-    # a ~ N(logit(base rate), 1), fitted on the other targets, with the panel's pseudo-targets
-    # from the other pairs (shared slope, own intercept) or without them.
-    from tradepath.outside_view import fit_calibration
-
+    # The same pool with stochastic_growth alone as the inside view.
+    sc["p_pool_sg"] = [combine(float(p_sg[j]), views[j], weight=weights[j])
+                       for j in range(len(sc))]
     pseudo = panel_pseudo_targets(n_paths // 4, seed)
-    p_ens = sc["p_ensemble"].to_numpy(dtype=float)
-    with_pseudo, alone = [], []
-    for j in range(len(sc)):
-        keep = np.arange(len(sc)) != j
-        ps = pseudo[pseudo["pair"] != sc["pair"].iloc[j]]
-        cal_j = fit_calibration(np.r_[p_ens[keep], ps["p_inside"]], np.r_[y[keep], ps["met"]],
-                                announced=np.r_[np.ones(keep.sum(), bool),
-                                                np.zeros(len(ps), bool)])
-        with_pseudo.append(float(cal_j(p_ens[j])))
-        alone.append(float(fit_calibration(p_ens[keep], y[keep])(p_ens[j])))
-    sc["p_calibrated"], sc["p_calibrated_targets"] = with_pseudo, alone
-    cal = fit_calibration(np.r_[p_ens, pseudo["p_inside"]], np.r_[y, pseudo["met"]],
-                          announced=np.r_[np.ones(len(y), bool), np.zeros(len(pseudo), bool)])
-    w_all, curve = learn_pooling_weight(p_in, p_out, y)
+    w_all, curve = learn_pooling_weight(p_ens, p_out, y)
     frame = frame.merge(sc[["pair", "target", "deadline", "pool_weight_loo", "p_combined",
-                            "p_recalibrated", "p_calibrated", "p_calibrated_targets"]],
+                            "p_recalibrated", "p_pool_sg"]],
                         on=["pair", "target", "deadline"], how="left")
-    return frame, {"weight": w_all, "curve": curve, "scored": sc, "calibration": cal,
-                   "pseudo": pseudo}
+    return frame, {"weight": w_all, "curve": curve, "scored": sc, "pseudo": pseudo}
 
 
 def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tuple[
@@ -553,15 +541,15 @@ def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tupl
     sc = extra["scored"]
     y = sc["met"].to_numpy()
     rows = []
-    methods = [("combined: outcomes on logit(inside) + panel pseudo-targets (LOO), default",
-                "p_calibrated"),
-               ("same without pseudo-targets (LOO)", "p_calibrated_targets"),
-               ("logit pool (inside + outside, nested LOO weight)", "p_combined"),
+    methods = [("combined (the headline): logit pool of the default model and the outside "
+                "view, nested LOO weight", "p_combined"),
+               ("same pool with stochastic_growth as the inside view", "p_pool_sg"),
+               ("inside: the default model (ensemble)", "p_ensemble"),
                ("inside: stochastic_growth", "p_stochastic_growth"),
                ("outside: base rate by growth gap (LOO)", "p_outside"),
                ("inside recalibrated on the other targets (LOO)", "p_recalibrated"),
                ("LOO base rate (constant)", "p_base_loo")]
-    methods += [(f"baseline/earlier: {m}", f"p_{m}") for m in PANEL_MODELS[1:]]
+    methods += [(f"baseline/earlier: {m}", f"p_{m}") for m in PANEL_MODELS[2:]]
     for label, col in methods:
         p = sc[col].to_numpy(dtype=float)
         answered = np.isfinite(p)
@@ -575,9 +563,15 @@ def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tupl
                          1 - np.clip(filled, 0.005, 0.995))))),
                      "mean_p": float(filled.mean())})
     brier = pd.DataFrame(rows)
+    # Paired bootstrap of the headline's Brier score minus the constant base rate's.
+    d = (sc["p_combined"].to_numpy() - y) ** 2 - (sc["p_base_loo"].to_numpy() - y) ** 2
+    idx = np.random.default_rng(0).integers(0, len(d), (10_000, len(d)))
+    boot = d[idx].mean(axis=1)
+    extra["gap_vs_base"] = (float(d.mean()), *np.quantile(boot, [0.05, 0.95]),
+                            float((boot < 0).mean()))
     bins = np.array([0.0, 0.2, 0.4, 0.6, 0.8, 1.0 + 1e-9])
     rel = []
-    for col, label in (("p_calibrated", "combined"), ("p_ensemble", "inside"),
+    for col, label in (("p_combined", "combined"), ("p_ensemble", "inside"),
                        ("p_outside", "outside")):
         p = sc[col].to_numpy(dtype=float)
         which = np.digitize(p, bins) - 1
@@ -642,35 +636,21 @@ def reference_section(emit: Any, n_paths: int, seed: int) -> None:
                          "judged with those data only. Inside view: stochastic_growth with "
                          "the prior learned leaving the pair out (ensemble: the default, with "
                          "that prior); outside view: the logistic of the other targets' "
-                         "outcomes on their growth gaps; combined: the outcomes model on the "
-                         "ensemble's logit fitted on the other targets; logit pool: weight "
-                         "chosen on the other targets. log_score: mean -log p(outcome).",
+                         "outcomes on their growth gaps; combined: the logit pool of the two, "
+                         "its weight chosen on the other targets, the record's relevance from "
+                         "the other targets' level multiples (tradepath.outside_view.combine). "
+                         "log_score: mean -log p(outcome).",
                          "brier: refusals replaced by the LOO base rate; brier_answered: on "
                          "the targets the method answered.",
+                         "Headline minus the constant base rate, paired bootstrap over the "
+                         "targets: {:+.3f} (90 % interval {:+.3f} to {:+.3f}; below 0 in "
+                         "{:.0%} of resamples).".format(*extra["gap_vs_base"]),
                      ], {"answered": 0, "targets": 0, "brier": 3, "brier_answered": 3,
                          "log_score": 3, "mean_p": 3}))
     emit(write_table(rel, "reference_targets_reliability",
                      "Reference targets: reliability (mean probability vs observed rate)",
                      digits={"n": 0, "mean_p": 2, "observed": 2}))
-    cal, pseudo = extra["calibration"], extra["pseudo"]
-    emit(write_table(pd.DataFrame([{"intercept": cal.intercept, "slope": cal.slope,
-                                    "base_rate": cal.base_rate, "n": cal.n,
-                                    "n_met": cal.n_met, "intercept_panel": cal.intercept_panel,
-                                    "n_panel": cal.n_panel,
-                                    "panel_met": int(pseudo["met"].sum()),
-                                    "panel_pairs": pseudo["pair"].nunique()}]),
-                     "reference_targets_calibration",
-                     "Reference targets: the outcomes model fitted on all scored targets", [
-                         "logit P(met) = intercept + slope * logit(p_inside), p_inside the "
-                         "default ensemble's probability clipped to [0.005, 0.995]; priors "
-                         "slope ~ N(1, 0.5), intercept ~ N(logit(base_rate), 1); posterior "
-                         "mode (tradepath.outside_view.CALIBRATION).",
-                         "Panel pseudo-targets: levels 1.05-2 x the last value, 2, 3 and 5 "
-                         "years after every origin of the reference pairs (deadline observed), "
-                         "the ensemble's prior learned leaving the pair out; their own "
-                         "intercept ~ N(0, 1), the slope shared."],
-                     {"intercept": 4, "slope": 4, "base_rate": 4, "n": 0, "n_met": 0,
-                      "intercept_panel": 4, "n_panel": 0, "panel_met": 0, "panel_pairs": 0}))
+    pseudo = extra["pseudo"]
     rel_pseudo = pseudo.assign(bin=pd.cut(pseudo["p_inside"], [0, .2, .4, .6, .8, 1.0],
                                           include_lowest=True).astype(str))
     emit(write_table(rel_pseudo.groupby("bin", observed=True).agg(
@@ -683,10 +663,11 @@ def reference_section(emit: Any, n_paths: int, seed: int) -> None:
                      [f"Best weight on all scored targets: {extra['weight']:.2f} "
                       "(tradepath.outside_view.POOLING_WEIGHT)."], {"weight": 2, "brier": 4}))
     cols = ["pair", "target", "announced", "deadline", "met", "points", "growth_gap",
-            "p_stochastic_growth", "p_ensemble", "p_outside", "p_calibrated",
-            "p_calibrated_targets", "status"]
+            "relevance", "p_stochastic_growth", "p_ensemble", "p_outside", "pool_weight_loo",
+            "p_combined", "status"]
     emit(write_table(frame[cols], "reference_targets", "Reference targets, one by one",
-                     digits={"target": 0, "met": 0, "points": 0, "growth_gap": 3}))
+                     digits={"target": 0, "met": 0, "points": 0, "growth_gap": 3,
+                             "relevance": 2, "pool_weight_loo": 2}))
     _, panel = panel_backtest(n_paths, seed)
     emit(write_table(panel, "panel_levels",
                      "Level backtests on the reference pairs with 6 or more annual points", [
@@ -701,7 +682,9 @@ def reference_section(emit: Any, n_paths: int, seed: int) -> None:
                      "VN-KR targets: inside, outside and combined probabilities",
                      ["tp.assess with the default model: p_inside (the ensemble), p_outside "
                       "(base rate by growth gap; comparable/resolved targets), p_combined "
-                      "(CALIBRATION, the headline); p_stochastic_growth: that model alone."],
+                      "(the headline: tradepath.outside_view.combine, times the model's chance "
+                      "of the balance condition given the level); p_stochastic_growth: that "
+                      "model alone."],
                      {"p_stochastic_growth": 3, "p_inside": 3, "p_outside": 3,
                       "growth_gap": 3, "p_combined": 3, "headline": 3}))
 

@@ -10,12 +10,10 @@ from scipy import special
 
 import tradepath as tp
 from tradepath.outside_view import (
-    CALIBRATION,
     EPS,
+    POOLING_WEIGHT,
     OutsideView,
-    calibrate,
     combine,
-    fit_calibration,
     learn_pooling_weight,
     outside_view,
     target_features,
@@ -111,65 +109,39 @@ def test_pooling_weight_minimises_the_brier_score():
         learn_pooling_weight([0.5], [0.5, 0.4], [1.0])
 
 
-# -- the combination: the outcomes model on the inside view ----------------------------------
+# -- where the record speaks -----------------------------------------------------------------
 
 
-def test_calibration_with_vague_priors_is_the_maximum_likelihood_logit():
-    import statsmodels.api as sm
-
-    rng = np.random.default_rng(1)
-    p = rng.uniform(0.02, 0.98, 300)
-    truth = special.expit(-0.7 + 0.6 * special.logit(p))
-    y = (rng.uniform(size=300) < truth).astype(float)
-    cal = fit_calibration(p, y, slope_sd=1e4, intercept_sd=1e4)
-    ref = sm.Logit(y, sm.add_constant(special.logit(p))).fit(disp=0)
-    assert_allclose([cal.intercept, cal.slope], ref.params, rtol=1e-4, atol=1e-6)
-    assert cal.n == 300 and cal.n_met == int(y.sum()) and cal.n_panel == 0
-    assert_allclose(cal(p[:5]), ref.predict(sm.add_constant(special.logit(p[:5]))), rtol=1e-4)
-
-
-def test_calibration_prior_holds_on_few_separated_targets():
-    # 4 targets perfectly separated by the inside view: the mode stays finite, near the prior
-    cal = fit_calibration([0.9, 0.8, 0.3, 0.2], [1, 1, 0, 0])
-    assert 0.5 < cal.slope < 3.0 and np.isfinite(cal.intercept)
-    # the prior alone (no information on the slope): slope 1, intercept at the base rate
-    flat = fit_calibration([0.5, 0.5], [0, 1], slope_sd=1e-6)
-    assert_allclose(flat.slope, 1.0, atol=1e-5)
-    # the posterior mode solves the penalised score equations
-    x = special.logit(np.array([0.9, 0.8, 0.3, 0.2]))
-    y = np.array([1, 1, 0, 0])
-    resid = y - special.expit(cal.intercept + cal.slope * x)
-    a0 = special.logit(cal.base_rate)
-    assert_allclose([resid.sum() - (cal.intercept - a0), (resid * x).sum()
-                     - (cal.slope - 1) / 0.25], 0.0, atol=1e-6)
+def test_relevance_is_the_ratio_of_log_multiples_below_the_least_ambitious_target():
+    ref = pd.DataFrame({"outcome": ["met", "missed", "missed", "missed"],
+                        "growth_gap": [0.0, 0.02, 0.05, 0.1], "level_multiple": [1.5, 2.0, 3, 4],
+                        "target_type": "target"})
+    last = SERIES.iloc[-1]
+    at_least = outside_view(tp.Target(1.5 * last, by=2025), SERIES, targets=ref)
+    assert at_least.relevance == 1.0
+    easy = outside_view(tp.Target(1.2 * last, by=2025), SERIES, targets=ref)
+    assert_allclose(easy.relevance, math.log(1.2) / math.log(1.5))
+    assert "less than any resolved target" in easy.notes[-1]
+    reached = outside_view(tp.Target(0.9 * last, by=2025), SERIES, targets=ref)
+    assert reached.relevance == 0.0
+    # a class without level multiples speaks to every target
+    bare = ref.drop(columns="level_multiple")
+    assert outside_view(tp.Target(1.2 * last, by=2025), SERIES, targets=bare).relevance == 1.0
 
 
-def test_pseudo_targets_share_the_slope_and_have_their_own_intercept():
-    rng = np.random.default_rng(2)
-    p = rng.uniform(0.02, 0.98, 2000)
-    y = (rng.uniform(size=2000) < p).astype(float)  # a calibrated model on pseudo-targets
-    ann = np.zeros(2000, bool)
-    ann[:40] = True
-    y[:40] = (rng.uniform(size=40) < special.expit(special.logit(p[:40]) - 2)).astype(float)
-    cal = fit_calibration(p, y, announced=ann)
-    assert cal.n == 40 and cal.n_panel == 1960
-    assert abs(cal.slope - 1) < 0.15 and abs(cal.intercept_panel) < 0.2
-    assert cal.intercept < -1.0  # announced targets are missed more often than the model says
-    with pytest.raises(tp.ParameterError, match="'announced'"):
-        fit_calibration(p, y, announced=np.zeros(2000, bool))
+def test_combine_moves_the_weight_to_the_model_where_the_record_is_silent():
+    def view(relevance: float) -> OutsideView:
+        return OutsideView(base_rate=0.17, lower=0.1, upper=0.3, growth_gap=-0.05,
+                           required_growth=0.01, trailing_growth=0.06, level_multiple=1.06,
+                           years_to_deadline=5, n_reference=12, n_reference_met=2,
+                           n_similar=4, n_similar_met=1, relevance=relevance)
+
+    assert combine(0.95, view(1.0), weight=0.0) == pytest.approx(0.17)
+    assert combine(0.95, view(0.0), weight=0.0) == pytest.approx(0.95)
+    w = 1 - (1 - 0.2) * 0.25
+    assert_allclose(combine(0.95, view(0.25), weight=0.2),
+                    special.expit(w * special.logit(0.95) + (1 - w) * special.logit(0.17)))
 
 
-def test_the_shipped_calibration_is_sane():
-    # monotone, below the model in the middle (targets are missed more often than models say)
-    # but not flat: a model nearly sure of a target gives a combined probability above even
-    grid = np.linspace(0.01, 0.99, 50)
-    q = np.array([calibrate(v) for v in grid])
-    assert np.all(np.diff(q) > 0)
-    assert calibrate(0.5) < 0.5
-    assert calibrate(0.97) > 0.5
-    assert CALIBRATION.n >= 10 and CALIBRATION.n_panel >= 100
-    assert 0.2 < CALIBRATION.slope < 3.0
-    with pytest.raises(tp.ParameterError, match="'p_inside'"):
-        calibrate(1.5)
-    with pytest.raises(tp.ParameterError, match="'outcomes'"):
-        fit_calibration([0.5, 0.6], [0.0, 2.0])
+def test_the_shipped_pooling_weight_is_a_weight():
+    assert 0.0 <= POOLING_WEIGHT <= 1.0

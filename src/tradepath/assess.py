@@ -81,9 +81,10 @@ class Assessment:
         The *outside view*: the base rate of historical targets that asked for a similar
         growth gap (:func:`tradepath.outside_view.outside_view`); NaN if it cannot be formed.
     p_combined : float
-        The inside view through the model of announced targets' outcomes
-        (:func:`tradepath.outside_view.calibrate`): what the record of targets says a model's
-        probability is worth.
+        The inside and outside views pooled (:func:`tradepath.outside_view.combine`, with the
+        weight learned on the record of targets), times the model's chance of the balance
+        condition given the level: what the record of targets says, and the model where the
+        record is silent. The model alone if there is no outside view.
     headline : {"combined", "inside", "data"}
         Which of them ``probability`` is ("data": answered from the observed years).
     n_reference, n_comparable : int
@@ -279,15 +280,21 @@ def _observed_growth(s: pd.Series, window: int = OBSERVED_WINDOW) -> float:
     return float(observed_growth(recent.iloc[0], int(recent.index[0]), recent.iloc[-1], last))
 
 
-def _views(target: Target, s: pd.Series, p_inside: float, fit: Any) -> dict[str, Any]:
-    """The three probabilities and what they lean on (the fields of :class:`Assessment`)."""
-    from .outside_view import CALIBRATION, calibrate, outside_view
+def _views(target: Target, s: pd.Series, p_inside: float, p_total: float,
+           fit: Any) -> dict[str, Any]:
+    """The three probabilities and what they lean on (the fields of :class:`Assessment`).
 
+    ``p_total`` is the inside view of the level alone: the record of targets speaks to the
+    level, the model to a balance condition given the level
+    (``p_combined = combine(p_total, outside) * p_inside / p_total``).
+    """
+    from .outside_view import POOLING_WEIGHT, combine, outside_view
+
+    given = p_inside / p_total if p_total > 0 else 0.0
     try:
         ov = outside_view(target, s)
-        p_out, n_ref, n_sim = ov.base_rate, ov.n_reference, ov.n_similar
     except ModelError:
-        p_out, n_ref, n_sim = math.nan, 0, 0
+        ov = None
     # The data weight of the current growth (stochastic_growth's, alone or in the ensemble)
     sg = fit.components.get("stochastic_growth") if hasattr(fit, "components") else fit
     w = getattr(sg, "params", {}).get("data_weight_slope", math.nan)
@@ -295,11 +302,24 @@ def _views(target: Target, s: pd.Series, p_inside: float, fit: Any) -> dict[str,
     if not math.isnan(w):
         on = ("the panel prior" if w < 0.33 else "the series' own data" if w > 0.67
               else "prior and data about equally")
-        lean = f"The inside view's current growth leans on {on} (data weight {w:.2f}); "
-    basis = (f"{lean}the combined probability on the record of {CALIBRATION.n} resolved "
-             f"targets ({CALIBRATION.n_met} met) given the inside view.")
-    return {"p_inside": p_inside, "p_outside": p_out, "p_combined": calibrate(p_inside),
-            "n_reference": n_ref, "n_comparable": n_sim, "basis": basis[0].upper() + basis[1:]}
+        lean = f"The inside view's current growth leans on {on} (data weight {w:.2f}). "
+    if ov is None:
+        return {"p_inside": p_inside, "p_outside": math.nan, "p_combined": p_inside,
+                "n_reference": 0, "n_comparable": 0,
+                "basis": f"{lean}No record of targets to compare with: the combined "
+                         "probability is the model's."}
+    weight = 1.0 - (1.0 - POOLING_WEIGHT) * ov.relevance
+    record = (f"the record of {ov.n_reference} resolved targets ({ov.n_reference_met} met)")
+    how = (f"the base rate of {record}" if weight == 0.0
+           else "the model's probability" if weight == 1.0
+           else f"the model's probability and {record}, pooled with weight {weight:.2f} on "
+                "the model")
+    cond = (f"; the balance condition from the model ({given:.0%} of the paths that reach "
+            "the level meet it)" if p_inside != p_total else "")
+    basis = f"{lean}The combined probability is {how}{cond}."
+    return {"p_inside": p_inside, "p_outside": ov.base_rate,
+            "p_combined": combine(p_total, ov) * given, "n_reference": ov.n_reference,
+            "n_comparable": ov.n_similar, "basis": basis[0].upper() + basis[1:]}
 
 
 def _resolve_model(model: str | GrowthModel | None) -> GrowthModel:
@@ -363,8 +383,8 @@ def assess(
         "by": met in some year up to and including the deadline; "in": met in the deadline
         year itself.
     view : {"combined", "inside"}, default "combined"
-        The headline ``probability``: the combined probability (the model's through the
-        record of announced targets, :func:`tradepath.outside_view.calibrate`) or the
+        The headline ``probability``: the combined probability (the model's pooled with the
+        record of announced targets, :func:`tradepath.outside_view.combine`) or the
         model's own. All three (inside, outside, combined) are reported either way.
 
     Returns
@@ -473,6 +493,7 @@ def assess(
     years = np.arange(last_year + 1, horizon + 1)
     paths: dict[str, np.ndarray] = {target.flow: total}
     hit = total >= target.value
+    level_hit = hit
     notes = list(fit.notes) + _data_notes(kinds_frame, target.flow, s)
     if condition is not None:
         if target.flow != "total":
@@ -481,7 +502,7 @@ def assess(
         share = share_model.simulate(years, n_paths, rng)
         paths["exports"] = total * share
         paths["imports"] = total * (1 - share)
-        hit &= np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
+        hit = hit & np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
         sp = share_model.params
         notes.append(
             f"Export share modelled as a logit random walk from {len(share_model.labels)} "
@@ -495,7 +516,9 @@ def assess(
     k_deadline = target.by - last_year - 1
     p_inside = float(hit[:, k_deadline].mean() if reading == "in"
                      else (first_year <= target.by).mean())
-    views = _views(target, s, p_inside, fit)
+    p_total = float(level_hit[:, k_deadline].mean() if reading == "in"
+                    else level_hit[:, :k_deadline + 1].any(axis=1).mean())
+    views = _views(target, s, p_inside, p_total, fit)
     dist = pd.Series(np.bincount(first_idx[any_hit], minlength=len(years)) / n_paths,
                      index=pd.Index(years, name="year"), name="p_first")
     crossing = CrossingYear(distribution=dist,

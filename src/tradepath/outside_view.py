@@ -3,17 +3,17 @@
 A model's probability (the *inside view*) reads one series; the *outside view* reads the
 record of governments' trade targets (:func:`tradepath.reference.reference_targets`): of
 targets that asked for a similar acceleration of growth, how many were met by their deadline?
-:func:`outside_view` answers that for one target. :func:`calibrate` turns the model's
-probability into the *combined* probability the library reports as its headline: a model of
-the outcomes of announced targets with the inside view as covariate,
-:math:`\\operatorname{logit} P(\\text{met}) = a + b \\operatorname{logit} p_{in}`, fitted
-(:func:`fit_calibration`) on the reference targets with a proper prior that says "a calibrated
-model has slope 1" and "announced targets are missed more often than models say".
+:func:`outside_view` answers that for one target. :func:`combine` pools the two on the logit
+scale into the *combined* probability the library reports as its headline. The inside view's
+weight in the pool, :data:`POOLING_WEIGHT`, is learned from the reference targets' outcomes
+(each judged with the data published before its announcement, leave-one-out); where a target
+asks for less growth than any target in the record, the record has no say and the weight
+moves to the model (:attr:`OutsideView.relevance`).
 
 Typical use (how :func:`tradepath.assess` reports the three numbers)::
 
     ov = outside_view(target, series)
-    p = calibrate(p_inside)
+    p = combine(p_inside, ov)
 """
 
 from __future__ import annotations
@@ -25,34 +25,29 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
 from ._validation import check_int, check_real, fail
 from .errors import ModelError
 
 __all__ = [
-    "CALIBRATION",
     "POOLING_WEIGHT",
-    "P_CLIP",
     "SIMILAR_GAP",
-    "Calibration",
     "OutsideView",
-    "calibrate",
     "combine",
-    "fit_calibration",
     "learn_pooling_weight",
     "outside_view",
     "target_features",
 ]
 
-#: Weight of the inside view in the logit pool :func:`combine`, learned by Brier score on the
-#: resolved reference targets, each judged with the data before its announcement
-#: (``python benchmarks/accuracy.py --reference``, table ``reference_targets_pooling``):
-#: 0 trusts the base rate alone, 1 the model alone. On the 13 targets scored so far the
-#: models' probabilities (mean 0.65 for targets of which 2 were met) add nothing to the base
-#: rate, so the weight is 0. Kept for comparison: the headline is :func:`calibrate`, because
-#: a pool with weight 0 gives a target that is nearly met the base rate. Re-learn it when
-#: targets are added.
+#: Weight of the inside view in the logit pool :func:`combine` where the record of targets
+#: speaks (relevance 1): 0 trusts the base rate alone, 1 the model alone. Learned by Brier
+#: score on the resolved reference targets, each judged with the data published before its
+#: announcement (``python benchmarks/accuracy.py --reference``, tables
+#: ``reference_targets_brier`` and ``reference_targets_pooling``; chosen again on the other
+#: targets for each one, leave-one-out, the weight is 0 every time). On the 13 targets scored
+#: so far the models' probabilities (mean 0.59; the 2 targets met had 0.29 and 0.55, 9 of the
+#: 11 missed 0.69-0.85) add nothing to the base rate: announced targets follow booms that
+#: models extrapolate. Re-learn it when targets are added.
 POOLING_WEIGHT = 0.0
 
 #: Targets whose growth gap (required minus trailing annual growth) is within this of the
@@ -89,6 +84,12 @@ class OutsideView:
         Resolved reference targets in the fit, and those met.
     n_similar, n_similar_met : int
         Of them, those with a growth gap within :data:`SIMILAR_GAP`, and those met.
+    relevance : float
+        How far the record speaks to this target, in [0, 1]: 1 when the target asks for a
+        rise at least as large as the least ambitious resolved target did (its level
+        multiple), else the ratio of the two log multiples (0 for a target already reached).
+        The record holds announced targets, all ambitious; it says nothing about a target
+        the series nearly meets already, and :func:`combine` then leans on the model.
     notes : tuple of str
     """
 
@@ -104,6 +105,7 @@ class OutsideView:
     n_reference_met: int
     n_similar: int
     n_similar_met: int
+    relevance: float = 1.0
     notes: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
@@ -214,6 +216,7 @@ def outside_view(
                          f"gap; got {len(ref)}.")
     gap = ref["growth_gap"].to_numpy(dtype=float)
     met = (ref["outcome"] == "met").to_numpy()
+    relevance, reach = _relevance(float(feats["level_multiple"]), ref)
     if not math.isfinite(feats["growth_gap"]):
         # No trailing growth (one value, or none within ten years of the last): the class as
         # a whole, with the Jeffreys prior Beta(1/2, 1/2) on its rate.
@@ -228,9 +231,9 @@ def outside_view(
             required_growth=float(feats["required_growth"]), trailing_growth=math.nan,
             level_multiple=float(feats["level_multiple"]),
             years_to_deadline=int(feats["years_to_deadline"]), n_reference=n,
-            n_reference_met=k, n_similar=n, n_similar_met=k,
+            n_reference_met=k, n_similar=n, n_similar_met=k, relevance=relevance,
             notes=(f"No trailing growth from these data ({why}): the base rate is that of "
-                   f"all {n} resolved targets, {k} met.",),
+                   f"all {n} resolved targets, {k} met.", *reach),
         )
     fit = fit_logistic(gap, met.astype(float), prior_scale=prior_scale)
     pred = fit.predict([feats["growth_gap"]], level=0.8).iloc[0]
@@ -242,6 +245,7 @@ def outside_view(
         f"{int((similar & met).sum())} were met.",
         f"Base rate {pred['p']:.0%} (80 % band {pred['lower']:.0%}-{pred['upper']:.0%}) from "
         "a logistic fit of outcomes on the growth gap with a normal prior on the slope.",
+        *reach,
     )
     return OutsideView(
         base_rate=float(pred["p"]), lower=float(pred["lower"]), upper=float(pred["upper"]),
@@ -250,8 +254,20 @@ def outside_view(
         level_multiple=float(feats["level_multiple"]),
         years_to_deadline=int(feats["years_to_deadline"]), n_reference=len(ref),
         n_reference_met=int(met.sum()), n_similar=int(similar.sum()),
-        n_similar_met=int((similar & met).sum()), notes=notes,
+        n_similar_met=int((similar & met).sum()), relevance=relevance, notes=notes,
     )
+
+
+def _relevance(multiple: float, ref: pd.DataFrame) -> tuple[float, tuple[str, ...]]:
+    """:attr:`OutsideView.relevance` of a target asking for ``multiple`` x the last value."""
+    m = ref["level_multiple"].to_numpy(dtype=float) if "level_multiple" in ref else np.array([])
+    m = m[np.isfinite(m) & (m > 1.0)]
+    if not math.isfinite(multiple) or m.size == 0 or multiple >= m.min():
+        return 1.0, ()
+    rel = max(math.log(multiple), 0.0) / math.log(float(m.min()))
+    return rel, (f"The target asks for {multiple:.2f} x the last value, less than any "
+                 f"resolved target did (the least: {m.min():.2f} x): the record speaks to it "
+                 f"with weight {rel:.2f}, the model for the rest.",)
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -268,9 +284,9 @@ def combine(p_inside: float, outside: OutsideView | float, *,
     p_inside : float
         The model's probability.
     outside : OutsideView or float
-        The outside view (or its base rate).
+        The outside view (or its base rate, taken as fully relevant).
     weight : float, default :data:`POOLING_WEIGHT`
-        Weight of the inside view, in [0, 1].
+        Weight of the inside view, in [0, 1], where the record speaks fully.
 
     Returns
     -------
@@ -278,13 +294,20 @@ def combine(p_inside: float, outside: OutsideView | float, *,
         :math:`\\operatorname{logit}^{-1}(w\\,\\operatorname{logit} p_{in} + (1 - w)
         \\operatorname{logit} p_{out})`, both probabilities first kept within
         [:data:`EPS`, 1 - :data:`EPS`] (generalised logarithmic pooling; Genest and Zidek,
-        1986, Statistical Science 1(1)).
+        1986, Statistical Science 1(1)), with :math:`w = 1 - (1 - \\text{weight})\\,r` and
+        :math:`r` the outside view's :attr:`~OutsideView.relevance`.
+
+    Examples
+    --------
+    >>> round(combine(0.8, 0.2, weight=0.5), 3)
+    0.5
     """
     func = "combine"
     p_in = check_real("p_inside", func, p_inside, lo=0.0, hi=1.0)
-    base = outside.base_rate if isinstance(outside, OutsideView) else outside
+    base, rel = ((outside.base_rate, outside.relevance) if isinstance(outside, OutsideView)
+                 else (outside, 1.0))
     p_out = check_real("outside", func, base, lo=0.0, hi=1.0)
-    w = check_real("weight", func, weight, lo=0.0, hi=1.0)
+    w = 1.0 - (1.0 - check_real("weight", func, weight, lo=0.0, hi=1.0)) * rel
     z = w * _logit(np.array(p_in)) + (1 - w) * _logit(np.array(p_out))
     return float(1.0 / (1.0 + np.exp(-z)))
 
@@ -322,165 +345,3 @@ def learn_pooling_weight(
     brier = ((1 / (1 + np.exp(-z)) - y[None, :]) ** 2).mean(axis=1)
     best = int(np.lexsort((np.abs(g - 0.5), np.round(brier, 12)))[0])
     return float(g[best]), pd.DataFrame({"weight": g, "brier": brier})
-
-
-#: The inside view is kept within these bounds before its logit is taken: a simulated 0 or 1
-#: is a Monte Carlo estimate, not certainty.
-P_CLIP = (0.005, 0.995)
-
-
-@dataclass(frozen=True, slots=True)
-class Calibration:
-    """The model of announced targets' outcomes given the inside view.
-
-    :math:`\\operatorname{logit} P(\\text{met}) = a + b\\,\\operatorname{logit} p_{in}`,
-    :math:`p_{in}` clipped to :data:`P_CLIP`.
-
-    Attributes
-    ----------
-    intercept, slope : float
-        :math:`a` and :math:`b` (posterior mode) for an announced target.
-    base_rate : float
-        The announced targets' base rate the prior of the intercept is centred on (logit
-        scale).
-    n, n_met : int
-        Announced targets it was fitted on, and those met.
-    intercept_panel : float
-        The intercept of the panel's pseudo-targets (thresholds the model was asked about
-        that nobody announced; NaN if none were used).
-    n_panel : int
-        Pseudo-targets it was fitted on.
-    """
-
-    intercept: float
-    slope: float
-    base_rate: float
-    n: int
-    n_met: int
-    intercept_panel: float = math.nan
-    n_panel: int = 0
-
-    def __call__(self, p_inside: ArrayLike) -> np.ndarray:
-        """The combined probability for inside-view probabilities ``p_inside``."""
-        x = _clip_logit(np.asarray(p_inside, dtype=float))
-        return 1.0 / (1.0 + np.exp(-(self.intercept + self.slope * x)))
-
-
-def _clip_logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, *P_CLIP)
-    return np.log(p) - np.log1p(-p)
-
-
-def fit_calibration(
-    p_inside: Sequence[float],
-    outcomes: Sequence[float],
-    *,
-    announced: Sequence[bool] | None = None,
-    slope_mean: float = 1.0,
-    slope_sd: float = 0.5,
-    intercept_sd: float = 1.0,
-) -> Calibration:
-    """Fit :class:`Calibration` to targets' inside-view probabilities and outcomes (MAP).
-
-    Parameters
-    ----------
-    p_inside : sequence of float
-        Each target's inside-view probability, judged with the data before its announcement.
-    outcomes : sequence of float
-        1 where the target was met, else 0.
-    announced : sequence of bool, optional
-        True for targets a government announced, False for pseudo-targets (levels the model
-        was asked about at some origin of a panel series, met or not by a deadline). Default:
-        all announced. The two kinds share the slope and have their own intercepts.
-    slope_mean, slope_sd : float, default 1.0 and 0.5
-        Normal prior of the slope :math:`b`: a calibrated model has slope 1; 0 would mean
-        the model tells nothing about the outcome.
-    intercept_sd : float, default 1.0
-        Normal prior of the intercept :math:`a`, centred on the logit of the class base rate
-        (Jeffreys posterior mean :math:`(k + 1/2) / (n + 1)` of the ``n`` outcomes, ``k``
-        met): with :math:`b = 1` a model's even odds become the base rate, i.e. announced
-        targets are missed more often than models say. The pseudo-targets' intercept has
-        the same prior centred on 0 (a calibrated model).
-
-    Returns
-    -------
-    Calibration
-
-    Notes
-    -----
-    The posterior is log-concave (a logistic likelihood times a normal prior), so its mode is
-    unique and finite even when the outcomes are perfectly separated by the inside view;
-    found by Newton's method from the prior mean (the prior's precision keeps every Hessian
-    positive definite).
-    """
-    func = "fit_calibration"
-    x = _clip_logit(np.asarray(p_inside, dtype=float))
-    y = np.asarray(outcomes, dtype=float)
-    if x.shape != y.shape or y.size == 0 or not np.isfinite(x).all():
-        raise fail("p_inside", func, "finite probabilities, as many as the outcomes (>= 1)",
-                   list(np.asarray(p_inside).ravel()))
-    if not np.isin(y, (0.0, 1.0)).all():
-        raise fail("outcomes", func, "0/1 outcomes", y.tolist())
-    ann = (np.ones(y.shape, dtype=bool) if announced is None
-           else np.asarray(announced, dtype=bool))
-    if ann.shape != y.shape or not ann.any():
-        raise fail("announced", func, "one flag per outcome, at least one True",
-                   list(np.asarray(announced).ravel()))
-    b0 = check_real("slope_mean", func, slope_mean)
-    sb = check_real("slope_sd", func, slope_sd, lo=0.0, lo_open=True)
-    sa = check_real("intercept_sd", func, intercept_sd, lo=0.0, lo_open=True)
-    k, n = int(y[ann].sum()), int(ann.sum())
-    base = (k + 0.5) / (n + 1.0)
-    a0 = math.log(base / (1 - base))
-    design = np.column_stack([ann, x, ~ann]).astype(float)
-    centre, prec = np.array([a0, b0, 0.0]), np.array([sa**-2.0, sb**-2.0, sa**-2.0])
-
-    beta = centre.copy()
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(design @ beta)))
-        grad = design.T @ (y - p) - prec * (beta - centre)
-        hess = design.T @ (design * (p * (1 - p))[:, None]) + np.diag(prec)
-        step = np.linalg.solve(hess, grad)
-        step *= min(1.0, 5.0 / max(float(np.max(np.abs(step))), 1e-300))  # damp early steps
-        beta = beta + step
-        if np.max(np.abs(step)) < 1e-12:
-            break
-    else:
-        raise ModelError(f"{func}: Newton's method did not converge in 100 iterations.")
-    n_panel = int((~ann).sum())
-    return Calibration(intercept=float(beta[0]), slope=float(beta[1]), base_rate=base, n=n,
-                       n_met=k, intercept_panel=float(beta[2]) if n_panel else math.nan,
-                       n_panel=n_panel)
-
-
-#: The calibration the headline uses, fitted by :func:`fit_calibration` on the 13 resolved
-#: reference targets' inside-view probabilities (the default model, each target judged with
-#: the data before its announcement) and 485 pseudo-targets of the reference panel (levels
-#: 1.05-2 x the last value, 2-5 years after each origin; 259 met): ``python
-#: benchmarks/accuracy.py --reference --quick``, table ``reference_targets_calibration``
-#: (printed to 4 decimals). The slope, 0.836, comes mostly from the pseudo-targets (the model
-#: discriminates); the announced targets' intercept, -2.026 against -0.201 for the
-#: pseudo-targets, says they are missed far more often than the model says. Re-fit it when
-#: targets are added.
-CALIBRATION = Calibration(intercept=-2.0258, slope=0.8360, base_rate=0.1786, n=13, n_met=2,
-                          intercept_panel=-0.2012, n_panel=485)
-
-
-def calibrate(p_inside: float, calibration: Calibration | None = None) -> float:
-    """The combined probability: the inside view through the outcomes model.
-
-    Parameters
-    ----------
-    p_inside : float
-        The model's probability.
-    calibration : Calibration, optional
-        Default :data:`CALIBRATION`.
-
-    Returns
-    -------
-    float
-        :math:`\\operatorname{logit}^{-1}(a + b \\operatorname{logit} p_{in})`.
-    """
-    p = check_real("p_inside", "calibrate", p_inside, lo=0.0, hi=1.0)
-    cal = CALIBRATION if calibration is None else calibration
-    return float(cal(p))
