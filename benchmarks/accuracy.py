@@ -432,7 +432,8 @@ def panel_pseudo_targets(n_paths: int, seed: int) -> pd.DataFrame:
                 continue
             before = s.iloc[: i + 1]
             fit = model.fit(before)
-            paths = fit.simulate_array(n_paths, origin + max(hs), seed=seed + 100 * k + i)
+            paths = fit.simulate_array(n_paths=n_paths, end=origin + max(hs),
+                                        seed=seed + 100 * k + i)
             last = float(before.iloc[-1])
             for h in hs:
                 window = s[(s.index > origin) & (s.index <= origin + h)]
@@ -448,7 +449,7 @@ def _p_reach(fit: Any, target: float, deadline: int, n_paths: int, seed: int) ->
     """P(the level reaches ``target`` in some year up to ``deadline``) from simulated paths."""
     if fit.series.max() >= target:
         return 1.0
-    paths = fit.simulate_array(n_paths, deadline, seed=seed)
+    paths = fit.simulate_array(n_paths=n_paths, end=deadline, seed=seed)
     return float((paths >= target).any(axis=1).mean())
 
 

@@ -55,7 +55,7 @@ def fan_150b() -> Any:
     ds, a = _assessment()
     with report_style():
         fig, ax = plt.subplots(figsize=(7.5, 4.5))
-        plot_fan(a, ax=ax, data=ds, targets=[ds.target("100B by 2023")])
+        plot_fan(a, ax=ax, ds=ds, targets=[ds.target("100B by 2023")])
         source_note(fig)
     return fig
 
@@ -117,7 +117,7 @@ def scenarios_150b() -> Any:
     }
     with report_style():
         fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
-        plot_scenarios(scenarios, ax=left, targets=[target], history=ds)
+        plot_scenarios(scenarios, ax=left, targets=[target], ds=ds)
         plot_feasible(feasible_region(ds, target), ax=right)
     return fig
 

@@ -78,7 +78,7 @@ def test_simulation_matches_the_closed_form_first_passage():
     s = pd.Series({2020: 70.0, 2021: 71.0, 2022: 73.0, 2023: 75.0})
     fit = RandomWalk(parameter_uncertainty=False).fit(s)
     fit = fit.replace(params={"drift": mu, "sigma": sigma})
-    paths = fit.simulate_array(200_000, 2023 + horizon, seed=11)
+    paths = fit.simulate_array(n_paths=200_000, end=2023 + horizon, seed=11)
     p_sim = float((paths.max(axis=1) >= level).mean())
     b = math.log(level / 75.0)
     p_cont = first_passage_probability(mu, sigma, b, horizon)
@@ -101,8 +101,9 @@ def test_first_passage_limits():
 
 def test_parameter_uncertainty_widens_the_spread(ds):
     s = ds.series("total")
-    wide = RandomWalk().fit(s).simulate_array(20_000, 2030, seed=0)
-    narrow = RandomWalk(parameter_uncertainty=False).fit(s).simulate_array(20_000, 2030, seed=0)
+    wide = RandomWalk().fit(s).simulate_array(n_paths=20_000, end=2030, seed=0)
+    narrow = RandomWalk(parameter_uncertainty=False).fit(s).simulate_array(n_paths=20_000, end=2030,
+                                                                        seed=0)
     iqr = lambda p: np.subtract(*np.quantile(np.log(p[:, -1]), [0.9, 0.1]))  # noqa: E731
     assert iqr(wide) > 1.2 * iqr(narrow)
 
@@ -248,7 +249,7 @@ def test_default_model_leans_on_the_prior_for_three_points():
     s = pd.Series({2018: 50.0, 2021: 60.0, 2024: 70.0})
     fit = get_model(tp.models.DEFAULT_MODEL).fit(s)  # no refusal on 3 points
     assert "stochastic_growth" in fit.components
-    assert np.isfinite(fit.simulate_array(500, 2030, seed=0)).all()
+    assert np.isfinite(fit.simulate_array(n_paths=500, end=2030, seed=0)).all()
 
 
 def test_a_nearly_met_target_after_decades_of_growth_is_likely():

@@ -191,7 +191,7 @@ def test_event_backtest_probabilities_and_brier():
     # The random walk's probability is the share of its own paths above the target
     fit = RandomWalk().fit(s[s.index <= 2005])
     rng = np.random.default_rng(1).spawn(2)[1]
-    paths = fit.simulate_array(4000, 2009, seed=rng)
+    paths = fit.simulate_array(n_paths=4000, end=2009, seed=rng)
     p = np.mean(np.any(paths >= 20.0, axis=1))
     assert ev.loc[("20B by 2009", "random_walk"), "probability"] == pytest.approx(p)
     assert ev.loc[("20B by 2009", "random_walk"), "brier"] == pytest.approx((1 - p) ** 2)
@@ -288,7 +288,8 @@ def test_backtest_coverage_uses_the_central_interval():
     rng = np.random.default_rng(8)
     train = pd.Series(np.exp(np.log(20) + np.cumsum(0.06 + 0.08 * rng.standard_normal(12))),
                       index=range(2000, 2012))
-    log_draws = np.log(RandomWalk().fit(train).simulate_array(200_000, 2012, seed=1)[:, -1])
+    log_draws = np.log(RandomWalk().fit(train).simulate_array(n_paths=200_000, end=2012,
+                                                               seed=1)[:, -1])
     actual = float(np.exp(np.quantile(log_draws, 0.85)))
     s = pd.concat([train, pd.Series([actual], index=[2012])])
     bt = backtest(s, ["random_walk"], origins=[2011], horizons=(1,), n_paths=4000, seed=2)

@@ -622,10 +622,10 @@ ASSESS = [
     accepted("assess horizon=np.int64(2040)", _assess(horizon=np.int64(2040), n_paths=50),
              lambda a: a.crossing_year.horizon == 2040),
     refused("simulate 10**9 paths (memory estimated first)", lambda c: tp.models.CAGR().fit(
-        pd.Series(_VALUES, index=_YEARS)).simulate(10**9, 2030), ParameterError,
+        pd.Series(_VALUES, index=_YEARS)).simulate(n_paths=10**9, end=2030), ParameterError,
         "would need about"),
     refused("simulate to end=2500 names 'end' and the year range", lambda c: tp.models.CAGR(
-    ).fit(pd.Series(_VALUES, index=_YEARS)).simulate(10, 2500), ParameterError,
+    ).fit(pd.Series(_VALUES, index=_YEARS)).simulate(n_paths=10, end=2500), ParameterError,
         "'end' parameter of CAGRFit.simulate must be between 2021 and 2100"),
     refused("backtest on monthly dates", lambda c: tp.backtest(
         pd.Series(_BT, index=pd.date_range("2011-01-31", periods=10, freq="ME")),

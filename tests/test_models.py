@@ -95,19 +95,19 @@ def fits() -> dict[str, tp.models.FitResult]:
 def test_conformance(fits, name):
     fit = fits[name]
     assert fit.model == name and fit.last_year == 2022
-    paths = fit.simulate(300, 2030, seed=1)
+    paths = fit.simulate(n_paths=300, end=2030, seed=1)
     assert paths.shape == (300, 8) and list(paths.columns) == list(range(2023, 2031))
     assert np.all(np.isfinite(paths.to_numpy())) and np.all(paths.to_numpy() > 0)
-    again = fit.simulate_array(300, 2030, seed=1)
+    again = fit.simulate_array(n_paths=300, end=2030, seed=1)
     assert_allclose(again, paths.to_numpy(), rtol=0, atol=0)
-    other = fit.simulate_array(300, 2030, seed=2)
+    other = fit.simulate_array(n_paths=300, end=2030, seed=2)
     if name == "cagr":  # the deterministic baseline: all paths equal whatever the seed
         assert np.array_equal(other, again) and np.ptp(again, axis=0).max() == 0
     else:
         assert not np.array_equal(other, again)
         assert np.all(np.ptp(again, axis=0) > 0)
     gen = np.random.default_rng(5)
-    assert fit.simulate_array(50, 2024, seed=gen).shape == (50, 2)
+    assert fit.simulate_array(n_paths=50, end=2024, seed=gen).shape == (50, 2)
     assert np.isfinite(fit.growth) and -0.5 < fit.growth < 1.0
     assert fit.notes and all(isinstance(n, str) for n in fit.notes)
     text = fit.summary()
@@ -140,15 +140,15 @@ def test_non_positive_values_are_a_model_error(name):
 @pytest.mark.parametrize("name", list(MODELS))
 def test_exhausting_memory_is_refused_with_the_size(fits, name):
     with pytest.raises(tp.ParameterError, match=r"GiB.*paths x"):
-        fits[name].simulate_array(10**9, 2030)
+        fits[name].simulate_array(n_paths=10**9, end=2030)
 
 
 def test_bad_simulate_arguments(fits):
     fit = fits["damped_trend"]
     with pytest.raises(tp.ParameterError, match="'end'"):
-        fit.simulate(10, 2022)
+        fit.simulate(n_paths=10, end=2022)
     with pytest.raises(tp.ParameterError, match="'seed'"):
-        fit.simulate(10, 2025, seed="x")
+        fit.simulate(n_paths=10, end=2025, seed="x")
 
 
 @pytest.mark.parametrize("name", list(MODELS))
@@ -172,7 +172,7 @@ def test_cagr_closed_form_and_window():
     s = pd.Series({2010: 50.0, 2014: 60.0, 2016: 100.0, 2020: 121.0})
     fit = CAGR().fit(s)
     assert fit.growth == pytest.approx((121 / 50) ** 0.1 - 1, rel=1e-12)
-    paths = fit.simulate_array(3, 2022)
+    paths = fit.simulate_array(n_paths=3, end=2022)
     assert_allclose(paths, [[121 * (1 + fit.growth), 121 * (1 + fit.growth) ** 2]] * 3)
     assert CAGR(window=4).fit(s).growth == pytest.approx(1.21**0.25 - 1, rel=1e-12)
     with pytest.raises(tp.ModelError, match="window"):
@@ -198,7 +198,7 @@ def test_loglinear_matches_statsmodels_ols():
     h = np.arange(1, 5)
     frame = ols.get_prediction(sm.add_constant(h.astype(float), has_constant="add")) \
         .summary_frame(alpha=0.2)
-    paths = np.log(fit.simulate_array(100_000, 2026, seed=0))
+    paths = np.log(fit.simulate_array(n_paths=100_000, end=2026, seed=0))
     lo, hi = np.quantile(paths, [0.1, 0.9], axis=0)
     assert_allclose(lo, frame["obs_ci_lower"], atol=0.01)
     assert_allclose(hi, frame["obs_ci_upper"], atol=0.01)
@@ -208,7 +208,7 @@ def test_loglinear_matches_statsmodels_ols():
 def test_loglinear_without_parameter_uncertainty_is_the_plug_in_normal():
     s = maturing_series(3).iloc[5:]
     fit = LogLinear(parameter_uncertainty=False).fit(s)
-    paths = np.log(fit.simulate_array(50_000, 2023, seed=0))[:, 0]
+    paths = np.log(fit.simulate_array(n_paths=50_000, end=2023, seed=0))[:, 0]
     assert np.std(paths) == pytest.approx(fit.params["sigma"], rel=0.02)
     assert np.mean(paths) == pytest.approx(fit.params["log_level_end"] + fit.params["slope"],
                                            abs=0.003)
@@ -253,7 +253,7 @@ def test_local_linear_trend_matches_statsmodels():
     # Simulated paths at fixed variances reproduce statsmodels' forecast mean and variance.
     smooth = mod.smooth([fit.params[k] for k in names])
     fc = smooth.get_forecast(4)
-    paths = np.log(fit.simulate_array(100_000, 2026, seed=3))
+    paths = np.log(fit.simulate_array(n_paths=100_000, end=2026, seed=3))
     assert_allclose(paths.mean(axis=0), fc.predicted_mean, atol=0.003)
     assert_allclose(paths.var(axis=0), fc.var_pred_mean, rtol=0.03)
     assert fit.params["slope"] == pytest.approx(smooth.filtered_state[1, -1], rel=1e-8)
@@ -262,8 +262,8 @@ def test_local_linear_trend_matches_statsmodels():
 def test_parameter_draws_widen_the_local_linear_trend():
     s = maturing_series(1)
     fixed = np.log(LocalLinearTrend(parameter_uncertainty=False).fit(s)
-                   .simulate_array(20_000, 2028, seed=0))
-    drawn = np.log(LocalLinearTrend().fit(s).simulate_array(20_000, 2028, seed=0))
+                   .simulate_array(n_paths=20_000, end=2028, seed=0))
+    drawn = np.log(LocalLinearTrend().fit(s).simulate_array(n_paths=20_000, end=2028, seed=0))
     assert np.std(drawn[:, -1]) > 1.05 * np.std(fixed[:, -1])
 
 
@@ -310,8 +310,8 @@ def test_damped_trend_with_phi_one_is_the_random_walk():
     rw = RandomWalk().fit(s)
     assert damped.params["slope"] == pytest.approx(rw.params["drift"], rel=1e-12)
     assert damped.params["sigma"] == pytest.approx(rw.params["sigma"], rel=1e-12)
-    a = np.log(damped.simulate_array(100_000, 2027, seed=0))
-    b = np.log(rw.simulate_array(100_000, 2027, seed=1))
+    a = np.log(damped.simulate_array(n_paths=100_000, end=2027, seed=0))
+    b = np.log(rw.simulate_array(n_paths=100_000, end=2027, seed=1))
     q = [0.05, 0.25, 0.5, 0.75, 0.95]
     assert_allclose(np.quantile(a, q, axis=0), np.quantile(b, q, axis=0), atol=0.01)
 
@@ -414,8 +414,9 @@ def test_logistic_refuses_data_without_saturation():
 
 def test_logistic_parameter_draws_cover_the_curve():
     s = maturing_series(7)
-    wide = Logistic().fit(s).simulate_array(20_000, 2030, seed=0)
-    narrow = Logistic(parameter_uncertainty=False).fit(s).simulate_array(20_000, 2030, seed=0)
+    wide = Logistic().fit(s).simulate_array(n_paths=20_000, end=2030, seed=0)
+    narrow = Logistic(parameter_uncertainty=False).fit(s).simulate_array(n_paths=20_000, end=2030,
+                                                                      seed=0)
     assert np.std(np.log(wide[:, -1])) > np.std(np.log(narrow[:, -1]))
 
 
@@ -457,8 +458,8 @@ def test_ensemble_drops_failing_components_with_a_note():
 def test_ensemble_is_a_mixture_with_the_weights():
     s = maturing_series(0)
     fit = Ensemble(components=["cagr", "random_walk"], weighting="equal").fit(s)
-    paths = fit.simulate_array(1001, 2025, seed=4)
-    line = fit.components["cagr"].simulate_array(1, 2025)[0]
+    paths = fit.simulate_array(n_paths=1001, end=2025, seed=4)
+    line = fit.components["cagr"].simulate_array(n_paths=1, end=2025)[0]
     from_cagr = np.all(np.isclose(paths, line, rtol=1e-12), axis=1)
     assert from_cagr.sum() in (500, 501)
     assert not np.all(from_cagr[:500])  # rows are shuffled
@@ -493,7 +494,7 @@ def test_models_give_finite_positive_paths_on_any_positive_series(values, seed):
         except tp.ModelError:  # a refusal is an answer (the logistic without saturation)
             assert name == "logistic"
             continue
-        paths = fit.simulate_array(64, int(years[-1]) + 3, seed=seed)
+        paths = fit.simulate_array(n_paths=64, end=int(years[-1]) + 3, seed=seed)
         assert paths.shape == (64, 3) and np.all(np.isfinite(paths)) and np.all(paths > 0)
     if len(s) >= 4:
         w = np.asarray(DampedTrend().fit(s).extras["weights"])
@@ -508,13 +509,13 @@ def test_a_spike_does_not_overflow(name):
     """Regression: damped_trend overflowed to inf on [1, 1, 26, 1] (seed 54532136)."""
     fit = get_model(name).fit(SPIKE) if name != "stochastic_growth" \
         else get_model(name, prior="weak").fit(SPIKE)
-    paths = fit.simulate_array(20_000, 2010, seed=54532136)
+    paths = fit.simulate_array(n_paths=20_000, end=2010, seed=54532136)
     assert np.all(np.isfinite(paths)) and np.all(paths > 0)
     assert np.all(np.isfinite(paths.mean(axis=0)))
 
 
 def test_random_walk_does_not_overflow_on_a_spike():
-    paths = RandomWalk().fit(SPIKE).simulate_array(20_000, 2010, seed=54532136)
+    paths = RandomWalk().fit(SPIKE).simulate_array(n_paths=20_000, end=2010, seed=54532136)
     assert np.all(np.isfinite(paths))
 
 
@@ -526,7 +527,7 @@ def test_logistic_draws_have_finite_means_and_bounded_capacity():
     theta = np.asarray(fit.extras["theta"])
     assert fit.extras["lower"][0] == pytest.approx(np.log(s.iloc[-1]))
     assert fit.extras["upper"][0] == pytest.approx(np.log(10 * s.iloc[-1]))
-    paths = fit.simulate_array(50_000, 2020, seed=0)
+    paths = fit.simulate_array(n_paths=50_000, end=2020, seed=0)
     assert np.all(np.isfinite(paths.mean(axis=0)))
     # a level above 10 x the last value needs the noise alone, bounded at MAX_SIGMA
     assert np.quantile(paths[:, -1], 0.999) < 10 * s.iloc[-1] * np.exp(3 * 0.5)
@@ -594,7 +595,7 @@ def test_ensemble_fallback_answers_short_series_alone():
     assert list(fit.components) == ["stochastic_growth"]
     assert fit.params == {"weight_stochastic_growth": 1.0}
     assert any("fallback stochastic_growth answers alone" in n for n in fit.notes)
-    paths = fit.simulate_array(2000, 2030, seed=0)
+    paths = fit.simulate_array(n_paths=2000, end=2030, seed=0)
     assert np.isfinite(paths.mean(axis=0)).all() and (paths > 0).all()
     # with 5 or more points the mixture is the components' alone
     long = pd.Series({2009: 9.5, 2012: 20.0, 2015: 30.0, 2018: 62.0, 2021: 78.0, 2024: 81.5})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -96,3 +97,217 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+# -- one dataset parameter, one simulate signature, plot() everywhere -------------------------
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "export_shock_2026.toml"
+
+
+def _drawn(ax) -> list:
+    """Every line and collection's data on ``ax``, in drawing order (to compare two plots)."""
+    import numpy as np
+
+    out = [np.asarray(line.get_xydata()) for line in ax.get_lines()]
+    out += [np.asarray(p.vertices) for c in ax.collections for p in c.get_paths()]
+    return out
+
+
+def _same_drawing(a, b) -> None:
+    import numpy as np
+
+    da, db = _drawn(a), _drawn(b)
+    assert len(da) == len(db) and da
+    for x, y in zip(da, db, strict=True):
+        np.testing.assert_allclose(x, y)
+
+
+def test_old_dataset_keywords_warn_and_draw_the_same(ds):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tradepath import plotting as P
+    from tradepath.scenarios import Scenario, growth
+
+    target = ds.target("150B by 2030")
+    a = tp.assess(ds, target, model="random_walk", n_paths=300, seed=1)
+    scen = [Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05), name="s")]
+    proj = scen[0].project(ds)
+    cases = [
+        (P.plot_fan, (a,), "data", {}),
+        (P.plot_scenarios, (scen,), "data", {"targets": [target]}),
+        (P.plot_scenarios, (scen,), "history", {"targets": [target]}),
+        (P.plot_balance, (proj,), "history", {}),
+    ]
+    for func, args, old, extra in cases:
+        fig, (left, right) = plt.subplots(1, 2)
+        with pytest.warns(tp.TradepathDeprecationWarning,
+                          match=rf"'{old}' parameter of {func.__name__} is deprecated; use ds="):
+            func(*args, ax=left, **{old: ds}, **extra)
+        func(*args, ax=right, ds=ds, **extra)
+        _same_drawing(left, right)
+        plt.close(fig)
+    # Two old names of the one new parameter: the same object is fine, two are an error.
+    fig, ax = plt.subplots()
+    with pytest.warns(tp.TradepathDeprecationWarning):
+        P.plot_scenarios(scen, ax=ax, data=ds, history=ds)
+    with pytest.raises(tp.ParameterError, match="give ds= only"):
+        P.plot_scenarios(scen, ax=ax, data=ds, history=ds.annual())
+    with pytest.raises(tp.ParameterError, match="give ds= only"):
+        P.plot_fan(a, ax=ax, data=ds, ds=ds.annual())
+    plt.close(fig)
+
+
+def test_scenario_files_take_ds_and_the_old_keyword_warns(ds, tmp_path):
+    from tradepath.scenario_files import evaluate, run_file
+
+    path = EXAMPLE
+    with pytest.warns(tp.TradepathDeprecationWarning, match="'dataset' parameter of evaluate"):
+        old = evaluate(path, dataset=ds)
+    new = evaluate(path, ds=ds)
+    pd.testing.assert_frame_equal(old.table, new.table)
+    pd.testing.assert_frame_equal(old.paths, new.paths)
+    with pytest.warns(tp.TradepathDeprecationWarning, match="'dataset' parameter of run_file"):
+        a = run_file(path, tmp_path / "old", dataset=ds)
+    b = run_file(path, tmp_path / "new", ds=ds)
+    assert [p.name for p in a] == [p.name for p in b]
+    for p, q in zip(a, b, strict=True):
+        if p.suffix in (".csv", ".md"):
+            assert p.read_text(encoding="utf-8") == q.read_text(encoding="utf-8"), p.name
+    with pytest.raises(tp.ParameterError, match="'ds' parameter of evaluate"):
+        evaluate(path, ds="documents")
+
+
+def test_every_public_function_names_its_dataset_ds():
+    """No public function or method takes a Dataset under another name than ``ds`` (two
+    datasets with distinct roles, as in ``cross_check(documents, official)``, excepted)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    two_roles = {"cross_check", "merge_datasets", "merge", "__init__"}
+    bad = []
+    for info in pkgutil.walk_packages(tp.__path__, "tradepath."):
+        if info.name.endswith("__main__"):
+            continue
+        mod = importlib.import_module(info.name)
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            funcs = [(name, obj)] if inspect.isfunction(obj) else [
+                (f"{name}.{k}", getattr(v, "__func__", v)) for k, v in vars(obj).items()
+                if inspect.isfunction(getattr(v, "__func__", v))] if inspect.isclass(obj) else []
+            for qual, f in funcs:
+                if qual.split(".")[-1] in two_roles or qual.split(".")[-1].startswith("_"):
+                    continue
+                for p in inspect.signature(f).parameters.values():
+                    if ("Dataset" in str(p.annotation) or p.name in ("data", "dataset",
+                                                                      "history")) \
+                            and p.name != "ds":
+                        bad.append(f"{info.name}.{qual}({p.name})")
+    assert not bad, bad
+
+
+def test_simulate_signatures_agree():
+    import inspect
+
+    from tradepath.models import FitResult
+    from tradepath.models.share import ShareModel
+    from tradepath.scenarios import Scenario
+
+    for func in (FitResult.simulate, FitResult.simulate_array, Scenario.simulate,
+                 ShareModel.simulate):
+        params = inspect.signature(func).parameters
+        shared = [n for n in params if n in ("n_paths", "end", "seed")]
+        assert shared in (["n_paths", "end", "seed"], ["n_paths", "seed"]), func.__qualname__
+        for n in shared:
+            assert params[n].kind is inspect.Parameter.KEYWORD_ONLY, (func.__qualname__, n)
+        assert params["n_paths"].default == 10_000 and params["seed"].default == 0
+        # Before them, by position, only the data the method needs.
+        positional = [n for n, p in params.items()
+                      if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+        assert positional in (["self"], ["self", "ds"], ["self", "years"]), func.__qualname__
+
+
+def test_positional_simulate_warns_and_gives_the_same_paths(ds):
+    import numpy as np
+
+    from tradepath.models import RandomWalk
+    from tradepath.models.share import ShareModel
+    from tradepath.scenarios import Scenario, growth
+
+    fit = RandomWalk().fit(ds.series("total"))
+    with pytest.warns(tp.TradepathDeprecationWarning, match=r"n_paths, end of .*simulate by "
+                                                            r"position"):
+        old = fit.simulate(200, 2030, seed=4)
+    pd.testing.assert_frame_equal(old, fit.simulate(n_paths=200, end=2030, seed=4))
+    with pytest.warns(tp.TradepathDeprecationWarning, match="use the keyword n_paths="):
+        old = fit.simulate_array(200, end=2030, seed=4)
+    np.testing.assert_array_equal(old, fit.simulate_array(n_paths=200, end=2030, seed=4))
+    # The default seed is 0, as everywhere: same call, same paths.
+    np.testing.assert_array_equal(fit.simulate_array(n_paths=50, end=2027),
+                                  fit.simulate_array(n_paths=50, end=2027, seed=0))
+    with pytest.raises(tp.ParameterError, match="n_paths both by position and by keyword"):
+        fit.simulate(200, n_paths=100, end=2030)
+    with pytest.raises(tp.ParameterError, match="at most 3 positional"):
+        fit.simulate(200, 2030, 1)
+    sm = ShareModel.from_dataset(ds, "VN", tp.data.DEFAULT_KINDS)
+    years = np.arange(2025, 2031)
+    with pytest.warns(tp.TradepathDeprecationWarning, match="n_paths, seed of"):
+        old = sm.simulate(years, 100, np.random.default_rng(5))
+    np.testing.assert_array_equal(old, sm.simulate(years, n_paths=100,
+                                                   seed=np.random.default_rng(5)))
+    # Scenario.simulate takes end= like the others: the same as the scenario ending there.
+    s = Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05), name="s")
+    longer = s.simulate(ds, n_paths=100, end=2033, seed=2)
+    again = Scenario(2024, 2033, exports=growth(0.1), imports=growth(0.05), name="s").simulate(
+        ds, n_paths=100, seed=2)
+    np.testing.assert_array_equal(longer.years, np.arange(2024, 2034))
+    np.testing.assert_array_equal(longer.total, again.total)
+    assert longer.scenario.end == 2033 and s.simulate(ds, n_paths=10, end=2030).scenario is s
+    with pytest.raises(tp.ParameterError, match=r"'end' parameter of Scenario\.simulate"):
+        s.simulate(ds, n_paths=10, end=2024)
+
+
+def test_scenario_results_table_summary_and_plot(ds):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tradepath.scenario_files import evaluate
+
+    res = evaluate(EXAMPLE, ds=ds)
+    text = res.summary()
+    assert text.splitlines()[0].startswith(res.file.title) and "4 scenario(s)" in text
+    last = res.paths[res.paths["scenario"] == "no shock"].iloc[-1]
+    assert f"total {last['total']:,.2f} bn" in text
+    assert res.to_frame() is res.table and "<table" in res._repr_html_()
+    with pytest.warns(tp.TradepathDeprecationWarning, match="ScenarioResults.table"):
+        old = res.summary.loc["no shock"]
+    pd.testing.assert_series_equal(old, res.table.loc["no shock"])
+    with pytest.warns(tp.TradepathDeprecationWarning):
+        assert list(res.summary.columns) == list(res.table.columns)
+    with pytest.warns(tp.TradepathDeprecationWarning):
+        assert len(res.summary) == len(res.table)
+    fig, ax = plt.subplots()
+    assert res.plot(ax=ax) is ax
+    lines = {ln.get_gid(): ln for ln in ax.get_lines()}
+    for name, proj in res.projections().items():
+        import numpy as np
+
+        np.testing.assert_allclose(lines[f"scenario-{name}"].get_ydata(), proj["total"])
+    plt.close(fig)
+
+
+def test_every_result_object_has_plot():
+    from tradepath.backtest import EventBacktest
+    from tradepath.reference import BaseRate
+    from tradepath.scenario_files import ScenarioResults
+    from tradepath.scenarios import FeasibleRegion, RequiredDeficit, RequiredGrowth, ScenarioPaths
+
+    for cls in (tp.Assessment, tp.CrossingYear, ScenarioPaths, RequiredGrowth, RequiredDeficit,
+                FeasibleRegion, EventBacktest, tp.models.FitResult, ScenarioResults, BaseRate):
+        assert callable(getattr(cls, "plot", None)), cls.__name__
+    assert callable(ScenarioResults.to_frame) and callable(ScenarioResults._repr_html_)
+    assert isinstance(ScenarioResults.summary, property)  # returns the callable summary

@@ -11,6 +11,7 @@ import itertools
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
 
@@ -75,7 +76,7 @@ def test_fan_has_bands_median_targets_and_the_probability(ds, balanced, missed, 
         fig, ax = plt.subplots(layout="constrained")
         met = tp.assess(ds, ds.target("20B by 2015"))
         out = P.plot_fan(balanced, ax=ax, targets=[missed, followup, met],
-                         data=ds, log=True)
+                         ds=ds, log=True)
         P.source_note(fig)
         assert out is ax
         assert len(_by_gid(fig, "band-")) == 3  # 50, 80 and 95 %
@@ -246,7 +247,7 @@ def test_balance_legend_styles_equal_plotted_styles_and_bands_equal(balanced):
 def test_balance_takes_a_projection(ds, output_dir):
     proj = Scenario(2024, 2035, exports=growth(0.12), imports=growth(0.05)).project(ds)
     fig, ax = plt.subplots(layout="constrained")
-    P.plot_balance(proj, ax=ax, history=ds, condition=tp.balance.deficit_share(0.2))
+    P.plot_balance(proj, ax=ax, ds=ds, condition=tp.balance.deficit_share(0.2))
     line = next(a for a in ax.get_lines() if a.get_gid() == "line-balance")
     np.testing.assert_allclose(line.get_ydata()[-1], proj["exports"].iloc[-1]
                                - proj["imports"].iloc[-1])
@@ -294,7 +295,7 @@ def test_scenarios_side_by_side_with_targets_and_crossings(ds, output_dir):
             for gx, gm, n in ((0.12, 0.05, "A"), (0.15, 0.03, "B"), (0.06, 0.06, "C"))]
     with P.report_style():
         fig, ax = plt.subplots(layout="constrained")
-        P.plot_scenarios(scen, ax=ax, data=ds, targets=[ds.target("150B by 2030")])
+        P.plot_scenarios(scen, ax=ax, ds=ds, targets=[ds.target("150B by 2030")])
         lines = _by_gid(fig, "scenario-")
         assert sorted(a.get_gid() for a in lines) == ["scenario-A", "scenario-B", "scenario-C"]
         styles = {a.get_linestyle() for a in lines}
@@ -394,3 +395,117 @@ def test_plotting_report_and_cli_modules_import_no_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- plot() on every result object ----------------------------------------------------------
+
+
+def _line(fig, gid: str):
+    (line,) = _by_gid(fig, gid)
+    return line
+
+
+def test_scenario_paths_plot_draws_the_median_and_the_band(ds, output_dir):
+    sim = Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05)).simulate(
+        ds, n_paths=400, seed=3)
+    fig, ax = plt.subplots()
+    assert sim.plot(ax=ax, level=0.8, targets=[ds.target("150B by 2030")]) is ax
+    bands = sim.summary_frame(alpha=0.2)
+    med = _by_gid(fig, "scenario-")[0]
+    np.testing.assert_allclose(med.get_xdata(), sim.years)
+    np.testing.assert_allclose(med.get_ydata(), np.median(sim.total, axis=0))
+    (band,) = _by_gid(fig, "band")
+    verts = band.get_paths()[0].vertices
+    assert np.isclose(verts[:, 1].min(), bands["total_lower"].min())
+    assert np.isclose(verts[:, 1].max(), bands["total_upper"].max())
+    assert _by_gid(fig, "obs-") and _by_gid(fig, "target0")  # history and the target
+    _save(fig, output_dir, "scenario_paths")
+    fig, ax = plt.subplots()
+    sim.plot(ax=ax, flow="deficit_share")
+    np.testing.assert_allclose(_by_gid(fig, "scenario-")[0].get_ydata(),
+                               bands["deficit_share_median"] * 100)
+    with pytest.raises(tp.ParameterError, match="'flow' parameter of plot_scenario_paths"):
+        sim.plot(ax=ax, flow="export_share")
+    with pytest.raises(tp.ParameterError, match="'level' parameter of plot_scenario_paths"):
+        sim.plot(ax=ax, level=1.0)
+    with pytest.raises(tp.ParameterError, match="'paths' parameter"):
+        P.plot_scenario_paths(sim.to_frame())
+    plt.close("all")
+
+
+def test_required_growth_plot_draws_the_path_at_the_rate(ds, output_dir):
+    from tradepath.scenarios import required_growth
+
+    target = tp.Target(150, by=2030)
+    r = required_growth(ds, target, "total")
+    fig, ax = plt.subplots()
+    assert r.plot(ax=ax) is ax
+    (line,) = _by_gid(fig, "scenario-")
+    np.testing.assert_allclose(line.get_ydata(), r.path["total"])
+    assert np.isclose(line.get_ydata()[-1], 150.0)  # the smallest rate just meets the target
+    assert f"{r.rate * 100:+.1f} %" in line.get_label() and "150B by 2030" in ax.get_title()
+    assert _by_gid(fig, "target0-line")
+    _save(fig, output_dir, "required_growth")
+    infeasible = required_growth(ds, ds.target("150B by 2030"), "total")
+    assert not infeasible.feasible
+    with pytest.raises(tp.ModelError, match="infeasible"):
+        infeasible.plot()
+
+
+def test_required_deficit_plot_draws_the_deficit_path(ds, output_dir):
+    from tradepath.scenarios import required_deficit
+
+    r = required_deficit(ds, ds.target("150B by 2030"), total=growth(0.12))
+    assert r.feasible
+    fig, ax = plt.subplots()
+    assert r.plot(ax=ax) is ax
+    balance = _line(fig, "line-balance")
+    np.testing.assert_allclose(balance.get_ydata(), -r.deficit.to_numpy())
+    assert np.isclose(-balance.get_ydata()[-1], r.value)
+    assert any(f"{r.value:.2f} bn in 2030" in t for t in _texts(fig))
+    _save(fig, output_dir, "required_deficit")
+
+
+def test_event_backtest_plot_draws_each_probability_and_outcome(output_dir):
+    from tradepath.models import CAGR, RandomWalk
+
+    series = pd.Series({2000: 10.0, 2002: 12.0, 2003: 13.3, 2005: 15.0, 2006: 17.2, 2007: 18.0,
+                        2008: 19.5, 2009: 20.5})
+    hit = tp.Target(20.0, by=2009, announced=2005)
+    miss = tp.Target(40.0, by=2008, announced=2005)
+    eb = tp.event_backtest(series, [hit, miss], [CAGR(), RandomWalk()], n_paths=2000, seed=1)
+    fig, ax = plt.subplots()
+    assert eb.plot(ax=ax) is ax
+    ev = eb.events.set_index(["target", "model"])
+    for model in ("cagr", "random_walk"):
+        line = _line(fig, f"model-{model}")
+        expected = [ev.loc[(t, model), "probability"] for t in ("20B by 2009", "40B by 2008")]
+        np.testing.assert_allclose(line.get_ydata(), expected)
+        brier = eb.scores.set_index("model").loc[model, "brier"]
+        assert f"Brier {brier:.3f}" in line.get_label()
+    np.testing.assert_allclose(_line(fig, "outcome").get_ydata(), [1.0, 0.0])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["20B by 2009", "40B by 2008"]
+    _save(fig, output_dir, "event_backtest")
+
+
+def test_fit_plot_draws_the_series_and_the_forecast(ds, output_dir):
+    fit = tp.get_model("random_walk").fit(ds.series("total"))
+    fig, ax = plt.subplots()
+    assert fit.plot(ax=ax, end=2030, level=0.8, n_paths=1000, seed=2) is ax
+    fc = fit.forecast(2030, alpha=0.2, n_paths=1000, seed=2)
+    med = _line(fig, "median")
+    np.testing.assert_allclose(med.get_xdata(), [fit.last_year, *fc.index])
+    np.testing.assert_allclose(med.get_ydata(), [fit.last_value, *fc["median"]])
+    obs = _by_gid(fig, "obs-")
+    np.testing.assert_allclose(np.concatenate([o.get_ydata() for o in obs]), fit.series)
+    _save(fig, output_dir, "fit_forecast")
+    with pytest.raises(tp.ParameterError, match="'fit' parameter of plot_forecast"):
+        P.plot_forecast(ds.series("total"))
+
+
+def test_base_rate_plot_delegates_to_the_reference_figure():
+    base = tp.base_rate()
+    fig, ax = plt.subplots()
+    assert base.plot(ax=ax) is ax
+    assert "targets" in ax.get_title()
+    plt.close(fig)

@@ -118,7 +118,7 @@ def test_read_and_evaluate_a_good_file(tmp_path, ds):
     expect = spec.scenarios[1].project(ds)
     got = res.paths[res.paths["scenario"] == "b"].set_index("year")
     np.testing.assert_array_equal(got["imports"], expect["imports"])
-    assert res.summary.loc["a", "150B balanced: first met"] == "not met by 2030"
+    assert res.table.loc["a", "150B balanced: first met"] == "not met by 2030"
     assert "| a |" in res.to_markdown()
 
 
@@ -170,7 +170,7 @@ def test_text_is_never_executed(tmp_path, ds):
                                      f'name = "__import__(\'os\').system(\'touch {marker}\')"'))
     res = evaluate(p, ds)
     assert not marker.exists()
-    assert res.summary.index[0].startswith("__import__")
+    assert res.table.index[0].startswith("__import__")
 
 
 # -- bad files: key and line ------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_boom_then_stall_forecasts_neither_the_boom_nor_zero():
     fc = fit.forecast(2030, n_paths=6000, seed=1)
     g = (fc.loc[2030, "median"] / 86.7) ** (1 / 6) - 1
     assert 0.0 < g < 0.12
-    paths = fit.simulate_array(6000, 2030, seed=2)
+    paths = fit.simulate_array(n_paths=6000, end=2030, seed=2)
     # growth shocks: the spread of six-year growth is wider than level noise alone would give
     spread = np.std(np.log(paths[:, -1] / paths[:, 0]))
     assert spread > 0.1
@@ -118,7 +118,7 @@ def test_isolated_early_points_do_not_pin_current_growth():
     early = {1992: 0.5, 1995: 1.7, 1996: 2.0}
     a = StochasticGrowth(prior="weak").fit(pd.Series(recent))
     b = StochasticGrowth(prior="weak").fit(pd.Series(early | recent))
-    sd = [np.std(np.log(f.simulate_array(6000, 2030, seed=0)[:, -1])) for f in (a, b)]
+    sd = [np.std(np.log(f.simulate_array(n_paths=6000, end=2030, seed=0)[:, -1])) for f in (a, b)]
     # the early points teach the long-run rate, not a near-certain current growth
     assert sd[1] > 0.6 * sd[0]
     # and dropping one early, rounded figure changes the answer little
@@ -128,7 +128,7 @@ def test_isolated_early_points_do_not_pin_current_growth():
 
 def test_means_are_finite_and_usable():
     s = pd.Series({2019: 60.0, 2020: 63.0, 2022: 71.0})
-    paths = StochasticGrowth(prior="weak").fit(s).simulate_array(20_000, 2035, seed=0)
+    paths = StochasticGrowth(prior="weak").fit(s).simulate_array(n_paths=20_000, end=2035, seed=0)
     assert np.all(np.isfinite(paths)) and np.all(paths > 0)
     ratio = paths.mean(axis=0) / np.median(paths, axis=0)
     assert np.all(ratio < 1.6)
@@ -166,7 +166,7 @@ def test_intervals_are_calibrated_when_the_prior_is_true():
         idx = np.concatenate([[0], keep, [span - 1]])
         s = pd.Series(np.exp(np.asarray(logs)[idx]), index=2000 + idx)
         fit = StochasticGrowth(prior=prior, n_draws=1500).fit(s)
-        lo, hi = np.quantile(np.log(fit.simulate_array(1000, 2000 + span - 1 + h,
+        lo, hi = np.quantile(np.log(fit.simulate_array(n_paths=1000, end=2000 + span - 1 + h,
                                                        seed=0)[:, -1]), [0.1, 0.9])
         hits.append(lo <= logs[span - 1 + h] <= hi)
     assert 0.72 <= np.mean(hits) <= 0.88

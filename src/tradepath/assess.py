@@ -485,7 +485,7 @@ def assess(
     steps = horizon - last_year
     check_cells(func, n_paths, steps, n_arrays=6 if condition is not None else 3)
     try:
-        total = fit.simulate_array(n_paths, horizon, seed=rng)
+        total = fit.simulate_array(n_paths=n_paths, end=horizon, seed=rng)
     except TradepathError:  # also ValueErrors: pass them on unchanged, wrap only numpy's
         raise
     except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
@@ -499,7 +499,7 @@ def assess(
         if target.flow != "total":
             raise ParameterError("a balance condition applies to a target on the total only")
         share_model = ShareModel.from_dataset(ds, reporter, kinds, last_year=last_year)
-        share = share_model.simulate(years, n_paths, rng)
+        share = share_model.simulate(years, n_paths=n_paths, seed=rng)
         paths["exports"] = total * share
         paths["imports"] = total * (1 - share)
         hit = hit & np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)

@@ -173,7 +173,7 @@ def _cmd_scenario_run(args: argparse.Namespace) -> int:
     from .scenario_files import run_file
 
     ds = _dataset(args) if args.data else None
-    written = run_file(args.file, args.out, overwrite=args.overwrite, dataset=ds)
+    written = run_file(args.file, args.out, overwrite=args.overwrite, ds=ds)
     sys.stdout.write(f"wrote {len(written)} files to {args.out}:\n")
     for path in written:
         sys.stdout.write(f"  {path}\n")

@@ -22,6 +22,7 @@ import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -490,6 +491,13 @@ class BaseRate:
             items.append(("logistic P(met) on growth gap: intercept, slope (s.e.)",
                           f"{c[0]:.2f} ({s[0]:.2f}), {c[1]:.2f} ({s[1]:.2f})"))
         return pd.DataFrame(items, columns=["item", "value"])
+
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Outcomes against ambition with the fitted base rate (see
+        :func:`tradepath.plotting.plot_reference`; keyword arguments go to it)."""
+        from .plotting import plot_reference
+
+        return plot_reference(self, ax=ax, **kwargs)
 
 
 def base_rate(

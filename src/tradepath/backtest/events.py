@@ -52,6 +52,13 @@ class EventBacktest(ResultDisplay):
         return "\n".join([f"Brier score by model ({len(self.events)} target x model rows):",
                           self.scores.to_string(index=False), *self.notes])
 
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Each model's probability against the outcome (see
+        :func:`tradepath.plotting.plot_event_backtest`; keyword arguments go to it)."""
+        from ..plotting import plot_event_backtest
+
+        return plot_event_backtest(self, ax=ax, **kwargs)
+
     def __repr__(self) -> str:
         return f"<EventBacktest: {len(self.events)} target x model rows>\n{self.scores}"
 
@@ -156,7 +163,7 @@ def event_backtest(
                     raise ModelError("the deadline is not after the announcement")
                 fit = model.fit(train)
                 check_cells(func, n_paths, target.by - fit.last_year, n_arrays=4)
-                paths = fit.simulate_array(n_paths, target.by, seed=stream)
+                paths = fit.simulate_array(n_paths=n_paths, end=target.by, seed=stream)
             except ModelError as exc:
                 rows.append(row | {"status": "refused", "message": str(exc)})
                 continue

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from .._deprecation import keyword_only
 from .._display import ResultDisplay
 from .._validation import check_cells, check_int, check_real, check_rng, check_year, fail
 from ..errors import ModelError
@@ -127,18 +128,38 @@ class FitResult(ResultDisplay):
         """Log levels for years last_year+1 .. last_year+steps, shape (n_paths, steps)."""
         raise NotImplementedError
 
-    def simulate(self, n_paths: int, end: int, *, seed: Any = None) -> pd.DataFrame:
+    @keyword_only("n_paths", "end", first=1)
+    def simulate(self, *, n_paths: int = 10_000, end: int, seed: Any = 0) -> pd.DataFrame:
         """Simulate annual levels up to ``end``: rows are paths, columns years.
 
         Each path draws its own parameters (see the model's Notes), then its own shocks.
-        Same seed, same paths.
+
+        Parameters
+        ----------
+        n_paths : int, default 10000
+        end : int
+            Last year simulated, after :attr:`last_year`.
+        seed : int, numpy.random.Generator or None, default 0
+            Same seed, same paths; None draws fresh entropy.
+
+        Returns
+        -------
+        DataFrame
+            ``n_paths`` rows; columns the years ``last_year + 1 .. end``.
+
+        Notes
+        -----
+        Every ``simulate`` in tradepath takes ``n_paths``, ``end`` and ``seed`` by keyword, in
+        that order, with the same defaults (10000 paths, seed 0); the data it needs, if any,
+        come first and by position. Passing ``n_paths`` and ``end`` by position is deprecated.
         """
         return pd.DataFrame(
-            self.simulate_array(n_paths, end, seed=seed),
+            self.simulate_array(n_paths=n_paths, end=end, seed=seed),
             columns=pd.Index(range(self.last_year + 1, end + 1), name="year"),
         )
 
-    def simulate_array(self, n_paths: int, end: int, *, seed: Any = None) -> np.ndarray:
+    @keyword_only("n_paths", "end", first=1)
+    def simulate_array(self, *, n_paths: int = 10_000, end: int, seed: Any = 0) -> np.ndarray:
         """As :meth:`simulate`, as a NumPy array of shape ``(n_paths, end - last_year)``."""
         func = f"{type(self).__name__}.simulate"
         n_paths = check_int("n_paths", func, n_paths, lo=1)
@@ -157,12 +178,19 @@ class FitResult(ResultDisplay):
         """
         alpha = check_real("alpha", f"{type(self).__name__}.forecast", alpha, lo=0.0,
                            hi=1.0, lo_open=True)
-        paths = self.simulate_array(n_paths, end, seed=seed)
+        paths = self.simulate_array(n_paths=n_paths, end=end, seed=seed)
         lo, med, hi = np.quantile(paths, [alpha / 2, 0.5, 1 - alpha / 2], axis=0)
         return pd.DataFrame(
             {"mean": paths.mean(axis=0), "median": med, "lower": lo, "upper": hi},
             index=pd.Index(range(self.last_year + 1, end + 1), name="year"),
         )
+
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """The series, the median forecast and a central band (see
+        :func:`tradepath.plotting.plot_forecast`; keyword arguments go to it)."""
+        from ..plotting import plot_forecast
+
+        return plot_forecast(self, ax=ax, **kwargs)
 
     def summary_frame(self, end: int, **kwargs: Any) -> pd.DataFrame:
         """Deprecated name of :meth:`forecast` (same arguments)."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from .._deprecation import keyword_only
+from .._validation import check_int, check_rng
 from ..data import Dataset, parse_period
 from ..errors import ModelError
 from .random_walk import random_walk_estimates
@@ -84,8 +87,16 @@ class ShareModel:
                 "last_share": float(1 / (1 + math.exp(-self.logits[-1]))),
                 "last_time": float(self.times[-1])}
 
-    def simulate(self, years: np.ndarray, n_paths: int, rng: np.random.Generator) -> np.ndarray:
-        """Export-share paths at ``year + 0.5`` for each year in ``years``: (n_paths, len)."""
+    @keyword_only("n_paths", "seed", first=2)
+    def simulate(self, years: np.ndarray, *, n_paths: int = 10_000, seed: Any = 0) -> np.ndarray:
+        """Export-share paths at ``year + 0.5`` for each year in ``years``: (n_paths, len).
+
+        ``n_paths`` and ``seed`` (an int, or a Generator whose stream continues) are
+        keyword-only, as in every ``simulate`` of tradepath.
+        """
+        func = "ShareModel.simulate"
+        n_paths = check_int("n_paths", func, n_paths, lo=1)
+        rng = check_rng("seed", func, seed)
         p = self.params
         sig = math.sqrt(p["sigma"] ** 2) * np.sqrt(p["df"] / rng.chisquare(p["df"],
                                                                            size=(n_paths, 1)))

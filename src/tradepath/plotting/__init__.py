@@ -22,7 +22,7 @@ Examples
 >>> ds = tp.load_dataset()
 >>> a = tp.assess(ds, ds.target("150B by 2030"), n_paths=500)
 >>> with report_style():
-...     ax = plot_fan(a, data=ds)
+...     ax = plot_fan(a, ds=ds)
 >>> ax.get_xlabel()
 'year'
 """
@@ -31,13 +31,14 @@ from __future__ import annotations
 
 from .._format import format_probability, format_year
 from ..scenarios.solve import max_deficit
+from .backtest import plot_event_backtest
 from .balance import balance_figure, plot_balance
 from .comparison import comparison_figure, plot_comparison
 from .crossing import crossing_figure, plot_crossing
-from .fan import plot_fan
+from .fan import plot_fan, plot_forecast
 from .feasible import plot_feasible
 from .reference import plot_reference
-from .scenarios import plot_scenarios, scenario_figure
+from .scenarios import plot_scenario_paths, plot_scenarios, scenario_figure
 from .style import BAND_LEVELS, COLORS, LINESTYLES, OKABE_ITO, report_rc, report_style, source_note
 
 __all__ = [
@@ -54,9 +55,12 @@ __all__ = [
     "plot_balance",
     "plot_comparison",
     "plot_crossing",
+    "plot_event_backtest",
     "plot_fan",
     "plot_feasible",
+    "plot_forecast",
     "plot_reference",
+    "plot_scenario_paths",
     "plot_scenarios",
     "report_rc",
     "report_style",

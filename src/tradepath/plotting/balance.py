@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._deprecation import renamed_keywords
 from .._format import format_probability
 from .._validation import check_choice, check_real, fail
 from ..assess import Assessment
@@ -51,12 +52,13 @@ def _balance_source(obj: Any, func: str) -> tuple[pd.DataFrame | None, Assessmen
     raise fail("obj", func, "an Assessment or a projection DataFrame", type(obj).__name__)
 
 
+@renamed_keywords(history="ds")
 def plot_balance(
     obj: Assessment | pd.DataFrame,
     *,
     ax: Axes | None = None,
     show: Literal["flows", "share"] = "flows",
-    history: Dataset | pd.DataFrame | None = None,
+    ds: Dataset | pd.DataFrame | None = None,
     history_kinds: pd.DataFrame | None = None,
     condition: BalanceCondition | None = None,
     level: float | None = None,
@@ -79,10 +81,10 @@ def plot_balance(
         balance condition allows at the median total. "share": the deficit as a share of
         two-way trade, with the condition's threshold and, for an assessment, the probability
         that the condition holds in the deadline year.
-    history : Dataset or annual DataFrame, optional
+    ds : Dataset or annual DataFrame, optional
         Observed values (default: the assessment's history).
     history_kinds : DataFrame, optional
-        Kinds of the history values (default: the assessment's, or the Dataset's).
+        Kinds of the observed values (default: the assessment's, or the Dataset's).
     condition : BalanceCondition, optional
         Default: the assessment's target condition, bound to the data. Drawn where it applies:
         over the forecast years.
@@ -129,14 +131,14 @@ def plot_balance(
     if condition is not None:
         cond = condition
     hk = history_kinds
-    if history is None and a is not None:
+    if ds is None and a is not None:
         hist = a.history
         hk = a.history_kinds if hk is None else hk
-    elif history is not None and not isinstance(history, pd.DataFrame):
-        hist = history.annual()
-        hk = history.annual_kinds() if hk is None else hk
+    elif ds is not None and not isinstance(ds, pd.DataFrame):
+        hist = ds.annual()
+        hk = ds.annual_kinds() if hk is None else hk
     else:
-        hist = history
+        hist = ds
     if cond is not None and hist is not None:
         cond = cond.bind(hist)
     if hist is not None:

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._deprecation import renamed_keywords
 from .._validation import check_real, fail
 from ..assess import Assessment
+from ..models import FitResult
 from ..targets import Target
 from ._parts import (
     _axes,
@@ -34,16 +36,17 @@ if TYPE_CHECKING:
 
     from ..data import Dataset
 
-__all__ = ["plot_fan"]
+__all__ = ["plot_fan", "plot_forecast"]
 
 
 # -- fan chart -------------------------------------------------------------------------------
+@renamed_keywords(data="ds")
 def plot_fan(
     assessment: Assessment,
     *,
     ax: Axes | None = None,
     targets: Sequence[Target | Assessment] = (),
-    data: Dataset | pd.DataFrame | None = None,
+    ds: Dataset | pd.DataFrame | None = None,
     levels: Sequence[float] = BAND_LEVELS,
     log: bool = False,
     end: int | None = None,
@@ -64,7 +67,7 @@ def plot_fan(
     targets : sequence of Target or Assessment, optional
         More targets to draw. An Assessment is annotated with its status, probability and
         crossing year; a bare Target only with its name.
-    data : Dataset or DataFrame of observations, optional
+    ds : Dataset or DataFrame of observations, optional
         Also draw the annual figures the fit did not use: lower bounds (a caret on a stem) and
         figures of unstated basis (a grey cross).
     levels : sequence of float, default (0.95, 0.8, 0.5)
@@ -151,7 +154,7 @@ def plot_fan(
     # Observations, then the ones not used in the fit (bounds, other bases).
     handles += _draw_points(ax, hist.index, hist.to_numpy(), kinds.to_numpy(),
                             labelled=labelled)
-    extra = _extra_observations(data, flow, hist, kinds)
+    extra = _extra_observations(ds, flow, hist, kinds)
     if len(extra):
         # A figure beside a fitted one of the same year (another basis) is set a little to
         # the right, so the two markers do not overlap.
@@ -227,4 +230,74 @@ def plot_fan(
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14),
                   ncol=3 if len(handles) > 4 else 2, fontsize="small",
                   handlelength=2.2, columnspacing=1.2)
+    return ax
+
+
+# -- a fitted model's forecast ---------------------------------------------------------------
+def plot_forecast(
+    fit: FitResult,
+    *,
+    ax: Axes | None = None,
+    end: int | None = None,
+    level: float = 0.8,
+    n_paths: int = 4000,
+    seed: Any = 0,
+    legend: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """A fitted model's series, its median forecast and a central band.
+
+    Parameters
+    ----------
+    fit : FitResult
+        From ``model.fit(series)``.
+    ax : matplotlib Axes, optional
+    end : int, optional
+        Last year forecast; default six years after the last observation.
+    level : float, default 0.8
+        The central band (from :meth:`FitResult.forecast` with ``alpha = 1 - level``).
+    n_paths : int, default 4000
+    seed : int, numpy.random.Generator or None, default 0
+        As for :meth:`FitResult.forecast`.
+    legend : bool, default True
+    title : str, optional
+        Default: the model's name.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import tradepath as tp
+    >>> from tradepath.plotting import plot_forecast
+    >>> fit = tp.get_model("random_walk").fit(tp.load_dataset().series("total"))
+    >>> ax = plot_forecast(fit, end=2030)
+    >>> ax.get_ylabel()
+    'US$ bn'
+    """
+    func = "plot_forecast"
+    if not isinstance(fit, FitResult):
+        raise fail("fit", func, "a fitted model (a FitResult, from model.fit(series))",
+                   type(fit).__name__)
+    level = check_real("level", func, level, lo=0.0, hi=1.0, lo_open=True)
+    if level == 1.0:
+        raise fail("level", func, "a number in (0, 1)", level, "E.g. 0.8 for an 80 % band.")
+    ax = _axes(ax, func)
+    end = fit.last_year + 6 if end is None else end
+    fc = fit.forecast(end, alpha=1.0 - level, n_paths=n_paths, seed=seed)
+    s = fit.series
+    # The forecast starts at the last observation, so it visibly leaves the data.
+    x = np.r_[float(fit.last_year), fc.index.to_numpy(dtype=float)]
+    lo, med, hi = (np.r_[fit.last_value, fc[c].to_numpy()] for c in ("lower", "median", "upper"))
+    ax.fill_between(x, lo, hi, color=_tint(_FORECAST, _BAND_TINT.get(level, 0.38)), lw=0,
+                    zorder=1, gid="band", label=f"{level:.0%} band")
+    ax.plot(x, med, color=_FORECAST, lw=2, zorder=3, gid="median", label=f"median ({fit.model})")
+    _draw_points(ax, s.index, s.to_numpy(), ["reported"] * len(s), labelled=set())
+    _integer_years(ax)
+    ax.set_xlabel("year")
+    ax.set_ylabel("US$ bn")
+    ax.set_title(fit.model if title is None else title)
+    if legend:
+        ax.legend(loc="upper left", fontsize="small")
     return ax

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._validation import fail
+from .._deprecation import renamed_keywords
+from .._validation import check_choice, check_real, fail
 from ..targets import Target
-from ._parts import _axes, _draw_points, _history_points, _integer_years, _target_line
+from ._parts import _axes, _draw_points, _history_points, _integer_years, _target_line, _tint
 from .style import _SERIES, LINESTYLES
 
 if TYPE_CHECKING:
@@ -19,12 +20,12 @@ if TYPE_CHECKING:
 
     from ..data import Dataset
 
-__all__ = ["plot_scenarios", "scenario_figure"]
+__all__ = ["plot_scenario_paths", "plot_scenarios", "scenario_figure"]
 
 
 # -- scenarios and the feasible region -------------------------------------------------------
-def _scenario_frames(obj: Any, data: Dataset | None, func: str) -> dict[str, pd.DataFrame]:
-    """Projections by scenario name from Scenario objects (projected on ``data``), a mapping
+def _scenario_frames(obj: Any, ds: Dataset | None, func: str) -> dict[str, pd.DataFrame]:
+    """Projections by scenario name from Scenario objects (projected on ``ds``), a mapping
     name -> projection, or a long frame with a ``scenario`` column."""
     from ..scenarios import Scenario
 
@@ -34,7 +35,7 @@ def _scenario_frames(obj: Any, data: Dataset | None, func: str) -> dict[str, pd.
         out = {}
         for k, v in obj.items():
             if isinstance(v, Scenario):
-                v = v.project(data)
+                v = v.project(ds)
             if not isinstance(v, pd.DataFrame):
                 raise fail("scenarios", func, "a mapping of names to projection DataFrames",
                            {k: type(v).__name__})
@@ -53,19 +54,19 @@ def _scenario_frames(obj: Any, data: Dataset | None, func: str) -> dict[str, pd.
         names = [s.name or s.describe() for s in obj]
         if len(set(names)) != len(names):
             raise fail("scenarios", func, "scenarios with different names", names)
-        return {n: s.project(data) for n, s in zip(names, obj, strict=True)}
+        return {n: s.project(ds) for n, s in zip(names, obj, strict=True)}
     raise fail("scenarios", func, "Scenario objects, a mapping of names to projections or a "
                "frame with a 'scenario' column", type(obj).__name__)
 
 
+@renamed_keywords(data="ds", history="ds")
 def plot_scenarios(
     scenarios: Sequence[Any] | Mapping[str, Any] | pd.DataFrame,
     *,
     ax: Axes | None = None,
     flow: str = "total",
     targets: Sequence[Target] = (),
-    data: Dataset | None = None,
-    history: Dataset | pd.DataFrame | None = None,
+    ds: Dataset | pd.DataFrame | None = None,
     mark_crossing: bool = True,
     legend: bool = True,
     title: str | None = None,
@@ -75,7 +76,7 @@ def plot_scenarios(
     Parameters
     ----------
     scenarios : sequence of Scenario, mapping of str to DataFrame, or DataFrame
-        :class:`tradepath.scenarios.Scenario` objects (projected on ``data``); projections
+        :class:`tradepath.scenarios.Scenario` objects (projected on ``ds``); projections
         indexed by year (as :meth:`~tradepath.scenarios.Scenario.project` returns) keyed by
         name; or one long frame with ``scenario`` and ``year`` columns.
     ax : matplotlib Axes, optional
@@ -84,10 +85,9 @@ def plot_scenarios(
         "export_share", "deficit_share".
     targets : sequence of Target
         Drawn (for the flow they are on) as lines to their deadlines.
-    data : Dataset, optional
-        Projects Scenario objects; also the default ``history``.
-    history : Dataset or annual DataFrame, optional
-        Observed values of the flow, marked by kind.
+    ds : Dataset or annual DataFrame, optional
+        Observed values of the flow, marked by kind; a Dataset also projects Scenario objects
+        (an annual frame draws the history only, so Scenario objects then need a ``base``).
     mark_crossing : bool, default True
         Mark where each scenario first meets each target level (level only).
     legend : bool, default True
@@ -98,9 +98,7 @@ def plot_scenarios(
     matplotlib.axes.Axes
     """
     func = "plot_scenarios"
-    frames = _scenario_frames(scenarios, data, func)
-    if history is None:
-        history = data
+    frames = _scenario_frames(scenarios, None if isinstance(ds, pd.DataFrame) else ds, func)
     if not frames:
         raise fail("scenarios", func, "at least one scenario", scenarios)
     for name, f in frames.items():
@@ -113,9 +111,9 @@ def plot_scenarios(
     share = flow in ("export_share", "deficit_share")
     scale = 100 if share else 1
     start = math.inf
-    if history is not None and flow in ("total", "exports", "imports", "balance"):
-        hist = history if isinstance(history, pd.DataFrame) else history.annual()
-        kinds = None if isinstance(history, pd.DataFrame) else history.annual_kinds()
+    if ds is not None and flow in ("total", "exports", "imports", "balance"):
+        hist = ds if isinstance(ds, pd.DataFrame) else ds.annual()
+        kinds = None if isinstance(ds, pd.DataFrame) else ds.annual_kinds()
         s, k = _history_points(hist, kinds, flow)
         handles += _draw_points(ax, s.index, s.to_numpy(), k.to_numpy(), labelled=labelled)
         if len(s):
@@ -166,6 +164,77 @@ def plot_scenarios(
         ax.set_title(title)
     if legend:
         ax.legend(handles=handles, loc="upper left", fontsize="small")
+    return ax
+
+
+#: The quantities of :class:`~tradepath.scenarios.ScenarioPaths` that can be drawn.
+_PATH_FLOWS = ("total", "exports", "imports", "balance", "deficit_share")
+
+
+def plot_scenario_paths(
+    paths: Any,
+    *,
+    ax: Axes | None = None,
+    flow: str = "total",
+    level: float = 0.8,
+    targets: Sequence[Target] = (),
+    legend: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Simulated paths around a scenario: the observed values, the median and a central band.
+
+    Parameters
+    ----------
+    paths : ScenarioPaths
+        From :meth:`tradepath.scenarios.Scenario.simulate`.
+    ax : matplotlib Axes, optional
+    flow : {"total", "exports", "imports", "balance", "deficit_share"}, default "total"
+    level : float, default 0.8
+        The central band shaded around the median (0.8: from the 10th to the 90th
+        percentile of the paths, by year).
+    targets : sequence of Target
+        Drawn (for the flow they are on) as lines to their deadlines.
+    legend : bool, default True
+    title : str, optional
+        Default: the scenario's name.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import tradepath as tp
+    >>> from tradepath.plotting import plot_scenario_paths
+    >>> from tradepath.scenarios import Scenario, growth
+    >>> ds = tp.load_dataset()
+    >>> s = Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05))
+    >>> ax = plot_scenario_paths(s.simulate(ds, n_paths=500), targets=[ds.target("150B by 2030")])
+    >>> ax.get_xlabel()
+    'year'
+    """
+    from ..scenarios import ScenarioPaths
+
+    func = "plot_scenario_paths"
+    if not isinstance(paths, ScenarioPaths):
+        raise fail("paths", func, "a ScenarioPaths (from Scenario.simulate)", type(paths).__name__)
+    check_choice("flow", func, flow, _PATH_FLOWS)
+    level = check_real("level", func, level, lo=0.0, hi=1.0, lo_open=True)
+    if level == 1.0:
+        raise fail("level", func, "a number in (0, 1)", level, "E.g. 0.8 for an 80 % band.")
+    ax = _axes(ax, func)
+    bands = paths.summary_frame(alpha=1.0 - level)
+    name = f"{paths.scenario.name}: median of {paths.n_paths:,} paths"
+    median = pd.DataFrame({flow: bands[f"{flow}_median"]})
+    history = paths.annual if flow in paths.annual.columns else None
+    plot_scenarios({name: median}, ax=ax, flow=flow, targets=targets, ds=history,
+                   legend=False, title=title if title is not None else paths.scenario.name)
+    scale = 100 if flow == "deficit_share" else 1
+    ax.fill_between(bands.index.to_numpy(dtype=float), bands[f"{flow}_lower"] * scale,
+                    bands[f"{flow}_upper"] * scale, color=_tint(_SERIES[0], 0.3), lw=0,
+                    zorder=1, gid="band", label=f"central {level:.0%} of the paths")
+    if legend:
+        ax.legend(loc="upper left", fontsize="small")
     return ax
 
 

@@ -232,7 +232,7 @@ def _fan(fig: Any, main: Assessment, others: list[Assessment], c: ReportContent)
     levels = [t.value for t in (main.target, *(o.target for o in others))]
     history = main.history[main.target.flow].dropna()
     low = min(float(history.min()), float(main.bands.iloc[:, 0].min()))
-    plot_fan(main, ax=ax, targets=others, data=c.dataset, log=True, end=horizon,
+    plot_fan(main, ax=ax, targets=others, ds=c.dataset, log=True, end=horizon,
              annotate=False, ylim=(low / 1.5, 2.5 * max(levels)))
 
 

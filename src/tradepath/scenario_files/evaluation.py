@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .. import scenarios as sc
+from .._deprecation import renamed_keywords, warn_deprecated
+from .._display import ResultDisplay
 from .._validation import fail
 from ..data import Dataset, load_dataset
 from ..targets import Target
@@ -23,7 +25,7 @@ __all__ = ["ScenarioResults", "evaluate"]
 
 # -- evaluation -------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True, eq=False)
-class ScenarioResults:
+class ScenarioResults(ResultDisplay):
     """Everything a scenario file asks for, in memory; from :func:`evaluate`.
 
     Attributes
@@ -33,9 +35,11 @@ class ScenarioResults:
     paths : DataFrame
         Long table: ``scenario``, ``year``, ``exports``, ``imports``, ``total``, ``balance``,
         ``export_share``, ``deficit_share``.
-    summary : DataFrame
-        :func:`tradepath.scenarios.compare` of the scenarios, plus ``T: P(met by <by>)``
-        columns when the file has ``[simulation]``.
+    table : DataFrame
+        :func:`tradepath.compare_scenarios` of the scenarios, plus ``T: P(met by <by>)``
+        columns when the file has ``[simulation]`` (``summary.csv``). Formerly ``summary``,
+        which is now the method every result has; reading ``summary`` as the table still
+        works for now, with a deprecation warning.
     required : DataFrame or None
         One row per inverse question (see :meth:`RequiredGrowth.to_dict`).
     feasible : FeasibleRegion or None
@@ -47,23 +51,92 @@ class ScenarioResults:
     file: ScenarioFile
     targets: tuple[Target, ...]
     paths: pd.DataFrame
-    summary: pd.DataFrame
+    table: pd.DataFrame
     required: pd.DataFrame | None
     feasible: sc.FeasibleRegion | None
     bands: pd.DataFrame | None
     notes: tuple[str, ...]
 
+    @property
+    def summary(self) -> _Summary:
+        """``summary()``: the results in a few lines of text, as on every result object."""
+        return _Summary(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The scenarios compared, one row each (:attr:`table`)."""
+        return self.table
+
     def to_markdown(self) -> str:
         """The summary as a Markdown document."""
         return _summary_markdown(self)
 
+    def projections(self) -> dict[str, pd.DataFrame]:
+        """Each scenario's path indexed by year, by scenario name (from :attr:`paths`)."""
+        return {str(name): g.drop(columns="scenario").set_index("year")
+                for name, g in self.paths.groupby("scenario", sort=False)}
 
-def _dataset_for(spec: ScenarioFile, dataset: Dataset | None) -> Dataset:
-    if dataset is not None:
-        if not isinstance(dataset, Dataset):
-            raise fail("dataset", "evaluate", "a tradepath Dataset or None",
-                       type(dataset).__name__)
-        return dataset
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Every scenario's path with the targets (see
+        :func:`tradepath.plotting.plot_scenarios`; keyword arguments go to it, e.g.
+        ``flow="balance"``)."""
+        from ..plotting import plot_scenarios
+
+        kwargs.setdefault("targets", self.targets)
+        kwargs.setdefault("title", self.file.title)
+        return plot_scenarios(self.projections(), ax=ax, **kwargs)
+
+
+class _Summary:
+    """What ``ScenarioResults.summary`` returns: called, the text summary (the result
+    protocol); read as a table (``results.summary["col"]``, ``.loc``, ``.to_csv``), the
+    :attr:`~ScenarioResults.table` it used to be, with a deprecation warning."""
+
+    __slots__ = ("_res",)
+
+    def __init__(self, res: ScenarioResults) -> None:
+        self._res = res
+
+    def __call__(self) -> str:
+        res = self._res
+        names = list(dict.fromkeys(res.paths["scenario"])) if not res.paths.empty else []
+        head = (f"{res.file.title}: {len(names)} scenario(s), {len(res.targets)} target(s)"
+                + (f", {len(res.required)} required-growth question(s)"
+                   if res.required is not None else "")
+                + (", a feasible region" if res.feasible is not None else ""))
+        lines = [head]
+        for name in names:
+            p = res.paths[res.paths["scenario"] == name]
+            last = p.iloc[-1]
+            lines.append(f"  {name}: total {float(last['total']):,.2f} bn and balance "
+                         f"{float(last['balance']):+,.2f} bn in {int(last['year'])}")
+        return "\n".join([*lines, *res.notes])
+
+    def _table(self) -> pd.DataFrame:
+        warn_deprecated("Reading ScenarioResults.summary as a table",
+                        "ScenarioResults.table (summary() is the text)", stacklevel=4)
+        return self._res.table
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._table(), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._table()[key]
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+    def __iter__(self) -> Any:
+        return iter(self._table())
+
+    def __repr__(self) -> str:
+        return f"<ScenarioResults.summary of {self._res.file.title!r}: call it for the text>"
+
+
+def _dataset_for(spec: ScenarioFile, ds: Dataset | None) -> Dataset:
+    if ds is not None:
+        if not isinstance(ds, Dataset):
+            raise fail("ds", "evaluate", "a tradepath Dataset or None", type(ds).__name__)
+        return ds
     if spec.observations is None:
         return load_dataset()
     return _wrap(spec._doc, ("data", "observations"), lambda: Dataset.from_csv(
@@ -80,14 +153,15 @@ def _resolve_target(spec: ScenarioFile, ds: Dataset, ref: Target | str, kp: KeyP
     raise spec._doc.error(kp, f"no target named {ref!r}; known: {names}")
 
 
+@renamed_keywords(dataset="ds")
 def evaluate(spec: ScenarioFile | str | os.PathLike[str],
-             dataset: Dataset | None = None) -> ScenarioResults:
+             ds: Dataset | None = None) -> ScenarioResults:
     """Evaluate a scenario file in memory (what :func:`run_file` writes).
 
     Parameters
     ----------
     spec : ScenarioFile or path
-    dataset : Dataset, optional
+    ds : Dataset, optional
         Overrides the file's ``[data]``; default the embedded dataset.
 
     Returns
@@ -102,7 +176,7 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
     if not isinstance(spec, ScenarioFile):
         spec = read_scenario_file(spec)
     doc = spec._doc
-    ds = _dataset_for(spec, dataset)
+    ds = _dataset_for(spec, ds)
     notes: list[str] = []
 
     frames, bases = [], {}
@@ -124,9 +198,9 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
     else:
         first = min((int(f["year"].iloc[0]) for f in frames), default=0)
         targets = tuple(t for t in ds.targets if t.by >= first)
-    summary = (_wrap(doc, ("scenario",), lambda: sc.compare_scenarios(spec.scenarios, ds,
-                                                               targets=targets))
-               if spec.scenarios else pd.DataFrame())
+    table = (_wrap(doc, ("scenario",), lambda: sc.compare_scenarios(spec.scenarios, ds,
+                                                             targets=targets))
+             if spec.scenarios else pd.DataFrame())
 
     bands = None
     if spec.simulation is not None and spec.scenarios:
@@ -141,8 +215,8 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
             for t in targets:
                 col = f"{t.name}: P(met {sim.reading} {t.by})"
                 inside = paths_i.years[0] <= t.by <= paths_i.years[-1]
-                summary.loc[s.name, col] = (paths_i.probability(t, reading=sim.reading)  # type: ignore[arg-type]
-                                            if inside else math.nan)
+                table.loc[s.name, col] = (paths_i.probability(t, reading=sim.reading)  # type: ignore[arg-type]
+                                          if inside else math.nan)
             if spec.outputs.bands:
                 band_frames.append(paths_i.summary_frame(sim.alpha).reset_index()
                                    .assign(scenario=s.name))
@@ -182,7 +256,7 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
             ds, target, fq.export_rates, fq.import_rates, start=spec.start,
             reading=fq.reading, reporter=spec.reporter, base=spec.base))  # type: ignore[arg-type]
 
-    return ScenarioResults(spec, tuple(targets), paths, summary, required, feasible, bands,
+    return ScenarioResults(spec, tuple(targets), paths, table, required, feasible, bands,
                            tuple(notes))
 
 
@@ -217,7 +291,7 @@ def _summary_markdown(res: ScenarioResults) -> str:
     out += [f"Scenario file: `{spec.path.name}`. Values in US$ billion, Vietnam's side "
             "(balance = exports − imports; deficit share = (imports − exports) / total).", ""]
     if spec.scenarios:
-        s = res.summary
+        s = res.table
         out += ["## Scenarios", ""]
         ends = [c for c in s.columns if c.startswith(("total ", "balance "))]
         out += [_md_table(s[["description", "base year", *ends]], "scenario"), ""]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._deprecation import renamed_keywords
 from .._io import check_destination, output_dir
 from ..data import Dataset
 from .evaluation import ScenarioResults, evaluate
@@ -34,8 +35,8 @@ def _write_summary(res: ScenarioResults, d: Path) -> list[Path]:
     if not res.file.outputs.summary:
         return []
     out = []
-    if not res.summary.empty:
-        _csv(res.summary, d / "summary.csv", index=True)
+    if not res.table.empty:
+        _csv(res.table, d / "summary.csv", index=True)
         out.append(d / "summary.csv")
     (d / "summary.md").write_text(res.to_markdown(), encoding="utf-8")
     return [*out, d / "summary.md"]
@@ -76,8 +77,7 @@ def _write_figures(res: ScenarioResults, d: Path) -> list[Path]:
     out = []
     if not res.paths.empty:
         # Total, balance and export share per scenario, with the bands of bands.csv.
-        frames = {name: g.set_index("year")
-                  for name, g in res.paths.groupby("scenario", sort=False)}
+        frames = res.projections()
         with plotting.report_style():
             fig = plt.figure(figsize=(8, 10), layout="constrained")
             try:
@@ -109,8 +109,9 @@ WRITERS: tuple[Callable[[ScenarioResults, Path], list[Path]], ...] = (
 )
 
 
+@renamed_keywords(dataset="ds")
 def run_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-             overwrite: bool = False, dataset: Dataset | None = None) -> list[Path]:
+             overwrite: bool = False, ds: Dataset | None = None) -> list[Path]:
     """Run a scenario file and write its outputs into ``out_dir``.
 
     This is ``tradepath scenario run FILE --out DIR``.
@@ -124,7 +125,7 @@ def run_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     overwrite : bool, default False
         Replace an existing ``out_dir`` (only once the new results are complete), and only if
         it is earlier tradepath output holding nothing tradepath did not write.
-    dataset : Dataset, optional
+    ds : Dataset, optional
         Overrides the file's ``[data]``.
 
     Returns
@@ -153,7 +154,7 @@ def run_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
     """
     func = "run_file"
     out = check_destination(out_dir, overwrite=overwrite, func=func, name="out_dir")
-    results = evaluate(read_scenario_file(path), dataset)
+    results = evaluate(read_scenario_file(path), ds)
     with output_dir(out, overwrite=overwrite, func=func, name="out_dir") as tmp:
         names = [f.relative_to(tmp).as_posix() for w in WRITERS for f in w(results, tmp)]
     return [out / n for n in names]

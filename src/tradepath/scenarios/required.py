@@ -111,6 +111,23 @@ class RequiredGrowth(ResultDisplay):
         """The answer in words."""
         return self.message
 
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """The path at the required rate against the target (see
+        :func:`tradepath.plotting.plot_scenarios`; keyword arguments go to it).
+
+        Raises
+        ------
+        ModelError
+            The answer is infeasible: there is no path to draw (the message says why).
+        """
+        from ..plotting import plot_scenarios
+
+        path = _path_to_plot(self, "RequiredGrowth.plot")
+        kwargs.setdefault("flow", self.target.flow)
+        label = f"{self.flow} growth {format_pct(self.rate)} a year"
+        kwargs.setdefault("title", f"{self.target.name}: {label} from {self.base_year}")
+        return plot_scenarios({label: path}, ax=ax, targets=[self.target], **kwargs)
+
     def __str__(self) -> str:
         return self.message
 
@@ -119,6 +136,12 @@ class RequiredGrowth(ResultDisplay):
 
         table = "" if self.path is None else self.path.to_html(float_format="{:.2f}".format)
         return f"<p>{html.escape(self.message)}</p>{table}"
+
+
+def _path_to_plot(result: RequiredGrowth | RequiredDeficit, func: str) -> pd.DataFrame:
+    if result.path is None:
+        raise ModelError(f"{func}: no path to draw, the answer is infeasible: {result.message}")
+    return result.path
 
 
 def _window_checks(target: Target, base_year: int, func: str) -> None:
@@ -378,6 +401,24 @@ class RequiredDeficit(ResultDisplay):
     def summary(self) -> str:
         """The answer in words."""
         return str(self)
+
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Exports, imports and the balance on the deficit path found (see
+        :func:`tradepath.plotting.plot_balance`; keyword arguments go to it).
+
+        Raises
+        ------
+        ModelError
+            The answer is infeasible: there is no path to draw (the message says why).
+        """
+        from ..plotting import plot_balance
+
+        path = _path_to_plot(self, "RequiredDeficit.plot")
+        value = (f"{self.value:.1%} of total" if self.as_share else f"{self.value:.2f} bn")
+        kwargs.setdefault("title", f"{self.target.name}: a deficit of at most {value} in "
+                                   f"{self.target.by}")
+        kwargs.setdefault("label", f"{self.how} deficit path")
+        return plot_balance(path, ax=ax, **kwargs)
 
     def __str__(self) -> str:
         return self.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass
@@ -369,7 +370,7 @@ class Scenario:
         """This scenario's path with the targets (see :func:`tradepath.plotting.plot_scenarios`)."""
         from ..plotting import plot_scenarios
 
-        return plot_scenarios([self], ax=ax, data=ds, **kwargs)
+        return plot_scenarios([self], ax=ax, ds=ds, **kwargs)
 
     def project(self, ds: Dataset | None = None) -> pd.DataFrame:
         """The scenario's path by year.
@@ -415,7 +416,8 @@ class Scenario:
         return int(years[np.argmax(ok)]) if ok.any() else None
 
     # -- uncertainty -----------------------------------------------------------------------
-    def simulate(self, ds: Dataset | None = None, *, n_paths: int = 10_000, seed: Any = 0,
+    def simulate(self, ds: Dataset | None = None, *, n_paths: int = 10_000,
+                 end: int | None = None, seed: Any = 0,
                  sigma: float | Mapping[str, float] | None = None,
                  correlation: float = 0.0) -> ScenarioPaths:
         """Paths around the scenario with log-normal noise on each flow's annual growth.
@@ -425,7 +427,10 @@ class Scenario:
         ds : Dataset, optional
             Gives the base and, when ``sigma`` is None, the volatility.
         n_paths : int, default 10000
-        seed : int or numpy.random.Generator, default 0
+        end : int, optional
+            Last year simulated; default the scenario's ``end``. Another year simulates
+            ``dataclasses.replace(self, end=end)`` (a year-by-year path must cover it).
+        seed : int, numpy.random.Generator or None, default 0
             Same seed, same paths.
         sigma : float or mapping, optional
             Annual volatility of the log growth of each flow: one number for both, or
@@ -454,13 +459,20 @@ class Scenario:
         The volatility of a flow is the random walk's ``sigma`` fitted on that flow's annual
         series when it has at least 3 observations, else the total's (the notes say which);
         it is the point estimate, so the spread is conditional on it.
+
+        ``n_paths``, ``end`` and ``seed`` are keyword-only with the defaults of
+        :meth:`tradepath.models.FitResult.simulate`, as in every ``simulate`` of tradepath.
         """
         func = "Scenario.simulate"
         n_paths = check_int("n_paths", func, n_paths, lo=1)
+        scenario = self
+        if end is not None:
+            end = check_int("end", func, end, lo=self.start + 1, hi=_YEAR_HI)
+            scenario = dataclasses.replace(self, end=end) if end != self.end else self
         rng = check_rng("seed", func, seed)
         rho = check_real("correlation", func, correlation, lo=-1.0, hi=1.0)
-        b = self._resolve(ds, func)
-        years, x, m = self._flows(b)
+        b = scenario._resolve(ds, func)
+        years, x, m = scenario._flows(b)
         sig, notes = _sigmas(sigma, ds, self.reporter, func)
         steps = len(years) - 1
         check_cells(func, n_paths, steps + 1, n_arrays=6)
@@ -471,7 +483,7 @@ class Scenario:
         lx = np.concatenate((zeros, np.cumsum(sig["exports"] * zx, axis=1)), axis=1)
         lm = np.concatenate((zeros, np.cumsum(sig["imports"] * zm, axis=1)), axis=1)
         return ScenarioPaths(
-            scenario=self, years=years, exports=x * np.exp(lx), imports=m * np.exp(lm),
+            scenario=scenario, years=years, exports=x * np.exp(lx), imports=m * np.exp(lm),
             sigma=sig, correlation=rho, notes=notes, annual=b.annual, base_year=b.year,
         )
 

@@ -177,6 +177,13 @@ class ScenarioPaths(ResultDisplay):
             cols |= {f"{name}_median": med, f"{name}_lower": lo, f"{name}_upper": hi}
         return pd.DataFrame(cols, index=pd.Index(self.years, name="year"))
 
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """The median and a central band of the paths, with the observed values (see
+        :func:`tradepath.plotting.plot_scenario_paths`; keyword arguments go to it)."""
+        from ..plotting import plot_scenario_paths
+
+        return plot_scenario_paths(self, ax=ax, **kwargs)
+
     def summary(self) -> str:
         """Paths, years and the volatility used, with the notes."""
         years = self.years
