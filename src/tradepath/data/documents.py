@@ -82,7 +82,18 @@ def _read_documents(path: Path) -> pd.DataFrame:
 
 @functools.cache
 def _documents() -> pd.DataFrame:
-    return _read_documents(data_file("documents.csv"))
+    docs = _read_documents(data_file("documents.csv"))
+    refs = [f"[{i}]" for i in range(1, len(docs) + 1)]
+    labels = [_label(r.title, r.publisher, r.date, r.date_stated)
+              for r in docs.itertuples(index=False)]
+    return docs.assign(ref=refs, label=labels)
+
+
+@functools.cache
+def _by_file() -> dict[str, tuple[str, str]]:
+    """File name -> (reference number, label), for citing many cells quickly."""
+    docs = _documents()
+    return dict(zip(docs["file"], zip(docs["ref"], docs["label"], strict=True), strict=True))
 
 
 def load_documents() -> pd.DataFrame:
@@ -109,11 +120,7 @@ def load_documents() -> pd.DataFrame:
     >>> docs.set_index("file").loc["002_3316c04a18ef4a96.txt", "date"]
     '2025-08-07'
     """
-    docs = _documents()
-    refs = [f"[{i}]" for i in range(1, len(docs) + 1)]
-    labels = [_label(r.title, r.publisher, r.date, r.date_stated)
-              for r in docs.itertuples(index=False)]
-    return docs.assign(ref=refs, label=labels)
+    return _documents().copy()
 
 
 def _date_text(date: str, stated: bool) -> str:
@@ -162,12 +169,12 @@ def cite(source: str, *, short: bool = False) -> str:
     >>> cite("002_3316c04a18ef4a96.txt:3; 002_3316c04a18ef4a96.txt:5", short=True)
     '[3] lines 3, 5'
     """
-    docs = load_documents().set_index("file")
+    docs = _by_file()
     lines: dict[str, list[str]] = {}
     out: list[str] = []
     for p in _parts(source):
         m = _CITATION.match(p)
-        if m and m["file"] in docs.index:
+        if m and m["file"] in docs:
             if m["file"] not in lines:
                 lines[m["file"]] = []
                 out.append(m["file"])
@@ -181,7 +188,7 @@ def cite(source: str, *, short: bool = False) -> str:
             continue
         ls = lines[item]
         where = f"line{'s' if len(ls) > 1 else ''} {', '.join(ls)}"
-        head = docs.loc[item, "ref"] if short else docs.loc[item, "label"]
+        head = docs[item][0] if short else docs[item][1]
         texts.append(f"{head} {where}" if short else f"{head}, {where}")
     return "; ".join(texts)
 
