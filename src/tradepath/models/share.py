@@ -160,7 +160,8 @@ class ShareModel:
                      + (f" ({', '.join(_period_label(r[3]) for r in partial)})" if partial
                         else " (none does)") + ".")
         if len(use) < MIN_FULL_YEARS:
-            note += (f" {len(use)} point(s) leave the data no degree of freedom for the "
+            note += (f" {len(use)} period{'s leave' if len(use) > 1 else ' leaves'} the data no "
+                     "degree of freedom for the "
                      f"volatility: it is the prior's, {_PRIOR_SIGMA:g} a year in logits, "
                      "held with one degree of freedom (a wide, heavy-tailed spread).")
 
