@@ -129,7 +129,8 @@ def test_required_and_observed_growth(ds):
 
 def test_share_model_uses_partial_years_only_when_needed(ds):
     sm = ShareModel.from_dataset(ds, "VN", tp.data.DEFAULT_KINDS)
-    assert sm.labels == ("2020-01/2020-05", "2021-01/2021-05", "2023", "2024")
+    # Jan-May 2020 and 2021 fail total = exports + imports: never fitted (tests/test_share.py)
+    assert sm.labels == ("2023", "2024")
     assert sm.params["last_share"] == pytest.approx(25.6 / 81.5)
     frame = pd.DataFrame({"period": [str(y) for y in range(2018, 2023) for _ in (0, 1)],
                           "flow": ["exports", "imports"] * 5,

@@ -13,7 +13,10 @@ from conftest import run_cli
 def test_data_table():
     r = run_cli("data", subprocess_=True)  # once as a user runs it: python -m tradepath
     assert r.returncode == 0, r.stderr
-    assert "003_52f2d3f700705abe.txt:29" in r.stdout and "150B by 2030" in r.stdout
+    assert "150B by 2030" in r.stdout
+    # sources as the document's number and line, then each document's title and date
+    assert "[4] line 29" in r.stdout and ".txt:29" not in r.stdout
+    assert "[3] [Vietnam-Korea relations in figures" in r.stdout and "(7 Aug 2025)" in r.stdout
 
 
 def test_data_csv_round_trips():

@@ -319,3 +319,26 @@ def test_observations_from_the_file(tmp_path, ds):
     with pytest.raises(tp.ScenarioFileError, match=r"missing\.csv") as info:
         evaluate(bad)
     assert info.value.key == "data.observations" and info.value.line == 2
+
+
+# -- the volatility the probabilities rest on ------------------------------------------------
+def test_summary_states_the_volatility_and_the_years_it_comes_from(tmp_path, ds):
+    from tradepath.models.random_walk import RandomWalk
+
+    totals = ds.series("total")
+    sigma = float(RandomWalk().fit(totals).params["sigma"])
+    path = write(tmp_path, GOOD + "\n[simulation]\nn_paths = 200\n")
+    res = evaluate(path)
+    md = res.to_markdown()
+    assert f"σ = {sigma:.4f} a year for exports and {sigma:.4f} for imports" in md
+    years = ", ".join(str(int(y)) for y in totals.index)
+    assert f"the {len(totals)} totals of {years}" in md
+    # stated once, next to the scenarios, not again in the notes
+    assert md.count(f"totals of {years}") == 2 and "## Notes" in md
+    assert f"totals of {years}" not in md.split("## Notes")[1]
+    assert md.endswith("\n") and not md.endswith("\n\n")
+    given = write(tmp_path, GOOD + "\n[simulation]\nn_paths = 200\nsigma = 0.05\n", "g.toml")
+    assert "σ = 0.0500 a year for exports and 0.0500 for imports, as given in the file" \
+        in evaluate(given).to_markdown()
+    none = write(tmp_path, GOOD, "n.toml")
+    assert "σ =" not in evaluate(none).to_markdown()

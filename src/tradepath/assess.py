@@ -505,10 +505,9 @@ def assess(
         hit = hit & np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
         sp = share_model.params
         notes.append(
-            f"Export share modelled as a logit random walk from {len(share_model.labels)} "
-            f"observations ({', '.join(share_model.labels)}): last share {sp['last_share']:.1%},"
+            f"Export share modelled as a logit random walk: last share {sp['last_share']:.1%},"
             f" drift {sp['drift']:+.3f}/yr in logits, volatility {sp['sigma']:.3f}; "
-            "independent of the total's shocks."
+            f"independent of the total's shocks. {share_model.note}"
         )
     any_hit = hit.any(axis=1)
     first_idx = np.where(any_hit, hit.argmax(axis=1), -1)

@@ -87,11 +87,20 @@ def _cmd_data(args: argparse.Namespace) -> int:
     ds = _dataset(args)
     obs = ds.observations
     if args.format == "table":
+        from .data import cite, document_key
+
+        # People read the document's title and date; csv and json keep the file names.
         cols = ["period", "flow", "value_usd_bn", "reporter", "kind", "source"]
         sys.stdout.write(f"{ds!r}\n\n")
-        _emit(obs[cols], "table")
+        _emit(obs[cols].assign(source=[cite(v, short=True) for v in obs["source"]]), "table")
         sys.stdout.write("\nTargets:\n")
-        _emit(ds.targets_frame()[["name", "value_usd_bn", "by", "balance", "outcome"]], "table")
+        targets = ds.targets_frame()
+        _emit(targets[["name", "value_usd_bn", "by", "balance", "outcome", "source"]]
+              .assign(source=[cite(v, short=True) for v in targets["source"]]), "table")
+        key = document_key([*obs["source"], *targets["source"]])
+        if len(key):
+            sys.stdout.write("\nDocuments:\n" + "".join(
+                f"{r.ref} {r.label}; file {r.file}\n" for r in key.itertuples()))
     else:
         _emit(obs, args.format)
     return 0
@@ -298,8 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = _sub(sub, "data", "print the observations with their sources",
-             "Print every figure with its period, flow, reporter, kind and source (document "
-             "and line).",
+             "Print every figure with its period, flow, reporter, kind and source: the "
+             "document's number and line, then each document's title and date (csv and json "
+             "give the file name and line).",
              "examples:\n  tradepath data\n  tradepath data --format csv > observations.csv\n"
              "  tradepath data --dataset official\n"
              "  tradepath data --data my_obs.csv --format json")

@@ -29,6 +29,7 @@ figures and the growth claims in ``claims.csv`` (for example 2023 = 81.5 / (1 + 
 The package: :mod:`~tradepath.data.schema` (columns, flows, kinds, periods, the preferred
 figure), :mod:`~tradepath.data.files` (reading and checking files and frames),
 :mod:`~tradepath.data.dataset` (:class:`Dataset` and :func:`load_dataset`),
+:mod:`~tradepath.data.documents` (title, publisher and date of every source document),
 :mod:`~tradepath.data.official` (the official series, the cross-check of the documents, merges)
 and :mod:`~tradepath.data.mirror` (the ratio between the two reporting bases).
 """
@@ -36,6 +37,7 @@ and :mod:`~tradepath.data.mirror` (the ratio between the two reporting bases).
 from __future__ import annotations
 
 from .dataset import DATASETS, Dataset, load_dataset
+from .documents import DOCUMENT_COLUMNS, cite, cited_files, document_key, load_documents
 from .files import MAX_FIELD_CHARS, MAX_FILE_BYTES
 from .mirror import mirror_factors, mirror_pairs, mirror_ratios
 from .official import cross_check, read_official
@@ -54,6 +56,7 @@ __all__ = [
     "COLUMNS",
     "DATASETS",
     "DEFAULT_KINDS",
+    "DOCUMENT_COLUMNS",
     "FLOWS",
     "KINDS",
     "MAX_FIELD_CHARS",
@@ -62,8 +65,12 @@ __all__ = [
     "REPORTERS",
     "Dataset",
     "Reporter",
+    "cite",
+    "cited_files",
     "cross_check",
+    "document_key",
     "load_dataset",
+    "load_documents",
     "mirror_factors",
     "mirror_pairs",
     "mirror_ratios",

@@ -471,10 +471,15 @@ class Dataset:
         )
 
     def _repr_html_(self) -> str:
+        from .documents import cite
+
+        # People read the document's title and date; ``observations`` keeps the file name.
         cols = ["period", "flow", "value_usd_bn", "reporter", "kind", "source"]
+        obs = self.observations[cols]
+        obs = obs.assign(source=[cite(v) for v in obs["source"]])
         return (
             f"<p><b>{repr(self)[1:-1]}</b></p>"
-            + self.observations[cols].to_html(index=False, float_format="{:g}".format)
+            + obs.to_html(index=False, float_format="{:g}".format)
         )
 
 

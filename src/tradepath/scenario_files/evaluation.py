@@ -46,6 +46,9 @@ class ScenarioResults(ResultDisplay):
     bands : DataFrame or None
         Median and interval by scenario and year (``[outputs] bands``).
     notes : tuple of str
+    volatility : str
+        With ``[simulation]``: the volatility the probabilities rest on (σ of each flow) and
+        where it comes from (which series and years, or the file); empty otherwise.
     """
 
     file: ScenarioFile
@@ -56,6 +59,7 @@ class ScenarioResults(ResultDisplay):
     feasible: sc.FeasibleRegion | None
     bands: pd.DataFrame | None
     notes: tuple[str, ...]
+    volatility: str = ""
 
     @property
     def summary(self) -> _Summary:
@@ -203,6 +207,7 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
              if spec.scenarios else pd.DataFrame())
 
     bands = None
+    volatility = ""
     if spec.simulation is not None and spec.scenarios:
         sim = spec.simulation
         band_frames = []
@@ -211,7 +216,13 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
                 s.simulate, ds, n_paths=sim.n_paths, seed=sim.seed, sigma=sim.sigma,
                 correlation=sim.correlation))
             if i == 0:
-                notes.extend(paths_i.notes)
+                sig = paths_i.sigma
+                volatility = (
+                    "The probabilities (P columns) rest on the volatility of each flow's log "
+                    f"growth: σ = {sig['exports']:.4f} a year for exports and "
+                    f"{sig['imports']:.4f} for imports, "
+                    + ("as given in the file's [simulation] sigma." if sim.sigma is not None
+                       else "estimated from the data. " + " ".join(paths_i.notes)))
             for t in targets:
                 col = f"{t.name}: P(met {sim.reading} {t.by})"
                 inside = paths_i.years[0] <= t.by <= paths_i.years[-1]
@@ -257,7 +268,7 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
             reading=fq.reading, reporter=spec.reporter, base=spec.base))  # type: ignore[arg-type]
 
     return ScenarioResults(spec, tuple(targets), paths, table, required, feasible, bands,
-                           tuple(notes))
+                           tuple(notes), volatility)
 
 
 # -- Markdown ---------------------------------------------------------------------------------
@@ -295,6 +306,8 @@ def _summary_markdown(res: ScenarioResults) -> str:
         out += ["## Scenarios", ""]
         ends = [c for c in s.columns if c.startswith(("total ", "balance "))]
         out += [_md_table(s[["description", "base year", *ends]], "scenario"), ""]
+        if res.volatility:
+            out += [res.volatility, ""]
         conditions = s.attrs.get("conditions", {})
         for t in res.targets:
             cols = [c for c in s.columns if c.startswith(f"{t.name}: ")]

@@ -87,12 +87,13 @@ def _sigmas(sigma: Any, ds: Dataset | None, reporter: str,
             notes.append(
                 f"{flow.capitalize()} has {len(s)} annual observation(s) ({years}), too few for "
                 f"a volatility; used the total's, {total_sigma:.4f} a year (random walk on "
-                f"{len(total_series)} totals, {int(total_series.index[0])}–"
-                f"{int(total_series.index[-1])})."
+                f"the {len(total_series)} totals of "
+                f"{', '.join(str(int(y)) for y in total_series.index)})."
             )
         else:
             notes.append(f"{flow.capitalize()} volatility {value:.4f} a year (random walk on "
-                         f"{len(s)} observations).")
+                         f"the {len(s)} {flow} figures of "
+                         f"{', '.join(str(int(y)) for y in s.index)}).")
         out[flow] = value
     return out, tuple(notes)
 
