@@ -206,11 +206,11 @@ def test_share_model_volatility_is_the_prior_weighted_closed_form():
     sm = ShareModel(times=t, logits=z, labels=("2019", "2021", "2022"))
     mu = (z[-1] - z[0]) / 3.0
     ss = (z[1] - z[0] - 2 * mu) ** 2 / 2 + (z[2] - z[1] - mu) ** 2 / 1
-    # one pseudo-observation at sigma 0.1 plus the data's k - 1 = 1 degree of freedom
-    expected = math.sqrt((1.0 * 0.1**2 + ss) / (1.0 + 1))
+    # four pseudo-observations at sigma 0.1 plus the data's k - 1 = 1 degree of freedom
+    expected = math.sqrt((4.0 * 0.1**2 + ss) / (4.0 + 1))
     assert sm.params["drift"] == pytest.approx(mu, rel=1e-12)
     assert sm.params["sigma"] == pytest.approx(expected, rel=1e-12)
-    assert sm.params["df"] == 2.0
+    assert sm.params["df"] == 5.0
 
 
 # -- inside view, outside view and the combined headline -------------------------------------

@@ -506,7 +506,8 @@ def assess(
         sp = share_model.params
         notes.append(
             f"Export share modelled as a logit random walk: last share {sp['last_share']:.1%},"
-            f" drift {sp['drift']:+.3f}/yr in logits, volatility {sp['sigma']:.3f}; "
+            f" drift {sp['drift_posterior']:+.3f}/yr in logits (the data's {sp['drift']:+.3f},"
+            f" shrunk to the prior's 0), volatility {sp['sigma']:.3f}; "
             f"independent of the total's shocks. {share_model.note}"
         )
     any_hit = hit.any(axis=1)

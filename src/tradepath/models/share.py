@@ -16,12 +16,18 @@ from ..data import Dataset, parse_period
 from ..errors import ModelError
 from .random_walk import random_walk_estimates
 
-__all__ = ["MIN_FULL_YEARS", "ShareModel"]
+__all__ = ["MIN_FULL_YEARS", "PRIOR_DF", "PRIOR_DRIFT_SD", "PRIOR_SIGMA", "ShareModel"]
 
 #: Full years of export share needed to fit on full years alone; with fewer, partial years
 #: that pass the consistency checks are added (see :class:`ShareModel`).
 MIN_FULL_YEARS = 3
-_PRIOR_SIGMA = 0.1  # logit volatility a year; the official series give 0.09 (KR) to 0.11 (VN)
+#: Prior of the logit volatility a year, worth :data:`PRIOR_DF` years of data: the official
+#: VN-KR series give 0.086 (Korea's basis, 2014-2025) and 0.109 (Vietnam's, 2004-2021).
+PRIOR_SIGMA = 0.1
+PRIOR_DF = 4.0
+#: Prior sd of the drift (logits a year), centred on 0: the official series drift 0.03 (KR)
+#: and 0.045 (VN) a year, a share moving about a point a year.
+PRIOR_DRIFT_SD = 0.05
 
 
 def _failed_figures(ds: Dataset, reporter: str) -> dict[tuple[str, str], str]:
@@ -83,9 +89,12 @@ class ShareModel:
     ``z = logit(share)`` follows a random walk with drift, observed at mid-period times (a
     year at ``year + 0.5``; Jan–May at its middle month), so gaps and partial years scale the
     variance exactly. Posterior per path: ``sigma^2`` scaled inverse chi-square with the
-    data's ``k - 1`` degrees of freedom plus a weak prior of one pseudo-observation at
-    ``prior_sigma = 0.1`` (so two points still give a finite, wide spread); ``drift ~
-    N(mu_hat, sigma^2 / span)``. The share's shocks are independent of the total's: their
+    data's ``k - 1`` degrees of freedom plus a prior worth :data:`PRIOR_DF` (4) years at
+    :data:`PRIOR_SIGMA` (0.1, what the official VN-KR series show on both bases), so two
+    points give a finite spread of the size this pair has shown; the drift given ``sigma`` is
+    normal, the data's ``N(mu_hat, sigma^2 / span)`` times the prior ``N(0,``
+    :data:`PRIOR_DRIFT_SD` ``^2)`` (one step between two years cannot pin a trend that then
+    runs for years). The share's shocks are independent of the total's: their
     correlation cannot be estimated from the documents' two joint years.
 
     Which shares are fitted (:meth:`from_dataset`): never a figure that fails the dataset's
@@ -102,8 +111,9 @@ class ShareModel:
     times: np.ndarray
     logits: np.ndarray
     labels: tuple[str, ...]
-    prior_sigma: float = _PRIOR_SIGMA
-    prior_df: float = 1.0
+    prior_sigma: float = PRIOR_SIGMA
+    prior_df: float = PRIOR_DF
+    prior_drift_sd: float = PRIOR_DRIFT_SD
     note: str = ""
 
     @classmethod
@@ -165,8 +175,9 @@ class ShareModel:
         if len(use) < MIN_FULL_YEARS:
             note += (f" {len(use)} period{'s leave' if len(use) > 1 else ' leaves'} the data no "
                      "degree of freedom for the "
-                     f"volatility: it is the prior's, {_PRIOR_SIGMA:g} a year in logits, "
-                     "held with one degree of freedom (a wide, heavy-tailed spread).")
+                     f"volatility: it is the prior's, {PRIOR_SIGMA:g} a year in logits "
+                     f"(worth {PRIOR_DF:g} years, from the official series), and the drift "
+                     f"leans on its prior (0, sd {PRIOR_DRIFT_SD:g} a year).")
 
         def why(p: str) -> str:
             return failed.get((p, "exports")) or failed[(p, "imports")]
@@ -186,7 +197,9 @@ class ShareModel:
             mu, ss, span = float(mu), float(ss), float(span)
         df = self.prior_df + max(k - 1, 0)
         s2 = (self.prior_df * self.prior_sigma**2 + ss) / df
-        return {"drift": mu, "sigma": math.sqrt(s2), "df": df, "span": span,
+        prec = span / s2 + self.prior_drift_sd**-2.0
+        return {"drift": mu, "drift_posterior": span / s2 * mu / prec, "sigma": math.sqrt(s2),
+                "df": df, "span": span,
                 "last_share": float(1 / (1 + math.exp(-self.logits[-1]))),
                 "last_time": float(self.times[-1])}
 
@@ -203,10 +216,10 @@ class ShareModel:
         p = self.params
         sig = math.sqrt(p["sigma"] ** 2) * np.sqrt(p["df"] / rng.chisquare(p["df"],
                                                                            size=(n_paths, 1)))
-        if p["span"] > 0:
-            drift = p["drift"] + sig / math.sqrt(p["span"]) * rng.standard_normal((n_paths, 1))
-        else:
-            drift = np.zeros((n_paths, 1))
+        # drift | sigma: the data's N(drift, sigma^2/span) times the prior N(0, sd^2)
+        prec = p["span"] / sig**2 + self.prior_drift_sd**-2.0
+        drift = (p["span"] / sig**2 * p["drift"]) / prec \
+            + rng.standard_normal((n_paths, 1)) / np.sqrt(prec)
         t = years.astype(float) + 0.5
         gaps = np.diff(np.concatenate([[p["last_time"]], t]))
         steps = drift * gaps + sig * np.sqrt(gaps) * rng.standard_normal((n_paths, len(t)))
