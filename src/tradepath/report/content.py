@@ -16,6 +16,7 @@ from ..assess import Assessment, assess, compare_models
 from ..balance import BalanceCondition, more_balanced
 from ..data import Dataset, load_dataset
 from ..errors import DataError, ModelError, ParameterError
+from ..pool import SimulationPool
 from ..targets import Target
 
 if TYPE_CHECKING:
@@ -166,7 +167,8 @@ def _spread(frame: pd.DataFrame, model: str) -> str:
 def _comparison(ds: Dataset, a: Assessment, model: str | GrowthModel,
                 kw: dict[str, Any]) -> pd.DataFrame:
     """:func:`tradepath.compare_models` for an assessment, reusing it for its own model's row
-    (same data, settings and seed give the same row: only the other models are simulated)."""
+    (same data, settings and seed give the same row: only the other models are simulated,
+    once for every target on the same series, through the report's pool in ``kw``)."""
     from ..models import MODELS
 
     if not isinstance(model, str) or model not in MODELS:
@@ -350,7 +352,11 @@ def build_report(
 
         source = f"Source: figures from the documents; tradepath {__version__}"
     horizon = max(HORIZON, *(t.by for t in items))
-    kw: dict[str, Any] = dict(model=model_arg, n_paths=n_paths, seed=seed, horizon=horizon)
+    # One pool for the whole report: each model is fitted and simulated once per series, and
+    # every target, follow-up, comparison row, page, table and figure reads the same paths.
+    pool = SimulationPool()
+    kw: dict[str, Any] = dict(model=model_arg, n_paths=n_paths, seed=seed, horizon=horizon,
+                              pool=pool)
 
     assessments = tuple(assess(ds, t, **kw) for t in items)
     latest = max(t.by for t in items)
