@@ -283,13 +283,12 @@ def _observed_growth(s: pd.Series, window: int = OBSERVED_WINDOW) -> float:
 
 
 def _views(target: Target, s: pd.Series, p_inside: float, fit: Any,
-           reference: pd.DataFrame | None = None) -> dict[str, Any]:
-    """The three probabilities and what they lean on (the fields of :class:`Assessment`);
-    ``reference``: the outside view's reference class, when already at hand."""
+           pool: SimulationPool | None = None) -> dict[str, Any]:
+    """The three probabilities and what they lean on (the fields of :class:`Assessment`)."""
     from .outside_view import CALIBRATION, calibrate, outside_view
 
     try:
-        ov = outside_view(target, s, targets=reference)
+        ov = outside_view(target, s) if pool is None else pool.outside_view(target, s)
         p_out, n_ref, n_sim = ov.base_rate, ov.n_reference, ov.n_similar
     except ModelError:
         p_out, n_ref, n_sim = math.nan, 0, 0
@@ -489,7 +488,8 @@ def assess(
     if condition is not None:
         if target.flow != "total":
             raise ParameterError("a balance condition applies to a target on the total only")
-        share_model = ShareModel.from_dataset(ds, reporter, kinds, last_year=last_year)
+        share_model = (ShareModel.from_dataset(ds, reporter, kinds, last_year=last_year)
+                       if pool is None else pool.share_model(ds, reporter, kinds, last_year))
         paths["exports"], paths["imports"] = sim.exports_imports(share_model)
         hit &= np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
         sp = share_model.params
@@ -505,8 +505,7 @@ def assess(
     k_deadline = target.by - last_year - 1
     p_inside = float(hit[:, k_deadline].mean() if reading == "in"
                      else (first_year <= target.by).mean())
-    views = _views(target, s, p_inside, fit,
-                   pool.reference_targets() if pool is not None else None)
+    views = _views(target, s, p_inside, fit, pool)
     dist = pd.Series(np.bincount(first_idx[any_hit], minlength=len(years)) / n_paths,
                      index=pd.Index(years, name="year"), name="p_first")
     crossing = CrossingYear(distribution=dist,

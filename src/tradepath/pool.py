@@ -17,10 +17,30 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .data import Dataset
     from .models import FitResult, GrowthModel
     from .models.share import ShareModel
+    from .targets import Target
 
-__all__ = ["SimulationPool"]
+__all__ = ["SimulationPool", "by_identity"]
+
+
+class by_identity:
+    """An object as part of a pool key, by identity: the key keeps it alive, so a key never
+    matches another object that later takes the same id. For immutable inputs (a Dataset)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, by_identity) and other.obj is self.obj
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -110,6 +130,9 @@ class SimulationPool:
     def __init__(self) -> None:
         self._fits: dict[tuple[Any, ...], FitResult] = {}
         self._sims: dict[tuple[Any, ...], _Simulation] = {}
+        self._shares: dict[tuple[Any, ...], ShareModel] = {}
+        self._views: dict[tuple[Any, ...], Any] = {}
+        self._other: dict[tuple[Any, ...], Any] = {}
         self._reference: pd.DataFrame | None = None
 
     def __len__(self) -> int:
@@ -134,6 +157,40 @@ class SimulationPool:
             self._sims[key] = simulate(fit, n_paths, horizon, np.random.default_rng(seed),
                                        shared=True)
         return self._sims[key]
+
+    def share_model(self, ds: Dataset, reporter: str, kinds: Sequence[str],
+                    last_year: int) -> ShareModel:
+        """:meth:`ShareModel.from_dataset`, once per dataset and settings."""
+        from .models.share import ShareModel
+
+        key = (by_identity(ds), reporter, tuple(kinds), last_year)  # a Dataset is immutable
+        if key not in self._shares:
+            self._shares[key] = ShareModel.from_dataset(ds, reporter, kinds, last_year=last_year)
+        return self._shares[key]
+
+    def outside_view(self, target: Target, s: pd.Series) -> Any:
+        """:func:`tradepath.outside_view.outside_view` of a target's level and deadline on a
+        series, once (a :class:`~tradepath.errors.ModelError` is kept and raised again)."""
+        from .errors import ModelError
+        from .outside_view import outside_view
+
+        key = (float(target.value), int(target.by), _series_key(s))
+        if key not in self._views:
+            try:
+                self._views[key] = outside_view(target, s, targets=self.reference_targets())
+            except ModelError as exc:
+                self._views[key] = exc
+        out = self._views[key]
+        if isinstance(out, ModelError):
+            raise out
+        return out
+
+    def memo(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """``make()``, once per ``key``: another input several assessments share (e.g. a
+        dataset with one more figure). The key must name everything ``make`` reads."""
+        if key not in self._other:
+            self._other[key] = make()
+        return self._other[key]
 
     def reference_targets(self) -> pd.DataFrame:
         """:func:`tradepath.reference.reference_targets` (the outside view's class), once."""

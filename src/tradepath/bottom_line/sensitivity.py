@@ -15,7 +15,7 @@ from .._validation import fail
 from ..assess import Assessment, assess
 from ..data import DEFAULT_KINDS, Dataset, Reporter
 from ..errors import TradepathError
-from ..pool import SimulationPool
+from ..pool import SimulationPool, by_identity
 from ..targets import Target
 
 if TYPE_CHECKING:
@@ -199,7 +199,9 @@ def sensitivities(
                                 "reporter": [reporter], "kind": ["reported"],
                                 "source": ["what-if: one more year"]})
             try:
-                more = ds.with_observations(row)
+                # The same figure for every target on this series: built once per pool.
+                more = kw["pool"].memo(("one more year", by_identity(ds), nxt, t.flow, value,
+                                        reporter), lambda row=row: ds.with_observations(row))
             except TradepathError as exc:
                 out.append(Sensitivity(t.name, f"one more year ({words})", "data", math.nan,
                                        base, f"not assessed: {exc}"))

@@ -93,6 +93,8 @@ class ReportContent:
     official : DataFrame or None
         The same targets answered from the official series on Korea's basis (through 2025)
         beside the documents' answer (:func:`official_comparison`); None for a user's data.
+    checks : DataFrame or None
+        ``dataset.check()``, run once for the pages and the tables (None: not run yet).
     """
 
     dataset: Dataset
@@ -111,6 +113,11 @@ class ReportContent:
     source: str = ""
     bottom: BottomLine | None = None
     official: pd.DataFrame | None = None
+    checks: pd.DataFrame | None = None
+
+    def consistency(self) -> pd.DataFrame:
+        """The dataset's consistency checks (:meth:`Dataset.check`), run once."""
+        return self.checks.copy() if self.checks is not None else self.dataset.check()
 
     @property
     def simulated(self) -> list[Assessment]:
@@ -419,5 +426,5 @@ def build_report(
         dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
         assessments=assessments, followups=followups, comparisons=comparisons, main=main,
         balance_source=balance_source, region=region, findings=findings, skipped=skipped,
-        source=source, bottom=bottom, official=official,
+        source=source, bottom=bottom, official=official, checks=ds.check(),
     )

@@ -19,7 +19,15 @@ from ..balance import BalanceCondition
 from ..data import Dataset
 from ..targets import Target
 from .content import _GENERATOR, _MANIFEST, DEFAULT_PATHS, FORMATS, ReportContent, build_report
-from .pages import _key_rows, _Page, _pages, _render_page, _settings_line, chart_box
+from .pages import (
+    _key_rows,
+    _Page,
+    _pages,
+    _render_page,
+    _settings_line,
+    chart_box,
+    page_texts,
+)
 
 if TYPE_CHECKING:
     from ..models import GrowthModel
@@ -35,7 +43,7 @@ def _tables(c: ReportContent) -> dict[str, pd.DataFrame]:
     out = {
         "observations": ds.observations,
         "annual": pd.concat([annual, kinds], axis=1).reset_index(),
-        "checks": ds.check(),
+        "checks": c.consistency(),
         "targets": ds.targets_frame() if ds.targets else pd.DataFrame(),
         "assessments": c.table(),
     }
@@ -222,6 +230,8 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...]) -> None:
                 if pdf is not None:
                     pdf.savefig(fig)
                     _freeze_layout(fig)
+                for t in page_texts(fig) if figure is not None else ():
+                    t.set_visible(False)  # outside the cut-out chart
                 for ext in exts if figure is not None else ():
                     fig.savefig(tmp / f"{figure}.{ext}", bbox_inches=chart_box(page),
                                 metadata=meta)
