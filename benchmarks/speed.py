@@ -393,7 +393,9 @@ def report_phases(out: Path) -> pd.DataFrame:
     timed(pd.DataFrame, "to_csv", "  tables: to_csv")
     try:
         t0, c0 = time.perf_counter(), time.process_time()
-        importlib.import_module(rw).write_report(out_dir=out)
+        # One process, so every phase is timed here (the report itself draws the standalone
+        # figures in a second process when it can).
+        importlib.import_module(rw).write_report(out_dir=out, n_jobs=1)
         total, cpu = time.perf_counter() - t0, time.process_time() - c0
     finally:
         for obj, name, f in reversed(restore):
@@ -619,7 +621,8 @@ def main_report(repeat: int, rev: str, phases: bool) -> None:
     table = bench_report(repeat, rev)
     notes = [env_line,
              f"`python -m tradepath report --out DIR` (default settings: every target, 20,000 "
-             f"paths, seed 0, PDF + PNG + SVG), {repeat} runs per version after one warm-up "
+             f"paths, seed 0, PDF + PNG + SVG; the working tree draws the PNG and SVG figures in "
+             f"a second process where it can), {repeat} runs per version after one warm-up "
              "run each, alternating; the baseline from `git archive` on PYTHONPATH, same "
              "interpreter and libraries. ratio_to_baseline = baseline median / this median "
              "(above 1: faster than the baseline). Peak memory: ru_maxrss of each run "
