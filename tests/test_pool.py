@@ -71,6 +71,9 @@ def test_generator_seeds_are_not_pooled(ds):
     for x, y in zip(a, b, strict=True):
         _same(x, y)
     assert not np.array_equal(a[0].paths["total"], a[1].paths["total"])
+    # No seed: fresh draws every time, never pooled either.
+    c = [assess(ds, t, seed=None, n_paths=1000, pool=pool) for _ in range(2)]
+    assert not np.array_equal(c[0].paths["total"], c[1].paths["total"])
     assert len(pool) == 0
 
 

@@ -470,7 +470,8 @@ def assess(
         )
 
     gm = _resolve_model(model)
-    pooled = pool is not None and not isinstance(seed, np.random.Generator)
+    # Only an integer seed names its draws (a generator moves on; None is fresh entropy).
+    pooled = pool is not None and isinstance(seed, int | np.integer)
     fit = pool.fit(gm, s) if pool is not None and pooled else gm.fit(s)
     steps = horizon - last_year
     check_cells(func, n_paths, steps, n_arrays=6 if condition is not None else 3)

@@ -110,8 +110,9 @@ class SimulationPool:
     Keys are contents, not names: the model's class and settings, the fitted series (years,
     values), the number of paths, the horizon and the integer seed; for the export share, the
     observations of the share model. A pool therefore never answers with paths of other data
-    or settings. Generator seeds are not pooled (a generator moves on with every draw, so two
-    assessments with one generator are not meant to share draws). The arrays handed out are
+    or settings. Only integer seeds are pooled: a generator moves on with every draw (two
+    assessments with one generator are not meant to share draws) and no seed means fresh
+    draws. The arrays handed out are
     read-only. A pool holds every set of paths it made: keep one for a piece of work (a
     report) and let it go.
 
