@@ -340,11 +340,13 @@ def bench_report(repeat: int = 3, rev: str = BASELINE) -> pd.DataFrame:
 def report_phases(out: Path) -> pd.DataFrame:
     """Where ``tradepath report`` spends its time, in this process: seconds per phase.
 
-    Wraps the report's steps (assessments, model comparisons, feasible region, drawing the
-    PDF pages and the standalone figures, saving each format, the PDF's font embedding, the
-    tables) with timers; phases nest inside ``write_report``.
+    Wraps the report's steps (assessments, model comparisons, sensitivities, the official
+    series, the feasible region, drawing the PDF pages, saving each format, the PDF's font
+    embedding, the tables) with timers, by patching the names where the report looks them up;
+    phases nest inside ``write_report``.
     """
     import functools
+    import importlib
 
     import matplotlib
 
@@ -352,43 +354,56 @@ def report_phases(out: Path) -> pd.DataFrame:
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
-    import tradepath.report as R
-    import tradepath.scenarios as S
+    acc: dict[str, list[tuple[float, float]]] = {}
+    restore: list[tuple[Any, str, Any]] = []
 
-    acc: dict[str, list[float]] = {}
-
-    def timed(obj: Any, name: str, label: str | Callable[..., str]) -> None:
-        f = getattr(obj, name)
+    def timed(where: str | Any, name: str, label: str | Callable[..., str]) -> None:
+        obj = importlib.import_module(where) if isinstance(where, str) else where
+        f = getattr(obj, name)  # an AttributeError here: the report's layout changed
 
         @functools.wraps(f)
         def g(*a: Any, **k: Any) -> Any:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             try:
                 return f(*a, **k)
             finally:
                 key = label(*a, **k) if callable(label) else label
-                acc.setdefault(key, []).append(time.perf_counter() - t0)
+                acc.setdefault(key, []).append((time.perf_counter() - t0,
+                                                time.process_time() - c0))
+        restore.append((obj, name, f))
         setattr(obj, name, g)
 
-    timed(R, "write_report", "write_report (everything below)")
-    timed(R, "build_report", "  build_report: all computations")
-    timed(R, "assess", "    assess: targets, follow-ups, balance source")
-    timed(R, "compare", "    compare: every model per simulated target")
-    timed(S, "feasible_region", "    feasible_region")
-    timed(R, "_render_page", "  PDF pages: draw calls (before saving)")
-    timed(R, "_standalone", "  standalone figures: draw calls (before saving)")
+    rc, rw, bl = "tradepath.report.content", "tradepath.report.writing", "tradepath.bottom_line"
+    timed(rw, "write_report", "write_report (everything below)")
+    timed(rw, "build_report", "  build_report: all computations")
+    for name in ("assess", "assess_targets"):
+        if hasattr(importlib.import_module(rc), name):
+            timed(rc, name, f"    {name}: targets and follow-ups")
+    timed(rc, "_comparison", "    comparison: every model per simulated target")
+    timed(rc, "official_comparison", "    official series: the same targets")
+    timed(f"{bl}.lines", "sensitivities", "    bottom line: sensitivities")
+    timed("tradepath.scenarios", "feasible_region", "    feasible_region")
+    timed(rw, "_render_page", "  PDF pages: draw calls (before saving)")
     timed(Figure, "savefig", lambda self, fname, *a, **k: "  savefig "
           + (k.get("format") or Path(str(fname)).suffix.lstrip(".")
              if isinstance(fname, str | os.PathLike) else "pdf")
           + " (layout + render)")
     timed(PdfPages, "close", "  PDF close (font subsetting and embedding)")
-    timed(R, "_tables", "  tables: building the frames")
+    timed(rw, "_tables", "  tables: building the frames")
     timed(pd.DataFrame, "to_csv", "  tables: to_csv")
-    t0 = time.perf_counter()
-    R.write_report(out_dir=out)
-    total = time.perf_counter() - t0
-    rows = [{"phase": k, "seconds": sum(v), "calls": len(v)} for k, v in acc.items()]
-    rows.append({"phase": "(write_report wall time)", "seconds": total, "calls": 1})
+    try:
+        t0, c0 = time.perf_counter(), time.process_time()
+        # One process, so every phase is timed here (the report itself draws the standalone
+        # figures in a second process when it can).
+        importlib.import_module(rw).write_report(out_dir=out, n_jobs=1)
+        total, cpu = time.perf_counter() - t0, time.process_time() - c0
+    finally:
+        for obj, name, f in reversed(restore):
+            setattr(obj, name, f)
+    rows = [{"phase": k, "seconds": sum(w for w, _ in v), "cpu_seconds": sum(c for _, c in v),
+             "calls": len(v)} for k, v in acc.items()]
+    rows.append({"phase": "(write_report wall time)", "seconds": total, "cpu_seconds": cpu,
+                 "calls": 1})
     return pd.DataFrame(rows)
 
 
@@ -606,7 +621,8 @@ def main_report(repeat: int, rev: str, phases: bool) -> None:
     table = bench_report(repeat, rev)
     notes = [env_line,
              f"`python -m tradepath report --out DIR` (default settings: every target, 20,000 "
-             f"paths, seed 0, PDF + PNG + SVG), {repeat} runs per version after one warm-up "
+             f"paths, seed 0, PDF + PNG + SVG; the working tree draws the PNG and SVG figures in "
+             f"a second process where it can), {repeat} runs per version after one warm-up "
              "run each, alternating; the baseline from `git archive` on PYTHONPATH, same "
              "interpreter and libraries. ratio_to_baseline = baseline median / this median "
              "(above 1: faster than the baseline). Peak memory: ru_maxrss of each run "
@@ -624,8 +640,9 @@ def main_report(repeat: int, rev: str, phases: bool) -> None:
                           "Where the working tree's report spends its time", [
                               env_line, "One run in this process (imports already done); "
                               "phases nest as indented; savefig includes the constrained "
-                              "layout and the drawing of each format."],
-                          {"seconds": 2}))
+                              "layout and the drawing of each format. cpu_seconds: the "
+                              "process's CPU time (less sensitive to other load)."],
+                          {"seconds": 2, "cpu_seconds": 2}))
     print(f"(total {time.perf_counter() - started:.0f} s; tables in benchmarks/results/)")
 
 

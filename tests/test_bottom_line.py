@@ -238,3 +238,45 @@ def test_reading_in_the_deadline_year_is_kept(ds):
     met = (a.paths["total"][:, k] >= 100) & ((m - x) / (x + m) < 30.3 / 81.5)
     assert met.mean() == a.p_inside
     assert line.deficit_if_met == pytest.approx(np.median((m - x)[met]))
+
+
+def test_sensitivities_carry_their_monte_carlo_error(ds, main):
+    comp = tp.compare_models(ds, main.target, **KW)
+    out = sensitivities(ds, main, comparison=comp)
+    finite = [s for s in out if np.isfinite(s.effect)]
+    assert finite and all(np.isfinite(s.mc_error) and s.mc_error > 0 for s in finite)
+    # A re-run on changed data: the paired standard error of the per-path differences.
+    rounded = next(s for s in finite if "rounded" in s.label)
+    b = tp.assess(ds, main.target, exclude=(2012,), **KW)
+
+    def met(a):
+        k = a.target.by - a.last_year - 1
+        cond = a.target.balance.bind(a.history)
+        x, m = a.paths["exports"][:, : k + 1], a.paths["imports"][:, : k + 1]
+        return ((a.paths["total"][:, : k + 1] >= a.target.value) & cond.holds(x, m)).any(axis=1)
+
+    d = met(b).astype(float) - met(main)
+    assert met(main).mean() == main.p_inside and met(b).mean() == b.p_inside
+    assert rounded.mc_error == pytest.approx(d.std(ddof=1) / np.sqrt(len(d)), rel=1e-12)
+    # Another model draws other paths: two independent binomial errors.
+    model = next(s for s in finite if s.kind == "model")
+    assert model.mc_error == pytest.approx(np.sqrt(
+        (model.probability * (1 - model.probability) + main.p_inside * (1 - main.p_inside))
+        / main.n_paths))
+    frame = bottom_line(ds, [main], comparisons={main.target.name: comp}).sensitivity_frame()
+    assert frame["mc_error"].notna().all() and (frame["mc_error"] > 0).all()
+    assert "Monte Carlo standard error of each change at most ±" in bottom_line(
+        ds, [main], comparisons={main.target.name: comp}).summary()
+
+
+@pytest.mark.parametrize("label", ["no balance", "without the rounded", "one more year"])
+def test_sensitivity_error_matches_the_spread_over_seeds(ds, label):
+    # The reported standard error against the spread of the effect over independent seeds.
+    t = ds.target("150B by 2030")
+    effects, errors = [], []
+    for seed in range(12):
+        a = tp.assess(ds, t, model="random_walk", n_paths=1000, seed=seed, horizon=2040)
+        s = next(x for x in sensitivities(ds, a) if x.label.startswith(label))
+        effects.append(s.effect)
+        errors.append(s.mc_error)
+    assert 0.5 < np.std(effects, ddof=1) / np.mean(errors) < 2.0

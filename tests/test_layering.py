@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.models.scoring", "tradepath.models.share"),
     ("tradepath.models.ensemble",),
     ("tradepath.models",),
-    ("tradepath.outside_view",),
+    ("tradepath.outside_view", "tradepath.pool"),
     ("tradepath.scenarios", "tradepath.scenarios.*"),
     ("tradepath.assess", "tradepath.backtest", "tradepath.backtest.*"),
     ("tradepath.batch", "tradepath.batch.*", "tradepath.bottom_line", "tradepath.bottom_line.*"),

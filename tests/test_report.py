@@ -267,3 +267,43 @@ def test_a_followup_answered_by_the_data_is_not_simulated(tmp_path):
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def _files(out) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_figures_drawn_in_a_second_process_are_the_same_files(content, tmp_path, monkeypatch):
+    import numpy as np
+    from matplotlib.image import imread
+
+    monkeypatch.setattr(W, "build_report", lambda *a, **k: content)
+    one = R.write_report(content.dataset, tmp_path / "one", formats=("pdf", "png"), n_jobs=1)
+    two = R.write_report(content.dataset, tmp_path / "two", formats=("pdf", "png"), n_jobs=2)
+    a, b = _files(one), _files(two)
+    assert a.keys() == b.keys() and {f"{f}.png" for f in R.FIGURES} <= a.keys()
+    for name in a:
+        if name.endswith((".csv", ".md", ".json")) and not name.startswith("."):
+            assert a[name] == b[name], name
+    for f in R.FIGURES:
+        x, y = imread(one / f"{f}.png"), imread(two / f"{f}.png")
+        # Laid out by another renderer (Agg rather than PDF): the same chart, to a pixel.
+        assert x.shape == y.shape and np.mean(np.abs(x - y) > 0.1) < 0.05, f
+
+
+def test_a_failed_figure_process_is_redone_here(content, tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(W, "build_report", lambda *a, **k: content)
+    parent, draw = os.getpid(), W._write_figures
+
+    def only_here(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("the second process fails")
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(W, "_write_figures", only_here)
+    out = R.write_report(content.dataset, tmp_path / "r", formats=("pdf", "svg"), n_jobs=2)
+    assert {f"{f}.svg" for f in R.FIGURES} <= {p.name for p in out.iterdir()}
+    with pytest.raises(tp.ParameterError, match="'n_jobs' parameter of write_report"):
+        R.write_report(content.dataset, tmp_path / "x", n_jobs=3)

@@ -1,6 +1,7 @@
 """Targets x fitted models: how likely is a target met by its deadline, and when.
 
-:func:`assess` answers one target with one model; :func:`compare_models` lines every model up.
+:func:`assess` answers one target with one model (:func:`assess_targets` several targets from
+one set of paths); :func:`compare_models` lines every model up.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .crossing import CrossingYear
 from .data import DEFAULT_KINDS, Dataset, Reporter
 from .errors import ModelError, ParameterError, TradepathError
 from .models.share import ShareModel
+from .pool import SimulationPool, simulate
 from .progress import (
     OBSERVED_WINDOW,
     ON_TRACK_BANDS,
@@ -51,6 +53,7 @@ __all__ = [
     "CrossingYear",
     "ShareModel",
     "assess",
+    "assess_targets",
     "compare",
     "compare_models",
     "on_track_label",
@@ -280,8 +283,8 @@ def _observed_growth(s: pd.Series, window: int = OBSERVED_WINDOW) -> float:
     return float(observed_growth(recent.iloc[0], int(recent.index[0]), recent.iloc[-1], last))
 
 
-def _views(target: Target, s: pd.Series, p_inside: float, p_total: float,
-           fit: Any) -> dict[str, Any]:
+def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: Any,
+           pool: SimulationPool | None = None) -> dict[str, Any]:
     """The three probabilities and what they lean on (the fields of :class:`Assessment`).
 
     ``p_total`` is the inside view of the level alone: the record of targets speaks to the
@@ -292,7 +295,7 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float,
 
     given = p_inside / p_total if p_total > 0 else 0.0
     try:
-        ov = outside_view(target, s)
+        ov = outside_view(target, s) if pool is None else pool.outside_view(target, s)
     except ModelError:
         ov = None
     # The data weight of the current growth (stochastic_growth's, alone or in the ensemble)
@@ -356,6 +359,7 @@ def assess(
     horizon: int | None = None,
     reading: Reading = "by",
     view: Literal["combined", "inside"] = "combined",
+    pool: SimulationPool | None = None,
 ) -> Assessment:
     """How likely ``target`` is met by its deadline, and in which year it is first met.
 
@@ -386,6 +390,10 @@ def assess(
         The headline ``probability``: the combined probability (the model's pooled with the
         record of announced targets, :func:`tradepath.outside_view.combine`) or the
         model's own. All three (inside, outside, combined) are reported either way.
+    pool : SimulationPool, optional
+        Fits and simulated paths shared with other assessments (:mod:`tradepath.pool`): the
+        same model, series, paths, horizon and integer seed are fitted and simulated once.
+        The numbers are those of an assessment without a pool.
 
     Returns
     -------
@@ -481,16 +489,19 @@ def assess(
         )
 
     gm = _resolve_model(model)
-    fit = gm.fit(s)
+    # Only an integer seed names its draws (a generator moves on; None is fresh entropy).
+    pooled = pool is not None and isinstance(seed, int | np.integer)
+    fit = pool.fit(gm, s) if pool is not None and pooled else gm.fit(s)
     steps = horizon - last_year
     check_cells(func, n_paths, steps, n_arrays=6 if condition is not None else 3)
     try:
-        total = fit.simulate_array(n_paths=n_paths, end=horizon, seed=rng)
+        sim = (pool.simulate(gm, fit, n_paths, horizon, int(seed))
+               if pool is not None and pooled else simulate(fit, n_paths, horizon, rng))
     except TradepathError:  # also ValueErrors: pass them on unchanged, wrap only numpy's
         raise
     except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
         raise ModelError(f"{fit.model}: simulation failed: {exc}") from exc
-    years = np.arange(last_year + 1, horizon + 1)
+    total, years = sim.total, sim.years
     paths: dict[str, np.ndarray] = {target.flow: total}
     hit = total >= target.value
     level_hit = hit
@@ -498,10 +509,9 @@ def assess(
     if condition is not None:
         if target.flow != "total":
             raise ParameterError("a balance condition applies to a target on the total only")
-        share_model = ShareModel.from_dataset(ds, reporter, kinds, last_year=last_year)
-        share = share_model.simulate(years, n_paths=n_paths, seed=rng)
-        paths["exports"] = total * share
-        paths["imports"] = total * (1 - share)
+        share_model = (ShareModel.from_dataset(ds, reporter, kinds, last_year=last_year)
+                       if pool is None else pool.share_model(ds, reporter, kinds, last_year))
+        paths["exports"], paths["imports"] = sim.exports_imports(share_model)
         hit = hit & np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
         sp = share_model.params
         notes.append(
@@ -518,20 +528,60 @@ def assess(
                      else (first_year <= target.by).mean())
     p_total = float(level_hit[:, k_deadline].mean() if reading == "in"
                     else level_hit[:, :k_deadline + 1].any(axis=1).mean())
-    views = _views(target, s, p_inside, p_total, fit)
+    views = _views(target, s, p_inside, p_total, fit, pool)
     dist = pd.Series(np.bincount(first_idx[any_hit], minlength=len(years)) / n_paths,
                      index=pd.Index(years, name="year"), name="p_first")
     crossing = CrossingYear(distribution=dist,
                             p_not_by_horizon=float((~any_hit).mean()), horizon=horizon)
-    bands = pd.DataFrame(np.quantile(total, BANDS, axis=0).T, index=pd.Index(years, name="year"),
-                         columns=pd.Index(BANDS, name="quantile"))
     return Assessment(
         model=fit.model, status="simulated",
         probability=views["p_combined"] if view == "combined" else p_inside,
         headline=view, **views, met_year=None,
-        crossing_year=crossing, fitted_growth=fit.growth, notes=tuple(notes), bands=bands,
-        paths=paths, fit=fit, **common,
+        crossing_year=crossing, fitted_growth=fit.growth, notes=tuple(notes),
+        bands=sim.quantiles(BANDS), paths=paths, fit=fit, **common,
     )
+
+
+def assess_targets(
+    ds: Dataset,
+    targets: Sequence[Target],
+    *,
+    pool: SimulationPool | None = None,
+    **kwargs: Any,
+) -> tuple[Assessment, ...]:
+    """:func:`assess` for several targets, with one fit and one set of paths per series.
+
+    Targets on the same flow, data and horizon (100B and 150B by 2030) are read off the same
+    simulated paths; each result equals :func:`assess` of its target alone with the same seed.
+
+    Parameters
+    ----------
+    ds : Dataset
+    targets : sequence of Target
+    pool : SimulationPool, optional
+        Fits and paths to share with other calls (default: a new pool for this call).
+    **kwargs
+        As for :func:`assess` (model, n_paths, seed, horizon, ...).
+
+    Returns
+    -------
+    tuple of Assessment
+        One per target, in order.
+
+    Examples
+    --------
+    >>> import tradepath as tp
+    >>> from tradepath.assess import assess_targets
+    >>> ds = tp.load_dataset()
+    >>> a, b = assess_targets(ds, [tp.Target(100, by=2030), tp.Target(150, by=2030)],
+    ...                       n_paths=2000, horizon=2040)
+    >>> a.probability >= b.probability
+    True
+    """
+    if isinstance(targets, Target):
+        targets = [targets]
+    pool = SimulationPool() if pool is None else pool
+    return tuple(assess(ds, t, pool=pool, **kwargs) for t in targets)
 
 
 def compare_models(
@@ -539,12 +589,15 @@ def compare_models(
     target: Target,
     *,
     models: Sequence[str | GrowthModel] | None = None,
+    pool: SimulationPool | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
     """Every model side by side for one target: one row per model.
 
     Models that cannot be fitted appear with status "refused" and the reason, so the table
-    always shows what was tried. Keyword arguments go to :func:`assess`.
+    always shows what was tried. Keyword arguments go to :func:`assess`; ``pool`` shares the
+    fits and paths with other calls (e.g. the same models for another target on the same
+    series, see :class:`tradepath.pool.SimulationPool`).
 
     Returns
     -------
@@ -560,10 +613,11 @@ def compare_models(
     if not names:
         raise fail("models", func, "None (every model) or at least one model name", models,
                    f"Available: {', '.join(MODELS)}.")
+    pool = SimulationPool() if pool is None else pool
     rows = []
     for m in names:
         try:
-            frame = assess(ds, target, model=m, **kwargs).to_frame()
+            frame = assess(ds, target, model=m, pool=pool, **kwargs).to_frame()
             if frame.loc[0, "model"] == "data":  # answered from the data: one row is enough
                 return frame.assign(message="answered from the data")
             rows.append(frame.assign(message=""))

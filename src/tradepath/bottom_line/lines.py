@@ -14,6 +14,7 @@ import pandas as pd
 from .._validation import check_int, fail
 from ..assess import Assessment
 from ..data import DEFAULT_KINDS, Dataset, Reporter
+from ..pool import SimulationPool
 from ..targets import Target
 
 if TYPE_CHECKING:
@@ -168,7 +169,10 @@ class TargetLine:
         shown = [s for s in self.sensitivities
                  if math.isfinite(s.effect) and not s.label.startswith("no balance")][:top]
         if shown:
-            lines.append("  What would change the answer:")
+            errors = [s.mc_error for s in shown if math.isfinite(s.mc_error)]
+            noise = (f" (Monte Carlo standard error of each change at most "
+                     f"±{100 * max(errors):.1f} points)" if errors else "")
+            lines.append(f"  What would change the answer{noise}:")
             lines += [f"    - {s.describe()}" for s in shown]
         return "\n".join(lines)
 
@@ -190,6 +194,7 @@ def _target_line(
     ds: Dataset, a: Assessment, *, comparison: pd.DataFrame | None, followup: Assessment | None,
     outside: float | None, combined: float | None, run: bool, reporter: Reporter,
     kinds: Sequence[str], followup_outside: float | None = None,
+    pool: SimulationPool | None = None,
 ) -> TargetLine:
     t = a.target
     cond = t.balance.bind(a.history) if t.balance is not None else None
@@ -201,8 +206,8 @@ def _target_line(
         fu = None
         if followup is not None:
             fu = _target_line(ds, followup, comparison=comparison, followup=None,
-                              outside=followup_outside,
-                              combined=None, run=run, reporter=reporter, kinds=kinds)
+                              outside=followup_outside, combined=None, run=run,
+                              reporter=reporter, kinds=kinds, pool=pool)
         return TargetLine(verdict=verdict, followup=fu, **common)
     cy = a.crossing_year
     dist = cy.distribution
@@ -247,8 +252,8 @@ def _target_line(
             y = int(both.index.max())
             dy = float(both.loc[y, "imports"] - both.loc[y, "exports"])
             numbers["base_deficit"] = (y, dy, dy / float(both.loc[y].sum()))
-    sens = sensitivities(ds, a, comparison=comparison, reporter=reporter, kinds=kinds) \
-        if run else ()
+    sens = sensitivities(ds, a, comparison=comparison, reporter=reporter, kinds=kinds,
+                         pool=pool) if run else ()
     headline = "combined" if numbers["combined"] is not None else "inside view"
     return TargetLine(**common, **numbers, headline=headline, sensitivities=sens)
 
@@ -293,15 +298,17 @@ class BottomLine:
         return pd.DataFrame(rows)
 
     def sensitivity_frame(self) -> pd.DataFrame:
-        """Every sensitivity computed: target, change, kind, probability, base, effect."""
+        """Every sensitivity computed: target, change, kind, probability, base, effect, its
+        Monte Carlo standard error (``mc_error``) and how it was computed."""
         items = [s for line in self.lines
                  for s in (*line.sensitivities,
                            *(line.followup.sensitivities if line.followup else ()))]
         return pd.DataFrame([{"target": s.target, "change": s.label, "kind": s.kind,
                               "probability": s.probability, "base": s.base,
-                              "effect": s.effect, "detail": s.detail} for s in items],
+                              "effect": s.effect, "mc_error": s.mc_error,
+                              "detail": s.detail} for s in items],
                             columns=["target", "change", "kind", "probability", "base",
-                                     "effect", "detail"])
+                                     "effect", "mc_error", "detail"])
 
     def summary(self, top: int = 3) -> str:
         """The bottom line as text, ``top`` sensitivities per target."""
@@ -382,6 +389,8 @@ def bottom_line(
             raise fail("assessments", "bottom_line", "Assessment objects", a)
     followups, comparisons = dict(followups or {}), dict(comparisons or {})
     outside, combined = dict(outside or {}), dict(combined or {})
+    # The targets on one series share their re-runs (one fit and one set of paths each).
+    pool = SimulationPool()
     lines = []
     for a in items:
         name = a.target.name
@@ -391,7 +400,8 @@ def bottom_line(
                                   outside=outside.get(name), combined=combined.get(name),
                                   followup_outside=(outside.get(fu.target.name)
                                                     if fu is not None else None),
-                                  run=sensitivities, reporter=reporter, kinds=kinds))
+                                  run=sensitivities, reporter=reporter, kinds=kinds,
+                                  pool=pool))
     sims = [a for a in items if a.status == "simulated"] + list(followups.values())
     return BottomLine(lines=tuple(lines), n_paths=sims[0].n_paths if sims else None,
                       seed=sims[0].seed if sims else None,

@@ -15,6 +15,7 @@ from .._validation import fail
 from ..assess import Assessment, assess
 from ..data import DEFAULT_KINDS, Dataset, Reporter
 from ..errors import TradepathError
+from ..pool import SimulationPool, by_identity
 from ..targets import Target
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 from .words import RECENT_WINDOW, _growth, condition_words, format_probability, model_label
 
-__all__ = ["Sensitivity", "sensitivities"]
+__all__ = ["Sensitivity", "paired_error", "path_met", "sensitivities"]
 
 # -- sensitivities -----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,11 @@ class Sensitivity:
         The probability without it.
     detail : str
         How it was computed.
+    mc_error : float
+        Monte Carlo standard error of :attr:`effect` (probability units): from the per-path
+        differences when the change is simulated on the same seed and number of paths
+        (common random numbers), else from the two probabilities as independent estimates.
+        NaN when not computed.
     """
 
     target: str
@@ -50,6 +56,7 @@ class Sensitivity:
     probability: float
     base: float
     detail: str = ""
+    mc_error: float = math.nan
 
     @property
     def effect(self) -> float:
@@ -69,6 +76,25 @@ class Sensitivity:
 def _met(hit: np.ndarray, reading: str) -> np.ndarray:
     """Per path: met by the deadline (``hit`` runs to it), or in it (reading "in")."""
     return hit[:, -1] if reading == "in" else hit.any(axis=1)
+
+
+def path_met(a: Assessment) -> np.ndarray:
+    """Per simulated path of ``a``: does it meet the target (level and condition) by the
+    deadline? Its mean is ``a.p_inside``."""
+    t = a.target
+    k = t.by - a.last_year - 1
+    hit = a.paths[t.flow][:, : k + 1] >= t.value
+    if t.balance is not None:
+        cond = t.balance.bind(a.history)
+        x, m = a.paths["exports"][:, : k + 1], a.paths["imports"][:, : k + 1]
+        hit = hit & np.asarray(cond.holds(x, m), dtype=bool)
+    return _met(hit, a.reading)
+
+
+def paired_error(changed: np.ndarray, base: np.ndarray) -> float:
+    """Standard error of ``mean(changed) - mean(base)`` from paired per-path outcomes."""
+    d = changed.astype(float) - base.astype(float)
+    return float(d.std(ddof=1) / math.sqrt(len(d))) if len(d) > 1 else math.nan
 
 
 def _seed_of(a: Assessment) -> int:
@@ -95,11 +121,13 @@ def sensitivities(
     comparison: pd.DataFrame | None = None,
     reporter: Reporter = "VN",
     kinds: Sequence[str] = DEFAULT_KINDS,
+    pool: SimulationPool | None = None,
 ) -> tuple[Sensitivity, ...]:
     """What would change the answer: each change assessed again, ranked by its effect.
 
     Every re-run uses the assessment's model, number of paths, seed and horizon, so the
-    differences are not Monte Carlo noise of independent draws (common random numbers).
+    differences are not Monte Carlo noise of independent draws (common random numbers); each
+    carries the Monte Carlo standard error of its effect (:attr:`Sensitivity.mc_error`).
 
     Parameters
     ----------
@@ -112,6 +140,9 @@ def sensitivities(
         without simulating again.
     reporter, kinds
         As passed to :func:`tradepath.assess` for ``a``.
+    pool : SimulationPool, optional
+        Shares the re-runs with other calls (another target on the same series asks for the
+        same changed data: :class:`tradepath.pool.SimulationPool`).
 
     Returns
     -------
@@ -141,18 +172,23 @@ def sensitivities(
     t, base = a.target, a.p_inside
     kw: dict[str, Any] = dict(model=a.model, n_paths=a.n_paths, seed=_seed_of(a),
                               reporter=reporter, kinds=tuple(kinds),
-                              horizon=a.crossing_year.horizon, reading=a.reading)
+                              horizon=a.crossing_year.horizon, reading=a.reading,
+                              pool=SimulationPool() if pool is None else pool)
     out: list[Sensitivity] = []
+    met = path_met(a)
 
     def rerun(label: str, kind: Literal["data", "balance", "model"], detail: str,
               data: Dataset = ds, target: Target = t, **extra: Any) -> None:
         try:
-            p = assess(data, target, **{**kw, **extra}).p_inside
+            b = assess(data, target, **{**kw, **extra})
         except TradepathError as exc:
             out.append(Sensitivity(t.name, label, kind, math.nan, base,
                                    f"not assessed: {exc}"))
             return
-        out.append(Sensitivity(t.name, label, kind, p, base, detail))
+        # Answered from the data, the changed probability has no Monte Carlo error.
+        err = (paired_error(path_met(b), met) if b.status == "simulated"
+               else math.sqrt(base * (1 - base) / a.n_paths))
+        out.append(Sensitivity(t.name, label, kind, b.p_inside, base, detail, err))
 
     g = _recent(a)[0]
     nxt = a.last_year + 1
@@ -163,7 +199,9 @@ def sensitivities(
                                 "reporter": [reporter], "kind": ["reported"],
                                 "source": ["what-if: one more year"]})
             try:
-                more = ds.with_observations(row)
+                # The same figure for every target on this series: built once per pool.
+                more = kw["pool"].memo(("one more year", by_identity(ds), nxt, t.flow, value,
+                                        reporter), lambda row=row: ds.with_observations(row))
             except TradepathError as exc:
                 out.append(Sensitivity(t.name, f"one more year ({words})", "data", math.nan,
                                        base, f"not assessed: {exc}"))
@@ -186,9 +224,11 @@ def sensitivities(
     if cond is not None:
         k = t.by - a.last_year - 1
         if "total" in a.paths and k >= 0:
-            p = float(_met(a.paths["total"][:, : k + 1] >= t.value, a.reading).mean())
+            plain = _met(a.paths["total"][:, : k + 1] >= t.value, a.reading)
             out.append(Sensitivity(t.name, "no balance condition (the level alone)", "balance",
-                                   p, base, "the same simulated paths, level only"))
+                                   float(plain.mean()), base,
+                                   "the same simulated paths, level only",
+                                   paired_error(plain, met)))
         if hasattr(cond, "two_sided") and "exports" in a.paths and k >= 0:
             other = dataclasses.replace(cond, two_sided=not cond.two_sided)  # type: ignore[type-var]
             bound = other.bind(a.history)
@@ -197,11 +237,12 @@ def sensitivities(
             # the same paths give exactly what assessing again with the other reading gives.
             x, m = a.paths["exports"][:, : k + 1], a.paths["imports"][:, : k + 1]
             hit = (a.paths["total"][:, : k + 1] >= t.value) & np.asarray(bound.holds(x, m), bool)
+            other_met = _met(hit, a.reading)
             out.append(Sensitivity(t.name, f"the {side} reading of the condition, "
                                    f"{condition_words(bound)}", "balance",
-                                   float(_met(hit, a.reading).mean()), base,
+                                   float(other_met.mean()), base,
                                    f"balance condition replaced by {other.describe()}, on the "
-                                   "same paths"))
+                                   "same paths", paired_error(other_met, met)))
     if comparison is not None and "p_inside" in comparison.columns:
         ok = comparison[(comparison["status"] == "simulated")
                         & (comparison["model"] != a.model)]
@@ -210,13 +251,16 @@ def sensitivities(
             far = int((p - base).abs().to_numpy().argmax())
             row = ok.iloc[far]
             lo, hi = ok.loc[p.idxmin()], ok.loc[p.idxmax()]
+            q = float(row["p_inside"])
+            # Another model draws other paths: the two estimates count as independent.
+            err = math.sqrt((q * (1 - q) + base * (1 - base)) / a.n_paths)
             out.append(Sensitivity(
                 t.name, f"another model, {model_label(str(row['model']))}", "model",
                 float(row["p_inside"]), base,
                 f"the other models give {format_probability(float(lo['p_inside']))} "
                 f"({model_label(str(lo['model']))}) to "
                 f"{format_probability(float(hi['p_inside']))} "
-                f"({model_label(str(hi['model']))})"))
+                f"({model_label(str(hi['model']))})", err))
     return tuple(sorted(out, key=lambda s: (not math.isfinite(s.effect),
                                             -abs(s.effect) if math.isfinite(s.effect) else 0)))
 

@@ -112,7 +112,7 @@ def _posterior(
     multivariate t (4 df) matched to the weighted draws, weights = prior x likelihood /
     mixture density.
     """
-    from scipy import special, stats
+    from scipy import special
 
     u = prior.sample_u(n_draws, rng)
     log_prior = prior.logpdf_u(u)
@@ -120,6 +120,8 @@ def _posterior(
     logw = np.where(np.isfinite(loglike), loglike, -np.inf)
     rounds = 0
     while _ess(logw) < min_ess and rounds < 3:
+        from scipy import stats  # only here: importing scipy.stats takes about half a second
+
         rounds += 1
         w = np.exp(logw - logw.max())
         w /= w.sum()

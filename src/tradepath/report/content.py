@@ -16,6 +16,7 @@ from ..assess import Assessment, assess, compare_models
 from ..balance import BalanceCondition, more_balanced
 from ..data import Dataset, load_dataset
 from ..errors import DataError, ModelError, ParameterError
+from ..pool import SimulationPool
 from ..targets import Target
 
 if TYPE_CHECKING:
@@ -92,6 +93,8 @@ class ReportContent:
     official : DataFrame or None
         The same targets answered from the official series on Korea's basis (through 2025)
         beside the documents' answer (:func:`official_comparison`); None for a user's data.
+    checks : DataFrame or None
+        ``dataset.check()``, run once for the pages and the tables (None: not run yet).
     """
 
     dataset: Dataset
@@ -110,6 +113,11 @@ class ReportContent:
     source: str = ""
     bottom: BottomLine | None = None
     official: pd.DataFrame | None = None
+    checks: pd.DataFrame | None = None
+
+    def consistency(self) -> pd.DataFrame:
+        """The dataset's consistency checks (:meth:`Dataset.check`), run once."""
+        return self.checks.copy() if self.checks is not None else self.dataset.check()
 
     @property
     def simulated(self) -> list[Assessment]:
@@ -166,7 +174,8 @@ def _spread(frame: pd.DataFrame, model: str) -> str:
 def _comparison(ds: Dataset, a: Assessment, model: str | GrowthModel,
                 kw: dict[str, Any]) -> pd.DataFrame:
     """:func:`tradepath.compare_models` for an assessment, reusing it for its own model's row
-    (same data, settings and seed give the same row: only the other models are simulated)."""
+    (same data, settings and seed give the same row: only the other models are simulated,
+    once for every target on the same series, through the report's pool in ``kw``)."""
     from ..models import MODELS
 
     if not isinstance(model, str) or model not in MODELS:
@@ -350,7 +359,11 @@ def build_report(
 
         source = f"Source: figures from the documents; tradepath {__version__}"
     horizon = max(HORIZON, *(t.by for t in items))
-    kw: dict[str, Any] = dict(model=model_arg, n_paths=n_paths, seed=seed, horizon=horizon)
+    # One pool for the whole report: each model is fitted and simulated once per series, and
+    # every target, follow-up, comparison row, page, table and figure reads the same paths.
+    pool = SimulationPool()
+    kw: dict[str, Any] = dict(model=model_arg, n_paths=n_paths, seed=seed, horizon=horizon,
+                              pool=pool)
 
     assessments = tuple(assess(ds, t, **kw) for t in items)
     latest = max(t.by for t in items)
@@ -413,5 +426,5 @@ def build_report(
         dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
         assessments=assessments, followups=followups, comparisons=comparisons, main=main,
         balance_source=balance_source, region=region, findings=findings, skipped=skipped,
-        source=source, bottom=bottom, official=official,
+        source=source, bottom=bottom, official=official, checks=ds.check(),
     )

@@ -297,7 +297,7 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
     _style_table(tab, 8.5)
     y -= height + 0.3
     y = _text_block(fig, x, y, "Read with care", fontsize=11, fontweight="bold")
-    checks = c.dataset.check()
+    checks = c.consistency()
     fails = checks[checks["status"] == "fail"]
     inherited = _inherited_failures(c.dataset.observations, checks)
     distinct = fails[[(r.check, r.period) not in inherited for r in fails.itertuples()]]
@@ -420,7 +420,7 @@ def _draw_data(fig: Any, c: ReportContent) -> None:
                                    "none; “c.” marks a date read from its content "
                                    "(documents.csv says how).", fontsize=6.8,
                         color="#444444") - 0.1
-    checks = c.dataset.check()
+    checks = c.consistency()
     y = _text_block(fig, x, y, "Consistency checks", fontsize=11, fontweight="bold")
     # A failure that only inherits another (figures derived from the failed ones) is listed
     # under it, not as a second contradiction.
@@ -592,6 +592,17 @@ def _chart_top(page: _Page) -> float:
     return 0.95 + lines * 9 * 1.35 / 72 + 0.25
 
 
+#: Prefix of the ``gid`` of the page's own texts (title, introduction, caption, number): all
+#: outside :func:`chart_box`.
+PAGE_GID = "page"
+
+
+def page_texts(fig: Any) -> list[Any]:
+    """The page's own texts, outside the chart (hidden when the chart is cut out as a figure,
+    which saves laying them out again for every format)."""
+    return [t for t in fig.texts if str(t.get_gid() or "").startswith(f"{PAGE_GID}-")]
+
+
 def chart_box(page: _Page) -> Any:
     """The chart and its source note on the A4 page, in inches (a matplotlib ``Bbox``): what
     the PNG and SVG of a figure show, cut from the page drawn once."""
@@ -608,12 +619,14 @@ def _render_page(page: _Page, c: ReportContent, number: int, total: int) -> Any:
     plt = pyplot()
     fig = plt.figure(figsize=_A4)
     w, h = _A4
-    fig.text(0.8 / w, 1 - 0.55 / h, page.title, fontsize=15, fontweight="bold", va="top")
+    fig.text(0.8 / w, 1 - 0.55 / h, page.title, fontsize=15, fontweight="bold", va="top",
+             gid=f"{PAGE_GID}-title")
     if page.intro:
         intro = _wrap(page.intro)
         fig.text(0.8 / w, 1 - 0.95 / h, intro, fontsize=9, va="top", linespacing=1.35,
-                 color="#222222")
-    fig.text(0.5, 0.35 / h, f"{number} / {total}", ha="center", fontsize=8, color="#666666")
+                 color="#222222", gid=f"{PAGE_GID}-intro")
+    fig.text(0.5, 0.35 / h, f"{number} / {total}", ha="center", fontsize=8, color="#666666",
+             gid=f"{PAGE_GID}-number")
     if page.height:
         top = _chart_top(page)
         # The chart is laid out (constrained) inside its own rectangle of the page; the
@@ -628,7 +641,7 @@ def _render_page(page: _Page, c: ReportContent, number: int, total: int) -> Any:
                  gid="source-note")
         if page.caption:
             fig.text(0.8 / w, 1 - (below + 0.35) / h, page.caption, fontsize=9, va="top",
-                     linespacing=1.35, color="#222222")
+                     linespacing=1.35, color="#222222", gid=f"{PAGE_GID}-caption")
     else:
         page.draw(fig)
     return fig

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,12 +15,20 @@ import pandas as pd
 
 from .._io import check_destination, output_dir
 from .._lazy import pyplot
-from .._validation import check_choice, fail
+from .._validation import check_choice, check_int, fail
 from ..balance import BalanceCondition
 from ..data import Dataset
 from ..targets import Target
 from .content import _GENERATOR, _MANIFEST, DEFAULT_PATHS, FORMATS, ReportContent, build_report
-from .pages import _key_rows, _Page, _pages, _render_page, _settings_line, chart_box
+from .pages import (
+    _key_rows,
+    _Page,
+    _pages,
+    _render_page,
+    _settings_line,
+    chart_box,
+    page_texts,
+)
 
 if TYPE_CHECKING:
     from ..models import GrowthModel
@@ -35,7 +44,7 @@ def _tables(c: ReportContent) -> dict[str, pd.DataFrame]:
     out = {
         "observations": ds.observations,
         "annual": pd.concat([annual, kinds], axis=1).reset_index(),
-        "checks": ds.check(),
+        "checks": c.consistency(),
         "targets": ds.targets_frame() if ds.targets else pd.DataFrame(),
         "assessments": c.table(),
     }
@@ -130,6 +139,7 @@ def write_report(
     formats: Iterable[str] = FORMATS,
     source: str | None = None,
     overwrite: bool = False,
+    n_jobs: int | None = None,
 ) -> Path:
     """Write the report (PDF, figures, tables, summary) into ``out_dir``.
 
@@ -144,6 +154,11 @@ def write_report(
     formats : iterable of {"pdf", "png", "svg"}, default all three
         Which renderings to write ("pdf": report.pdf; "png"/"svg": one file per figure). The
         tables (CSV), summary.md and manifest.json are always written.
+    n_jobs : {None, 1, 2}, default None
+        Processes that draw: with 2 the standalone figures (PNG, SVG) are drawn in a second
+        process (forked) while this one writes the PDF and the tables; 1 draws everything
+        here. None: 2 where a process can be forked and two CPUs are available, else 1.
+        The files are the same either way.
 
     Returns
     -------
@@ -179,11 +194,13 @@ def write_report(
     """
     func = "write_report"
     fmts = _check_formats(formats, func)
+    if n_jobs is not None:
+        n_jobs = check_int("n_jobs", func, n_jobs, lo=1, hi=2)
     out = check_destination(out_dir, overwrite=overwrite, func=func, name="out_dir")
     content = build_report(ds, targets=targets, balance=balance, model=model, n_paths=n_paths,
                            seed=seed, source=source)
     with output_dir(out, overwrite=overwrite, func=func, name="out_dir") as tmp:
-        _write_all(content, tmp, fmts)
+        _write_all(content, tmp, fmts, n_jobs)
     return out
 
 
@@ -195,7 +212,90 @@ def _freeze_layout(fig: Any) -> None:
         pass
 
 
-def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...]) -> None:
+#: The signals that stop a report (see :func:`tradepath._io.output_dir`).
+_STOP = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def _jobs(n_jobs: int | None) -> int:
+    """Processes for the drawing: 2 where a second one can be forked and the process may run
+    on two CPUs, else 1."""
+    import multiprocessing
+
+    if (n_jobs == 1 or "fork" not in multiprocessing.get_all_start_methods()
+            or not hasattr(signal, "pthread_sigmask")):
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return 2 if n_jobs is not None or cpus > 1 else 1
+
+
+def _write_figures(c: ReportContent, tmp: Path, pages: list[_Page], exts: list[str],
+                   meta: dict[str, str]) -> list[str]:
+    """The charts on their own: each chart page drawn once and cut out as PNG and SVG."""
+    plt = pyplot()
+    files = []
+    for i, page in enumerate(pages, start=1):
+        if page.figure is None:
+            continue
+        fig = _render_page(page, c, i, len(pages))
+        try:
+            for t in page_texts(fig):
+                t.set_visible(False)  # outside the cut-out chart: not drawn again
+            for ext in exts:
+                fig.savefig(tmp / f"{page.figure}.{ext}", bbox_inches=chart_box(page),
+                            metadata=meta)
+                _freeze_layout(fig)
+                files.append(f"{page.figure}.{ext}")
+        finally:
+            plt.close(fig)
+    return files
+
+
+def _figures_process(c: ReportContent, tmp: Path, pages: list[_Page], exts: list[str],
+                     meta: dict[str, str]) -> None:
+    """Body of the second process: the standalone figures. It exits 0 when they are all
+    written; on any failure it exits 1 quietly and the parent draws them again itself (so
+    an error is raised there, with its own type and message)."""
+    from ..plotting import report_style
+
+    # Forked with SIGINT and SIGTERM blocked (see _start_figures): the parent's handlers would
+    # raise into the copy of its stack. Here SIGTERM ends the process, and Ctrl-C is for the
+    # parent, which stops this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
+    try:
+        with report_style():
+            _write_figures(c, tmp, pages, exts, meta)
+    except BaseException:
+        os._exit(1)
+
+
+def _start_figures(c: ReportContent, tmp: Path, pages: list[_Page], exts: list[str],
+                   meta: dict[str, str]) -> Any:
+    """Start the second process that draws the standalone figures.
+
+    The PDF and the figures are independent: a fork (nothing copied or pickled) draws the
+    figures while this process writes the PDF. SIGINT and SIGTERM are blocked across the fork
+    so that neither reaches the new process before it has its own handlers; here they are
+    delivered as soon as it is started.
+    """
+    import multiprocessing
+
+    worker = multiprocessing.get_context("fork").Process(
+        target=_figures_process, args=(c, tmp, pages, exts, meta), daemon=True)
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
+    try:
+        worker.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
+    return worker
+
+
+def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...],
+               n_jobs: int | None = None) -> None:
     from .._version import __version__
     from ..plotting import report_style
 
@@ -205,36 +305,53 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...]) -> None:
     exts = [e for e in ("png", "svg") if e in fmts]
     meta = {"Creator": f"tradepath {__version__}"}
     n_pages = 0
-    with report_style(), contextlib.ExitStack() as stack:
-        pdf = None
-        if "pdf" in fmts:
-            from matplotlib.backends.backend_pdf import PdfPages
+    figures = [f"{p.figure}.{e}" for p in pages if p.figure is not None for e in exts]
+    worker = None
+    if figures and "pdf" in fmts and _jobs(n_jobs) > 1:
+        worker = _start_figures(c, tmp, pages, exts, meta)
+    try:
+        with report_style(), contextlib.ExitStack() as stack:
+            pdf = None
+            if "pdf" in fmts:
+                from matplotlib.backends.backend_pdf import PdfPages
 
-            pdf = stack.enter_context(PdfPages(tmp / "report.pdf", metadata={
-                "Title": "Vietnam–Korea trade targets: if and when", **meta}))
-        for i, page in enumerate(pages, start=1):
-            figure = page.figure if exts else None
-            if pdf is None and figure is None:
-                continue
-            # Each page is drawn once: the PDF page, then its chart cut out as PNG and SVG.
-            fig = _render_page(page, c, i, len(pages))
-            try:
-                if pdf is not None:
-                    pdf.savefig(fig)
-                    _freeze_layout(fig)
-                for ext in exts if figure is not None else ():
-                    fig.savefig(tmp / f"{figure}.{ext}", bbox_inches=chart_box(page),
-                                metadata=meta)
-                    _freeze_layout(fig)
-                    files.append(f"{figure}.{ext}")
-            finally:
-                plt.close(fig)
-        if pdf is not None:
-            n_pages = pdf.get_pagecount()
-            files.append("report.pdf")
-    for name, frame in _tables(c).items():
-        without_inf(frame).to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g")
-        files.append(f"{name}.csv")
+                pdf = stack.enter_context(PdfPages(tmp / "report.pdf", metadata={
+                    "Title": "Vietnam–Korea trade targets: if and when", **meta}))
+            for i, page in enumerate(pages, start=1):
+                figure = page.figure if exts and worker is None else None
+                if pdf is None and figure is None:
+                    continue
+                # Each page is drawn once: the PDF page, then its chart cut out as PNG and SVG.
+                fig = _render_page(page, c, i, len(pages))
+                try:
+                    if pdf is not None:
+                        pdf.savefig(fig)
+                        _freeze_layout(fig)
+                    for t in page_texts(fig) if figure is not None else ():
+                        t.set_visible(False)  # outside the cut-out chart
+                    for ext in exts if figure is not None else ():
+                        fig.savefig(tmp / f"{figure}.{ext}", bbox_inches=chart_box(page),
+                                    metadata=meta)
+                        _freeze_layout(fig)
+                        files.append(f"{figure}.{ext}")
+                finally:
+                    plt.close(fig)
+            if pdf is not None:
+                n_pages = pdf.get_pagecount()
+                files.append("report.pdf")
+        for name, frame in _tables(c).items():
+            without_inf(frame).to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g")
+            files.append(f"{name}.csv")
+        if worker is not None:
+            worker.join()
+            if worker.exitcode != 0 or not all((tmp / f).is_file() for f in figures):
+                with report_style():  # drawn here instead: a real error is raised as it is
+                    _write_figures(c, tmp, pages, exts, meta)
+            files += figures
+    finally:
+        if worker is not None and worker.is_alive():
+            worker.terminate()
+            worker.join()
     files += ["summary.md", _MANIFEST]
     (tmp / "summary.md").write_text(_summary_md(c, pages, files), encoding="utf-8")
     manifest = {
