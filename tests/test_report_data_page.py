@@ -24,7 +24,7 @@ def _draw(ds: tp.Dataset):
 
     with report_style():
         fig = plt.figure(figsize=_A4)
-        _draw_data(fig, SimpleNamespace(dataset=ds))
+        _draw_data(fig, SimpleNamespace(dataset=ds, consistency=ds.check))
         fig.canvas.draw()
     return fig
 
