@@ -283,7 +283,7 @@ def test_comparison_one_row_per_model_with_its_probability(comparison, output_di
         right = [t.get_text() for t in sec.get_yticklabels()][::-1]
         for row, text in zip(comparison.itertuples(), right, strict=True):
             if row.status == "simulated":
-                assert text == f"P = {P.format_probability(row.probability)}"
+                assert text == f"P = {P.format_probability(row.p_inside)}"  # its own
             else:
                 assert text == "refused"
         assert _by_gid(fig, "deadline")

@@ -64,7 +64,7 @@ def test_findings_carry_the_numbers(content):
     assert "deficit share < 37.2% (its 2024 level)" in text
     frame = content.comparisons["150B by 2030"]
     ok = frame[frame["status"] == "simulated"]
-    assert f"{ok['probability'].max():.0%}" in text and f"{ok['probability'].min():.0%}" in text
+    assert f"{ok['p_inside'].max():.0%}" in text and f"{ok['p_inside'].min():.0%}" in text
     past = content.findings["100B by 2023"]
     assert "unknown" in past and "When is that level reached instead?" in past
     assert "met in 2012" in content.findings["20B by 2015"]

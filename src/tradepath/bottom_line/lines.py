@@ -139,7 +139,8 @@ class TargetLine:
                          f"({model_label(self.model_high[0])}).")
         if self.probability_without_condition is not None:
             views.append("  Without the balance condition: "
-                         f"{format_probability(self.probability_without_condition)}.")
+                         f"{format_probability(self.probability_without_condition)} "
+                         "(model alone).")
         lines += views
         h = self.horizon
         if self.mode_year is not None:

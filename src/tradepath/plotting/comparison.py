@@ -56,8 +56,10 @@ def plot_comparison(
     Notes
     -----
     Each simulated model is a row: a line over its 80 % crossing-year interval (an arrow when
-    the upper end is after the horizon), a dot at the median, and its probability at the
-    right. Models that were refused keep their row, with the reason.
+    the upper end is after the horizon), a dot at the median, and its own probability at the
+    right (``p_inside`` where the table has it: the combined probability weighs every model
+    against the same record of targets, so it would hide how much the models differ). Models
+    that were refused keep their row, with the reason.
 
     Examples
     --------
@@ -116,7 +118,8 @@ def plot_comparison(
                 ax.plot([med if math.isfinite(med) else x_hi + 0.9], [y], ls="none",
                         marker="o", ms=7, mfc="white", mec="black", mew=1.3, zorder=4,
                         gid=f"median-{row.model}")
-            right.append(f"P = {format_probability(float(row.probability))}")
+            own = row.p_inside if "p_inside" in frame.columns else row.probability
+            right.append(f"P = {format_probability(float(own))}")
         elif status in ("met", "missed", "unknown"):
             msg = (f"{status} in the data" if status == "missed"
                    else "unknown: no data up to the deadline" if status == "unknown"

@@ -156,12 +156,13 @@ def _spread(frame: pd.DataFrame, model: str) -> str:
     refused = frame.loc[frame["status"] == "refused", "model"].tolist()
     if len(ok) < 2:
         return ""
-    p = ok.set_index("model")["probability"].astype(float)
+    own = "p_inside" if "p_inside" in ok.columns else "probability"  # each model's own
+    p = ok.set_index("model")[own].astype(float)
     lo, hi = p.idxmin(), p.idxmax()
     others = [m for m in p.index if m != model]
     from ..bottom_line import model_label
 
-    text = (f"Across the {len(p)} models that could be fitted the probability ranges from "
+    text = (f"Across the {len(p)} models that could be fitted their own probability ranges from "
             f"{p[lo]:.0%} ({model_label(lo)}) to {p[hi]:.0%} ({model_label(hi)})")
     if not others:
         return text + "."

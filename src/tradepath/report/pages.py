@@ -129,10 +129,10 @@ def _pages(c: ReportContent) -> list[_Page]:
         deadlines = [by_name.get(name) for name in c.comparisons]
         pages.append(_Page(
             "comparison", "Does the answer depend on the model?",
-            "Every model in tradepath fitted to the same data: the probability of meeting the "
-            "target by its deadline, and the median and 80 % interval of the first year it is "
-            "met. Models that cannot be fitted on so few observations are listed with the "
-            "reason.",
+            "Every model in tradepath fitted to the same data: its own probability of meeting "
+            "the target by its deadline (before the record of announced targets is weighed in), "
+            "and the median and 80 % interval of the first year it is met. Models that cannot "
+            "be fitted on so few observations are listed with the reason.",
             min(7.3, 1.2 + 0.4 * n_rows + 0.9 * len(frames)),
             lambda fig: P.comparison_figure(frames, fig=fig, deadlines=deadlines),
             figure="comparison", caption=_wrap(_comparison_caption(c))))
@@ -520,23 +520,18 @@ def official_reasons(c: ReportContent) -> list[str]:
 def _draw_official(fig: Any, c: ReportContent) -> None:
     f = c.official
     assert f is not None
-    w, h = fig.get_size_inches()
-    x, y = 0.8, h - 2.3
+    _w, h = fig.get_size_inches()
+    x, y = 0.8, h - 1.7
     short = {"the documents": "documents (Vietnam's basis)",
              "official series": "official series (Korea's basis)"}
     rows = [[r.target.split(" (after the ")[0], short.get(r.data, r.data),
              f"{r.last_value:.1f} ({r.last_year})", str(r.years), _fmt_p(r.p_combined),
              _fmt_p(r.p_inside), _fmt_p(r.p_outside), f"{r.required_growth:+.1%}",
              f"{r.median_path_growth:+.1%}"] for r in f.itertuples()]
-    height = 0.3 * (len(rows) + 1)
-    ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
-    ax.axis("off")
-    tab = ax.table(cellText=rows, colLabels=[
+    y = _data_table(fig, x, y, rows, [
         "target", "data", "last (bn)", "years", "chance", "model alone", "base rate",
-        "growth needed", "median path"], loc="upper left", cellLoc="left",
-        colWidths=[0.13, 0.22, 0.1, 0.06, 0.07, 0.1, 0.08, 0.12, 0.12])
-    _style_table(tab, 7.0)
-    y -= height + 0.4
+        "growth needed", "median path"],
+        [0.13, 0.23, 0.11, 0.07, 0.08, 0.09, 0.08, 0.11, 0.10], size=7.5) - 0.4
     y = _text_block(fig, x, y, "Why the answers differ", fontsize=11, fontweight="bold")
     for line in official_reasons(c):
         y = _text_block(fig, x, y, _wrap("• " + line, 110))
