@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.data", "tradepath.data.*"),
     ("tradepath.reference", "tradepath.reference.*"),
     ("tradepath.progress", "tradepath.crossing"),
+    ("tradepath.assessment",),
     ("tradepath.models._base",),
     ("tradepath.models.priors", "tradepath.models.stochastic_growth"),
     ("tradepath.models.random_walk", "tradepath.models.cagr", "tradepath.models.loglinear",

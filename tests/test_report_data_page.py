@@ -14,7 +14,8 @@ import tradepath as tp
 from tradepath.data import load_documents
 from tradepath.plotting import report_style
 from tradepath.report.content import _A4
-from tradepath.report.pages import _draw_data, _fit
+from tradepath.report.data_page import _draw_data
+from tradepath.report.tables import _fit
 
 matplotlib.use("Agg")
 

@@ -141,7 +141,7 @@ def test_cli_tables_say_after_the_horizon_instead_of_inf(capsys):
 
 
 def test_one_contradiction_is_counted_once(ds):
-    from tradepath.report.pages import _inherited_failures
+    from tradepath.report.data_page import _inherited_failures
 
     found = _inherited_failures(ds.observations, ds.check())
     # The Jan-May 2020 figures are derived from the Jan-May 2021 ones (same document line):

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from ._deprecation import warn_deprecated
-from ._format import format_year
 from ._validation import (
     YEAR_MAX,
     check_cells,
@@ -26,6 +24,7 @@ from ._validation import (
     check_years,
     fail,
 )
+from .assessment import Assessment, Reading
 from .crossing import CrossingYear
 from .data import DEFAULT_KINDS, Dataset, Reporter
 from .errors import ModelError, ParameterError, TradepathError
@@ -43,9 +42,8 @@ from .progress import (
 from .targets import Target, outcome_from_data
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
-    from .models import FitResult, GrowthModel
+    from .models import GrowthModel
 
 __all__ = [
     "ON_TRACK_BANDS",
@@ -60,219 +58,7 @@ __all__ = [
     "on_track_labels",
 ]
 
-Reading = Literal["by", "in"]
-
 BANDS = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Assessment:
-    """The answer for one target with one model.
-
-    Attributes
-    ----------
-    target : Target
-    model : str
-    status : {"simulated", "met", "missed", "unknown"}
-        "met"/"missed" when the data answer it (already met; or the deadline has passed).
-    probability : float
-        The headline: P(target met by its deadline) (reading "by") or in the deadline year
-        (reading "in"); ``p_combined`` unless ``headline`` is "inside".
-    p_inside : float
-        The model's probability (the *inside view*: this series alone).
-    p_outside : float
-        The *outside view*: the base rate of historical targets that asked for a similar
-        growth gap (:func:`tradepath.outside_view.outside_view`); NaN if it cannot be formed.
-    p_combined : float
-        The inside and outside views pooled (:func:`tradepath.outside_view.combine`, with the
-        weight learned on the record of targets), times the model's chance of the balance
-        condition given the level: what the record of targets says, and the model where the
-        record is silent. The model alone if there is no outside view.
-    headline : {"combined", "inside", "data"}
-        Which of them ``probability`` is ("data": answered from the observed years).
-    n_reference, n_comparable : int
-        Resolved historical targets behind the outside view, and those with a similar growth
-        gap (0 when there is no outside view).
-    basis : str
-        What the answer leans on: the panel prior or the series' own data, and the record
-        of targets.
-    reading : {"by", "in"}
-    met_year : int or None
-        The year the data show it met.
-    crossing_year : CrossingYear or None
-        Distribution of the first year met (simulated status only).
-    required_growth : float
-        CAGR needed from the last observation to reach the target level in the deadline year.
-    fitted_growth : float
-        The model's fitted annual growth at the end of the sample (for an ensemble, the mean of
-        its components' rates); the growth behind the probability is
-        :attr:`median_path_growth`.
-    observed_growth : float
-        CAGR over about the last five years of data (the "observed" growth of the on-track
-        ratio).
-    on_track_ratio, on_track : float, str
-        See :func:`on_track_label`.
-    condition : str
-        The balance condition as bound to the data (e.g. "deficit share < 37.2 % (its 2024
-        level)"), or "none".
-    notes : tuple of str
-        Caveats: the model's and the data's.
-    """
-
-    target: Target
-    model: str
-    status: Literal["simulated", "met", "missed", "unknown"]
-    probability: float
-    reading: Reading
-    p_inside: float = math.nan
-    p_outside: float = math.nan
-    p_combined: float = math.nan
-    headline: Literal["combined", "inside", "data"] = "data"
-    n_reference: int = 0
-    n_comparable: int = 0
-    basis: str = ""
-    met_year: int | None
-    crossing_year: CrossingYear | None
-    required_growth: float
-    fitted_growth: float
-    observed_growth: float
-    on_track_ratio: float
-    on_track: str
-    condition: str
-    last_year: int
-    last_value: float
-    n_paths: int
-    seed: Any
-    notes: tuple[str, ...] = ()
-    history: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
-    history_kinds: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
-    bands: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
-    paths: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
-    fit: FitResult | None = field(repr=False, default=None)
-
-    @property
-    def median_path_growth(self) -> float:
-        """Annual growth of the median simulated path from the last value to the deadline,
-        ``(median in the deadline year / last value) ** (1 / years) - 1`` (NaN when nothing
-        is simulated): the growth behind the probability."""
-        years = self.target.by - self.last_year
-        if self.bands.empty or 0.5 not in self.bands.columns or years <= 0 \
-                or self.target.by not in self.bands.index:
-            return math.nan
-        return float((self.bands.loc[self.target.by, 0.5] / self.last_value) ** (1 / years) - 1)
-
-    def finding(self) -> str:
-        """One plain-language paragraph with the numbers."""
-        t = self.target
-        cond = "" if self.condition == "none" else f" with {self.condition}"
-        if self.status == "met":
-            return (f"{t.name}{cond}: met in {self.met_year} according to the data "
-                    f"({self.history.loc[self.met_year, t.flow]:.1f} bn).")
-        if self.status == "missed":
-            return (f"{t.name}{cond}: missed. The deadline {t.by} has passed and no observed "
-                    f"year up to it reaches {t.value:g} bn (last value "
-                    f"{self.last_value:.1f} bn in {self.last_year}).")
-        if self.status == "unknown":
-            return (f"{t.name}{cond}: unknown. The deadline {t.by} is before the first "
-                    f"observed {t.flow} figure; the data cannot say whether it was met.")
-        cy = self.crossing_year
-        assert cy is not None
-        lo, hi = cy.interval(0.8)
-        when = (f"the median first year is {format_year(cy.median, cy.horizon)} (80 % interval "
-                f"{format_year(lo, cy.horizon)} to {format_year(hi, cy.horizon)})")
-        return (
-            f"{t.name}{cond}: probability {self.probability:.0%} ({self.headline}). "
-            f"{self.views()} {self.basis}"
-            f" Under the {self.model} model ({self.n_paths:,} paths, seed {self.seed}), "
-            f"{when}. Reaching it needs "
-            f"{self.required_growth:+.1%} a year from {self.last_value:.1f} bn in "
-            f"{self.last_year}; the median simulated path grows {self.median_path_growth:+.1%} a "
-            "year to the deadline and the "
-            f"recent observed growth {self.observed_growth:+.1%} ({self.on_track})."
-        )
-
-    def views(self) -> str:
-        """The inside view, the outside view and the combined probability in one sentence."""
-        if self.status != "simulated":
-            return "Answered from the data."
-        out = ("no outside view" if math.isnan(self.p_outside) else
-               f"outside view (base rate of {self.n_comparable} comparable of "
-               f"{self.n_reference} historical targets) {self.p_outside:.0%}")
-        return (f"Inside view (the model on this series) {self.p_inside:.0%}; {out}; "
-                f"combined {self.p_combined:.0%}.")
-
-    def summary(self) -> str:
-        """The finding, the figures and the caveats as text."""
-        lines = [self.finding(), ""]
-        lines += [f"  {k:<18} {v}" for k, v in self.to_frame().iloc[0].items()]
-        lines += [f"  note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row: target, model, status, probability, crossing-year quantiles, growth."""
-        cy = self.crossing_year
-        q = cy.quantiles if cy is not None else pd.Series(dtype=float)
-        lo, hi = cy.interval(0.8) if cy is not None else (np.nan, np.nan)
-        row = {
-            "target": self.target.name, "condition": self.condition, "model": self.model,
-            "status": self.status, "reading": self.reading, "probability": self.probability,
-            "headline": self.headline, "p_inside": self.p_inside,
-            "p_outside": self.p_outside, "p_combined": self.p_combined,
-            "n_reference": self.n_reference, "n_comparable": self.n_comparable,
-            "met_year": self.met_year,
-            "crossing_median": q.get(0.5, np.nan), "crossing_lower_80": lo,
-            "crossing_upper_80": hi,
-            "p_not_by_horizon": cy.p_not_by_horizon if cy is not None else np.nan,
-            "horizon": cy.horizon if cy is not None else np.nan,
-            "required_growth": self.required_growth, "fitted_growth": self.fitted_growth,
-            "median_path_growth": self.median_path_growth,
-            "observed_growth": self.observed_growth, "on_track_ratio": self.on_track_ratio,
-            "on_track": self.on_track, "n_paths": self.n_paths,
-        }
-        return pd.DataFrame([row])
-
-    def plot(self, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Fan chart of this assessment (see :func:`tradepath.plotting.plot_fan`)."""
-        from .plotting import plot_fan
-
-        return plot_fan(self, ax=ax, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<Assessment {self.target.name}, {self.model}: {self.status}, " \
-               f"P = {self.probability:.3f}>"
-
-    def _repr_html_(self) -> str:
-        import html
-
-        cy = self.crossing_year
-        rows = [("target", self.target.describe()), ("model", self.model),
-                ("status", self.status),
-                ("probability", f"{self.probability:.1%} ({self.headline})")]
-        if self.status == "simulated":
-            out = ("n/a" if math.isnan(self.p_outside) else
-                   f"{self.p_outside:.1%} ({self.n_comparable} comparable of "
-                   f"{self.n_reference} targets)")
-            rows += [("inside view", f"{self.p_inside:.1%}"), ("outside view", out),
-                     ("combined", f"{self.p_combined:.1%}"), ("leans on", self.basis)]
-        if cy is not None:
-            lo, hi = cy.interval(0.8)
-            rows += [("first year met (median)", format_year(cy.median, cy.horizon)),
-                     ("80 % interval", f"{format_year(lo, cy.horizon)} – "
-                                       f"{format_year(hi, cy.horizon)}"),
-                     (f"P(not by {cy.horizon})", f"{cy.p_not_by_horizon:.1%}")]
-        if self.met_year is not None:
-            rows.append(("met in", str(self.met_year)))
-        if self.status == "simulated":
-            rows += [("required growth", f"{self.required_growth:+.2%} a year"),
-                     ("growth of the median path", f"{self.median_path_growth:+.2%} a year"),
-                     ("observed growth", f"{self.observed_growth:+.2%} a year"),
-                     ("on track", f"{self.on_track} (ratio {self.on_track_ratio:.2f})"),
-                     ("paths, seed", f"{self.n_paths:,}, {self.seed}")]
-        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
-                       f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        return (f"<p>{html.escape(self.finding())}</p><table>{body}</table>"
-                + (f"<p>Notes:</p><ul>{notes}</ul>" if notes else ""))
 
 
 def _observed_growth(s: pd.Series, window: int = OBSERVED_WINDOW) -> float:

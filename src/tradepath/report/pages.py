@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .._format import format_probability, format_year
 from .._lazy import pyplot
 from ..assess import Assessment
 from .content import _A4, _WRAP, ReportContent, _spread
+from .data_page import _draw_data, _inherited_failures
+from .tables import _data_table, _style_table, _text_block
 
 if TYPE_CHECKING:
     from ..scenarios import FeasibleRegion
@@ -244,16 +245,6 @@ def _feasible(fig: Any, r: FeasibleRegion) -> None:
     plot_feasible(r, ax=ax)
 
 
-def _text_block(fig: Any, x: float, y: float, text: str, **kw: Any) -> float:
-    """Write wrapped text from the top at (x, y) in figure inches; return the new y."""
-    size = kw.pop("fontsize", 9.0)
-    spacing = kw.pop("linespacing", 1.35)
-    w, h = fig.get_size_inches()
-    fig.text(x / w, y / h, text, ha="left", va="top", fontsize=size, linespacing=spacing, **kw)
-    lines = text.count("\n") + 1
-    return y - lines * size * spacing / 72 - 0.08
-
-
 def bottom_line_text(c: ReportContent, width: int = 104) -> str:
     """Page 1's boxed text: the bottom line per target, wrapped (indents kept)."""
     if c.bottom is None:
@@ -320,170 +311,6 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
         notes.append(f"Left out: {s}")
     for n in notes:
         y = _text_block(fig, x, y, _wrap("• " + n, 112), fontsize=7.8)
-
-
-def _style_table(tab: Any, size: float) -> None:
-    """House look for a table: small type, light rules, a bold shaded header."""
-    tab.auto_set_font_size(False)
-    tab.set_fontsize(size)
-    for (r, _col), cell in tab.get_celld().items():
-        cell.PAD = 0.04  # text clear of the borders
-        cell.set_edgecolor("#bbbbbb")
-        cell.set_linewidth(0.4)
-        if r == 0:
-            cell.set_text_props(fontweight="bold")
-            cell.set_facecolor("#eeeeee")
-
-
-def _fit(text: str, width: float, size: float) -> str:
-    """``text`` wrapped at spaces into lines no wider than ``width`` inches at ``size`` points.
-
-    Widths are measured on the font's outlines (slightly wider than the rendered text, so a
-    line never runs over), not counted in characters: a cell's text then never crosses its
-    border and is never cut.
-    """
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
-
-    prop, ttp = FontProperties(size=size), TextToPath()
-
-    def fits(line: str) -> bool:
-        return ttp.get_text_width_height_descent(line, prop, ismath=False)[0] / 72 <= width
-
-    out = []
-    for para in str(text).split("\n"):
-        line = ""
-        for word in para.split(" "):
-            trial = f"{line} {word}" if line else word
-            if line and not fits(trial):
-                out.append(line)
-                line = word
-            else:
-                line = trial
-        out.append(line)
-    return "\n".join(out)
-
-
-_CELL_PAD = 0.06  # inches between a cell's text and its left border
-_CELL_VPAD = 0.035  # inches above and below a cell's text
-
-
-def _data_table(fig: Any, x: float, y: float, rows: list[list[str]], labels: list[str],
-                widths: list[float], size: float = 7.2,
-                bold: Callable[[int], bool] = lambda i: False) -> float:
-    """A table from (x, y) down, full text width: every cell wrapped to its column (measured)
-    with room around it, each row as tall as its tallest cell; the first cell of the rows
-    where ``bold(i)`` in bold. Returns the new y."""
-    w, h = fig.get_size_inches()
-    total_w = w - 2 * x
-    inner = [f * total_w - 2 * _CELL_PAD for f in widths]
-    body = [[_fit(v, inner[j], size) for j, v in enumerate(r)] for r in [labels, *rows]]
-    line_h = size * 1.2 / 72
-    heights = [max(v.count("\n") + 1 for v in r) * line_h + 2 * _CELL_VPAD for r in body]
-    height = sum(heights)
-    ax = fig.add_axes((x / w, (y - height) / h, total_w / w, height / h))
-    ax.axis("off")
-    tab = ax.table(cellText=body[1:], colLabels=body[0], bbox=(0, 0, 1, 1), cellLoc="left",
-                   colLoc="left", colWidths=widths)
-    _style_table(tab, size)
-    for (r, col), cell in tab.get_celld().items():
-        cell.set_height(heights[r] / height)
-        cell.PAD = _CELL_PAD / (widths[col] * total_w)  # PAD is a fraction of the width
-        if r >= 1 and col == 0 and bold(r - 1):
-            cell.set_text_props(fontweight="bold")
-    return y - height
-
-
-def _draw_data(fig: Any, c: ReportContent) -> None:
-    from ..data import cite, document_key
-
-    w, h = fig.get_size_inches()
-    x = 0.8
-    obs = c.dataset.observations
-    rows = [[r.period, r.flow,
-             f"{r.value_usd_bn:g}" if r.kind != "derived" else f"{r.value_usd_bn:.2f}",
-             r.reporter, r.kind, cite(r.source, short=True), str(r.formula)]
-            for r in obs.itertuples()]
-    y = h - 1.75
-    y = _text_block(fig, x, y, "Observations", fontsize=11, fontweight="bold")
-    y = _data_table(fig, x, y, rows, ["period", "flow", "US$ bn", "reporter", "kind",
-                                      "source (document, line)", "formula"],
-                    [0.15, 0.08, 0.08, 0.09, 0.12, 0.24, 0.24]) - 0.12
-    key = document_key([*obs["source"], *c.dataset.claims["source"]])
-    if len(key):
-        # The documents by title and date; descriptions in [brackets] where none is stated.
-        text = "\n".join(_fit(f"{r.ref}  {r.label}", w - 2 * x - 0.3, 7.2)
-                          .replace("\n", "\n      ") for r in key.itertuples())
-        y = _text_block(fig, x, y, "Documents", fontsize=9, fontweight="bold") + 0.04
-        y = _text_block(fig, x, y, text, fontsize=7.2, linespacing=1.3)
-        y = _text_block(fig, x, y, "Titles in [brackets] describe a document that states "
-                                   "none; “c.” marks a date read from its content "
-                                   "(documents.csv says how).", fontsize=6.8,
-                        color="#444444") - 0.1
-    checks = c.consistency()
-    y = _text_block(fig, x, y, "Consistency checks", fontsize=11, fontweight="bold")
-    # A failure that only inherits another (figures derived from the failed ones) is listed
-    # under it, not as a second contradiction.
-    origins = _failure_origins(obs, checks)
-    order = [i for i, r in enumerate(checks.itertuples())
-             if (r.check, r.period) not in origins]
-    for key_, (check, period) in origins.items():
-        at = next(k for k, i in enumerate(order) if (checks.iloc[i]["check"],
-                                                      checks.iloc[i]["period"]) == (check, period))
-        order.insert(at + 1, int(np.flatnonzero((checks["check"] == key_[0])
-                                                & (checks["period"] == key_[1]))[0]))
-    crow, strong = [], []
-    for i in order:
-        r = checks.iloc[i]
-        origin = origins.get((r["check"], r["period"]))
-        status = "↳ same" if origin else str(r["status"])
-        text = (f"{r['check']}: derived from the {origin[1]} figures, so the same "
-                "contradiction, not a second one" if origin else str(r["check"]))
-        crow.append([status, text, str(r["period"]),
-                     "" if pd.isna(r["expected"]) else f"{r['expected']:.2f}",
-                     "" if pd.isna(r["observed"]) else f"{r['observed']:.2f}"])
-        strong.append(status == "fail")
-    if not crow:  # e.g. yearly totals only: no identity or claim to test
-        crow = [["—", "nothing to check: the data hold no identity or claim to test", "",
-                 "", ""]]
-        strong = [False]
-    y = _data_table(fig, x, y, crow, ["status", "check", "period", "expected", "observed"],
-                    [0.1, 0.53, 0.17, 0.1, 0.1], bold=lambda i: strong[i]) - 0.12
-    _text_block(fig, x, y, "Notes on every figure, the growth claims and the full checks: "
-                           "observations.csv and checks.csv beside this report.", fontsize=8,
-                color="#444444")
-
-
-def _failure_origins(obs: pd.DataFrame,
-                     checks: pd.DataFrame) -> dict[tuple[Any, Any], tuple[Any, Any]]:
-    """Failed checks that repeat another: a period whose figures are all derived from the
-    figures of another period (same document line) fails the same check when that one does.
-    Maps (check, period) of the repeat to (check, period) of the original."""
-    fails = checks[checks["status"] == "fail"]
-    out: dict[tuple[Any, Any], tuple[Any, Any]] = {}
-
-    def lines(frame: pd.DataFrame) -> set[str]:
-        return {p.strip() for v in frame["source"] for p in str(v).split(";") if p.strip()}
-
-    for r in fails.itertuples():
-        rows = obs[obs["period"] == r.period]
-        if rows.empty or not (rows["kind"] == "derived").all():
-            continue
-        sources = lines(rows)
-        for q in fails.itertuples():
-            if q.period == r.period or q.check != r.check:
-                continue
-            base = obs[(obs["period"] == q.period) & (obs["kind"] != "derived")]
-            if len(base) and lines(base) == sources:
-                out[(r.check, r.period)] = (q.check, q.period)
-    return out
-
-
-def _inherited_failures(obs: pd.DataFrame, checks: pd.DataFrame) -> dict[tuple[Any, Any], str]:
-    """Failed checks that repeat another (see :func:`_failure_origins`), each with a note
-    naming the original, so one contradiction is not read as two."""
-    return {k: (f" — derived from the {period} figures, so the same contradiction, not a "
-                "second one") for k, (_, period) in _failure_origins(obs, checks).items()}
 
 
 def official_reasons(c: ReportContent) -> list[str]:
