@@ -241,15 +241,22 @@ def _write_figures(c: ReportContent, tmp: Path, pages: list[_Page], exts: list[s
             continue
         fig = _render_page(page, c, i, len(pages))
         try:
-            for t in page_texts(fig):
-                t.set_visible(False)  # outside the cut-out chart: not drawn again
-            for ext in exts:
-                fig.savefig(tmp / f"{page.figure}.{ext}", bbox_inches=chart_box(page),
-                            metadata=meta)
-                _freeze_layout(fig)
-                files.append(f"{page.figure}.{ext}")
+            files += _cut_out(fig, page, tmp, exts, meta)
         finally:
             plt.close(fig)
+    return files
+
+
+def _cut_out(fig: Any, page: _Page, tmp: Path, exts: list[str],
+             meta: dict[str, str]) -> list[str]:
+    """Save the chart of a drawn page on its own in each format; the file names."""
+    for t in page_texts(fig):
+        t.set_visible(False)  # outside the cut-out chart: not drawn again
+    files = []
+    for ext in exts:
+        fig.savefig(tmp / f"{page.figure}.{ext}", bbox_inches=chart_box(page), metadata=meta)
+        _freeze_layout(fig)
+        files.append(f"{page.figure}.{ext}")
     return files
 
 
@@ -327,13 +334,8 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...],
                     if pdf is not None:
                         pdf.savefig(fig)
                         _freeze_layout(fig)
-                    for t in page_texts(fig) if figure is not None else ():
-                        t.set_visible(False)  # outside the cut-out chart
-                    for ext in exts if figure is not None else ():
-                        fig.savefig(tmp / f"{figure}.{ext}", bbox_inches=chart_box(page),
-                                    metadata=meta)
-                        _freeze_layout(fig)
-                        files.append(f"{figure}.{ext}")
+                    if figure is not None:
+                        files += _cut_out(fig, page, tmp, exts, meta)
                 finally:
                     plt.close(fig)
             if pdf is not None:
