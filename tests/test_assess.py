@@ -282,3 +282,14 @@ def test_the_balance_condition_comes_from_the_model_given_the_level(ds):
     assert "balance condition from the model" in both.basis
 
 
+
+
+def test_an_unknown_outcome_says_why(ds):
+    """The finding quotes the rule's reason: a year with no figure, or a deadline before the
+    first figure (not one stock sentence for both)."""
+    gap = assess(ds, ds.target("100B by 2023"))
+    assert gap.status == "unknown" and "[2022]" in gap.finding()
+    assert "before the first" not in gap.finding()
+    early = assess(ds, tp.Target(5, by=1990))
+    assert early.status == "unknown" and "before the first observed total figure (2009)" in \
+        early.finding()

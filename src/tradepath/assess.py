@@ -258,8 +258,10 @@ def assess(
         ok &= pd.Series(condition.holds(hist["exports"], hist["imports"]), index=hist.index)
     met_years = [int(y) for y in hist.index[ok.fillna(False).astype(bool)]]
     status = str(data_status(met_years[0] if met_years else math.inf, target.by, last_year))
+    basis = "the observed years"
     if status == "missed":  # one rule for a past deadline, shared with the bottom line
-        status = outcome_from_data(target, annual).status
+        outcome = outcome_from_data(target, annual)
+        status, basis = outcome.status, outcome.reason
     if status:
         unseen = [int(y) for y in hist.index if pd.isna(hist.loc[y, target.flow])]
         notes = []
@@ -270,7 +272,7 @@ def assess(
         return Assessment(
             model="data", status=status, probability=answer, p_inside=answer,
             p_outside=answer, p_combined=answer, headline="data",
-            basis="the observed years", met_year=met_years[0] if met_years else None,
+            basis=basis, met_year=met_years[0] if met_years else None,
             crossing_year=None, fitted_growth=math.nan, notes=tuple(notes), **common,
         )
 

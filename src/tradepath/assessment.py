@@ -131,9 +131,8 @@ class Assessment:
             return (f"{t.name}{cond}: missed. The deadline {t.by} has passed and no observed "
                     f"year up to it reaches {t.value:g} bn (last value "
                     f"{self.last_value:.1f} bn in {self.last_year}).")
-        if self.status == "unknown":
-            return (f"{t.name}{cond}: unknown. The deadline {t.by} is before the first "
-                    f"observed {t.flow} figure; the data cannot say whether it was met.")
+        if self.status == "unknown":  # the basis says why (outcome_from_data's reason)
+            return f"{t.name}{cond}: unknown: {self.basis}."
         cy = self.crossing_year
         assert cy is not None
         lo, hi = cy.interval(0.8)
