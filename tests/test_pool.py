@@ -100,3 +100,20 @@ def test_by_identity_keys_keep_the_object():
     for _ in range(2):
         pool.memo(("x", by_identity(a)), lambda: made.append(1) or len(made))
     assert made == [1]
+
+
+def test_share_models_differing_only_in_a_prior_get_their_own_paths():
+    from tradepath.models import get_model
+    from tradepath.models.share import ShareModel
+    from tradepath.pool import simulate
+
+    s = pd.Series({2019: 60.0, 2021: 70.0, 2023: 75.0, 2024: 80.0})
+    sim = simulate(get_model("random_walk").fit(s), 500, 2030, np.random.default_rng(1),
+                   shared=True)
+    a = ShareModel(times=np.array([2023.5, 2024.5]), logits=np.array([-0.9, -0.7]),
+                   labels=("2023", "2024"))
+    b = dataclasses.replace(a, prior_drift_sd=0.5)
+    x_a, _ = sim.exports_imports(a)
+    x_b, _ = sim.exports_imports(b)
+    assert not np.array_equal(x_a, x_b)
+    assert sim.exports_imports(a)[0] is x_a  # the same model: the same paths, once

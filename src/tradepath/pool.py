@@ -60,7 +60,8 @@ def model_key(gm: GrowthModel) -> tuple[str, str]:
 
 def _share_key(sm: ShareModel) -> tuple[Any, ...]:
     return (np.asarray(sm.times, dtype=float).tobytes(),
-            np.asarray(sm.logits, dtype=float).tobytes(), sm.prior_sigma, sm.prior_df)
+            np.asarray(sm.logits, dtype=float).tobytes(), sm.prior_sigma, sm.prior_df,
+            sm.prior_drift_sd)
 
 
 @dataclass(slots=True, eq=False)
