@@ -77,7 +77,7 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
     level, the model to a balance condition given the level
     (``p_combined = combine(p_total, outside) * p_inside / p_total``).
     """
-    from .outside_view import POOLING_WEIGHT, combine, outside_view
+    from .outside_view import combine, outside_view
 
     given = p_inside / p_total if p_total > 0 else 0.0
     try:
@@ -97,7 +97,7 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
                 "n_reference": 0, "n_comparable": 0,
                 "basis": f"{lean}No record of targets to compare with: the combined "
                          "probability is the model's."}
-    weight = 1.0 - (1.0 - POOLING_WEIGHT) * ov.relevance
+    weight = ov.model_weight()
     record = (f"the record of {ov.n_reference} resolved targets ({ov.n_reference_met} met)")
     how = (f"the base rate of {record}" if weight == 0.0
            else "the model's probability" if weight == 1.0

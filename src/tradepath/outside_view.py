@@ -108,6 +108,10 @@ class OutsideView:
     relevance: float = 1.0
     notes: tuple[str, ...] = ()
 
+    def model_weight(self, weight: float = POOLING_WEIGHT) -> float:
+        """The model's weight in :func:`combine`: ``1 - (1 - weight) * relevance``."""
+        return 1.0 - (1.0 - weight) * self.relevance
+
     def to_frame(self) -> pd.DataFrame:
         """The fields as a one-column frame (``value``)."""
         rows = {k: getattr(self, k) for k in self.__slots__ if k != "notes"}
@@ -304,10 +308,10 @@ def combine(p_inside: float, outside: OutsideView | float, *,
     """
     func = "combine"
     p_in = check_real("p_inside", func, p_inside, lo=0.0, hi=1.0)
-    base, rel = ((outside.base_rate, outside.relevance) if isinstance(outside, OutsideView)
-                 else (outside, 1.0))
+    weight = check_real("weight", func, weight, lo=0.0, hi=1.0)
+    base, w = ((outside.base_rate, outside.model_weight(weight))
+               if isinstance(outside, OutsideView) else (outside, weight))
     p_out = check_real("outside", func, base, lo=0.0, hi=1.0)
-    w = 1.0 - (1.0 - check_real("weight", func, weight, lo=0.0, hi=1.0)) * rel
     z = w * _logit(np.array(p_in)) + (1 - w) * _logit(np.array(p_out))
     return float(1.0 / (1.0 + np.exp(-z)))
 

@@ -214,8 +214,7 @@ class ShareModel:
         n_paths = check_int("n_paths", func, n_paths, lo=1)
         rng = check_rng("seed", func, seed)
         p = self.params
-        sig = math.sqrt(p["sigma"] ** 2) * np.sqrt(p["df"] / rng.chisquare(p["df"],
-                                                                           size=(n_paths, 1)))
+        sig = p["sigma"] * np.sqrt(p["df"] / rng.chisquare(p["df"], size=(n_paths, 1)))
         # drift | sigma: the data's N(drift, sigma^2/span) times the prior N(0, sd^2)
         prec = p["span"] / sig**2 + self.prior_drift_sd**-2.0
         drift = (p["span"] / sig**2 * p["drift"]) / prec \
