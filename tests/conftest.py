@@ -71,3 +71,16 @@ def run_cli(*args: str, cwd: Path | None = None,
         os.chdir(before)
     return subprocess.CompletedProcess(["tradepath", *args], code, out.getvalue(),
                                        err.getvalue())
+
+
+@pytest.fixture
+def render_only(monkeypatch):
+    """``render_only(content)``: write_report then renders ``content`` (computed once, and
+    complete) instead of computing it again."""
+    from tradepath.report import writing
+
+    def use(content):
+        monkeypatch.setattr(writing, "_chart_content", lambda *a, **k: (content, {}))
+        monkeypatch.setattr(writing, "_complete", lambda c, kw: c)
+
+    return use

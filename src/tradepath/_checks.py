@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,54 +39,61 @@ def _untestable(check: str, period: str, flow: str, reporter: str, detail: str,
     }
 
 
-def _identities(points: pd.DataFrame, rtol: float) -> list[dict[str, object]]:
+def _identities(points: list[Any], rtol: float) -> list[dict[str, object]]:
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in points:  # the first figure of each flow: points come in order of preference
+        groups.setdefault((r.pair, r.period, r.reporter), {}).setdefault(r.flow, r)
     rows = []
-    for (_, period, reporter), g in points.groupby(["pair", "period", "reporter"], sort=False):
-        best = g.drop_duplicates("flow").set_index("flow")
-        v = best["value_usd_bn"]
-        src = best["source"]
-        if {"total", "exports", "imports"} <= set(v.index):
-            x, m, t = v["exports"], v["imports"], v["total"]
+    for (_, period, reporter), best in groups.items():
+        def v(flow: str, best: dict[str, Any] = best) -> float:
+            return float(best[flow].value_usd_bn)
+
+        def src(*flows: str, best: dict[str, Any] = best) -> str:
+            return "; ".join(dict.fromkeys(best[f].source for f in flows))
+
+        if {"total", "exports", "imports"} <= best.keys():
+            x, m, t = v("exports"), v("imports"), v("total")
             rows.append(_row(
                 "total = exports + imports", period, "total", reporter, x + m, t, rtol,
                 f"{x:.4g} + {m:.4g} = {x + m:.4g} against a stated total of {t:.4g}"
                 + ("; one of the three figures is wrong" if abs(t - x - m) > rtol * t else ""),
-                "; ".join(dict.fromkeys(src[["total", "exports", "imports"]])),
+                src("total", "exports", "imports"),
             ))
-        if {"balance", "exports", "imports"} <= set(v.index):
-            x, m, b = v["exports"], v["imports"], v["balance"]
+        if {"balance", "exports", "imports"} <= best.keys():
+            x, m, b = v("exports"), v("imports"), v("balance")
             rows.append(_row(
                 "balance = exports - imports", period, "balance", reporter, x - m, b, rtol,
                 f"{x:.4g} - {m:.4g} = {x - m:.4g} against a stated balance of {b:.4g}",
-                "; ".join(dict.fromkeys(src[["balance", "exports", "imports"]])),
+                src("balance", "exports", "imports"),
             ))
     return rows
 
 
-def _claims(points: pd.DataFrame, claims: pd.DataFrame, rtol: float) -> list[dict[str, object]]:
+def _claims(points: list[Any], claims: pd.DataFrame, rtol: float) -> list[dict[str, object]]:
+    first: dict[tuple[str, str, str, str], Any] = {}
+    for r in points:
+        first.setdefault((r.pair, r.flow, r.reporter, r.period), r)
     rows = []
     for c in claims.itertuples(index=False):
-        sel = points[(points["pair"] == c.pair) & (points["flow"] == c.flow)
-                     & (points["reporter"] == c.reporter)]
-        now = sel[sel["period"] == c.period]
-        ref = sel[sel["period"] == c.reference_period]
+        now = first.get((c.pair, c.flow, c.reporter, c.period))
+        ref = first.get((c.pair, c.flow, c.reporter, c.reference_period))
         label = (f"{c.flow} {c.period} = {c.value:g} x {c.reference_period}" if c.claim == "ratio"
                  else f"{c.flow} {c.period} growth {c.value:+.1%} on {c.reference_period}")
-        if now.empty or ref.empty:
-            missing = c.period if now.empty else c.reference_period
+        if now is None or ref is None:
+            missing = c.period if now is None else c.reference_period
             rows.append(_untestable(f"claim: {label}", c.period, c.flow, c.reporter,
                                     f"no figure for {missing}; {c.note}", c.source))
             continue
-        if (ref["kind"].iloc[0] == "derived" and c.source in ref["source"].iloc[0]):
+        if ref.kind == "derived" and c.source in ref.source:
             rows.append(_untestable(
                 f"claim: {label}", c.period, c.flow, c.reporter,
                 f"{c.reference_period} is known only through this claim "
-                f"({ref['formula'].iloc[0]}), so the claim cannot be tested against it",
+                f"({ref.formula}), so the claim cannot be tested against it",
                 c.source))
             continue
-        a, b = float(now["value_usd_bn"].iloc[0]), float(ref["value_usd_bn"].iloc[0])
+        a, b = float(now.value_usd_bn), float(ref.value_usd_bn)
         observed = a / b if c.claim == "ratio" else a / b - 1.0
-        sources = "; ".join(dict.fromkeys([c.source, now["source"].iloc[0], ref["source"].iloc[0]]))
+        sources = "; ".join(dict.fromkeys([c.source, now.source, ref.source]))
         if c.claim == "ratio":
             # A ratio stated to one decimal place is exact to within half a unit of it.
             tol = max(rtol * c.value, 0.05)
@@ -99,42 +107,50 @@ def _claims(points: pd.DataFrame, claims: pd.DataFrame, rtol: float) -> list[dic
     return rows
 
 
-def _bases(obs: pd.DataFrame, rtol: float) -> list[dict[str, object]]:
+def _bases(obs: list[Any], rtol: float) -> list[dict[str, object]]:
     """Figures for the same period and flow that disagree across reporters or kinds."""
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    for r in obs:
+        if r.kind in _POINT_KINDS:
+            groups.setdefault((r.pair, r.period, r.flow), []).append(r)
     rows = []
-    pts = obs[obs["kind"].isin(_POINT_KINDS)]
-    for (_, period, flow), g in pts.groupby(["pair", "period", "flow"], sort=False):
-        for (_, a), (_, b) in combinations(g.iterrows(), 2):
-            if a["reporter"] == b["reporter"] and "ambiguous" not in (a["kind"], b["kind"]):
+    for (_, period, flow), g in groups.items():
+        for a, b in combinations(g, 2):
+            if a.reporter == b.reporter and "ambiguous" not in (a.kind, b.kind):
                 continue
             detail = (
-                f"{a['value_usd_bn']:g} ({a['reporter']}, {a['kind']}) against "
-                f"{b['value_usd_bn']:g} ({b['reporter']}, {b['kind']}): bilateral figures differ "
+                f"{a.value_usd_bn:g} ({a.reporter}, {a.kind}) against "
+                f"{b.value_usd_bn:g} ({b.reporter}, {b.kind}): bilateral figures differ "
                 "by reporting country (CIF/FOB valuation, timing, re-exports) and the second "
                 "figure's period or basis is unclear; both are kept, neither is averaged"
             )
             rows.append(_row(
                 "same period and flow on different bases", period, flow,
-                f"{a['reporter']} vs {b['reporter']}", float(a["value_usd_bn"]),
-                float(b["value_usd_bn"]), rtol, detail, f"{a['source']}; {b['source']}",
+                f"{a.reporter} vs {b.reporter}", float(a.value_usd_bn),
+                float(b.value_usd_bn), rtol, detail, f"{a.source}; {b.source}",
             ))
     return rows
 
 
-def _bounds(obs: pd.DataFrame) -> list[dict[str, object]]:
+def _bounds(obs: list[Any]) -> list[dict[str, object]]:
+    first: dict[tuple[str, str, str], Any] = {}
+    for r in obs:
+        if r.kind in _POINT_KINDS:
+            first.setdefault((r.pair, r.period, r.flow), r)
     rows = []
-    for b in obs[obs["kind"] == "lower_bound"].itertuples(index=False):
-        pts = obs[(obs["pair"] == b.pair) & (obs["period"] == b.period) & (obs["flow"] == b.flow)
-                  & obs["kind"].isin(_POINT_KINDS)]
+    for b in obs:
+        if b.kind != "lower_bound":
+            continue
         label = f"lower bound: {b.flow} {b.period} > {b.value_usd_bn:g}"
-        if pts.empty:
+        pt = first.get((b.pair, b.period, b.flow))
+        if pt is None:
             rows.append(_untestable(label, b.period, b.flow, b.reporter,
                                     f"no point figure for {b.period}; {b.note}", b.source))
             continue
-        v = float(pts["value_usd_bn"].iloc[0])
+        v = float(pt.value_usd_bn)
         rows.append(_row(label, b.period, b.flow, b.reporter, b.value_usd_bn, v, 0.0,
                          f"{v:g} against a bound of {b.value_usd_bn:g}",
-                         f"{b.source}; {pts['source'].iloc[0]}",
+                         f"{b.source}; {pt.source}",
                          status="pass" if v >= b.value_usd_bn else "fail"))
     return rows
 
@@ -142,8 +158,9 @@ def _bounds(obs: pd.DataFrame) -> list[dict[str, object]]:
 def run_checks(obs: pd.DataFrame, claims: pd.DataFrame, rtol: float) -> pd.DataFrame:
     """Every identity and claim test over ``obs``, one row per test."""
     rank = {"reported": 0, "approximate": 1, "derived": 2}
-    points = obs[obs["kind"].isin(rank)].copy()
-    points = points.assign(_r=points["kind"].map(rank)).sort_values("_r", kind="stable")
-    rows = (_identities(points, rtol) + _claims(points, claims, rtol) + _bases(obs, rtol)
-            + _bounds(obs))
+    # Plain records: a few hundred rows at most, looked up by key (no frame per group).
+    records = list(obs.itertuples(index=False))
+    points = sorted((r for r in records if r.kind in rank), key=lambda r: rank[r.kind])
+    rows = (_identities(points, rtol) + _claims(points, claims, rtol) + _bases(records, rtol)
+            + _bounds(records))
     return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))

@@ -345,6 +345,7 @@ def bottom_line(
     sensitivities: bool = True,
     reporter: Reporter = "VN",
     kinds: Sequence[str] = DEFAULT_KINDS,
+    pool: SimulationPool | None = None,
 ) -> BottomLine:
     """The bottom line for each assessed target, from assessments already computed.
 
@@ -368,6 +369,9 @@ def bottom_line(
         per simulated target, same seed).
     reporter, kinds
         As passed to :func:`tradepath.assess`.
+    pool : SimulationPool, optional
+        The pool the assessments were made with: a re-run that asks for a fit or paths the
+        assessments already have (another model on the same data) reads them from it.
 
     Returns
     -------
@@ -388,10 +392,12 @@ def bottom_line(
     for a in items:
         if not isinstance(a, Assessment):
             raise fail("assessments", "bottom_line", "Assessment objects", a)
+    if pool is not None and not isinstance(pool, SimulationPool):
+        raise fail("pool", "bottom_line", "a tradepath.pool.SimulationPool or None", pool)
     followups, comparisons = dict(followups or {}), dict(comparisons or {})
     outside, combined = dict(outside or {}), dict(combined or {})
     # The targets on one series share their re-runs (one fit and one set of paths each).
-    pool = SimulationPool()
+    pool = SimulationPool() if pool is None else pool
     lines = []
     for a in items:
         name = a.target.name

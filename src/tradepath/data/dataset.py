@@ -94,7 +94,7 @@ class Dataset:
     _claims: pd.DataFrame
     targets: tuple[Target, ...] = ()
     _derived: pd.DataFrame = dataclasses.field(init=False, repr=False)
-    _cache: dict[tuple[Any, ...], tuple[pd.DataFrame, pd.DataFrame]] = dataclasses.field(
+    _cache: dict[tuple[Any, ...], Any] = dataclasses.field(
         init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -453,12 +453,16 @@ class Dataset:
             (observed - expected), ``rel_gap``, ``detail``, ``sources``.
         """
         rtol = check_real("rtol", "Dataset.check", rtol, lo=0.0, hi=1.0)
-        from .._checks import run_checks
-        from .official import disagreements
+        key = ("check", rtol)
+        if key not in self._cache:  # the dataset never changes: checked once per tolerance
+            from .._checks import run_checks
+            from .official import disagreements
 
-        obs = preferred(self.observations, None)  # identities use the preferred figures
-        return pd.concat([run_checks(obs, self._claims, rtol), disagreements(obs, rtol)],
-                         ignore_index=True)
+            obs = preferred(self.observations, None)  # identities use the preferred figures
+            self._cache[key] = pd.concat(
+                [run_checks(obs, self._claims, rtol), disagreements(obs, rtol)],
+                ignore_index=True)
+        return self._cache[key].copy()
 
     # -- display -------------------------------------------------------------------------
     def __repr__(self) -> str:

@@ -28,7 +28,7 @@ import ast
 import operator
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -157,15 +157,16 @@ def disagreements(obs: pd.DataFrame, rtol: float = 0.01) -> pd.DataFrame:
         figure and ``observed`` the alternative. Lower bounds are left to the bound checks.
     """
     rtol = check_real("rtol", "disagreements", rtol, lo=0.0, hi=1.0)
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    for r in preferred(obs[obs["kind"] != "lower_bound"], None).to_dict("records"):
+        groups.setdefault((r["pair"], r["period"], r["flow"], r["reporter"]), []).append(r)
     rows = []
-    pts = preferred(obs[obs["kind"] != "lower_bound"], None)
-    for (_, period, flow, reporter), g in pts.groupby(
-            ["pair", "period", "flow", "reporter"], sort=False):
-        best = g[g["kind"].isin(DEFAULT_KINDS)]
-        if best.empty or g["value_usd_bn"].nunique() < 2:
+    for (_, period, flow, reporter), g in groups.items():
+        best = [r for r in g if r["kind"] in DEFAULT_KINDS]
+        if not best or len({r["value_usd_bn"] for r in g}) < 2:
             continue
-        p = best.iloc[0]
-        for _, a in g.iterrows():
+        p = best[0]
+        for a in g:
             if a["value_usd_bn"] == p["value_usd_bn"]:
                 continue
             e, o = float(p["value_usd_bn"]), float(a["value_usd_bn"])
@@ -183,7 +184,7 @@ def disagreements(obs: pd.DataFrame, rtol: float = 0.01) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
 
 
-def _label(row: pd.Series) -> str:
+def _label(row: Any) -> str:
     parts = [row["kind"], row["dataset"]]
     if row["release"]:
         parts.append(f"released {row['release']}")

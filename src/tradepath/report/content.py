@@ -337,6 +337,23 @@ def build_report(
     ModelError, DataError
         The data cannot support any assessment of a target.
     """
+    content, kw = _chart_content(ds, targets=targets, balance=balance, model=model,
+                                 n_paths=n_paths, seed=seed, source=source)
+    return _complete(content, kw)
+
+
+def _chart_content(
+    ds: Dataset | None,
+    *,
+    targets: Sequence[Target] | None,
+    balance: BalanceCondition | None,
+    model: str | GrowthModel | None,
+    n_paths: int,
+    seed: int,
+    source: str | None,
+) -> tuple[ReportContent, dict[str, Any]]:
+    """The settings checked and what the charts show (no bottom line, no official series
+    yet), with the keywords that :func:`_complete` needs to finish it on the same pool."""
     func = "build_report"
     ds = load_dataset() if ds is None else ds
     if not isinstance(ds, Dataset):
@@ -417,15 +434,29 @@ def build_report(
             if f.target.name in comparisons:
                 text += " " + _spread(comparisons[f.target.name], f.model)
         findings[a.target.name] = text.strip()
-    from ..bottom_line import bottom_line
-
-    bottom = bottom_line(ds, assessments, followups=followups, comparisons=comparisons)
-    # The embedded documents' figures get the official series beside them; a user's data not.
+    # The embedded documents' figures get the official series beside them (answered in
+    # _complete; its page is already counted), a user's data not.
     documents = set(ds.observations["dataset"]) == {"documents"}
-    official = official_comparison(simulated, kw) if documents else None
-    return ReportContent(
+    content = ReportContent(
         dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
         assessments=assessments, followups=followups, comparisons=comparisons, main=main,
         balance_source=balance_source, region=region, findings=findings, skipped=skipped,
-        source=source, bottom=bottom, official=official, checks=ds.check(),
+        source=source, checks=ds.check(),
+        official=pd.DataFrame(columns=list(OFFICIAL_COLUMNS)) if documents else None,
     )
+    return content, kw
+
+
+def _complete(content: ReportContent, kw: dict[str, Any]) -> ReportContent:
+    """The content of the text pages added to :func:`_chart_content`'s: the bottom line
+    with its sensitivities and the official series beside the documents (the slow part that
+    the figures do not need, so a second process can draw them meanwhile)."""
+    from ..bottom_line import bottom_line
+
+    ds = content.dataset
+    bottom = bottom_line(ds, content.assessments, followups=content.followups,
+                         comparisons=content.comparisons, pool=kw["pool"])
+    simulated = [a for a in [*content.assessments, *content.followups.values()]
+                 if a.status == "simulated"]
+    official = None if content.official is None else official_comparison(simulated, kw)
+    return dataclasses.replace(content, bottom=bottom, official=official)

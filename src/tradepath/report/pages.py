@@ -88,7 +88,7 @@ def _pages(c: ReportContent) -> list[_Page]:
                  "stated with it.")
     pages.append(_Page("summary", "Vietnam–Korea trade targets: if and when",
                        _settings_line(c), 0, lambda fig: _draw_summary(fig, c)))
-    if c.official is not None and len(c.official):
+    if c.official is not None:
         pages.append(_Page(
             "official", "The documents against the official series",
             "The same targets, model, paths and seed, answered from the official series on "
@@ -349,6 +349,10 @@ def _draw_official(fig: Any, c: ReportContent) -> None:
     assert f is not None
     _w, h = fig.get_size_inches()
     x, y = 0.8, h - 1.7
+    if f.empty:
+        _text_block(fig, x, y, _wrap("The official series cannot answer any of these targets "
+                                     "with this model (too few figures of the target's flow)."))
+        return
     short = {"the documents": "documents (Vietnam's basis)",
              "official series": "official series (Korea's basis)"}
     rows = [[r.target.split(" (after the ")[0], short.get(r.data, r.data),

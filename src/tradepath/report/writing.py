@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import signal
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,15 @@ from .._validation import check_choice, check_int, fail
 from ..balance import BalanceCondition
 from ..data import Dataset
 from ..targets import Target
-from .content import _GENERATOR, _MANIFEST, DEFAULT_PATHS, FORMATS, ReportContent, build_report
+from .content import (
+    _GENERATOR,
+    _MANIFEST,
+    DEFAULT_PATHS,
+    FORMATS,
+    ReportContent,
+    _chart_content,
+    _complete,
+)
 from .pages import (
     _key_rows,
     _Page,
@@ -197,10 +205,12 @@ def write_report(
     if n_jobs is not None:
         n_jobs = check_int("n_jobs", func, n_jobs, lo=1, hi=2)
     out = check_destination(out_dir, overwrite=overwrite, func=func, name="out_dir")
-    content = build_report(ds, targets=targets, balance=balance, model=model, n_paths=n_paths,
-                           seed=seed, source=source)
+    # The charts' content first: the figures can be drawn (in a second process) while this
+    # one computes the text pages' content (the bottom line's re-runs, the official series).
+    charts, kw = _chart_content(ds, targets=targets, balance=balance, model=model,
+                                n_paths=n_paths, seed=seed, source=source)
     with output_dir(out, overwrite=overwrite, func=func, name="out_dir") as tmp:
-        _write_all(content, tmp, fmts, n_jobs)
+        _write_all(charts, tmp, fmts, n_jobs, finish=lambda: _complete(charts, kw))
     return out
 
 
@@ -214,6 +224,9 @@ def _freeze_layout(fig: Any) -> None:
 
 #: The signals that stop a report (see :func:`tradepath._io.output_dir`).
 _STOP = frozenset({signal.SIGINT, signal.SIGTERM})
+
+#: The two parts of report.pdf, drawn apart and put together in page order (:func:`_merge`).
+_TEXT_PART, _CHART_PART = "text.pdf", "charts.pdf"
 
 
 def _jobs(n_jobs: int | None) -> int:
@@ -231,68 +244,112 @@ def _jobs(n_jobs: int | None) -> int:
     return 2 if n_jobs is not None or cpus > 1 else 1
 
 
-def _write_figures(c: ReportContent, tmp: Path, pages: list[_Page], exts: list[str],
-                   meta: dict[str, str]) -> list[str]:
-    """The charts on their own: each chart page drawn once and cut out as PNG and SVG."""
+def _draw_charts(c: ReportContent, tmp: Path, parts: Path | None, pages: list[_Page],
+                 exts: Sequence[str], meta: dict[str, str]) -> list[str]:
+    """Each chart page drawn once: its PDF page into ``parts`` (when given), then its chart cut
+    out in each of ``exts``. The names of the figure files."""
+    from ..plotting import report_style
+
     plt = pyplot()
-    files = []
-    for i, page in enumerate(pages, start=1):
-        if page.figure is None:
-            continue
-        fig = _render_page(page, c, i, len(pages))
-        try:
-            files += _cut_out(fig, page, tmp, exts, meta)
-        finally:
-            plt.close(fig)
+    files: list[str] = []
+    charts = [(i, p) for i, p in enumerate(pages, start=1) if p.figure is not None]
+    with report_style(), contextlib.ExitStack() as stack:
+        pdf = None
+        if parts is not None:
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            pdf = stack.enter_context(PdfPages(parts / _CHART_PART))
+        for i, page in charts:
+            fig = _render_page(page, c, i, len(pages))
+            try:
+                if pdf is not None:
+                    pdf.savefig(fig)
+                    _freeze_layout(fig)
+                files += _cut_out(fig, page, tmp, exts, meta)
+            finally:
+                plt.close(fig)
     return files
 
 
-def _cut_out(fig: Any, page: _Page, tmp: Path, exts: list[str],
+def _draw_text_pages(c: ReportContent, parts: Path, pages: list[_Page]) -> None:
+    """The pages without a chart (bottom line, official series, data, method) as a PDF."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from ..plotting import report_style
+
+    plt = pyplot()
+    with report_style(), PdfPages(parts / _TEXT_PART) as pdf:
+        for i, page in enumerate(pages, start=1):
+            if page.figure is None:
+                fig = _render_page(page, c, i, len(pages))
+                try:
+                    pdf.savefig(fig)
+                finally:
+                    plt.close(fig)
+
+
+def _merge(parts: Path, pages: list[_Page], out: Path, meta: dict[str, str]) -> int:
+    """report.pdf: the two parts' pages in the report's order. The number of pages."""
+    from pypdf import PdfReader, PdfWriter
+
+    text = iter(PdfReader(parts / _TEXT_PART).pages)
+    charts = iter(PdfReader(parts / _CHART_PART).pages) if (parts / _CHART_PART).is_file() \
+        else iter(())
+    writer = PdfWriter()
+    for page in pages:
+        writer.add_page(next(charts if page.figure is not None else text))
+    writer.add_metadata({"/Title": "Vietnam–Korea trade targets: if and when",
+                         **{f"/{k}": v for k, v in meta.items()}})
+    with open(out, "wb") as f:
+        writer.write(f)
+    return len(pages)
+
+
+def _cut_out(fig: Any, page: _Page, tmp: Path, exts: Sequence[str],
              meta: dict[str, str]) -> list[str]:
     """Save the chart of a drawn page on its own in each format; the file names."""
     for t in page_texts(fig):
         t.set_visible(False)  # outside the cut-out chart: not drawn again
     files = []
     for ext in exts:
-        fig.savefig(tmp / f"{page.figure}.{ext}", bbox_inches=chart_box(page), metadata=meta)
+        # No date in an SVG: the same inputs give the same bytes (as for the PNG and PDF).
+        fig.savefig(tmp / f"{page.figure}.{ext}", bbox_inches=chart_box(page),
+                    metadata=meta | ({"Date": None} if ext == "svg" else {}))
         _freeze_layout(fig)
         files.append(f"{page.figure}.{ext}")
     return files
 
 
-def _figures_process(c: ReportContent, tmp: Path, pages: list[_Page], exts: list[str],
-                     meta: dict[str, str]) -> None:
-    """Body of the second process: the standalone figures. It exits 0 when they are all
-    written; on any failure it exits 1 quietly and the parent draws them again itself (so
-    an error is raised there, with its own type and message)."""
-    from ..plotting import report_style
-
-    # Forked with SIGINT and SIGTERM blocked (see _start_figures): the parent's handlers would
+def _charts_process(c: ReportContent, tmp: Path, parts: Path | None, pages: list[_Page],
+                    exts: Sequence[str], meta: dict[str, str]) -> None:
+    """Body of the second process: the chart pages (:func:`_draw_charts`). It exits 0 when
+    they are all written; on any failure it exits 1 quietly and the parent draws them again
+    itself (so an error is raised there, with its own type and message)."""
+    # Forked with SIGINT and SIGTERM blocked (see _start_charts): the parent's handlers would
     # raise into the copy of its stack. Here SIGTERM ends the process, and Ctrl-C is for the
     # parent, which stops this one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
     try:
-        with report_style():
-            _write_figures(c, tmp, pages, exts, meta)
+        _draw_charts(c, tmp, parts, pages, exts, meta)
     except BaseException:
         os._exit(1)
 
 
-def _start_figures(c: ReportContent, tmp: Path, pages: list[_Page], exts: list[str],
-                   meta: dict[str, str]) -> Any:
-    """Start the second process that draws the standalone figures.
+def _start_charts(c: ReportContent, tmp: Path, parts: Path | None, pages: list[_Page],
+                  exts: Sequence[str], meta: dict[str, str]) -> Any:
+    """Start the second process that draws the chart pages.
 
-    The PDF and the figures are independent: a fork (nothing copied or pickled) draws the
-    figures while this process writes the PDF. SIGINT and SIGTERM are blocked across the fork
-    so that neither reaches the new process before it has its own handlers; here they are
-    delivered as soon as it is started.
+    A fork (nothing copied or pickled) draws them while this process finishes the content
+    and draws the text pages. SIGINT and SIGTERM are blocked across the fork so that neither
+    reaches the new process before it has its own handlers; here they are delivered as soon
+    as it is started.
     """
     import multiprocessing
 
     worker = multiprocessing.get_context("fork").Process(
-        target=_figures_process, args=(c, tmp, pages, exts, meta), daemon=True)
+        target=_charts_process, args=(c, tmp, parts, pages, exts, meta), daemon=True)
     signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
     try:
         worker.start()
@@ -301,55 +358,61 @@ def _start_figures(c: ReportContent, tmp: Path, pages: list[_Page], exts: list[s
     return worker
 
 
-def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...],
-               n_jobs: int | None = None) -> None:
-    from .._version import __version__
-    from ..plotting import report_style
+def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...], n_jobs: int | None = None,
+               finish: Callable[[], ReportContent] | None = None) -> None:
+    """Write the report's files into ``tmp``.
 
-    plt = pyplot()
+    Every page is drawn once. The chart pages (their PDF pages and PNG cut-outs) are drawn in
+    a second process where two CPUs are available, while this one runs ``finish`` (which
+    turns ``c``, the charts' content, into the whole content), draws the text pages and cuts
+    the charts out as SVG; report.pdf is then put together from the two parts.
+    """
+    import shutil
+
+    from .._version import __version__
+
     files: list[str] = []
-    pages = _pages(c)
     exts = [e for e in ("png", "svg") if e in fmts]
     meta = {"Creator": f"tradepath {__version__}"}
-    n_pages = 0
-    figures = [f"{p.figure}.{e}" for p in pages if p.figure is not None for e in exts]
+    parts = tmp / ".pdf-parts" if "pdf" in fmts else None
+    if parts is not None:
+        parts.mkdir()
+    pages = _pages(c)  # the same pages before and after finish(): only their text changes
+    charts = any(p.figure is not None for p in pages)
+    # Which formats of the charts each process writes: the second one the PDF pages and PNG.
+    there = [e for e in exts if e == "png"]
+    here = [e for e in exts if e not in there]
     worker = None
-    if figures and "pdf" in fmts and _jobs(n_jobs) > 1:
-        worker = _start_figures(c, tmp, pages, exts, meta)
+    if charts and (parts is not None or exts) and _jobs(n_jobs) > 1:
+        worker = _start_charts(c, tmp, parts, pages, there, meta)
     try:
-        with report_style(), contextlib.ExitStack() as stack:
-            pdf = None
-            if "pdf" in fmts:
-                from matplotlib.backends.backend_pdf import PdfPages
-
-                pdf = stack.enter_context(PdfPages(tmp / "report.pdf", metadata={
-                    "Title": "Vietnam–Korea trade targets: if and when", **meta}))
-            for i, page in enumerate(pages, start=1):
-                figure = page.figure if exts and worker is None else None
-                if pdf is None and figure is None:
-                    continue
-                # Each page is drawn once: the PDF page, then its chart cut out as PNG and SVG.
-                fig = _render_page(page, c, i, len(pages))
-                try:
-                    if pdf is not None:
-                        pdf.savefig(fig)
-                        _freeze_layout(fig)
-                    if figure is not None:
-                        files += _cut_out(fig, page, tmp, exts, meta)
-                finally:
-                    plt.close(fig)
-            if pdf is not None:
-                n_pages = pdf.get_pagecount()
-                files.append("report.pdf")
+        if finish is not None:
+            c = finish()
+            if [p.title for p in _pages(c)] != [p.title for p in pages]:
+                raise RuntimeError("the report's pages changed when its content was finished")
+            pages = _pages(c)
+        if parts is not None:
+            _draw_text_pages(c, parts, pages)
+        if worker is None:
+            files += _draw_charts(c, tmp, parts, pages, exts, meta)
+        else:
+            if here:  # drawn again here for the formats the second process does not write
+                files += _draw_charts(c, tmp, None, pages, here, meta)
+            worker.join()
+            done = [f"{p.figure}.{e}" for p in pages if p.figure is not None for e in there]
+            if (worker.exitcode != 0 or not all((tmp / f).is_file() for f in done)
+                    or (parts is not None and not (parts / _CHART_PART).is_file())):
+                # Drawn here instead: a real error is raised as it is.
+                done = _draw_charts(c, tmp, parts, pages, there, meta)
+            files += done
+        n_pages = 0
+        if parts is not None:
+            n_pages = _merge(parts, pages, tmp / "report.pdf", meta)
+            shutil.rmtree(parts)
+            files.append("report.pdf")
         for name, frame in _tables(c).items():
             without_inf(frame).to_csv(tmp / f"{name}.csv", index=False, float_format="%.10g")
             files.append(f"{name}.csv")
-        if worker is not None:
-            worker.join()
-            if worker.exitcode != 0 or not all((tmp / f).is_file() for f in figures):
-                with report_style():  # drawn here instead: a real error is raised as it is
-                    _write_figures(c, tmp, pages, exts, meta)
-            files += figures
     finally:
         if worker is not None and worker.is_alive():
             worker.terminate()
