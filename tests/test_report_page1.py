@@ -89,6 +89,27 @@ def test_page1_names_models_in_words_and_gives_one_verdict(content, page1_text):
     assert "What would change the answer" in text
 
 
+def test_page1_ends_above_the_page_number(content):
+    """Nothing on page 1 runs into the page number, however long the bottom line."""
+    import matplotlib.pyplot as plt
+
+    with report_style():
+        pages = _pages(content)
+        fig = _render_page(pages[0], content, 1, len(pages))
+        try:
+            fig.canvas.draw()
+            number = next(t for t in fig.texts if t.get_gid() == "page-number")
+            top = number.get_window_extent().y1
+            boxes = [t.get_window_extent() for t in fig.texts if t is not number]
+            boxes += [ax.get_window_extent() for ax in fig.axes]
+            box = next(t for t in fig.texts if t.get_gid() == "bottom-line")
+        finally:
+            plt.close(fig)
+    assert min(b.y0 for b in boxes) > top + 0.2 * fig.dpi
+    # The box keeps a readable size.
+    assert box.get_fontsize() >= 6.0
+
+
 def test_report_simulates_to_2050_and_writes_no_inf(content, tmp_path, render_only):
     assert all(a.crossing_year.horizon == 2050 for a in content.simulated)
     render_only(content)

@@ -263,31 +263,8 @@ def bottom_line_text(c: ReportContent, width: int = 104) -> str:
     return "\n".join(out)
 
 
-def _draw_summary(fig: Any, c: ReportContent) -> None:
-    w, h = fig.get_size_inches()
-    y = h - 1.45
-    x = 0.8
-    y = _text_block(fig, x, y, "The bottom line", fontsize=12, fontweight="bold")
-    text = bottom_line_text(c)
-    if text:
-        size, spacing = 8.0, 1.3
-        fig.text(x / w, (y - 0.08) / h, text, ha="left", va="top", fontsize=size,
-                 linespacing=spacing, gid="bottom-line", family="DejaVu Sans",
-                 bbox=dict(boxstyle="round,pad=0.6", facecolor="#f3f6fb",
-                           edgecolor="#3b5b8c", linewidth=0.9))
-        y -= (text.count("\n") + 1) * size * spacing / 72 + 0.45
-    y = _text_block(fig, x, y, "Key numbers", fontsize=11, fontweight="bold")
-    rows = _key_rows(c)
-    height = 0.22 * (len(rows) + 1)
-    ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
-    ax.axis("off")
-    tab = ax.table(cellText=rows, colLabels=["target", "status", "P(by deadline)",
-                                            "median year", "80 % interval"],
-                   bbox=(0, 0, 1, 1), cellLoc="left", colLoc="left",
-                   colWidths=[0.40, 0.11, 0.16, 0.14, 0.19])
-    _style_table(tab, 8.5)
-    y -= height + 0.3
-    y = _text_block(fig, x, y, "Read with care", fontsize=11, fontweight="bold")
+def _read_with_care(c: ReportContent) -> list[str]:
+    """Page 1's notes under the key numbers."""
     checks = c.consistency()
     fails = checks[checks["status"] == "fail"]
     inherited = _inherited_failures(c.dataset.observations, checks)
@@ -307,10 +284,56 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
                  "not the risk that the model family is wrong — see the model comparison.")
     notes.append("“Balanced” is not defined in the documents; the condition used for each "
                  "target is named with it.")
-    for s in c.skipped.values():
-        notes.append(f"Left out: {s}")
+    notes += [f"Left out: {s}" for s in c.skipped.values()]
+    return [_wrap("• " + n, 112) for n in notes]
+
+
+#: Page 1 ends this many inches above the bottom edge (clear of the page number).
+_PAGE1_BOTTOM = 0.7
+
+
+def _lines(text: str) -> int:
+    return text.count("\n") + 1
+
+
+def _draw_summary(fig: Any, c: ReportContent) -> None:
+    w, h = fig.get_size_inches()
+    x, y = 0.8, h - 1.45
+    text = bottom_line_text(c)
+    rows = _key_rows(c)
+    notes = _read_with_care(c)
+    # Everything but the box has a fixed height (as _text_block counts it); the box's type
+    # shrinks from 8 pt, if it must, so that the page ends above the page number.
+    fixed = (3 * 0.08 + (12 + 2 * 11) * 1.35 / 72 + 0.22 * (len(rows) + 1) + 0.3
+             + sum(_lines(n) * 7.8 * 1.35 / 72 + 0.08 for n in notes))
+    spacing = 1.3
+    room = y - _PAGE1_BOTTOM - fixed - 0.45
+    def fit(t: str) -> float:
+        return max(6.0, min(8.0, room * 72 / (_lines(t) * spacing)))
+
+    for _ in range(2):  # smaller type: longer lines across the same width, fewer of them
+        text = bottom_line_text(c, width=int(104 * 8.0 / fit(text)))
+    size = fit(text)  # for the text as wrapped (no larger than the size it was wrapped for)
+    y = _text_block(fig, x, y, "The bottom line", fontsize=12, fontweight="bold")
+    if text:
+        fig.text(x / w, (y - 0.08) / h, text, ha="left", va="top", fontsize=size,
+                 linespacing=spacing, gid="bottom-line", family="DejaVu Sans",
+                 bbox=dict(boxstyle="round,pad=0.6", facecolor="#f3f6fb",
+                           edgecolor="#3b5b8c", linewidth=0.9))
+        y -= _lines(text) * size * spacing / 72 + 0.45
+    y = _text_block(fig, x, y, "Key numbers", fontsize=11, fontweight="bold")
+    height = 0.22 * (len(rows) + 1)
+    ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
+    ax.axis("off")
+    tab = ax.table(cellText=rows, colLabels=["target", "status", "P(by deadline)",
+                                            "median year", "80 % interval"],
+                   bbox=(0, 0, 1, 1), cellLoc="left", colLoc="left",
+                   colWidths=[0.40, 0.11, 0.16, 0.14, 0.19])
+    _style_table(tab, 8.5)
+    y -= height + 0.3
+    y = _text_block(fig, x, y, "Read with care", fontsize=11, fontweight="bold")
     for n in notes:
-        y = _text_block(fig, x, y, _wrap("• " + n, 112), fontsize=7.8)
+        y = _text_block(fig, x, y, n, fontsize=7.8)
 
 
 def official_reasons(c: ReportContent) -> list[str]:
