@@ -163,10 +163,11 @@ def write_report(
         Which renderings to write ("pdf": report.pdf; "png"/"svg": one file per figure). The
         tables (CSV), summary.md and manifest.json are always written.
     n_jobs : {None, 1, 2}, default None
-        Processes that draw: with 2 the standalone figures (PNG, SVG) are drawn in a second
-        process (forked) while this one writes the PDF and the tables; 1 draws everything
-        here. None: 2 where a process can be forked and two CPUs are available, else 1.
-        The files are the same either way.
+        Processes that draw: with 2 a second process (forked) draws every chart page but the
+        last (its PDF page, PNG and SVG) while this one computes the bottom line and the
+        official series and draws the other pages; 1 draws everything here. None: 2 where a
+        process can be forked and two CPUs are available, else 1. The files are byte for
+        byte the same either way.
 
     Returns
     -------
@@ -188,7 +189,10 @@ def write_report(
     The report is written through :func:`tradepath._io.output_dir`: built in a temporary
     folder beside ``out_dir`` and renamed into place in one step, so readers never see a
     half-written report, and a stopped run (an error, Ctrl-C, SIGTERM) leaves nothing behind.
-    Figures are drawn inside :func:`tradepath.plotting.report_style`.
+    Figures are drawn inside :func:`tradepath.plotting.report_style`. Every page is drawn
+    once and each chart cut out of its page; report.pdf is put together from the pages of
+    the two processes (pypdf). The files carry no date, so the same settings give the same
+    bytes.
 
     Examples
     --------
@@ -312,8 +316,10 @@ def _cut_out(fig: Any, page: _Page, tmp: Path, exts: Sequence[str],
     files = []
     for ext in exts:
         # No date in an SVG: the same inputs give the same bytes (as for the PNG and PDF).
+        # PNG lightly compressed: a tenth larger, written in a fifth less time.
         fig.savefig(tmp / f"{page.figure}.{ext}", bbox_inches=chart_box(page),
-                    metadata=meta | ({"Date": None} if ext == "svg" else {}))
+                    **({"metadata": meta | {"Date": None}} if ext == "svg" else
+                       {"metadata": meta, "pil_kwargs": {"compress_level": 1}}))
         _freeze_layout(fig)
         files.append(f"{page.figure}.{ext}")
     return files
