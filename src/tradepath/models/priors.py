@@ -494,6 +494,8 @@ def _trend_stats(series: Mapping[str, pd.Series]) -> list[tuple[np.ndarray, ...]
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             slope, rss, s_xx = _damped_regression(t, np.log(s.to_numpy(dtype=float)), grid)
         ok = np.isfinite(slope) & np.isfinite(rss) & np.isfinite(s_xx) & (s_xx > 0)
+        if not ok.any():
+            continue
         out.append((slope[ok], np.maximum(rss[ok], np.finfo(float).tiny), s_xx[ok],
                     np.full(ok.sum(), len(s) - 1)))
     return out

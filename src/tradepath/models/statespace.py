@@ -421,11 +421,11 @@ class DampedTrend(GrowthModel):
     regression through the origin with weights :math:`1/k`: :math:`\\hat\\beta_T`,
     :math:`RSS` and :math:`S_{xx} = \\sum c_i^2/k_i` in closed form.
 
-    **Prior** (``prior=``). A uniform prior on the grid and, given :math:`\phi`, the
+    **Prior** (``prior=``). A uniform prior on the grid and, given :math:`\\phi`, the
     conjugate normal–scaled-inverse-chi-square prior of
     :class:`~tradepath.models.priors.TrendPrior`:
-    :math:`\sigma^2 \sim \text{Scaled-Inv-}\chi^2(\nu_0, s_0^2)`,
-    :math:`\beta_T \mid \sigma^2 \sim N(b_0, \sigma^2/\kappa_0)`. By default its
+    :math:`\\sigma^2 \\sim \\text{Scaled-Inv-}\\chi^2(\\nu_0, s_0^2)`,
+    :math:`\\beta_T \\mid \\sigma^2 \\sim N(b_0, \\sigma^2/\\kappa_0)`. By default its
     hyperparameters are learned from the shipped panel of trade pairs by empirical Bayes
     (:func:`~tradepath.models.priors.trend_panel_prior`): the typical volatility of a pair's
     annual log growth and the typical growth in its last year. A pair's own series is part of
@@ -433,31 +433,31 @@ class DampedTrend(GrowthModel):
     twice, once in the prior (one pair of ten, a mild pull) and once in the likelihood; pass
     ``trend_panel_prior(exclude=[pair])`` to avoid it, as the backtests do.
     ``prior="reference"`` (or None) keeps the improper reference prior
-    :math:`p(\beta_T, \sigma^2) \propto 1/\sigma^2` (the limit
-    :math:`\nu_0, \kappa_0 \to 0`) for checks: with four increments its volatility has
-    a :math:`1/\chi^2_3` tail and its growth a Student-t tail with 3 degrees of freedom,
-    which, compounded over decades with :math:`\phi` near 1, gave upper bands of thousands of
+    :math:`p(\\beta_T, \\sigma^2) \\propto 1/\\sigma^2` (the limit
+    :math:`\\nu_0, \\kappa_0 \\to 0`) for checks: with four increments its volatility has
+    a :math:`1/\\chi^2_3` tail and its growth a Student-t tail with 3 degrees of freedom,
+    which, compounded over decades with :math:`\\phi` near 1, gave upper bands of thousands of
     bn.
 
-    **Uncertainty** (exact posterior). With :math:`\kappa_n = \kappa_0 + S_{xx}`,
-    :math:`b_n = (\kappa_0 b_0 + S_{xx}\hat\beta_T)/\kappa_n`,
-    :math:`\nu_n = \nu_0 + m` (:math:`\nu_0 + m - 1` when :math:`\kappa_0 = 0`: a flat
-    prior on the growth) and :math:`\nu_n s_n^2 = \nu_0 s_0^2 + RSS + \kappa_0 S_{xx}
-    (\hat\beta_T - b_0)^2/\kappa_n`, the grid weights are the marginal likelihood over the
+    **Uncertainty** (exact posterior). With :math:`\\kappa_n = \\kappa_0 + S_{xx}`,
+    :math:`b_n = (\\kappa_0 b_0 + S_{xx}\\hat\\beta_T)/\\kappa_n`,
+    :math:`\\nu_n = \\nu_0 + m` (:math:`\\nu_0 + m - 1` when :math:`\\kappa_0 = 0`: a flat
+    prior on the growth) and :math:`\\nu_n s_n^2 = \\nu_0 s_0^2 + RSS + \\kappa_0 S_{xx}
+    (\\hat\\beta_T - b_0)^2/\\kappa_n`, the grid weights are the marginal likelihood over the
     :math:`m` increments,
 
     .. math::
 
-        w(\phi) \propto \kappa_n^{-1/2}\,(\nu_n s_n^2)^{-\nu_n/2}
+        w(\\phi) \\propto \\kappa_n^{-1/2}\\,(\\nu_n s_n^2)^{-\\nu_n/2}
 
     (under the reference prior :math:`S_{xx}^{-1/2} RSS^{-(m-1)/2}`: the profile likelihood
-    corrected for the information about :math:`\beta_T`). Each path draws :math:`\phi` by
-    these weights, then :math:`\sigma^2 \sim \nu_n s_n^2/\chi^2_{\nu_n}` truncated at
-    ``MAX_SIGMA ** 2``, then :math:`\beta_T \sim N(b_n, \sigma^2/\kappa_n)`, then its
-    shocks. With :math:`\phi = 1` and the reference prior this is exactly the ``random_walk``
+    corrected for the information about :math:`\\beta_T`). Each path draws :math:`\\phi` by
+    these weights, then :math:`\\sigma^2 \\sim \\nu_n s_n^2/\\chi^2_{\\nu_n}` truncated at
+    ``MAX_SIGMA ** 2``, then :math:`\\beta_T \\sim N(b_n, \\sigma^2/\\kappa_n)`, then its
+    shocks. With :math:`\\phi = 1` and the reference prior this is exactly the ``random_walk``
     model. The prior is on the growth of the *last* year, which means the same whatever
-    :math:`\phi`; statsmodels' diffuse start puts it on the first year instead, which
-    multiplies the weights by :math:`\phi^{-(T - t_1)}` and would favour weak damping.
+    :math:`\\phi`; statsmodels' diffuse start puts it on the first year instead, which
+    multiplies the weights by :math:`\\phi^{-(T - t_1)}` and would favour weak damping.
 
     Needs at least 4 observations (3 increments).
 
