@@ -17,10 +17,9 @@ from tradepath.models.priors import (
     MAX_SIGMA,
     REFERENCE_TREND_PRIOR,
     TrendPrior,
-    trend_panel_prior,
     trend_posterior,
 )
-from tradepath.models.statespace import DEFAULT_PHI_GRID, _damped_regression
+from tradepath.models.statespace import DEFAULT_PHI_GRID, _damped_regression, trend_panel_prior
 
 SERIES = pd.Series([9.5, 20.0, 31.0, 52.0, 78.0, 76.0, 81.5],
                    index=[2009, 2012, 2015, 2018, 2021, 2023, 2024])
@@ -114,7 +113,7 @@ def test_posterior_draws_match_importance_sampling():
 def test_reference_prior_is_the_limit_and_keeps_the_old_weights():
     s = SERIES
     ref = DampedTrend(prior="reference").fit(s)
-    slope, rss, s_xx = _damped_regression(s.index.to_numpy(float), np.log(s.to_numpy()),
+    _, rss, s_xx = _damped_regression(s.index.to_numpy(float), np.log(s.to_numpy()),
                                           np.asarray(DEFAULT_PHI_GRID))
     m = len(s) - 1
     logw = -0.5 * np.log(s_xx) - 0.5 * (m - 1) * np.log(rss)

@@ -8,8 +8,9 @@ series by empirical Bayes (maximising the marginal likelihood of the panel), and
 :func:`panel_prior` with ``exclude=`` gives the leave-one-pair-out prior used to validate it.
 
 A :class:`TrendPrior` is the conjugate prior of the damped trend's last-year growth and
-volatility (:class:`~tradepath.models.DampedTrend`); :func:`trend_panel_prior` learns it from
-the same panel, by the same rule, with the same ``exclude=``.
+volatility (:class:`~tradepath.models.DampedTrend`), :func:`trend_posterior` its closed-form
+posterior; :func:`tradepath.models.statespace.trend_panel_prior` learns it from the same panel,
+by the same rule, with the same ``exclude=``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice, check_real, fail
+from .._validation import check_real, fail
 from ..errors import ModelError
 
 __all__ = [
@@ -35,7 +36,6 @@ __all__ = [
     "draw_bounded_sigma2",
     "panel_prior",
     "panel_series",
-    "trend_panel_prior",
     "trend_posterior",
 ]
 
@@ -470,113 +470,3 @@ def trend_posterior(
         log_ml = (log_ml - special.gammaln(prior.nu0 / 2)
                   + 0.5 * prior.nu0 * np.log(prior.nu0 * prior.s0**2 / 2))
     return TrendPosterior(mean=mean, kappa=kappa, nu=nu, scale=scale, log_ml=log_ml)
-
-
-#: Bounds of the trend prior's hyperparameters: log nu0, log s0, b0, log kappa0.
-_TREND_BOUNDS = ((np.log(0.2), np.log(50.0)), (np.log(0.005), np.log(MAX_SIGMA)),
-                 (-0.3, 0.4), (np.log(0.01), np.log(100.0)))
-#: Centre and scale of the weak hyperprior (one pseudo-pair's worth): 2 degrees of freedom
-#: around a 10 % volatility, growth 5 % a year worth one increment, each within a factor e.
-_TREND_START = np.array([np.log(2.0), np.log(0.1), 0.05, np.log(1.0)])
-_TREND_SCALE = np.array([1.0, 1.0, 0.1, 1.0])
-
-
-def _trend_stats(series: Mapping[str, pd.Series]) -> list[tuple[np.ndarray, ...]]:
-    """Per series with 4 or more points: the damped regression on the default grid."""
-    from .statespace import DEFAULT_PHI_GRID, _damped_regression
-
-    grid = np.asarray(DEFAULT_PHI_GRID)
-    out = []
-    for s in series.values():
-        if len(s) < 4:
-            continue
-        t = s.index.to_numpy(dtype=float)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            slope, rss, s_xx = _damped_regression(t, np.log(s.to_numpy(dtype=float)), grid)
-        ok = np.isfinite(slope) & np.isfinite(rss) & np.isfinite(s_xx) & (s_xx > 0)
-        if not ok.any():
-            continue
-        out.append((slope[ok], np.maximum(rss[ok], np.finfo(float).tiny), s_xx[ok],
-                    np.full(ok.sum(), len(s) - 1)))
-    return out
-
-
-@functools.lru_cache(maxsize=64)
-def _trend_prior_cached(key: tuple[tuple[str, tuple[int, ...], tuple[float, ...]], ...],
-                        slope: bool, source: str) -> TrendPrior:
-    from scipy import optimize
-
-    series = {k: pd.Series(v, index=pd.Index(y, name="year")) for k, y, v in key}
-    stats = _trend_stats(series)
-    if len(stats) < 3:
-        raise ModelError(f"trend_panel_prior: needs at least 3 pairs with 4 or more annual "
-                         f"points; got {len(stats)}.")
-
-    def prior_of(h: np.ndarray) -> TrendPrior:
-        return TrendPrior(nu0=float(np.exp(h[0])), s0=float(np.exp(h[1])),
-                          b0=float(h[2]) if slope else 0.0,
-                          kappa0=float(np.exp(h[3])) if slope else 0.0, source=source)
-
-    def neg(h: np.ndarray) -> float:
-        p = prior_of(h)
-        total = 0.0
-        for sl, rss, sxx, m in stats:
-            lm = trend_posterior(p, sl, rss, sxx, int(m[0])).log_ml
-            # uniform prior on the grid values that fit: log mean of the marginals
-            total += float(np.logaddexp.reduce(lm) - np.log(len(lm)))
-        keep = slice(None) if slope else slice(0, 2)
-        penalty = 0.5 * np.sum(((h - _TREND_START[keep]) / _TREND_SCALE[keep]) ** 2)
-        return -total + float(penalty)
-
-    start = _TREND_START if slope else _TREND_START[:2]
-    bounds = _TREND_BOUNDS if slope else _TREND_BOUNDS[:2]
-    res = optimize.minimize(neg, start, method="L-BFGS-B", bounds=bounds)
-    return prior_of(res.x)
-
-
-def trend_panel_prior(
-    panel: Any = None, *, exclude: Iterable[str] = (), slope: bool = True
-) -> TrendPrior:
-    """The damped trend's prior learned from a panel of trade pairs by empirical Bayes.
-
-    Parameters
-    ----------
-    panel : mapping or DataFrame, optional
-        The pairs' annual series (see :func:`panel_series`). Default: the shipped reference
-        panel, :func:`tradepath.reference.reference_panel`.
-    exclude : iterable of str, default ()
-        Pairs to leave out (leave-one-pair-out validation).
-    slope : bool, default True
-        Learn the growth part (``b0``, ``kappa0``) too; False: the volatility part only,
-        with a flat prior on the growth (``kappa0 = 0``).
-
-    Returns
-    -------
-    TrendPrior
-        The hyperparameters maximising the panel's marginal likelihood under the damped trend,
-        :math:`\\prod_i \\frac{1}{|G|}\\sum_{\\phi \\in G} p(d_i \\mid \\phi)` over the pairs with
-        4 or more points and the default grid :math:`G` (each term in closed form, see
-        :func:`trend_posterior`), with a weak hyperprior (normal, sd 1 on the log scale of
-        ``nu0``, ``s0``, ``kappa0`` centred on 2, 0.1 and 1; sd 0.1 on ``b0`` around 0.05).
-        Cached: the same panel gives the same prior at no cost.
-
-    Raises
-    ------
-    ModelError
-        Fewer than three pairs with four or more points remain.
-    """
-    if panel is None:
-        from ..reference import reference_panel
-
-        panel = reference_panel(min_points=2)
-    check_choice("slope", "trend_panel_prior", slope, (True, False))
-    series = panel_series(panel)
-    drop = {str(e) for e in ([exclude] if isinstance(exclude, str) else exclude)}
-    series = {k: v for k, v in series.items() if k not in drop}
-    key = tuple((k, tuple(int(y) for y in s.index), tuple(float(v) for v in s.to_numpy()))
-                for k, s in sorted(series.items()))
-    n = sum(len(s) >= 4 for s in series.values())
-    src = f"empirical Bayes on {n} pairs" + ("" if slope else ", volatility only")
-    if drop:
-        src += f" (leaving out {', '.join(sorted(drop))})"
-    return _trend_prior_cached(key, slope, src)

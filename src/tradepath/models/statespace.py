@@ -8,8 +8,9 @@ a handful of points cannot estimate it freely.
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -25,7 +26,7 @@ from .priors import (
     REFERENCE_TREND_PRIOR,
     TrendPrior,
     draw_bounded_sigma2,
-    trend_panel_prior,
+    panel_series,
     trend_posterior,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "LocalLinearTrend",
     "LocalLinearTrendFit",
     "filter_trend",
+    "trend_panel_prior",
 ]
 
 #: Damping values the damped trend weighs: 0.50, 0.54, ..., 0.98 and 1.0 (no damping, which
@@ -340,6 +342,116 @@ def _damped_regression(
     return slope, rss, s_xx
 
 
+# -- the damped trend's prior, learned from the panel -------------------------------------------
+
+#: Bounds of the trend prior's hyperparameters: log nu0, log s0, b0, log kappa0.
+_TREND_BOUNDS = ((np.log(0.2), np.log(50.0)), (np.log(0.005), np.log(MAX_SIGMA)),
+                 (-0.3, 0.4), (np.log(0.01), np.log(100.0)))
+#: Centre and scale of the weak hyperprior (one pseudo-pair's worth): 2 degrees of freedom
+#: around a 10 % volatility, growth 5 % a year worth one increment, each within a factor e.
+_TREND_START = np.array([np.log(2.0), np.log(0.1), 0.05, np.log(1.0)])
+_TREND_SCALE = np.array([1.0, 1.0, 0.1, 1.0])
+
+
+def _trend_stats(series: Mapping[str, pd.Series]) -> list[tuple[np.ndarray, ...]]:
+    """Per series with 4 or more points: the damped regression on the default grid."""
+    grid = np.asarray(DEFAULT_PHI_GRID)
+    out = []
+    for s in series.values():
+        if len(s) < 4:
+            continue
+        t = s.index.to_numpy(dtype=float)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            slope, rss, s_xx = _damped_regression(t, np.log(s.to_numpy(dtype=float)), grid)
+        ok = np.isfinite(slope) & np.isfinite(rss) & np.isfinite(s_xx) & (s_xx > 0)
+        if not ok.any():
+            continue
+        out.append((slope[ok], np.maximum(rss[ok], np.finfo(float).tiny), s_xx[ok],
+                    np.full(ok.sum(), len(s) - 1)))
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _trend_prior_cached(key: tuple[tuple[str, tuple[int, ...], tuple[float, ...]], ...],
+                        slope: bool, source: str) -> TrendPrior:
+    from scipy import optimize
+
+    series = {k: pd.Series(v, index=pd.Index(y, name="year")) for k, y, v in key}
+    stats = _trend_stats(series)
+    if len(stats) < 3:
+        raise ModelError(f"trend_panel_prior: needs at least 3 pairs with 4 or more annual "
+                         f"points; got {len(stats)}.")
+
+    def prior_of(h: np.ndarray) -> TrendPrior:
+        return TrendPrior(nu0=float(np.exp(h[0])), s0=float(np.exp(h[1])),
+                          b0=float(h[2]) if slope else 0.0,
+                          kappa0=float(np.exp(h[3])) if slope else 0.0, source=source)
+
+    def neg(h: np.ndarray) -> float:
+        p = prior_of(h)
+        total = 0.0
+        for sl, rss, sxx, m in stats:
+            lm = trend_posterior(p, sl, rss, sxx, int(m[0])).log_ml
+            # uniform prior on the grid values that fit: log mean of the marginals
+            total += float(np.logaddexp.reduce(lm) - np.log(len(lm)))
+        keep = slice(None) if slope else slice(0, 2)
+        penalty = 0.5 * np.sum(((h - _TREND_START[keep]) / _TREND_SCALE[keep]) ** 2)
+        return -total + float(penalty)
+
+    start = _TREND_START if slope else _TREND_START[:2]
+    bounds = _TREND_BOUNDS if slope else _TREND_BOUNDS[:2]
+    res = optimize.minimize(neg, start, method="L-BFGS-B", bounds=bounds)
+    return prior_of(res.x)
+
+
+def trend_panel_prior(
+    panel: Any = None, *, exclude: Iterable[str] = (), slope: bool = True
+) -> TrendPrior:
+    """The damped trend's prior learned from a panel of trade pairs by empirical Bayes.
+
+    Parameters
+    ----------
+    panel : mapping or DataFrame, optional
+        The pairs' annual series (see :func:`panel_series`). Default: the shipped reference
+        panel, :func:`tradepath.reference.reference_panel`.
+    exclude : iterable of str, default ()
+        Pairs to leave out (leave-one-pair-out validation).
+    slope : bool, default True
+        Learn the growth part (``b0``, ``kappa0``) too; False: the volatility part only,
+        with a flat prior on the growth (``kappa0 = 0``).
+
+    Returns
+    -------
+    TrendPrior
+        The hyperparameters maximising the panel's marginal likelihood under the damped trend,
+        :math:`\\prod_i \\frac{1}{|G|}\\sum_{\\phi \\in G} p(d_i \\mid \\phi)` over the pairs with
+        4 or more points and the default grid :math:`G` (each term in closed form, see
+        :func:`trend_posterior`), with a weak hyperprior (normal, sd 1 on the log scale of
+        ``nu0``, ``s0``, ``kappa0`` centred on 2, 0.1 and 1; sd 0.1 on ``b0`` around 0.05).
+        Cached: the same panel gives the same prior at no cost.
+
+    Raises
+    ------
+    ModelError
+        Fewer than three pairs with four or more points remain.
+    """
+    if panel is None:
+        from ..reference import reference_panel
+
+        panel = reference_panel(min_points=2)
+    check_choice("slope", "trend_panel_prior", slope, (True, False))
+    series = panel_series(panel)
+    drop = {str(e) for e in ([exclude] if isinstance(exclude, str) else exclude)}
+    series = {k: v for k, v in series.items() if k not in drop}
+    key = tuple((k, tuple(int(y) for y in s.index), tuple(float(v) for v in s.to_numpy()))
+                for k, s in sorted(series.items()))
+    n = sum(len(s) >= 4 for s in series.values())
+    src = f"empirical Bayes on {n} pairs" + ("" if slope else ", volatility only")
+    if drop:
+        src += f" (leaving out {', '.join(sorted(drop))})"
+    return _trend_prior_cached(key, slope, src)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DampedTrendFit(FitResult):
     """A fitted :class:`DampedTrend`.
@@ -390,7 +502,7 @@ class DampedTrend(GrowthModel):
         most probable damping and its estimates: for checks only, too narrow for decisions.
     prior : TrendPrior, "panel", "reference" or None, default "panel"
         The prior of the last year's growth and the volatility (see Notes): ``"panel"``, the
-        one learned from the shipped panel (:func:`~tradepath.models.priors.trend_panel_prior`,
+        one learned from the shipped panel (:func:`~tradepath.models.statespace.trend_panel_prior`,
         computed at the first fit and cached); a :class:`~tradepath.models.priors.TrendPrior`
         (for instance ``trend_panel_prior(exclude=[pair])``); ``"reference"`` or None, the
         improper reference prior.
@@ -427,7 +539,7 @@ class DampedTrend(GrowthModel):
     :math:`\\sigma^2 \\sim \\text{Scaled-Inv-}\\chi^2(\\nu_0, s_0^2)`,
     :math:`\\beta_T \\mid \\sigma^2 \\sim N(b_0, \\sigma^2/\\kappa_0)`. By default its
     hyperparameters are learned from the shipped panel of trade pairs by empirical Bayes
-    (:func:`~tradepath.models.priors.trend_panel_prior`): the typical volatility of a pair's
+    (:func:`~tradepath.models.statespace.trend_panel_prior`): the typical volatility of a pair's
     annual log growth and the typical growth in its last year. A pair's own series is part of
     that panel when it is one of the shipped pairs (Korea–Vietnam is): its data then count
     twice, once in the prior (one pair of ten, a mild pull) and once in the likelihood; pass
