@@ -472,21 +472,23 @@ PSEUDO_MULTIPLES = (1.05, 1.15, 1.3, 1.5, 2.0)
 PSEUDO_HORIZONS = (2, 3, 5)
 
 
-def panel_pseudo_targets(n_paths: int, seed: int) -> pd.DataFrame:
+def panel_pseudo_targets(n_paths: int, seed: int, name: str = "ensemble") -> pd.DataFrame:
     """The default model's probabilities of levels nobody announced, and whether they were met.
 
     At every observed year of a reference pair with 2 or more points up to it (an origin),
     the default ensemble (its stochastic growth prior learned leaving the pair out) is fitted
     on the data up to the origin; each level :data:`PSEUDO_MULTIPLES` times the last value is
     a pseudo-target for each horizon in :data:`PSEUDO_HORIZONS` whose deadline year is
-    observed; it is met if an observed year up to the deadline reaches it.
+    observed; it is met if an observed year up to the deadline reaches it. ``name``: another
+    model of :func:`_panel_model` (``"ensemble_reference"``: the damped trend's reference
+    prior).
     """
     from tradepath.reference import reference_panel
 
     rows = []
     for k, (pair, s) in enumerate(reference_panel(min_points=3).items()):
         years = [int(y) for y in s.index]
-        model = _panel_model("ensemble", pair)
+        model = _panel_model(name, pair)
         for i, origin in enumerate(years[1:], start=1):
             hs = [h for h in PSEUDO_HORIZONS if origin + h in years]
             if not hs:
