@@ -736,10 +736,10 @@ def reference_section(emit: Any, n_paths: int, seed: int) -> None:
     emit(write_table(panel, "panel_levels",
                      "Level backtests on the reference pairs with 6 or more annual points", [
                          "Rolling origins at every observed year with 2 or more points up to "
-                         "it; horizons 1-3 where observed; stochastic_growth's prior learned "
-                         "leaving the pair out. common: the forecasts every model made; all: "
-                         "every forecast of the model. mape in percent; crps in US$ bn; "
-                         "crps_log on log levels.",
+                         "it; horizons 1-3 where observed; the priors of stochastic_growth and "
+                         "damped_trend learned leaving the pair out. common: the forecasts "
+                         "every model made; all: every forecast of the model. mape in "
+                         "percent; crps in US$ bn; crps_log on log levels.",
                      ], {"forecasts": 0, "pairs": 0, "coverage_80": 2, "mape": 1, "crps": 2,
                          "crps_log": 3}))
     emit(write_table(damped_prior_comparison(n_paths, seed, min_points=4),
