@@ -11,7 +11,8 @@ Real data first (:func:`reference_section`): the resolved historical trade targe
 ``tradepath.reference_targets()``, each judged leave-one-target-out with the annual data dated
 before its announcement (Brier of the inside view, the outside view, their pool and the
 baselines; a reliability table); level backtests on every reference pair with 6 or more
-annual points (80 % coverage, MAPE, CRPS; priors learned leaving the pair out); the VN-KR
+annual points (80 % coverage, MAPE, CRPS; priors learned leaving the pair out); the damped
+trend's panel prior against the reference prior at horizons up to 10 years; the VN-KR
 targets' inside, outside and combined probabilities. Then the synthetic studies below.
 
 
@@ -346,44 +347,65 @@ LEVELS = ("coverage_80", "mape", "crps", "crps_log")
 
 
 def _panel_model(name: str, pair: str) -> Any:
-    """A configured model; the stochastic growth prior leaves ``pair`` out of the panel."""
-    from tradepath.models import StochasticGrowth, panel_prior
+    """A configured model; every panel-learned prior leaves ``pair`` out of the panel.
 
+    ``damped_trend_reference`` and ``ensemble_reference``: the damped trend with the
+    reference prior 1/sigma^2 (alone, and in the default ensemble), for the comparison of
+    :func:`damped_prior_comparison`; ``damped_trend_volatility``: the panel prior on the
+    volatility alone.
+    """
+    from tradepath.models import DampedTrend, Ensemble, StochasticGrowth, panel_prior
+    from tradepath.models.statespace import trend_panel_prior
+
+    damped = {
+        "damped_trend": lambda: DampedTrend(prior=trend_panel_prior(exclude=[pair])),
+        "damped_trend_volatility": lambda: DampedTrend(
+            prior=trend_panel_prior(exclude=[pair], slope=False)),
+        "damped_trend_reference": lambda: DampedTrend(prior="reference"),
+    }
     if name == "stochastic_growth":
         return StochasticGrowth(prior=panel_prior(exclude=[pair]))
-    if name == "ensemble":  # the default ensemble; its fallback's prior leaves the pair out
-        from tradepath.models import Ensemble
-
-        return Ensemble(fallback=StochasticGrowth(prior=panel_prior(exclude=[pair])))
+    if name.startswith("ensemble"):  # the default ensemble, its priors leaving the pair out
+        trend = damped["damped_trend" + name.removeprefix("ensemble")]()
+        return Ensemble(components=(trend, "logistic"),
+                        fallback=StochasticGrowth(prior=panel_prior(exclude=[pair])))
+    if name in damped:
+        return damped[name]()
     return {"sm_arima_drift": StatsmodelsARIMA, "sm_holt_damped": StatsmodelsHoltDamped}.get(
         name, lambda: get_model(name))()
 
 
-def panel_backtest(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rolling-origin level forecasts on every reference pair with >= 6 annual points.
+def panel_backtest(
+    n_paths: int, seed: int, *, names: tuple[str, ...] = PANEL_MODELS,
+    horizons: tuple[int, ...] = HORIZONS, min_points: int = 6,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rolling-origin level forecasts on every reference pair with >= ``min_points`` points.
 
-    Every observed year with at least 2 points up to it is an origin; horizons 1-3 where the
-    year is observed. The stochastic growth prior is learned leaving the pair out. Returns
-    the per-case frame and the summary (on the cases every model answered, and on all cases
-    of each model).
+    Every observed year with at least 2 points up to it is an origin; ``horizons`` (default
+    1-3) where the year is observed. Every panel-learned prior is learned leaving the pair
+    out. Returns the per-case frame (with the 95 % interval's width as a ratio, upper over
+    lower, in ``ratio_95``) and the summary (on the cases every model answered, and on all
+    cases of each model).
     """
     from tradepath.models.scoring import crps_sample, rolling_origin
     from tradepath.reference import reference_panel
 
     frames = []
-    for k, (pair, s) in enumerate(reference_panel(min_points=6).items()):
+    for k, (pair, s) in enumerate(reference_panel(min_points=min_points).items()):
         origins = [int(y) for y in s.index[1:]]
-        models = [_panel_model(name, pair) for name in PANEL_MODELS]
-        ro = rolling_origin(s, models, list(PANEL_MODELS), origins=origins, horizons=HORIZONS,
+        models = [_panel_model(name, pair) for name in names]
+        ro = rolling_origin(s, models, list(names), origins=origins, horizons=horizons,
                             n_paths=n_paths, rng=np.random.default_rng(seed + k))
         c = ro.cases.copy()
         if c.empty:
             continue
         x = ro.log_samples[c["row"].to_numpy()]
         actual = c["actual"].to_numpy(dtype=float)
-        lo, med, hi = np.quantile(x, [0.1, 0.5, 0.9], axis=1)
+        lo95, lo, med, hi, hi95 = np.quantile(x, [0.025, 0.1, 0.5, 0.9, 0.975], axis=1)
         c["pair"] = pair
         c["coverage_80"] = ((np.log(actual) >= lo) & (np.log(actual) <= hi)).astype(float)
+        c["coverage_95"] = ((np.log(actual) >= lo95) & (np.log(actual) <= hi95)).astype(float)
+        c["ratio_95"] = np.exp(hi95 - lo95)
         c["mape"] = 100 * np.abs(np.exp(med) - actual) / actual
         c["crps"] = crps_sample(np.exp(x), actual)
         c["crps_log"] = crps_sample(x, np.log(actual))
@@ -391,10 +413,10 @@ def panel_backtest(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]
     cases = pd.concat(frames, ignore_index=True)
     key = ["pair", "origin", "horizon"]
     n_models = cases.groupby(key)["model"].nunique()
-    common = n_models[n_models == len(PANEL_MODELS)].index
+    common = n_models[n_models == len(names)].index
     in_common = pd.MultiIndex.from_frame(cases[key]).isin(common)
     rows = []
-    for name in PANEL_MODELS:
+    for name in names:
         for label, sub in (("common", cases[in_common]), ("all", cases)):
             m = sub[sub["model"] == name]
             row = {"model": name, "cases": label, "forecasts": len(m),
@@ -406,26 +428,67 @@ def panel_backtest(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]
     return cases, pd.DataFrame(rows)
 
 
+#: The damped trend's priors compared out of sample: the panel prior (default), the panel
+#: prior on the volatility alone, the reference prior; alone and in the default ensemble.
+PRIOR_MODELS = ("damped_trend", "damped_trend_volatility", "damped_trend_reference",
+                "ensemble", "ensemble_volatility", "ensemble_reference")
+PRIOR_HORIZONS = (1, 2, 3, 5, 10)
+
+
+def damped_prior_comparison(n_paths: int, seed: int, min_points: int = 6) -> pd.DataFrame:
+    """The damped trend's priors out of sample, by horizon band, on the common cases.
+
+    :func:`panel_backtest` with :data:`PRIOR_MODELS` at horizons :data:`PRIOR_HORIZONS` on
+    the pairs with ``min_points`` or more annual points;
+    per model and horizon group (1-3, 5, 10 years): coverage of the 80 % and 95 %
+    intervals, CRPS (US$ bn), CRPS on log levels, and the median ratio of the 95 %
+    interval's upper to lower end.
+    """
+    cases, _ = panel_backtest(n_paths, seed, names=PRIOR_MODELS, horizons=PRIOR_HORIZONS,
+                              min_points=min_points)
+    key = ["pair", "origin", "horizon"]
+    n_models = cases.groupby(key)["model"].nunique()
+    common = n_models[n_models == len(PRIOR_MODELS)].index
+    cases = cases[pd.MultiIndex.from_frame(cases[key]).isin(common)]
+    group = np.where(cases["horizon"] <= 3, "1-3", cases["horizon"].astype(str))
+    rows = []
+    for (name, g), sub in cases.groupby([cases["model"], group], sort=False):
+        rows.append({"model": name, "horizons": g, "forecasts": len(sub),
+                     "pairs": sub["pair"].nunique(),
+                     "coverage_80": float(sub["coverage_80"].mean()),
+                     "coverage_95": float(sub["coverage_95"].mean()),
+                     "crps": float(sub["crps"].mean()),
+                     "crps_log": float(sub["crps_log"].mean()),
+                     "median_ratio_95": float(sub["ratio_95"].median())})
+    out = pd.DataFrame(rows)
+    out["_h"] = out["horizons"].map({"1-3": 0}).fillna(pd.to_numeric(
+        out["horizons"], errors="coerce"))
+    out["_m"] = out["model"].map({m: i for i, m in enumerate(PRIOR_MODELS)})
+    return out.sort_values(["_h", "_m"]).drop(columns=["_h", "_m"]).reset_index(drop=True)
+
+
 #: Pseudo-targets: levels this multiple of the last value, by this many years after an origin.
 PSEUDO_MULTIPLES = (1.05, 1.15, 1.3, 1.5, 2.0)
 PSEUDO_HORIZONS = (2, 3, 5)
 
 
-def panel_pseudo_targets(n_paths: int, seed: int) -> pd.DataFrame:
+def panel_pseudo_targets(n_paths: int, seed: int, name: str = "ensemble") -> pd.DataFrame:
     """The default model's probabilities of levels nobody announced, and whether they were met.
 
     At every observed year of a reference pair with 2 or more points up to it (an origin),
     the default ensemble (its stochastic growth prior learned leaving the pair out) is fitted
     on the data up to the origin; each level :data:`PSEUDO_MULTIPLES` times the last value is
     a pseudo-target for each horizon in :data:`PSEUDO_HORIZONS` whose deadline year is
-    observed; it is met if an observed year up to the deadline reaches it.
+    observed; it is met if an observed year up to the deadline reaches it. ``name``: another
+    model of :func:`_panel_model` (``"ensemble_reference"``: the damped trend's reference
+    prior).
     """
     from tradepath.reference import reference_panel
 
     rows = []
     for k, (pair, s) in enumerate(reference_panel(min_points=3).items()):
         years = [int(y) for y in s.index]
-        model = _panel_model("ensemble", pair)
+        model = _panel_model(name, pair)
         for i, origin in enumerate(years[1:], start=1):
             hs = [h for h in PSEUDO_HORIZONS if origin + h in years]
             if not hs:
@@ -673,12 +736,24 @@ def reference_section(emit: Any, n_paths: int, seed: int) -> None:
     emit(write_table(panel, "panel_levels",
                      "Level backtests on the reference pairs with 6 or more annual points", [
                          "Rolling origins at every observed year with 2 or more points up to "
-                         "it; horizons 1-3 where observed; stochastic_growth's prior learned "
-                         "leaving the pair out. common: the forecasts every model made; all: "
-                         "every forecast of the model. mape in percent; crps in US$ bn; "
-                         "crps_log on log levels.",
+                         "it; horizons 1-3 where observed; the priors of stochastic_growth and "
+                         "damped_trend learned leaving the pair out. common: the forecasts "
+                         "every model made; all: every forecast of the model. mape in "
+                         "percent; crps in US$ bn; crps_log on log levels.",
                      ], {"forecasts": 0, "pairs": 0, "coverage_80": 2, "mape": 1, "crps": 2,
                          "crps_log": 3}))
+    emit(write_table(damped_prior_comparison(n_paths, seed, min_points=4),
+                     "panel_damped_prior",
+                     "The damped trend's prior out of sample: panel-learned against reference", [
+                         "Rolling origins on the reference pairs with 4 or more annual points; "
+                         "horizons 1-3, 5 and 10 where observed; the forecasts every model "
+                         "made. damped_trend: the panel prior learned leaving the pair out "
+                         "(the default); _volatility: that prior on the volatility alone; "
+                         "_reference: the reference prior 1/sigma^2 (before). ensemble*: the "
+                         "default ensemble with that damped trend. median_ratio_95: upper over "
+                         "lower end of the 95 % interval, median over forecasts.",
+                     ], {"forecasts": 0, "pairs": 0, "coverage_80": 2, "coverage_95": 2,
+                         "crps": 2, "crps_log": 3, "median_ratio_95": 2}))
     emit(write_table(vn_kr_answers(20_000, seed), "vn_kr_answers",
                      "VN-KR targets: inside, outside and combined probabilities",
                      ["tp.assess with the default model: p_inside (the ensemble), p_outside "

@@ -1,4 +1,4 @@
-"""Priors of the stochastic growth model, and how the panel of trade pairs teaches them.
+"""Priors of the growth models, and how the panel of trade pairs teaches them.
 
 A :class:`GrowthPrior` is a proper distribution over the four parameters of
 :class:`~tradepath.models.StochasticGrowth` (long-run growth, persistence of growth, the
@@ -6,6 +6,11 @@ volatility of growth shocks and the observation noise). :data:`WEAK_PRIOR` is a 
 written down before seeing any series; :func:`panel_prior` learns the prior from many pairs'
 series by empirical Bayes (maximising the marginal likelihood of the panel), and
 :func:`panel_prior` with ``exclude=`` gives the leave-one-pair-out prior used to validate it.
+
+A :class:`TrendPrior` is the conjugate prior of the damped trend's last-year growth and
+volatility (:class:`~tradepath.models.DampedTrend`), :func:`trend_posterior` its closed-form
+posterior; :func:`tradepath.models.statespace.trend_panel_prior` learns it from the same panel,
+by the same rule, with the same ``exclude=``.
 """
 
 from __future__ import annotations
@@ -23,11 +28,15 @@ from ..errors import ModelError
 
 __all__ = [
     "MAX_SIGMA",
+    "REFERENCE_TREND_PRIOR",
     "WEAK_PRIOR",
     "GrowthPrior",
+    "TrendPosterior",
+    "TrendPrior",
     "draw_bounded_sigma2",
     "panel_prior",
     "panel_series",
+    "trend_posterior",
 ]
 
 #: Largest annual log standard deviation of a growth shock or of the observation noise that
@@ -39,7 +48,7 @@ MAX_SIGMA = 0.5
 
 
 def draw_bounded_sigma2(
-    rng: np.random.Generator, scale: np.ndarray | float, df: int, n: int
+    rng: np.random.Generator, scale: np.ndarray | float, df: np.ndarray | float, n: int
 ) -> np.ndarray:
     """``n`` variances ``scale / chi2(df)`` truncated at ``MAX_SIGMA ** 2``.
 
@@ -54,6 +63,7 @@ def draw_bounded_sigma2(
     from scipy import special
 
     scale = np.broadcast_to(np.asarray(scale, dtype=float), (n,))
+    df = np.broadcast_to(np.asarray(df, dtype=float), (n,))
     lo = scale / MAX_SIGMA**2
     top = special.chdtrc(df, lo)
     v = rng.uniform(0.0, 1.0, n) * top
@@ -325,3 +335,138 @@ def panel_prior(panel: Any = None, *, exclude: Iterable[str] = ()) -> GrowthPrio
     if drop:
         src += f" (leaving out {', '.join(sorted(drop))})"
     return _panel_prior_cached(key, src)
+
+
+# -- the damped trend's conjugate prior ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrendPrior:
+    """Normal–scaled-inverse-chi-square prior of a trend's last-year growth and volatility.
+
+    .. math::
+
+        \\sigma^2 \\sim \\text{Scaled-Inv-}\\chi^2(\\nu_0, s_0^2), \\qquad
+        \\beta_T \\mid \\sigma^2 \\sim N(b_0, \\sigma^2/\\kappa_0),
+
+    truncated at ``sigma <= MAX_SIGMA`` (:data:`MAX_SIGMA`) like every volatility here.
+
+    Parameters
+    ----------
+    nu0 : float, >= 0
+        Prior degrees of freedom of the volatility (pseudo-increments).
+    s0 : float, >= 0
+        Prior scale of the annual log volatility; must be positive when ``nu0`` is.
+    b0 : float, default 0
+        Prior mean of the last year's annual log growth.
+    kappa0 : float, >= 0, default 0
+        Prior weight of ``b0`` in increments of one year; 0: a flat prior on the growth,
+        independent of :math:`\\sigma^2` (the prior is then on the volatility alone).
+    source : str
+        Where the prior comes from (shown in fit notes).
+
+    Notes
+    -----
+    ``nu0 = kappa0 = 0`` is the reference prior :math:`p(\\beta_T, \\sigma^2) \\propto
+    1/\\sigma^2` (:data:`REFERENCE_TREND_PRIOR`). As ``kappa0 -> 0`` at fixed ``nu0 > 0``
+    the conjugate prior tends to the flat-growth prior with ``nu0 + 1`` degrees of freedom
+    and scale ``nu0 s0^2 / (nu0 + 1)`` (the normal's :math:`\\sigma^{-1}` stays), so the
+    two forms are one family.
+    """
+
+    nu0: float
+    s0: float
+    b0: float = 0.0
+    kappa0: float = 0.0
+    source: str = "given"
+
+    def __post_init__(self) -> None:
+        for name in ("nu0", "s0", "kappa0"):
+            check_real(name, "TrendPrior", getattr(self, name), lo=0.0)
+        check_real("b0", "TrendPrior", self.b0)
+        if self.nu0 > 0 and self.s0 <= 0:
+            raise fail("s0", "TrendPrior", "positive when nu0 > 0", self.s0)
+
+    @property
+    def is_reference(self) -> bool:
+        """True for the improper reference prior (``nu0 = kappa0 = 0``)."""
+        return self.nu0 == 0 and self.kappa0 == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+#: The improper reference prior :math:`p(\\beta_T, \\sigma^2) \\propto 1/\\sigma^2`.
+REFERENCE_TREND_PRIOR = TrendPrior(nu0=0.0, s0=0.0, source="reference prior 1/sigma^2")
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPosterior:
+    """The posterior of :class:`TrendPrior` after a weighted regression through the origin.
+
+    Every field is an array over the damping grid: :math:`\\sigma^2 \\sim
+    \\text{scale} / \\chi^2_{\\nu}` and :math:`\\beta_T \\mid \\sigma^2 \\sim
+    N(\\text{mean}, \\sigma^2/\\kappa)`; ``log_ml`` is the log marginal likelihood (up to
+    terms free of the damping and of the prior's hyperparameters).
+    """
+
+    mean: np.ndarray
+    kappa: np.ndarray
+    nu: np.ndarray
+    scale: np.ndarray
+    log_ml: np.ndarray
+
+
+def trend_posterior(
+    prior: TrendPrior, slope_hat: np.ndarray, rss: np.ndarray, s_xx: np.ndarray, m: int
+) -> TrendPosterior:
+    """Closed-form posterior and marginal likelihood of :class:`TrendPrior`.
+
+    Parameters
+    ----------
+    prior : TrendPrior
+    slope_hat, rss, s_xx : ndarray
+        Weighted least-squares growth, residual sum of squares and sum of squared regressors
+        of the ``m`` increments (one value per damping value).
+    m : int
+        Number of increments.
+
+    Notes
+    -----
+    With :math:`e = 1` if :math:`\\kappa_0 > 0` else 0:
+    :math:`\\kappa_n = \\kappa_0 + S_{xx}`,
+    :math:`b_n = (\\kappa_0 b_0 + S_{xx}\\hat\\beta)/\\kappa_n`,
+    :math:`\\nu_n = \\nu_0 + m - 1 + e`,
+    :math:`\\nu_n s_n^2 = \\nu_0 s_0^2 + RSS + \\kappa_0 S_{xx} (\\hat\\beta - b_0)^2/\\kappa_n`,
+    and
+
+    .. math::
+
+        \\log p(d) = c + \\tfrac12 \\log\\frac{\\kappa_0^e (2\\pi)^{1-e}}{\\kappa_n}
+        + \\log\\frac{\\Gamma(\\nu_n/2)}{\\Gamma(\\nu_0/2)}
+        + \\frac{\\nu_0}{2}\\log\\frac{\\nu_0 s_0^2}{2}
+        - \\frac{\\nu_n}{2}\\log\\frac{\\nu_n s_n^2}{2},
+
+    :math:`c = -\\frac{m}{2}\\log 2\\pi - \\frac12\\sum\\log k_i` omitted (free of both). For
+    the improper reference prior the terms in :math:`\\nu_0` and :math:`\\kappa_0` are dropped
+    (constants of an improper prior): :math:`\\log p = -\\frac12\\log S_{xx}
+    - \\frac{m-1}{2}\\log RSS` + const, the weights of the reference prior.
+    """
+    from scipy import special
+
+    slope_hat, rss, s_xx = (np.asarray(a, dtype=float) for a in (slope_hat, rss, s_xx))
+    e = 1.0 if prior.kappa0 > 0 else 0.0
+    kappa = prior.kappa0 + s_xx
+    mean = (prior.kappa0 * prior.b0 + s_xx * slope_hat) / kappa
+    nu = np.full_like(rss, prior.nu0 + m - 1 + e)
+    scale = prior.nu0 * prior.s0**2 + rss + prior.kappa0 * s_xx / kappa * (slope_hat - prior.b0)**2
+    scale = np.maximum(scale, np.finfo(float).tiny)
+    log_ml = -0.5 * np.log(kappa) - 0.5 * nu * np.log(scale / 2) + special.gammaln(nu / 2)
+    if e:
+        log_ml = log_ml + 0.5 * np.log(prior.kappa0)
+    else:
+        log_ml = log_ml + 0.5 * np.log(2 * np.pi)
+    if prior.nu0 > 0:
+        log_ml = (log_ml - special.gammaln(prior.nu0 / 2)
+                  + 0.5 * prior.nu0 * np.log(prior.nu0 * prior.s0**2 / 2))
+    return TrendPosterior(mean=mean, kappa=kappa, nu=nu, scale=scale, log_ml=log_ml)

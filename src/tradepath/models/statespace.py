@@ -8,8 +8,9 @@ a handful of points cannot estimate it freely.
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -20,7 +21,14 @@ from .._lazy import lazy_import
 from .._validation import check_choice, check_real, fail
 from ..errors import ModelError
 from ._base import FitResult, GrowthModel
-from .priors import MAX_SIGMA, draw_bounded_sigma2
+from .priors import (
+    MAX_SIGMA,
+    REFERENCE_TREND_PRIOR,
+    TrendPrior,
+    draw_bounded_sigma2,
+    panel_series,
+    trend_posterior,
+)
 
 __all__ = [
     "DEFAULT_PHI_GRID",
@@ -29,6 +37,7 @@ __all__ = [
     "LocalLinearTrend",
     "LocalLinearTrendFit",
     "filter_trend",
+    "trend_panel_prior",
 ]
 
 #: Damping values the damped trend weighs: 0.50, 0.54, ..., 0.98 and 1.0 (no damping, which
@@ -333,34 +342,146 @@ def _damped_regression(
     return slope, rss, s_xx
 
 
+# -- the damped trend's prior, learned from the panel -------------------------------------------
+
+#: Bounds of the trend prior's hyperparameters: log nu0, log s0, b0, log kappa0.
+_TREND_BOUNDS = ((np.log(0.2), np.log(50.0)), (np.log(0.005), np.log(MAX_SIGMA)),
+                 (-0.3, 0.4), (np.log(0.01), np.log(100.0)))
+#: Centre and scale of the weak hyperprior (one pseudo-pair's worth): 2 degrees of freedom
+#: around a 10 % volatility, growth 5 % a year worth one increment, each within a factor e.
+_TREND_START = np.array([np.log(2.0), np.log(0.1), 0.05, np.log(1.0)])
+_TREND_SCALE = np.array([1.0, 1.0, 0.1, 1.0])
+
+
+def _trend_stats(series: Mapping[str, pd.Series]) -> list[tuple[np.ndarray, ...]]:
+    """Per series with 4 or more points: the damped regression on the default grid."""
+    grid = np.asarray(DEFAULT_PHI_GRID)
+    out = []
+    for s in series.values():
+        if len(s) < 4:
+            continue
+        t = s.index.to_numpy(dtype=float)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            slope, rss, s_xx = _damped_regression(t, np.log(s.to_numpy(dtype=float)), grid)
+        ok = np.isfinite(slope) & np.isfinite(rss) & np.isfinite(s_xx) & (s_xx > 0)
+        if not ok.any():
+            continue
+        out.append((slope[ok], np.maximum(rss[ok], np.finfo(float).tiny), s_xx[ok],
+                    np.full(ok.sum(), len(s) - 1)))
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _trend_prior_cached(key: tuple[tuple[str, tuple[int, ...], tuple[float, ...]], ...],
+                        slope: bool, source: str) -> TrendPrior:
+    from scipy import optimize
+
+    series = {k: pd.Series(v, index=pd.Index(y, name="year")) for k, y, v in key}
+    stats = _trend_stats(series)
+    if len(stats) < 3:
+        raise ModelError(f"trend_panel_prior: needs at least 3 pairs with 4 or more annual "
+                         f"points; got {len(stats)}.")
+
+    def prior_of(h: np.ndarray) -> TrendPrior:
+        return TrendPrior(nu0=float(np.exp(h[0])), s0=float(np.exp(h[1])),
+                          b0=float(h[2]) if slope else 0.0,
+                          kappa0=float(np.exp(h[3])) if slope else 0.0, source=source)
+
+    def neg(h: np.ndarray) -> float:
+        p = prior_of(h)
+        total = 0.0
+        for sl, rss, sxx, m in stats:
+            lm = trend_posterior(p, sl, rss, sxx, int(m[0])).log_ml
+            # uniform prior on the grid values that fit: log mean of the marginals
+            total += float(np.logaddexp.reduce(lm) - np.log(len(lm)))
+        keep = slice(None) if slope else slice(0, 2)
+        penalty = 0.5 * np.sum(((h - _TREND_START[keep]) / _TREND_SCALE[keep]) ** 2)
+        return -total + float(penalty)
+
+    start = _TREND_START if slope else _TREND_START[:2]
+    bounds = _TREND_BOUNDS if slope else _TREND_BOUNDS[:2]
+    res = optimize.minimize(neg, start, method="L-BFGS-B", bounds=bounds)
+    return prior_of(res.x)
+
+
+def trend_panel_prior(
+    panel: Any = None, *, exclude: Iterable[str] = (), slope: bool = True
+) -> TrendPrior:
+    """The damped trend's prior learned from a panel of trade pairs by empirical Bayes.
+
+    Parameters
+    ----------
+    panel : mapping or DataFrame, optional
+        The pairs' annual series (see :func:`panel_series`). Default: the shipped reference
+        panel, :func:`tradepath.reference.reference_panel`.
+    exclude : iterable of str, default ()
+        Pairs to leave out (leave-one-pair-out validation).
+    slope : bool, default True
+        Learn the growth part (``b0``, ``kappa0``) too; False: the volatility part only,
+        with a flat prior on the growth (``kappa0 = 0``).
+
+    Returns
+    -------
+    TrendPrior
+        The hyperparameters maximising the panel's marginal likelihood under the damped trend,
+        :math:`\\prod_i \\frac{1}{|G|}\\sum_{\\phi \\in G} p(d_i \\mid \\phi)` over the pairs with
+        4 or more points and the default grid :math:`G` (each term in closed form, see
+        :func:`trend_posterior`), with a weak hyperprior (normal, sd 1 on the log scale of
+        ``nu0``, ``s0``, ``kappa0`` centred on 2, 0.1 and 1; sd 0.1 on ``b0`` around 0.05).
+        Cached: the same panel gives the same prior at no cost.
+
+    Raises
+    ------
+    ModelError
+        Fewer than three pairs with four or more points remain.
+    """
+    if panel is None:
+        from ..reference import reference_panel
+
+        panel = reference_panel(min_points=2)
+    check_choice("slope", "trend_panel_prior", slope, (True, False))
+    series = panel_series(panel)
+    drop = {str(e) for e in ([exclude] if isinstance(exclude, str) else exclude)}
+    series = {k: v for k, v in series.items() if k not in drop}
+    key = tuple((k, tuple(int(y) for y in s.index), tuple(float(v) for v in s.to_numpy()))
+                for k, s in sorted(series.items()))
+    n = sum(len(s) >= 4 for s in series.values())
+    src = f"empirical Bayes on {n} pairs" + ("" if slope else ", volatility only")
+    if drop:
+        src += f" (leaving out {', '.join(sorted(drop))})"
+    return _trend_prior_cached(key, slope, src)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DampedTrendFit(FitResult):
     """A fitted :class:`DampedTrend`.
 
     ``params``: ``phi`` (posterior mean of the damping), ``phi_map`` (most probable grid
     value), ``slope`` (log growth in the last year, posterior mean), ``sigma`` (annual log
-    volatility, root of the posterior-weighted :math:`s^2`). ``extras``: the grid and, per
-    grid value, ``weights``, ``slope_hat``, ``rss`` and ``s_xx``; ``n_increments``,
-    ``parameter_uncertainty``.
+    volatility, root of the posterior-weighted :math:`s_n^2`). ``extras``: the grid and, per
+    grid value, ``weights``, ``slope_hat``, ``rss`` and ``s_xx`` (the least-squares fit) and
+    ``post_mean``, ``post_kappa``, ``post_nu``, ``post_scale`` (the posterior, see
+    :class:`~tradepath.models.priors.TrendPosterior`); ``n_increments``, ``prior`` (the
+    :class:`~tradepath.models.priors.TrendPrior` as a dict), ``parameter_uncertainty``.
     """
 
     def _simulate_log(self, n_paths: int, steps: int, rng: np.random.Generator) -> np.ndarray:
         grid = np.asarray(self.extras["phi_grid"])
         weights = np.asarray(self.extras["weights"])
-        df = int(self.extras["n_increments"]) - 1
-        rss = np.asarray(self.extras["rss"])
-        slope_hat = np.asarray(self.extras["slope_hat"])
+        nu = np.asarray(self.extras["post_nu"])
+        scale = np.asarray(self.extras["post_scale"])
+        mean = np.asarray(self.extras["post_mean"])
         if self.extras["parameter_uncertainty"]:
             idx = rng.choice(len(grid), size=n_paths, p=weights)
-            # sigma^2 | phi ~ rss / chi2(m-1) truncated at MAX_SIGMA^2 (finite means);
-            # slope | sigma^2, phi ~ N(slope_hat, sigma^2/s_xx)
-            sigma = np.sqrt(draw_bounded_sigma2(rng, rss[idx], df, n_paths))
-            slope = (slope_hat[idx] + sigma / np.sqrt(np.asarray(self.extras["s_xx"])[idx])
+            # sigma^2 | phi ~ scale / chi2(nu) truncated at MAX_SIGMA^2 (finite means);
+            # slope | sigma^2, phi ~ N(mean, sigma^2 / kappa)
+            sigma = np.sqrt(draw_bounded_sigma2(rng, scale[idx], nu[idx], n_paths))
+            slope = (mean[idx] + sigma / np.sqrt(np.asarray(self.extras["post_kappa"])[idx])
                      * rng.standard_normal(n_paths))
         else:
             idx = np.full(n_paths, int(np.argmax(weights)))
-            sigma = np.minimum(np.sqrt(rss[idx] / df), MAX_SIGMA)
-            slope = slope_hat[idx]
+            sigma = np.minimum(np.sqrt(scale[idx] / nu[idx]), MAX_SIGMA)
+            slope = mean[idx]
         phi = grid[idx][:, None]
         h = np.arange(1, steps + 1, dtype=float)
         drift = slope[:, None] * np.cumsum(phi ** h, axis=1)
@@ -379,6 +500,12 @@ class DampedTrend(GrowthModel):
     parameter_uncertainty : bool, default True
         Draw the damping, slope and volatility per path (see Notes); False holds them at the
         most probable damping and its estimates: for checks only, too narrow for decisions.
+    prior : TrendPrior, "panel", "reference" or None, default "panel"
+        The prior of the last year's growth and the volatility (see Notes): ``"panel"``, the
+        one learned from the shipped panel (:func:`~tradepath.models.statespace.trend_panel_prior`,
+        computed at the first fit and cached); a :class:`~tradepath.models.priors.TrendPrior`
+        (for instance ``trend_panel_prior(exclude=[pair])``); ``"reference"`` or None, the
+        improper reference prior.
 
     Notes
     -----
@@ -406,17 +533,43 @@ class DampedTrend(GrowthModel):
     regression through the origin with weights :math:`1/k`: :math:`\\hat\\beta_T`,
     :math:`RSS` and :math:`S_{xx} = \\sum c_i^2/k_i` in closed form.
 
-    **Uncertainty** (exact posterior under a uniform prior on the grid and the reference prior
-    :math:`p(\\beta_T, \\sigma^2) \\propto 1/\\sigma^2`). The grid weights are the marginal
-    likelihood :math:`w(\\phi) \\propto S_{xx}^{-1/2}\\, RSS^{-(m-1)/2}` over the :math:`m`
-    increments (the profile likelihood corrected for the information about
-    :math:`\\beta_T`). Each path draws :math:`\\phi` by these weights, then
-    :math:`\\sigma^2 \\sim RSS/\\chi^2_{m-1}`, then
-    :math:`\\beta_T \\sim N(\\hat\\beta_T, \\sigma^2/S_{xx})`, then its shocks. With
-    :math:`\\phi = 1` this is exactly the ``random_walk`` model. The flat prior is on the growth
-    of the *last* year, which means the same whatever :math:`\\phi`; statsmodels' diffuse start
-    puts it on the first year instead, which multiplies the weights by
-    :math:`\\phi^{-(T - t_1)}` and would favour weak damping.
+    **Prior** (``prior=``). A uniform prior on the grid and, given :math:`\\phi`, the
+    conjugate normal–scaled-inverse-chi-square prior of
+    :class:`~tradepath.models.priors.TrendPrior`:
+    :math:`\\sigma^2 \\sim \\text{Scaled-Inv-}\\chi^2(\\nu_0, s_0^2)`,
+    :math:`\\beta_T \\mid \\sigma^2 \\sim N(b_0, \\sigma^2/\\kappa_0)`. By default its
+    hyperparameters are learned from the shipped panel of trade pairs by empirical Bayes
+    (:func:`~tradepath.models.statespace.trend_panel_prior`): the typical volatility of a pair's
+    annual log growth and the typical growth in its last year. A pair's own series is part of
+    that panel when it is one of the shipped pairs (Korea–Vietnam is): its data then count
+    twice, once in the prior (one pair of ten, a mild pull) and once in the likelihood; pass
+    ``trend_panel_prior(exclude=[pair])`` to avoid it, as the backtests do.
+    ``prior="reference"`` (or None) keeps the improper reference prior
+    :math:`p(\\beta_T, \\sigma^2) \\propto 1/\\sigma^2` (the limit
+    :math:`\\nu_0, \\kappa_0 \\to 0`) for checks: with four increments its volatility has
+    a :math:`1/\\chi^2_3` tail and its growth a Student-t tail with 3 degrees of freedom,
+    which, compounded over decades with :math:`\\phi` near 1, gave upper bands of thousands of
+    bn.
+
+    **Uncertainty** (exact posterior). With :math:`\\kappa_n = \\kappa_0 + S_{xx}`,
+    :math:`b_n = (\\kappa_0 b_0 + S_{xx}\\hat\\beta_T)/\\kappa_n`,
+    :math:`\\nu_n = \\nu_0 + m` (:math:`\\nu_0 + m - 1` when :math:`\\kappa_0 = 0`: a flat
+    prior on the growth) and :math:`\\nu_n s_n^2 = \\nu_0 s_0^2 + RSS + \\kappa_0 S_{xx}
+    (\\hat\\beta_T - b_0)^2/\\kappa_n`, the grid weights are the marginal likelihood over the
+    :math:`m` increments,
+
+    .. math::
+
+        w(\\phi) \\propto \\kappa_n^{-1/2}\\,(\\nu_n s_n^2)^{-\\nu_n/2}
+
+    (under the reference prior :math:`S_{xx}^{-1/2} RSS^{-(m-1)/2}`: the profile likelihood
+    corrected for the information about :math:`\\beta_T`). Each path draws :math:`\\phi` by
+    these weights, then :math:`\\sigma^2 \\sim \\nu_n s_n^2/\\chi^2_{\\nu_n}` truncated at
+    ``MAX_SIGMA ** 2``, then :math:`\\beta_T \\sim N(b_n, \\sigma^2/\\kappa_n)`, then its
+    shocks. With :math:`\\phi = 1` and the reference prior this is exactly the ``random_walk``
+    model. The prior is on the growth of the *last* year, which means the same whatever
+    :math:`\\phi`; statsmodels' diffuse start puts it on the first year instead, which
+    multiplies the weights by :math:`\\phi^{-(T - t_1)}` and would favour weak damping.
 
     Needs at least 4 observations (3 increments).
 
@@ -440,7 +593,11 @@ class DampedTrend(GrowthModel):
     min_points: ClassVar[int] = 4
 
     def __init__(
-        self, *, phi_grid: Sequence[float] = DEFAULT_PHI_GRID, parameter_uncertainty: bool = True
+        self,
+        *,
+        phi_grid: Sequence[float] = DEFAULT_PHI_GRID,
+        parameter_uncertainty: bool = True,
+        prior: TrendPrior | str | None = "panel",
     ) -> None:
         try:
             grid = np.asarray(phi_grid, dtype=float)
@@ -454,6 +611,18 @@ class DampedTrend(GrowthModel):
         self.phi_grid: tuple[float, ...] = tuple(float(g) for g in np.sort(grid))
         self.parameter_uncertainty = check_choice(
             "parameter_uncertainty", "DampedTrend", parameter_uncertainty, (True, False))
+        if prior is None:
+            prior = "reference"
+        if not isinstance(prior, TrendPrior) and (
+                not isinstance(prior, str) or prior not in ("panel", "reference")):
+            raise fail("prior", "DampedTrend", "a TrendPrior, 'panel', 'reference' or None",
+                       prior)
+        self.prior: TrendPrior | str = prior
+
+    def _prior(self) -> TrendPrior:
+        if isinstance(self.prior, TrendPrior):
+            return self.prior
+        return trend_panel_prior() if self.prior == "panel" else REFERENCE_TREND_PRIOR
 
     def _fit(self, s: pd.Series) -> DampedTrendFit:
         t = s.index.to_numpy(dtype=float)
@@ -464,7 +633,11 @@ class DampedTrend(GrowthModel):
             slope, rss, s_xx = _damped_regression(t, y, grid)
             ok = np.isfinite(slope) & np.isfinite(rss) & np.isfinite(s_xx) & (s_xx > 0)
             rss = np.maximum(rss, np.finfo(float).tiny)
-            logw = np.where(ok, -0.5 * np.log(s_xx) - 0.5 * (m - 1) * np.log(rss), -np.inf)
+        prior = self._prior()
+        slope, rss = np.where(ok, slope, 0.0), np.where(ok, rss, 1.0)
+        s_xx = np.where(ok, s_xx, 1.0)
+        post = trend_posterior(prior, slope, rss, s_xx, m)
+        logw = np.where(ok, post.log_ml, -np.inf)
         if not ok.any():
             raise ModelError(
                 f"damped_trend: no damping value in {self.phi_grid} gives a usable fit over "
@@ -472,11 +645,9 @@ class DampedTrend(GrowthModel):
             )
         w = np.exp(logw - logw.max())
         w /= w.sum()
-        slope, rss = np.where(ok, slope, 0.0), np.where(ok, rss, 1.0)
-        s_xx = np.where(ok, s_xx, 1.0)
         phi_mean = float(w @ grid)
-        slope_mean = float(w @ slope)
-        sigma = float(np.sqrt(w @ (rss / (m - 1))))
+        slope_mean = float(w @ post.mean)
+        sigma = float(np.sqrt(w @ (post.scale / post.nu)))
         phi_map = float(grid[w.argmax()])
         lo, hi = grid[np.minimum(np.searchsorted(np.cumsum(w), [0.1, 0.9]), len(grid) - 1)]
         if phi_mean < 0.999:
@@ -489,14 +660,24 @@ class DampedTrend(GrowthModel):
         else:
             decay = ("The data put almost all the weight on phi = 1: growth does not decay, "
                      "as in random_walk.")
+        if prior.is_reference:
+            said = "Reference prior 1/sigma^2 on the growth and volatility."
+        else:
+            said = (f"Prior on the growth and volatility ({prior.source}): volatility "
+                    f"{prior.s0:.3f} worth {prior.nu0:.1f} increments"
+                    + (f", last-year growth {prior.b0:+.3f} worth {prior.kappa0:.1f}."
+                       if prior.kappa0 > 0 else ", flat on the growth."))
         notes = (
             decay,
             f"Damping weighed on a fixed grid, not optimised: {m} increments cannot estimate "
             "it freely.",
+            said,
         )
         extras: dict[str, Any] = {
             "phi_grid": grid.tolist(), "weights": w.tolist(), "slope_hat": slope.tolist(),
-            "rss": rss.tolist(), "s_xx": s_xx.tolist(), "n_increments": m,
+            "rss": rss.tolist(), "s_xx": s_xx.tolist(), "post_mean": post.mean.tolist(),
+            "post_kappa": post.kappa.tolist(), "post_nu": post.nu.tolist(),
+            "post_scale": post.scale.tolist(), "n_increments": m, "prior": prior.to_dict(),
             "parameter_uncertainty": self.parameter_uncertainty,
         }
         return DampedTrendFit(

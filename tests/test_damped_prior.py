@@ -1,0 +1,217 @@
+"""The damped trend's conjugate prior: closed forms against numerical integration and Monte
+Carlo, the reference limit, empirical Bayes on a panel, and refusals of bad input."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from scipy import stats
+
+import tradepath as tp
+from tradepath.models import DampedTrend
+from tradepath.models.priors import (
+    MAX_SIGMA,
+    REFERENCE_TREND_PRIOR,
+    TrendPrior,
+    trend_posterior,
+)
+from tradepath.models.statespace import DEFAULT_PHI_GRID, _damped_regression, trend_panel_prior
+
+SERIES = pd.Series([9.5, 20.0, 31.0, 52.0, 78.0, 76.0, 81.5],
+                   index=[2009, 2012, 2015, 2018, 2021, 2023, 2024])
+PRIOR = TrendPrior(nu0=4.0, s0=0.1, b0=0.06, kappa0=3.0)
+FLAT = TrendPrior(nu0=4.0, s0=0.1)
+
+
+def increments(s: pd.Series, phi: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(d, c, k): log increments, their regressors c_i(phi), their lengths in years."""
+    t = s.index.to_numpy()
+    c = np.array([sum(phi ** (j - t[-1]) for j in range(a + 1, b + 1))
+                  for a, b in itertools.pairwise(t)])
+    return np.diff(np.log(s.to_numpy())), c, np.diff(t).astype(float)
+
+
+def brute_log_ml(prior: TrendPrior, d: np.ndarray, c: np.ndarray, k: np.ndarray) -> float:
+    """log p(d) by the trapezoid rule on a dense grid of (log sigma^2, beta), all constants in.
+
+    For each sigma the beta grid spans +-25 sigma / sqrt(S_xx) around the least-squares
+    estimate (numpy's lstsq), where the integrand lives.
+    """
+    w = 1.0 / k
+    b_hat = np.linalg.lstsq((c * np.sqrt(w))[:, None], d * np.sqrt(w), rcond=None)[0][0]
+    s_xx = float((w * c * c).sum())
+    log_s2 = np.linspace(np.log(1e-6), np.log(4.0), 1601)
+    v = np.linspace(-25.0, 25.0, 2001)
+    inner = []
+    for ls2 in log_s2:
+        s2 = np.exp(ls2)
+        half = np.sqrt(s2 / s_xx)
+        beta = b_hat + half * v
+        lik = stats.norm.logpdf(d[None, :], beta[:, None] * c[None, :],
+                                np.sqrt(k * s2)[None, :]).sum(axis=1)
+        if prior.kappa0 > 0:
+            lik = lik + stats.norm.logpdf(beta, prior.b0, np.sqrt(s2 / prior.kappa0))
+        top = lik.max()
+        inner.append(top + np.log(np.trapezoid(np.exp(lik - top), v) * half))
+    inner = np.array(inner)
+    # sigma^2 ~ Scaled-Inv-chi2(nu0, s0^2) = InvGamma(nu0/2, nu0 s0^2/2); d sigma^2 = s2 dlog
+    lp = stats.invgamma.logpdf(np.exp(log_s2), prior.nu0 / 2, scale=prior.nu0 * prior.s0**2 / 2)
+    f = inner + lp + log_s2
+    top = f.max()
+    return float(top + np.log(np.trapezoid(np.exp(f - top), log_s2)))
+
+
+@pytest.mark.parametrize("prior", [PRIOR, FLAT], ids=["conjugate", "volatility-only"])
+@pytest.mark.parametrize("phi", [0.7, 0.9, 1.0])
+def test_marginal_likelihood_matches_numerical_integration(prior, phi):
+    d, c, k = increments(SERIES, phi)
+    slope, rss, s_xx = _damped_regression(SERIES.index.to_numpy(float),
+                                          np.log(SERIES.to_numpy()), np.array([phi]))
+    post = trend_posterior(prior, slope, rss, s_xx, len(d))
+    # the closed form omits c = -m/2 log(2 pi) - 1/2 sum log k (free of phi and the prior)
+    const = -0.5 * len(d) * np.log(2 * np.pi) - 0.5 * np.log(k).sum()
+    # (with kappa0 = 0 the flat prior on beta has density 1: beta integrated over R)
+    assert post.log_ml[0] + const == pytest.approx(brute_log_ml(prior, d, c, k), abs=1e-6)
+
+
+def test_grid_weights_are_the_normalised_marginal_likelihood():
+    grid = (0.7, 0.85, 0.95, 1.0)
+    fit = DampedTrend(phi_grid=grid, prior=PRIOR).fit(SERIES)
+    logml = [brute_log_ml(PRIOR, *increments(SERIES, phi)) for phi in grid]
+    w = np.exp(np.array(logml) - max(logml))
+    assert_allclose(fit.extras["weights"], w / w.sum(), rtol=1e-5)
+
+
+def test_posterior_draws_match_importance_sampling():
+    """The simulated first-year log growth against prior draws weighted by the likelihood."""
+    phi = 0.9
+    prior = TrendPrior(nu0=3.0, s0=0.12, b0=0.02, kappa0=1.0)
+    fit = DampedTrend(phi_grid=[phi], prior=prior).fit(SERIES)
+    x = np.log(fit.simulate_array(n_paths=200_000, end=2025, seed=1)[:, 0] / SERIES.iloc[-1])
+    rng = np.random.default_rng(2)
+    n = 1_000_000
+    s2 = prior.nu0 * prior.s0**2 / rng.chisquare(prior.nu0, n)
+    beta = prior.b0 + np.sqrt(s2 / prior.kappa0) * rng.standard_normal(n)
+    d, c, k = increments(SERIES, phi)
+    loglik = stats.norm.logpdf(d[None, :], beta[:, None] * c[None, :],
+                               np.sqrt(k[None, :] * s2[:, None])).sum(axis=1)
+    w = np.exp(loglik - loglik.max()) * (s2 <= MAX_SIGMA**2)
+    w /= w.sum()
+    z = beta * phi + np.sqrt(s2) * rng.standard_normal(n)
+    order = np.argsort(z)
+    cdf = np.cumsum(w[order])
+    for q in (0.05, 0.25, 0.5, 0.75, 0.95):
+        ref = z[order][np.searchsorted(cdf, q)]
+        assert np.quantile(x, q) == pytest.approx(ref, abs=0.004)
+    assert x.mean() == pytest.approx(w @ z, abs=0.002)
+
+
+def test_reference_prior_is_the_limit_and_keeps_the_old_weights():
+    s = SERIES
+    ref = DampedTrend(prior="reference").fit(s)
+    _, rss, s_xx = _damped_regression(s.index.to_numpy(float), np.log(s.to_numpy()),
+                                          np.asarray(DEFAULT_PHI_GRID))
+    m = len(s) - 1
+    logw = -0.5 * np.log(s_xx) - 0.5 * (m - 1) * np.log(rss)
+    w = np.exp(logw - logw.max())
+    assert_allclose(ref.extras["weights"], w / w.sum(), rtol=1e-10)
+    assert DampedTrend(prior=None).fit(s).params == ref.params
+    # nu0, kappa0 -> 0 (flat growth) tends to the reference prior
+    gaps = []
+    for eps in (1e-1, 1e-3, 1e-6):
+        near = DampedTrend(prior=TrendPrior(nu0=eps, s0=0.1)).fit(s)
+        gaps.append(np.abs(np.subtract(near.extras["weights"], ref.extras["weights"])).max())
+        assert near.params["sigma"] == pytest.approx(ref.params["sigma"], rel=10 * eps + 1e-9)
+    assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 1e-6
+    # kappa0 -> 0 in the conjugate family: the flat-growth prior with nu0 + 1, scale shrunk
+    tiny = DampedTrend(prior=TrendPrior(nu0=4.0, s0=0.1, b0=0.3, kappa0=1e-9)).fit(s)
+    flat = DampedTrend(prior=TrendPrior(nu0=5.0, s0=0.1 * np.sqrt(4 / 5))).fit(s)
+    assert_allclose(tiny.extras["weights"], flat.extras["weights"], atol=1e-7)
+    assert tiny.params["slope"] == pytest.approx(flat.params["slope"], abs=1e-7)
+
+
+def test_a_strong_prior_dominates_and_a_weak_one_does_not():
+    strong = DampedTrend(phi_grid=[1.0], prior=TrendPrior(nu0=1e6, s0=0.05, b0=0.02,
+                                                          kappa0=1e6)).fit(SERIES)
+    assert strong.params["slope"] == pytest.approx(0.02, abs=1e-4)
+    assert strong.params["sigma"] == pytest.approx(0.05, rel=1e-3)
+
+
+def test_panel_prior_by_empirical_bayes_recovers_simulated_hyperparameters():
+    """Series drawn from a known prior (phi uniform on the grid): the rule finds it again."""
+    true = TrendPrior(nu0=8.0, s0=0.08, b0=0.05, kappa0=4.0)
+    rng = np.random.default_rng(5)
+    grid = np.asarray(DEFAULT_PHI_GRID)
+    panel = {}
+    for i in range(150):
+        years = np.sort(rng.choice(np.arange(2005, 2016), 8, replace=False))
+        s2 = true.nu0 * true.s0**2 / rng.chisquare(true.nu0)
+        beta = true.b0 + np.sqrt(s2 / true.kappa0) * rng.standard_normal()
+        phi = rng.choice(grid)
+        y = [0.0]
+        for a, b in itertools.pairwise(years):
+            c = sum(phi ** (j - years[-1]) for j in range(a + 1, b + 1))
+            y.append(y[-1] + beta * c + np.sqrt((b - a) * s2) * rng.standard_normal())
+        panel[f"p{i}"] = pd.Series(np.exp(3 + np.array(y)), index=years)
+    got = trend_panel_prior(panel)
+    assert got.s0 == pytest.approx(true.s0, rel=0.15)
+    assert got.b0 == pytest.approx(true.b0, abs=0.02)
+    assert np.log(got.nu0) == pytest.approx(np.log(true.nu0), abs=0.6)
+    assert np.log(got.kappa0) == pytest.approx(np.log(true.kappa0), abs=0.7)
+    assert "150 pairs" in got.source
+
+
+def test_shipped_panel_prior_leaves_a_pair_out_and_is_cached():
+    full = trend_panel_prior()
+    assert trend_panel_prior() is full
+    out = trend_panel_prior(exclude=["Korea-Vietnam"])
+    assert out != full and "leaving out Korea-Vietnam" in out.source
+    vol = trend_panel_prior(slope=False)
+    assert vol.kappa0 == 0 and vol.b0 == 0 and "volatility only" in vol.source
+    # the default model uses it
+    fit = DampedTrend().fit(SERIES)
+    assert fit.extras["prior"] == full.to_dict()
+    assert any("empirical Bayes" in n for n in fit.notes)
+
+
+def test_panel_prior_narrows_the_far_tail_of_the_documents_series():
+    s = tp.load_dataset().annual()["total"].dropna()
+    q = {}
+    for prior in ("reference", "panel"):
+        paths = DampedTrend(prior=prior).fit(s).simulate_array(n_paths=20_000, end=2035,
+                                                                seed=0)
+        q[prior] = np.quantile(paths[:, -1], 0.975)
+    assert q["panel"] < 0.8 * q["reference"]
+
+
+@pytest.mark.parametrize("bad", ["flat", 3, 0.5, {"nu0": 1}, True])
+def test_bad_prior_is_a_named_parameter_error(bad):
+    with pytest.raises(tp.ParameterError, match="'prior' parameter of DampedTrend"):
+        DampedTrend(prior=bad)
+
+
+@pytest.mark.parametrize("kw, field", [
+    ({"nu0": -1.0, "s0": 0.1}, "nu0"), ({"nu0": 2.0, "s0": 0.0}, "s0"),
+    ({"nu0": 2.0, "s0": 0.1, "kappa0": -1.0}, "kappa0"),
+    ({"nu0": 2.0, "s0": 0.1, "b0": float("nan")}, "b0"), ({"nu0": "2", "s0": 0.1}, "nu0"),
+])
+def test_bad_trend_prior_is_a_named_parameter_error(kw, field):
+    with pytest.raises(tp.ParameterError, match=f"'{field}' parameter of TrendPrior"):
+        TrendPrior(**kw)
+
+
+def test_trend_panel_prior_refusals():
+    with pytest.raises(tp.ParameterError, match="'slope' parameter of trend_panel_prior"):
+        trend_panel_prior(slope="yes")
+    short = {"a": pd.Series([1.0, 2.0, 3.0, 4.0], index=[2000, 2001, 2002, 2003]),
+             "b": pd.Series([1.0, 2.0], index=[2000, 2001])}
+    with pytest.raises(tp.ModelError, match="at least 3 pairs"):
+        trend_panel_prior(short)
+
+
+def test_reference_prior_object():
+    assert REFERENCE_TREND_PRIOR.is_reference and not PRIOR.is_reference
