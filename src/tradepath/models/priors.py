@@ -418,7 +418,8 @@ class TrendPosterior:
 
 
 def trend_posterior(
-    prior: TrendPrior, slope_hat: np.ndarray, rss: np.ndarray, s_xx: np.ndarray, m: int
+    prior: TrendPrior, slope_hat: np.ndarray, rss: np.ndarray, s_xx: np.ndarray,
+    m: int | np.ndarray,
 ) -> TrendPosterior:
     """Closed-form posterior and marginal likelihood of :class:`TrendPrior`.
 
@@ -428,8 +429,8 @@ def trend_posterior(
     slope_hat, rss, s_xx : ndarray
         Weighted least-squares growth, residual sum of squares and sum of squared regressors
         of the ``m`` increments (one value per damping value).
-    m : int
-        Number of increments.
+    m : int or ndarray
+        Number of increments (per value, for several series at once).
 
     Notes
     -----
@@ -458,7 +459,7 @@ def trend_posterior(
     e = 1.0 if prior.kappa0 > 0 else 0.0
     kappa = prior.kappa0 + s_xx
     mean = (prior.kappa0 * prior.b0 + s_xx * slope_hat) / kappa
-    nu = np.full_like(rss, prior.nu0 + m - 1 + e)
+    nu = np.broadcast_to(prior.nu0 + np.asarray(m, dtype=float) - 1 + e, rss.shape).copy()
     scale = prior.nu0 * prior.s0**2 + rss + prior.kappa0 * s_xx / kappa * (slope_hat - prior.b0)**2
     scale = np.maximum(scale, np.finfo(float).tiny)
     log_ml = -0.5 * np.log(kappa) - 0.5 * nu * np.log(scale / 2) + special.gammaln(nu / 2)

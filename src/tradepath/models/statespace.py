@@ -387,13 +387,17 @@ def _trend_prior_cached(key: tuple[tuple[str, tuple[int, ...], tuple[float, ...]
                           b0=float(h[2]) if slope else 0.0,
                           kappa0=float(np.exp(h[3])) if slope else 0.0, source=source)
 
+    # All pairs at once: their grid values side by side, each pair a segment.
+    sl, rss, sxx, m = (np.concatenate(a) for a in zip(*stats, strict=True))
+    sizes = np.array([len(st[0]) for st in stats])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+
     def neg(h: np.ndarray) -> float:
-        p = prior_of(h)
-        total = 0.0
-        for sl, rss, sxx, m in stats:
-            lm = trend_posterior(p, sl, rss, sxx, int(m[0])).log_ml
-            # uniform prior on the grid values that fit: log mean of the marginals
-            total += float(np.logaddexp.reduce(lm) - np.log(len(lm)))
+        lm = trend_posterior(prior_of(h), sl, rss, sxx, m).log_ml
+        # uniform prior on the grid values that fit: log mean of the marginals, per pair
+        top = np.maximum.reduceat(lm, starts)
+        per_pair = top + np.log(np.add.reduceat(np.exp(lm - np.repeat(top, sizes)), starts))
+        total = float(np.sum(per_pair - np.log(sizes)))
         keep = slice(None) if slope else slice(0, 2)
         penalty = 0.5 * np.sum(((h - _TREND_START[keep]) / _TREND_SCALE[keep]) ** 2)
         return -total + float(penalty)
