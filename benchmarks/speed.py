@@ -375,26 +375,28 @@ def report_phases(out: Path) -> pd.DataFrame:
 
     rc, rw, bl = "tradepath.report.content", "tradepath.report.writing", "tradepath.bottom_line"
     timed(rw, "write_report", "write_report (everything below)")
-    timed(rw, "build_report", "  build_report: all computations")
+    timed(rw, "_chart_content", "  charts' content (computed before the second process starts)")
+    timed(rw, "_complete", "  text pages' content (meanwhile in the first process)")
     for name in ("assess", "assess_targets"):
         if hasattr(importlib.import_module(rc), name):
             timed(rc, name, f"    {name}: targets and follow-ups")
     timed(rc, "_comparison", "    comparison: every model per simulated target")
     timed(rc, "official_comparison", "    official series: the same targets")
     timed(f"{bl}.lines", "sensitivities", "    bottom line: sensitivities")
+    timed(rw, "_merge", "  report.pdf put together from its two parts")
     timed("tradepath.scenarios", "feasible_region", "    feasible_region")
-    timed(rw, "_render_page", "  PDF pages: draw calls (before saving)")
+    timed(rw, "_render_page", "  pages: draw calls (before saving)")
     timed(Figure, "savefig", lambda self, fname, *a, **k: "  savefig "
           + (k.get("format") or Path(str(fname)).suffix.lstrip(".")
              if isinstance(fname, str | os.PathLike) else "pdf")
           + " (layout + render)")
-    timed(PdfPages, "close", "  PDF close (font subsetting and embedding)")
+    timed(PdfPages, "close", "  PDF parts closed (fonts written)")
     timed(rw, "_tables", "  tables: building the frames")
     timed(pd.DataFrame, "to_csv", "  tables: to_csv")
     try:
         t0, c0 = time.perf_counter(), time.process_time()
-        # One process, so every phase is timed here (the report itself draws the standalone
-        # figures in a second process when it can).
+        # One process, so every phase is timed here (the report itself draws most chart pages
+        # in a second process when it can).
         importlib.import_module(rw).write_report(out_dir=out, n_jobs=1)
         total, cpu = time.perf_counter() - t0, time.process_time() - c0
     finally:
@@ -621,8 +623,8 @@ def main_report(repeat: int, rev: str, phases: bool) -> None:
     table = bench_report(repeat, rev)
     notes = [env_line,
              f"`python -m tradepath report --out DIR` (default settings: every target, 20,000 "
-             f"paths, seed 0, PDF + PNG + SVG; the working tree draws the PNG and SVG figures in "
-             f"a second process where it can), {repeat} runs per version after one warm-up "
+             f"paths, seed 0, PDF + PNG + SVG; the working tree draws most chart pages in a "
+             f"second process where it can), {repeat} runs per version after one warm-up "
              "run each, alternating; the baseline from `git archive` on PYTHONPATH, same "
              "interpreter and libraries. ratio_to_baseline = baseline median / this median "
              "(above 1: faster than the baseline). Peak memory: ru_maxrss of each run "
