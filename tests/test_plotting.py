@@ -154,6 +154,11 @@ def test_crossing_bars_cumulative_and_not_by_horizon(balanced, output_dir):
         assert deadline.get_xdata()[0] == pytest.approx(2030.5)  # the end of the year
         sub = _by_gid(fig, "subtitle")[0].get_text()
         assert f"P(met by 2030) = {balanced.probability:.0%}" in sub
+        # The headline pools in the base rate; the bars and line are the model's paths, and
+        # the subtitle gives what they add up to by the deadline.
+        shown = cum[list(cy.distribution.index).index(2030)] / 100
+        assert shown == pytest.approx(balanced.p_inside)
+        assert f"the model's paths (shown): {balanced.p_inside:.0%}" in sub
         assert f"{cy.p_not_by_horizon:.0%}" in _texts(fig)
         _assert_integer_years(ax)
         _save(fig, output_dir, "crossing")

@@ -118,6 +118,11 @@ def plot_crossing(
     if a is not None:
         word = "by" if a.reading == "by" else "in"
         lines.append(f"P(met {word} {deadline}) = {format_probability(a.probability)}")
+        if a.headline == "combined" and math.isfinite(a.p_inside):
+            # The headline weighs in the base rate; the bars and the line are the model's
+            # paths: say what they add up to by the deadline.
+            lines[-1] += " with the base rate"
+            lines.append(f"the model's paths (shown): {format_probability(a.p_inside)}")
     lines.append(f"first met: median {format_year(cy.median, cy.horizon)}; {interval:.0%} "
                  f"interval {format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}")
     if title is None and a is not None:
