@@ -314,3 +314,36 @@ def test_a_failed_figure_process_is_redone_here(content, tmp_path, monkeypatch, 
     assert pdf_page_count(out / "report.pdf") == len(R.report_pages(content))
     with pytest.raises(tp.ParameterError, match="'n_jobs' parameter of write_report"):
         R.write_report(content.dataset, tmp_path / "x", n_jobs=3)
+
+
+def test_every_chart_text_lies_inside_its_cut_out(content):
+    """No title, subtitle, label or legend entry runs out of the chart's box (the PNG and SVG
+    would cut it off): every visible text of every chart page, drawn, within chart_box."""
+    import matplotlib.pyplot as plt
+
+    from tradepath.plotting import report_style
+    from tradepath.report.pages import _pages, _render_page, chart_box, page_texts
+
+    pages = _pages(content)
+    with report_style():
+        for number, page in enumerate(pages, start=1):
+            if page.figure is None:
+                continue
+            fig = _render_page(page, content, number, len(pages))
+            try:
+                fig.canvas.draw()
+                box = chart_box(page).transformed(fig.dpi_scale_trans)
+                renderer = fig.canvas.get_renderer()
+                own = set(map(id, page_texts(fig)))
+                # What is drawn: each axes with its labels, titles and legend; the figure's
+                # own legends and texts (the source note) but not the page's.
+                parts = [(f"axes {ax.get_title(loc='left')!r}", ax.get_tightbbox(renderer))
+                         for ax in fig.axes if ax.get_visible()]
+                parts += [("legend", leg.get_window_extent(renderer)) for leg in fig.legends]
+                parts += [(t.get_text()[:40], t.get_window_extent(renderer))
+                          for t in fig.texts if id(t) not in own and t.get_visible()]
+                for what, e in parts:
+                    assert (e.x0 >= box.x0 - 1 and e.x1 <= box.x1 + 1 and e.y0 >= box.y0 - 1
+                            and e.y1 <= box.y1 + 1), (page.figure, what)
+            finally:
+                plt.close(fig)

@@ -104,10 +104,10 @@ def plot_feasible(
         lines.append(f"with {cond}")
     base_year = getattr(region, "base_year", None)
     if base_year is not None:
-        lines.append(f"both flows growing at constant rates from {base_year}; of the pairs of "
-                     f"rates drawn ({xr.min():.0%} to {xr.max():.0%} for exports, "
-                     f"{mr.min():.0%} to {mr.max():.0%} for imports), {grid.mean():.0%} "
-                     "meet it")
+        lines.append(f"both flows growing at constant rates from {base_year}")
+        lines.append(f"{grid.mean():.0%} of the pairs of rates drawn meet it (exports "
+                     f"{xr.min():.0%} to {xr.max():.0%}, imports {mr.min():.0%} to "
+                     f"{mr.max():.0%} a year)")
     lines += sub
     _titles(ax, title, lines)
     if legend:
