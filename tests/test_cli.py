@@ -88,6 +88,18 @@ def test_assess_table_lists_every_target_with_its_finding():
                      r"the random_walk model", r.stdout)
 
 
+def test_assess_simulates_as_far_as_the_report():
+    from tradepath.report.content import HORIZON
+
+    r = run_cli("assess", "--model", "random_walk", "--paths", "300", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    rows = [x for x in json.loads(r.stdout) if x["status"] == "simulated"]
+    assert rows and {x["horizon"] for x in rows} == {HORIZON}
+    r = run_cli("assess", "--name", "150B by 2030", "--model", "random_walk", "--paths", "300",
+                "--horizon", "2036", "--format", "json")
+    assert {x["horizon"] for x in json.loads(r.stdout)} == {2036}
+
+
 def test_assess_bad_arguments():
     r = run_cli("assess", "--target", "150")
     assert r.returncode == 2 and "--target needs --by" in one_line_error(r)

@@ -127,9 +127,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     from .report.content import _followup
 
     ds = _dataset(args)
-    kw = dict(model=args.model, n_paths=args.paths, seed=args.seed, reading=args.reading,
-              horizon=args.horizon)
     targets = _targets(args, ds)
+    kw = dict(model=args.model, n_paths=args.paths, seed=args.seed, reading=args.reading,
+              horizon=_horizon(args, targets))
     results = [assess(ds, t, **kw) for t in targets]
     # A target whose deadline passed unmet is asked again, as in the report: when is that
     # level reached? (by the latest deadline asked, or the year after the data)
@@ -166,8 +166,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .assess import compare_models
 
     ds = _dataset(args)
+    targets = _targets(args, ds)
     frames = [compare_models(ds, t, n_paths=args.paths, seed=args.seed, reading=args.reading,
-                      horizon=args.horizon) for t in _targets(args, ds)]
+                             horizon=_horizon(args, targets)) for t in targets]
     frame = pd.concat(frames, ignore_index=True)
     if args.format == "table":
         cols = ["target", "model", "status", "probability", "crossing_median",
@@ -263,12 +264,20 @@ def _add_model(p: argparse.ArgumentParser, *, paths: int, model: bool = True) ->
     g.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
 
 
+def _horizon(args: argparse.Namespace, targets: Any) -> int:
+    """``--horizon``, else the report's: 2050 or the latest deadline."""
+    from .report.content import report_horizon
+
+    return args.horizon if args.horizon is not None else report_horizon(targets)
+
+
 def _add_reading(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reading", choices=("by", "in"), default="by",
                    help="met by the deadline (any year up to it) or in the deadline year "
                         "(default: by)")
     p.add_argument("--horizon", type=int, metavar="YEAR",
-                   help="last simulated year (default: the deadline + 10)")
+                   help="last simulated year (default: 2050 or the latest deadline, as "
+                        "in the report)")
 
 
 def _add_overwrite(p: argparse.ArgumentParser) -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "ReportContent",
     "build_report",
     "official_comparison",
+    "report_horizon",
     "select_targets",
 ]
 
@@ -51,6 +52,12 @@ _MANIFEST = "manifest.json"
 _GENERATOR = "tradepath report"
 _A4 = (8.27, 11.69)
 _WRAP = 100  # characters per line of body text at 9 pt across the A4 text width
+
+
+def report_horizon(targets: Sequence[Target]) -> int:
+    """The last simulated year for ``targets``: :data:`HORIZON`, or the latest deadline if
+    later (the report's and the command line's)."""
+    return max(HORIZON, *(t.by for t in targets))
 
 
 # -- content ---------------------------------------------------------------------------------
@@ -376,7 +383,7 @@ def _chart_content(
         from .._version import __version__
 
         source = f"Source: figures from the documents; tradepath {__version__}"
-    horizon = max(HORIZON, *(t.by for t in items))
+    horizon = report_horizon(items)
     # One pool for the whole report: each model is fitted and simulated once per series, and
     # every target, follow-up, comparison row, page, table and figure reads the same paths.
     pool = SimulationPool()
