@@ -320,6 +320,8 @@ def panel_prior(panel: Any = None, *, exclude: Iterable[str] = ()) -> GrowthPrio
         Fewer than three pairs with two or more points remain.
     """
     if panel is None:
+        if isinstance(exclude, tuple | list | set | frozenset) and not exclude:
+            return _shipped_prior()  # the default: every fit asks for it
         from ..reference import reference_panel
 
         panel = reference_panel(min_points=2)
@@ -471,3 +473,11 @@ def trend_posterior(
         log_ml = (log_ml - special.gammaln(prior.nu0 / 2)
                   + 0.5 * prior.nu0 * np.log(prior.nu0 * prior.s0**2 / 2))
     return TrendPosterior(mean=mean, kappa=kappa, nu=nu, scale=scale, log_ml=log_ml)
+
+
+@functools.cache
+def _shipped_prior() -> GrowthPrior:
+    """:func:`panel_prior` of the shipped panel (which never changes), once per process."""
+    from ..reference import reference_panel
+
+    return panel_prior(reference_panel(min_points=2))

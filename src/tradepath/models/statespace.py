@@ -439,11 +439,13 @@ def trend_panel_prior(
     ModelError
         Fewer than three pairs with four or more points remain.
     """
+    check_choice("slope", "trend_panel_prior", slope, (True, False))
     if panel is None:
+        if isinstance(exclude, tuple | list | set | frozenset) and not exclude:
+            return _shipped_trend_prior(slope)  # the default: every fit asks for it
         from ..reference import reference_panel
 
         panel = reference_panel(min_points=2)
-    check_choice("slope", "trend_panel_prior", slope, (True, False))
     series = panel_series(panel)
     drop = {str(e) for e in ([exclude] if isinstance(exclude, str) else exclude)}
     series = {k: v for k, v in series.items() if k not in drop}
@@ -454,6 +456,14 @@ def trend_panel_prior(
     if drop:
         src += f" (leaving out {', '.join(sorted(drop))})"
     return _trend_prior_cached(key, slope, src)
+
+
+@functools.cache
+def _shipped_trend_prior(slope: bool) -> TrendPrior:
+    """:func:`trend_panel_prior` of the shipped panel (which never changes), once per process."""
+    from ..reference import reference_panel
+
+    return trend_panel_prior(reference_panel(min_points=2), slope=slope)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
