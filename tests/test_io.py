@@ -289,3 +289,27 @@ def test_signal_to_a_writing_process_leaves_no_temporary_folder(tmp_path, sig):
         assert err.strip().splitlines() == ["interrupted by SIGTERM; no output was written"]
     else:
         assert proc.returncode != 0 and "KeyboardInterrupt" in err
+
+
+@pytest.mark.parametrize("kind", ["folder", "file"])
+def test_a_signal_while_the_temporary_output_is_made_leaves_nothing(kind, tmp_path,
+                                                                    monkeypatch):
+    """The temporary folder (or file) exists a moment before the block that removes it
+    begins: a signal in that moment is held back and raised inside the block."""
+    import tempfile
+
+    from tradepath import _io
+
+    name = "mkdtemp" if kind == "folder" else "mkstemp"
+    make = getattr(tempfile, name)
+
+    def and_a_signal(*args, **kwargs):
+        made = make(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # just after the temporary output exists
+        return made
+
+    monkeypatch.setattr(_io.tempfile, name, and_a_signal)
+    writer = output_dir if kind == "folder" else output_file
+    with pytest.raises(Interrupted), writer(tmp_path / "out"):
+        pass
+    assert list(tmp_path.iterdir()) == []

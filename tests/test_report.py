@@ -347,3 +347,28 @@ def test_every_chart_text_lies_inside_its_cut_out(content):
                             and e.y1 <= box.y1 + 1), (page.figure, what)
             finally:
                 plt.close(fig)
+
+
+def test_a_signal_during_the_fork_stops_the_second_process(content, tmp_path, monkeypatch):
+    """A signal that lands while the second process is forked is raised in the first as soon
+    as the fork is done; the second one is stopped then, not left drawing."""
+    import multiprocessing
+    import os
+    import signal
+    from multiprocessing.context import ForkProcess
+
+    from tradepath._io import interruptible
+    from tradepath.errors import Interrupted
+    from tradepath.report.pages import _pages
+
+    start = ForkProcess.start
+
+    def and_a_signal(self):
+        start(self)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(ForkProcess, "start", and_a_signal)
+    pages = _pages(content)
+    with pytest.raises(Interrupted), interruptible():
+        W._start(content, tmp_path, None, pages, W._split(pages)[1], ["png"], {})
+    assert multiprocessing.active_children() == []

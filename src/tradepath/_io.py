@@ -33,7 +33,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -42,7 +42,9 @@ from .errors import Interrupted, OutputError, OutputExistsError
 
 __all__ = [
     "MANIFEST",
+    "STOP_SIGNALS",
     "check_destination",
+    "hold_signals",
     "interruptible",
     "output_dir",
     "output_file",
@@ -191,9 +193,13 @@ def _interrupt(signum: int) -> BaseException:
     return KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
 
 
+_holding: list[int] = []  # one entry per hold_signals() not yet released
+
+
 def _on_signal(signum: int, frame: Any) -> None:
     _received.append(signum)
-    raise _interrupt(signum)
+    if not _holding:  # else raised when the hold is released
+        raise _interrupt(signum)
 
 
 def _quiet_unraisable(hook: Any, unraisable: Any) -> None:
@@ -256,6 +262,40 @@ def interruptible() -> Iterator[None]:
 
 
 # -- writers -------------------------------------------------------------------------------
+#: The signals that stop a write (see :func:`interruptible`).
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def hold_signals() -> Callable[[], None]:
+    """Hold :data:`STOP_SIGNALS` back until the returned function is called.
+
+    Creating a temporary file (or forking a process that writes into it) and entering the
+    block that removes it are two steps; a signal between them would leave it behind. Do the
+    first with the signals held, then call the function inside that block: a signal that came
+    meanwhile is raised there. Inside :func:`interruptible` the handler records the signal and
+    waits for the release (it runs in the main thread whichever thread the signal reached);
+    the calling thread also blocks them, so that a process forked meanwhile starts with them
+    blocked. Outside the main thread this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    seen = len(_received)
+    _holding.append(1)
+    old = (signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+           if hasattr(signal, "pthread_sigmask") else None)
+
+    def release() -> None:
+        try:
+            if old is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)  # delivers a blocked one
+        finally:
+            _holding.pop()
+        if len(_received) > seen and not _holding:
+            raise _interrupt(_received[-1])
+
+    return release
+
+
 def _mkdtemp(out: Path) -> Path:
     try:
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -326,8 +366,14 @@ def output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
     """
     out = check_destination(path, overwrite=overwrite, func=func, name=name)
     with interruptible():
-        tmp = _mkdtemp(out)
+        release = hold_signals()
         try:
+            tmp = _mkdtemp(out)
+        except BaseException:
+            release()
+            raise
+        try:
+            release()  # a signal that came while the folder was made is raised here
             yield tmp
             raise_if_interrupted()
             _write_manifest(tmp)
@@ -379,14 +425,20 @@ def output_file(path: str | os.PathLike[str], *, overwrite: bool = False, binary
     """
     out = check_destination(path, overwrite=overwrite, func=func, name=name, kind="file")
     with interruptible():
+        release = hold_signals()
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.tmp-", dir=out.parent)
         except OSError as exc:
+            release()
             raise OutputError(f"cannot write {str(out)!r}: {exc.strerror or exc}") from None
+        except BaseException:
+            release()
+            raise
         tmp = Path(tmp_name)
         try:
             with (os.fdopen(fd, "wb") if binary
                   else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
+                release()  # a signal that came while the file was made is raised here
                 yield fh
             raise_if_interrupted()
             check_destination(out, overwrite=overwrite, func=func, name=name, kind="file")

@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from .data import Dataset
     from .targets import Target
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_INTERRUPTED", "build_parser", "main"]
 
 _MAX_LINE = 2000  # characters of an error message on stderr
+#: Exit codes of a run stopped by Ctrl-C (SIGINT) and by SIGTERM: 128 + the signal.
+EXIT_INTERRUPTED = (128 + signal.SIGINT, 128 + signal.SIGTERM)
 
 _EPILOG = """commands:
   data        the documents' figures with their sources

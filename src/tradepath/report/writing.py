@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._io import check_destination, output_dir
+from .._io import STOP_SIGNALS, check_destination, hold_signals, output_dir
 from .._lazy import pyplot
 from .._validation import check_choice, check_int, fail
 from ..balance import BalanceCondition
@@ -226,10 +226,6 @@ def _freeze_layout(fig: Any) -> None:
         pass
 
 
-#: The signals that stop a report (see :func:`tradepath._io.output_dir`).
-_STOP = frozenset({signal.SIGINT, signal.SIGTERM})
-
-
 def _jobs(n_jobs: int | None) -> int:
     """Processes for the drawing: 2 where a second one can be forked and the process may run
     on two CPUs, else 1."""
@@ -335,7 +331,7 @@ def _second_process(c: ReportContent, tmp: Path, part: Path | None, pages: list[
     # parent, which stops this one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     try:
         _draw_pages(c, tmp, part, pages, which, exts, meta)
     except BaseException:
@@ -355,11 +351,19 @@ def _start(c: ReportContent, tmp: Path, part: Path | None, pages: list[_Page],
 
     worker = multiprocessing.get_context("fork").Process(
         target=_second_process, args=(c, tmp, part, pages, which, exts, meta), daemon=True)
-    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
+    release = hold_signals()
     try:
         worker.start()
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
+        try:
+            # A signal that came during the fork is raised here: its exception must not
+            # leave the new process drawing into a folder that is being removed.
+            release()
+        except BaseException:
+            if worker.pid is not None:
+                worker.terminate()
+                worker.join()
+            raise
     return worker
 
 
@@ -387,9 +391,9 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...], n_jobs: int |
     pages = _pages(c)  # the same pages before and after finish(): only their text changes
     here, there = _split(pages)
     worker = None
-    if there and (parts is not None or exts) and _jobs(n_jobs) > 1:
-        worker = _start(c, tmp, part["there"], pages, there, exts, meta)
     try:
+        if there and (parts is not None or exts) and _jobs(n_jobs) > 1:
+            worker = _start(c, tmp, part["there"], pages, there, exts, meta)
         if finish is not None:
             c = finish()
             if [p.title for p in _pages(c)] != [p.title for p in pages]:
