@@ -376,7 +376,7 @@ def report_phases(out: Path) -> pd.DataFrame:
     rc, rw, bl = "tradepath.report.content", "tradepath.report.writing", "tradepath.bottom_line"
     timed(rw, "write_report", "write_report (everything below)")
     timed(rw, "_chart_content", "  charts' content (computed before the second process starts)")
-    timed(rw, "_complete", "  text pages' content (meanwhile in the first process)")
+    timed(rw, "_complete", "  the rest: every model, bottom line, official series (meanwhile)")
     for name in ("assess", "assess_targets"):
         if hasattr(importlib.import_module(rc), name):
             timed(rc, name, f"    {name}: targets and follow-ups")

@@ -399,8 +399,6 @@ def _chart_content(
             by = max(latest, last + 1)
             followups[a.target.name] = assess(ds, _followup(a.target, by), **kw)
     simulated = [a for a in [*assessments, *followups.values()] if a.status == "simulated"]
-    comparisons = {a.target.name: _comparison(ds, a, model_arg, kw)
-                   for a in sorted(simulated, key=lambda a: a.target.by)}
     main = max(simulated, key=lambda a: (a.target.by, a.target.balance is not None),
                default=None)
 
@@ -430,6 +428,31 @@ def _chart_content(
     else:
         skipped["feasible"] = "no target with a deadline after the data"
 
+    # The embedded documents' figures get the official series beside them (answered in
+    # _complete; its page is already counted), a user's data not.
+    documents = set(ds.observations["dataset"]) == {"documents"}
+    content = ReportContent(
+        dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
+        assessments=assessments, followups=followups, comparisons={}, main=main,
+        balance_source=balance_source, region=region, findings={}, skipped=skipped,
+        source=source, checks=ds.check(),
+        official=pd.DataFrame(columns=list(OFFICIAL_COLUMNS)) if documents else None,
+    )
+    return content, kw
+
+
+def _complete(content: ReportContent, kw: dict[str, Any]) -> ReportContent:
+    """The rest of the content added to :func:`_chart_content`'s: every model on each
+    simulated target, the findings, the bottom line with its sensitivities and the official
+    series beside the documents (what the other charts do not need, so that a second process
+    can draw them meanwhile)."""
+    from ..bottom_line import bottom_line
+
+    ds = content.dataset
+    assessments, followups = content.assessments, content.followups
+    simulated = [a for a in [*assessments, *followups.values()] if a.status == "simulated"]
+    comparisons = {a.target.name: _comparison(ds, a, kw["model"], kw)
+                   for a in sorted(simulated, key=lambda a: a.target.by)}
     findings: dict[str, str] = {}
     for a in assessments:
         text = a.finding()
@@ -441,29 +464,8 @@ def _chart_content(
             if f.target.name in comparisons:
                 text += " " + _spread(comparisons[f.target.name], f.model)
         findings[a.target.name] = text.strip()
-    # The embedded documents' figures get the official series beside them (answered in
-    # _complete; its page is already counted), a user's data not.
-    documents = set(ds.observations["dataset"]) == {"documents"}
-    content = ReportContent(
-        dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
-        assessments=assessments, followups=followups, comparisons=comparisons, main=main,
-        balance_source=balance_source, region=region, findings=findings, skipped=skipped,
-        source=source, checks=ds.check(),
-        official=pd.DataFrame(columns=list(OFFICIAL_COLUMNS)) if documents else None,
-    )
-    return content, kw
-
-
-def _complete(content: ReportContent, kw: dict[str, Any]) -> ReportContent:
-    """The content of the text pages added to :func:`_chart_content`'s: the bottom line
-    with its sensitivities and the official series beside the documents (the slow part that
-    the figures do not need, so a second process can draw them meanwhile)."""
-    from ..bottom_line import bottom_line
-
-    ds = content.dataset
-    bottom = bottom_line(ds, content.assessments, followups=content.followups,
-                         comparisons=content.comparisons, pool=kw["pool"])
-    simulated = [a for a in [*content.assessments, *content.followups.values()]
-                 if a.status == "simulated"]
+    bottom = bottom_line(ds, assessments, followups=followups, comparisons=comparisons,
+                         pool=kw["pool"])
     official = None if content.official is None else official_comparison(simulated, kw)
-    return dataclasses.replace(content, bottom=bottom, official=official)
+    return dataclasses.replace(content, comparisons=comparisons, findings=findings,
+                               bottom=bottom, official=official)

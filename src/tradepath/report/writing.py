@@ -163,9 +163,10 @@ def write_report(
         Which renderings to write ("pdf": report.pdf; "png"/"svg": one file per figure). The
         tables (CSV), summary.md and manifest.json are always written.
     n_jobs : {None, 1, 2}, default None
-        Processes that draw: with 2 a second process (forked) draws every chart page but the
-        last (its PDF page, PNG and SVG) while this one computes the bottom line and the
-        official series and draws the other pages; 1 draws everything here. None: 2 where a
+        Processes that draw: with 2 a second process (forked) draws the chart pages but the
+        model comparison (each PDF page, PNG and SVG) while this one computes every model, the
+        bottom line and the official series and draws the other pages; 1 draws everything
+        here. None: 2 where a
         process can be forked and two CPUs are available, else 1. The files are byte for
         byte the same either way.
 
@@ -209,8 +210,8 @@ def write_report(
     if n_jobs is not None:
         n_jobs = check_int("n_jobs", func, n_jobs, lo=1, hi=2)
     out = check_destination(out_dir, overwrite=overwrite, func=func, name="out_dir")
-    # The charts' content first: the figures can be drawn (in a second process) while this
-    # one computes the text pages' content (the bottom line's re-runs, the official series).
+    # The charts' content first: most figures can be drawn (in a second process) while this
+    # one computes the rest (every model, the bottom line's re-runs, the official series).
     charts, kw = _chart_content(ds, targets=targets, balance=balance, model=model,
                                 n_paths=n_paths, seed=seed, source=source)
     with output_dir(out, overwrite=overwrite, func=func, name="out_dir") as tmp:
@@ -244,14 +245,15 @@ def _jobs(n_jobs: int | None) -> int:
 def _split(pages: list[_Page]) -> tuple[list[int], list[int]]:
     """The pages drawn here and those a second process can draw (by index).
 
-    The second process draws every chart page but the last, from the charts' content alone;
-    this one finishes the content and draws the text pages and the last chart. Measured on the
-    embedded report (CPU seconds): text pages 2.1 and finishing 1.2 here against 6.2 for the
-    five charts, 1.0 to 1.6 each, so one chart here balances the two. The split is the same
-    whether or not a second process runs, so report.pdf is made of the same two parts.
+    The second process draws the charts that the charts' content gives (fan, crossing,
+    balance, feasible region); this one computes every model for the comparison, the bottom
+    line and the official series, and draws the text pages and the model comparison. Measured
+    on the embedded report (CPU seconds): here about 0.8 for the models, 1.2 for the rest,
+    2.1 for the text pages and 1.5 for the comparison; there 1.0 to 1.6 for each of the four
+    charts. The split is the same whether or not a second process runs, so report.pdf is
+    made of the same two parts.
     """
-    charts = [i for i, p in enumerate(pages) if p.figure is not None]
-    there = charts[:-1]
+    there = [i for i, p in enumerate(pages) if p.figure is not None and p.key != "comparison"]
     return [i for i in range(len(pages)) if i not in there], there
 
 
