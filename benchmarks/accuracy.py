@@ -355,7 +355,7 @@ def _panel_model(name: str, pair: str) -> Any:
     volatility alone.
     """
     from tradepath.models import DampedTrend, Ensemble, StochasticGrowth, panel_prior
-    from tradepath.models.statespace import trend_panel_prior
+    from tradepath.models.damped import trend_panel_prior
 
     damped = {
         "damped_trend": lambda: DampedTrend(prior=trend_panel_prior(exclude=[pair])),

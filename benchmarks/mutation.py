@@ -31,7 +31,7 @@ MUTANTS: list[tuple[str, str, str, str]] = [
      "ratio-claim tolerance"),
     ("targets.py", 'base = row.get("balance_base")', "base = None",
      "targets file ignores balance_base"),
-    ("models/statespace.py", "np.cumsum(phi ** h, axis=1)", "np.cumsum(phi ** (h - 1), axis=1)",
+    ("models/damped.py", "np.cumsum(phi ** h, axis=1)", "np.cumsum(phi ** (h - 1), axis=1)",
      "damped-trend drift"),
     ("backtest/rolling.py", "[(1 - level) / 2, (1 + level) / 2]", "[(1 - level) / 2, level]",
      "backtest interval quantile"),

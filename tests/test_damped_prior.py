@@ -13,13 +13,13 @@ from scipy import stats
 
 import tradepath as tp
 from tradepath.models import DampedTrend
+from tradepath.models.damped import DEFAULT_PHI_GRID, _damped_regression, trend_panel_prior
 from tradepath.models.priors import (
     MAX_SIGMA,
     REFERENCE_TREND_PRIOR,
     TrendPrior,
     trend_posterior,
 )
-from tradepath.models.statespace import DEFAULT_PHI_GRID, _damped_regression, trend_panel_prior
 
 SERIES = pd.Series([9.5, 20.0, 31.0, 52.0, 78.0, 76.0, 81.5],
                    index=[2009, 2012, 2015, 2018, 2021, 2023, 2024])

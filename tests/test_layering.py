@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.models._base",),
     ("tradepath.models.priors", "tradepath.models.stochastic_growth"),
     ("tradepath.models.random_walk", "tradepath.models.cagr", "tradepath.models.loglinear",
-     "tradepath.models.statespace", "tradepath.models.saturating"),
+     "tradepath.models.statespace", "tradepath.models.damped", "tradepath.models.saturating"),
     ("tradepath.models.scoring", "tradepath.models.share"),
     ("tradepath.models.ensemble",),
     ("tradepath.models",),

@@ -29,12 +29,13 @@ from .._validation import fail
 from ..errors import ParameterError, UnknownNameError
 from ._base import FitResult, GrowthModel
 from .cagr import CAGR, CAGRFit
+from .damped import DampedTrend, DampedTrendFit
 from .ensemble import COMPONENT_CLASSES, Ensemble, EnsembleFit
 from .loglinear import LogLinear, LogLinearFit
 from .priors import WEAK_PRIOR, GrowthPrior, panel_prior
 from .random_walk import RandomWalk, RandomWalkFit
 from .saturating import Logistic, LogisticFit
-from .statespace import DampedTrend, DampedTrendFit, LocalLinearTrend, LocalLinearTrendFit
+from .statespace import LocalLinearTrend, LocalLinearTrendFit
 from .stochastic_growth import StochasticGrowth, StochasticGrowthFit
 
 __all__ = [

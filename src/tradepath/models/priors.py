@@ -9,7 +9,7 @@ series by empirical Bayes (maximising the marginal likelihood of the panel), and
 
 A :class:`TrendPrior` is the conjugate prior of the damped trend's last-year growth and
 volatility (:class:`~tradepath.models.DampedTrend`), :func:`trend_posterior` its closed-form
-posterior; :func:`tradepath.models.statespace.trend_panel_prior` learns it from the same panel,
+posterior; :func:`tradepath.models.damped.trend_panel_prior` learns it from the same panel,
 by the same rule, with the same ``exclude=``.
 """
 

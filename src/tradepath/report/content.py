@@ -359,8 +359,9 @@ def _chart_content(
     seed: int,
     source: str | None,
 ) -> tuple[ReportContent, dict[str, Any]]:
-    """The settings checked and what the charts show (no bottom line, no official series
-    yet), with the keywords that :func:`_complete` needs to finish it on the same pool."""
+    """The settings checked and what the fan, crossing, balance and feasible-region charts
+    show (no model comparison, findings, bottom line or official series yet), with the
+    keywords that :func:`_complete` needs to finish it on the same pool."""
     func = "build_report"
     ds = load_dataset() if ds is None else ds
     if not isinstance(ds, Dataset):

@@ -388,32 +388,31 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...], n_jobs: int |
     parts = tmp / ".pdf-parts" if "pdf" in fmts else None
     if parts is not None:
         parts.mkdir()
-    part = {"here": None, "there": None} if parts is None else {
-        "here": parts / "a.pdf", "there": parts / "b.pdf"}
+    ours, theirs_pdf = (None, None) if parts is None else (parts / "a.pdf", parts / "b.pdf")
     pages = _pages(c)  # the same pages before and after finish(): only their text changes
     here, there = _split(pages)
     worker = None
     try:
         if there and (parts is not None or exts) and _jobs(n_jobs) > 1:
-            worker = _start(c, tmp, part["there"], pages, there, exts, meta)
+            worker = _start(c, tmp, theirs_pdf, pages, there, exts, meta)
         if finish is not None:
             c = finish()
             if [p.title for p in _pages(c)] != [p.title for p in pages]:
                 raise RuntimeError("the report's pages changed when its content was finished")
             pages = _pages(c)
-        files += _draw_pages(c, tmp, part["here"], pages, here, exts, meta)
+        files += _draw_pages(c, tmp, ours, pages, here, exts, meta)
         theirs = [f"{pages[i].figure}.{e}" for i in there for e in exts]
         done = False
         if worker is not None:
             worker.join()
             done = (worker.exitcode == 0 and all((tmp / f).is_file() for f in theirs)
-                    and (part["there"] is None or part["there"].is_file()))
+                    and (theirs_pdf is None or theirs_pdf.is_file()))
         if not done and there:  # no second process, or it failed: drawn here (errors raise)
-            theirs = _draw_pages(c, tmp, part["there"], pages, there, exts, meta)
+            theirs = _draw_pages(c, tmp, theirs_pdf, pages, there, exts, meta)
         files += theirs
         n_pages = 0
         if parts is not None:
-            n_pages = _merge([(part["here"], here), (part["there"], there)],
+            n_pages = _merge([(ours, here), (theirs_pdf, there)],
                              tmp / "report.pdf", meta)
             shutil.rmtree(parts)
             files.append("report.pdf")
