@@ -56,7 +56,7 @@ import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -217,10 +217,21 @@ def straight_report(out: Path, n_paths: int = 20_000) -> None:
 # -- subprocess measurements -------------------------------------------------------------------
 
 
-def run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run a subprocess; its wall time, its own peak resident size (MB) and its output.
+class Child(NamedTuple):
+    """A finished subprocess: wall time (s), peak resident size (MB), CPU time (s: user +
+    system, with the processes it forked and waited for) and its standard output."""
 
-    The child is reaped with ``os.wait4``, whose resource usage is that child's alone.
+    wall: float
+    rss_mb: float
+    cpu_s: float
+    stdout: str
+
+
+def run_child(args: list[str], env: dict[str, str] | None = None) -> Child:
+    """Run a subprocess and measure it (:class:`Child`).
+
+    The child is reaped with ``os.wait4``, whose resource usage is that child's (with the
+    children it waited for), not this process's.
     """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
@@ -233,7 +244,8 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float
         stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{stderr[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, stdout  # ru_maxrss is in kilobytes on Linux
+    # ru_maxrss is in kilobytes on Linux
+    return Child(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, stdout)
 
 
 def child_batch(repeat: int) -> None:
@@ -296,12 +308,10 @@ def _env(pythonpath: Path | None) -> dict[str, str]:
     return env
 
 
-def run_report(py: str, out: Path, pythonpath: Path | None) -> tuple[float, float]:
-    """Wall time and peak memory (MB) of ``python -m tradepath report --out out``."""
+def run_report(py: str, out: Path, pythonpath: Path | None) -> Child:
+    """``python -m tradepath report --out out``, measured."""
     shutil.rmtree(out, ignore_errors=True)
-    wall, rss, _ = run_child([py, "-m", "tradepath", "report", "--out", str(out)],
-                             env=_env(pythonpath))
-    return wall, rss
+    return run_child([py, "-m", "tradepath", "report", "--out", str(out)], env=_env(pythonpath))
 
 
 def bench_report(repeat: int = 3, rev: str = BASELINE) -> pd.DataFrame:
@@ -318,20 +328,22 @@ def bench_report(repeat: int = 3, rev: str = BASELINE) -> pd.DataFrame:
         if where != want:
             raise RuntimeError(f"{label}: imported tradepath from {where}, not {want}")
     tmp = Path(tempfile.mkdtemp(prefix="tradepath-report-bench-"))
-    runs: dict[str, list[tuple[float, float]]] = {k: [] for k in versions}
+    runs: dict[str, list[Child]] = {k: [] for k in versions}
     try:
         for path in versions.values():  # warm-up: bytecode, file cache, font cache
             run_report(py, tmp / "warm", path)
         for i in range(repeat):  # alternate, so a change in the machine's load hits both
             for label, path in versions.items():
                 runs[label].append(run_report(py, tmp / f"r{i}", path))
-                print(f"  report, {label}, run {i + 1}: {runs[label][-1][0]:.2f} s, "
-                      f"{runs[label][-1][1]:.0f} MB", flush=True)
+                r = runs[label][-1]
+                print(f"  report, {label}, run {i + 1}: {r.wall:.2f} s, {r.cpu_s:.2f} CPU s, "
+                      f"{r.rss_mb:.0f} MB", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    rows = [{"version": label, "median_s": float(np.median([r[0] for r in rs])),
-             "runs_s": ", ".join(f"{r[0]:.2f}" for r in rs),
-             "peak_rss_mb": max(r[1] for r in rs)} for label, rs in runs.items()]
+    rows = [{"version": label, "median_s": float(np.median([r.wall for r in rs])),
+             "runs_s": ", ".join(f"{r.wall:.2f}" for r in rs),
+             "median_cpu_s": float(np.median([r.cpu_s for r in rs])),
+             "peak_rss_mb": max(r.rss_mb for r in rs)} for label, rs in runs.items()]
     frame = pd.DataFrame(rows)
     frame["ratio_to_baseline"] = frame["median_s"].iloc[0] / frame["median_s"]
     return frame
@@ -550,22 +562,22 @@ def main() -> None:
     try:
         runs = [run_child([py, "-m", "tradepath", "report", "--out", str(tmp / f"r{i}")])
                 for i in range(heavy)]
-        t_rep = float(np.median([r[0] for r in runs]))
+        t_rep = float(np.median([r.wall for r in runs]))
         base = [run_child([py, str(Path(__file__).resolve()), "--child-report",
                            str(tmp / f"s{i}")]) for i in range(heavy)]
-        t_srep = float(np.median([r[0] for r in base]))
+        t_srep = float(np.median([r.wall for r in base]))
         add("tradepath report (subprocess)", t_rep,
             "statsmodels + matplotlib per target (subprocess)", t_srep,
             "the report also checks the data, balances, scenarios; the script does not")
-        memory.append({"process": "tradepath report", "peak_rss_mb": max(r[1] for r in runs)})
+        memory.append({"process": "tradepath report", "peak_rss_mb": max(r.rss_mb for r in runs)})
         memory.append({"process": "straightforward report script",
-                       "peak_rss_mb": max(r[1] for r in base)})
+                       "peak_rss_mb": max(r.rss_mb for r in base)})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     # assess_many on 10,000 x 20, in a subprocess (memory), against a statsmodels loop
-    _, rss, out = run_child([py, str(Path(__file__).resolve()), "--child-batch",
-                                str(heavy)])
+    batch = run_child([py, str(Path(__file__).resolve()), "--child-batch", str(heavy)])
+    rss, out = batch.rss_mb, batch.stdout
     res = json.loads(out.strip().splitlines()[-1])
     t_batch = float(np.median(res["times_1"]))
     t_batch2 = float(np.median(res["times_2"]))
@@ -627,11 +639,14 @@ def main_report(repeat: int, rev: str, phases: bool) -> None:
              f"second process where it can), {repeat} runs per version after one warm-up "
              "run each, alternating; the baseline from `git archive` on PYTHONPATH, same "
              "interpreter and libraries. ratio_to_baseline = baseline median / this median "
-             "(above 1: faster than the baseline). Peak memory: ru_maxrss of each run "
+             "(above 1: faster than the baseline). CPU: user + system seconds of each run "
+             "with the process it forks (os.wait4; less sensitive to a busy machine than the "
+             "wall time, and the work two cores share). Peak memory: ru_maxrss of each run "
              "(os.wait4), the largest of the runs."]
     print()
     print(write_table(table, "speed_report", f"tradepath report: working tree against {rev}",
-                      notes, {"median_s": 2, "peak_rss_mb": 0, "ratio_to_baseline": 2}))
+                      notes, {"median_s": 2, "median_cpu_s": 2, "peak_rss_mb": 0,
+                       "ratio_to_baseline": 2}))
     if phases:
         tmp = Path(tempfile.mkdtemp(prefix="tradepath-phases-"))
         try:

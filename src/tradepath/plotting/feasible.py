@@ -54,13 +54,14 @@ def plot_feasible(
     met_color = _tint(OKABE_ITO["bluish_green"], 0.55)
     ex, em = _edges(xs), _edges(ms)
     if grid.any() and not grid.all() and len(xs) > 1 and len(ms) > 1:
-        # Filled contours, not a mesh: a few vector polygons however fine the grid.
-        ax.contourf(xs, ms, grid.astype(float), levels=[0.5, 1.5], colors=[met_color],
-                    zorder=1)
-        ax.contour(xs, ms, grid.astype(float), levels=[0.5], colors="black", linewidths=1.2,
-                   zorder=3)
+        # Filled contours, not a mesh: a few vector polygons however fine the grid. The 2-D
+        # coordinates made once for the three contour sets.
+        gx, gy = np.meshgrid(xs, ms)
+        z = grid.astype(float)
+        ax.contourf(gx, gy, z, levels=[0.5, 1.5], colors=[met_color], zorder=1)
+        ax.contour(gx, gy, z, levels=[0.5], colors="black", linewidths=1.2, zorder=3)
         # Not met: a sparse grey hatch, so the two areas differ without colour.
-        cs = ax.contourf(xs, ms, (~grid).astype(float), levels=[0.5, 1.5], colors="none",
+        cs = ax.contourf(gx, gy, 1.0 - z, levels=[0.5, 1.5], colors="none",
                          hatches=["\\\\"], zorder=2)
         cs.set_hatchcolor("#a0a0a0")
         cs.set_hatch_linewidth(0.5)

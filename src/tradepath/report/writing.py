@@ -164,11 +164,10 @@ def write_report(
         tables (CSV), summary.md and manifest.json are always written.
     n_jobs : {None, 1, 2}, default None
         Processes that draw: with 2 a second process (forked) draws the chart pages but the
-        model comparison (each PDF page, PNG and SVG) while this one computes every model, the
-        bottom line and the official series and draws the other pages; 1 draws everything
-        here. None: 2 where a
-        process can be forked and two CPUs are available, else 1. The files are byte for
-        byte the same either way.
+        model comparison (each PDF page, PNG and SVG) and the data page while this one
+        computes every model, the bottom line and the official series and draws the other
+        pages; 1 draws everything here. None: 2 where a process can be forked and two CPUs
+        are available, else 1. The files are byte for byte the same either way.
 
     Returns
     -------
@@ -245,15 +244,18 @@ def _jobs(n_jobs: int | None) -> int:
 def _split(pages: list[_Page]) -> tuple[list[int], list[int]]:
     """The pages drawn here and those a second process can draw (by index).
 
-    The second process draws the charts that the charts' content gives (fan, crossing,
-    balance, feasible region); this one computes every model for the comparison, the bottom
-    line and the official series, and draws the text pages and the model comparison. Measured
-    on the embedded report (CPU seconds): here about 0.8 for the models, 1.2 for the rest,
-    2.1 for the text pages and 1.5 for the comparison; there 1.0 to 1.6 for each of the four
-    charts. The split is the same whether or not a second process runs, so report.pdf is
-    made of the same two parts.
+    The second process draws what the charts' content already holds: the fan, crossing,
+    balance and feasible-region charts and the data page. This one computes every model for
+    the comparison, the bottom line and the official series, draws the pages that show them
+    (summary, official series, model comparison) and the method page. Measured on the
+    embedded report (seconds, one process): here about 2.2 for that content and 2.2 for its
+    pages; there 3.4 for the four charts and 0.6 for the data page; each process first
+    loads matplotlib (0.7). With the method page there too, or the data page here, one
+    process waited for the other. The split is the same whether or not a second process
+    runs, so report.pdf is made of the same two parts.
     """
-    there = [i for i, p in enumerate(pages) if p.figure is not None and p.key != "comparison"]
+    there = [i for i, p in enumerate(pages)
+             if (p.figure is not None and p.key != "comparison") or p.key == "data"]
     return [i for i in range(len(pages)) if i not in there], there
 
 
@@ -401,7 +403,7 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...], n_jobs: int |
                 raise RuntimeError("the report's pages changed when its content was finished")
             pages = _pages(c)
         files += _draw_pages(c, tmp, ours, pages, here, exts, meta)
-        theirs = [f"{pages[i].figure}.{e}" for i in there for e in exts]
+        theirs = [f"{pages[i].figure}.{e}" for i in there if pages[i].figure for e in exts]
         done = False
         if worker is not None:
             worker.join()
