@@ -577,12 +577,11 @@ def main() -> None:
 
     # assess_many on 10,000 x 20, in a subprocess (memory), against a statsmodels loop
     batch = run_child([py, str(Path(__file__).resolve()), "--child-batch", str(heavy)])
-    rss, out = batch.rss_mb, batch.stdout
-    res = json.loads(out.strip().splitlines()[-1])
+    res = json.loads(batch.stdout.strip().splitlines()[-1])
     t_batch = float(np.median(res["times_1"]))
     t_batch2 = float(np.median(res["times_2"]))
     memory.append({"process": f"assess_many, {BATCH_SERIES:,} x {BATCH_YEARS} "
-                              "(data, imports, runs)", "peak_rss_mb": rss})
+                              "(data, imports, runs)", "peak_rss_mb": batch.rss_mb})
     frame = trade_matrix(BATCH_SERIES, BATCH_YEARS, seed=0)
     pairs = frame["pair"].unique()[:sample]
     few = frame[frame["pair"].isin(pairs)]
@@ -646,7 +645,7 @@ def main_report(repeat: int, rev: str, phases: bool) -> None:
     print()
     print(write_table(table, "speed_report", f"tradepath report: working tree against {rev}",
                       notes, {"median_s": 2, "median_cpu_s": 2, "peak_rss_mb": 0,
-                       "ratio_to_baseline": 2}))
+                              "ratio_to_baseline": 2}))
     if phases:
         tmp = Path(tempfile.mkdtemp(prefix="tradepath-phases-"))
         try:
