@@ -1017,3 +1017,25 @@ def test_cli_a_bug_still_shows_its_traceback(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(cli, "_cmd_data", bug)
     with pytest.raises(RuntimeError, match="a bug"):
         cli.main(["data"])
+
+
+def test_target_announced_before_the_first_figure_is_unknown_not_missed():
+    # Totals 2010-15 of 50-75; 100 by 2014 announced in 2005: 2005-2009 have no figure and
+    # may have been above 100, so a miss in every year of 2005-2014 cannot be shown. The
+    # verdict, its basis text and the status agree.
+    from tradepath.bottom_line import past_verdict
+
+    years = list(range(2010, 2016))
+    ds = tp.Dataset.from_frame(pd.DataFrame({"period": years, "flow": "total",
+                                             "value_usd_bn": [50, 55, 60, 65, 70, 75]}))
+    target = tp.Target(100, by=2014, announced=2005)
+    out = outcome_from_data(target, ds.annual())
+    assert out.status == "unknown"
+    assert out.unobserved == (2005, 2006, 2007, 2008, 2009)
+    assert "2005–2009" in out.reason and "[" not in out.reason
+    v = past_verdict(target, ds.annual())
+    assert v.verdict == "unknown" and "cannot be shown" in v.basis
+    # Announced in the first year with a figure: every year is seen, so it is missed.
+    later = tp.Target(100, by=2014, announced=2010)
+    assert outcome_from_data(later, ds.annual()).status == "missed"
+    assert past_verdict(later, ds.annual()).verdict == "missed"

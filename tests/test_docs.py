@@ -6,16 +6,12 @@
   so the examples that read files read the ones shown on the page. ```bash blocks run too,
   with the ``tradepath`` command of this interpreter's environment on ``PATH``. A block right
   after an HTML comment ``<!-- skip-test: reason -->`` is not run (installation commands).
-- Every module's docstring ``Examples`` run as doctests.
 - The site builds with ``mkdocs build --strict`` (warnings are errors).
 """
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import os
-import pkgutil
 import re
 import shutil
 import subprocess
@@ -157,35 +153,6 @@ def test_getting_started_has_the_readme_commands() -> None:
     page = (DOCS / "getting-started.md").read_text(encoding="utf-8")
     for command in commands:
         assert command in page, f"docs/getting-started.md lacks the README command {command!r}"
-
-
-def _modules() -> list[str]:
-    import tradepath
-
-    names = ["tradepath"]
-    for info in pkgutil.walk_packages(tradepath.__path__, prefix="tradepath."):
-        if info.name.endswith("__main__"):
-            continue
-        names.append(info.name)
-    return names
-
-
-@pytest.mark.parametrize("name", _modules())
-def test_docstring_examples(name: str, in_tmp: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    module = importlib.import_module(name)
-    try:
-        result = doctest.testmod(
-            module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, report=True,
-            verbose=False,
-        )
-    finally:
-        plt.close("all")
-    assert result.failed == 0, f"{result.failed} docstring example(s) in {name} fail (see above)"
 
 
 def test_docs_build_strictly(tmp_path: Path) -> None:

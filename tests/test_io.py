@@ -313,3 +313,103 @@ def test_a_signal_while_the_temporary_output_is_made_leaves_nothing(kind, tmp_pa
     with pytest.raises(Interrupted), writer(tmp_path / "out"):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+# -- a manifest never points tradepath outside its folder ----------------------------------
+
+
+def _forge(out: Path, *paths: str) -> None:
+    """Add entries to ``out``'s manifest as someone editing it by hand would, each with the
+    size and hash of the file the path names (so only the path check can stop it)."""
+    doc = json.loads((out / MANIFEST).read_text())
+    for rel in paths:
+        target = Path(rel) if Path(rel).is_absolute() else out / rel
+        data = target.read_bytes()
+        import hashlib
+
+        doc["files"].append({"path": rel, "bytes": len(data),
+                             "sha256": hashlib.sha256(data).hexdigest()})
+    (out / MANIFEST).write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("entry", ["../victim.txt", "ABS", "a/../../victim.txt",
+                                   "./../victim.txt", "a//b.txt", "..\\victim.txt"])
+def test_manifest_entry_outside_the_folder_is_refused(tmp_path, entry):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the user's file")
+    out = tmp_path / "rep"
+    with output_dir(out) as tmp:
+        (tmp / "a").mkdir()
+        (tmp / "a" / "t.csv").write_text("x")
+    rel = str(victim) if entry == "ABS" else entry
+    doc = json.loads((out / MANIFEST).read_text())
+    doc["files"].append({"path": rel, "bytes": 15,
+                         "sha256": __import__("hashlib").sha256(b"the user's file").hexdigest()})
+    (out / MANIFEST).write_text(json.dumps(doc))
+    with pytest.raises(OutputExistsError, match=r"will not touch .*lists the entry") as info:
+        with output_dir(out, overwrite=True) as tmp:
+            (tmp / "new.csv").write_text("y")
+    assert "\n" not in str(info.value) and repr(rel) in str(info.value)
+    assert victim.read_text() == "the user's file"
+    assert (out / "a" / "t.csv").read_text() == "x" and not (out / "new.csv").exists()
+
+
+def test_manifest_entry_through_a_symlinked_folder_is_refused(tmp_path):
+    # out/sub/a.txt written by tradepath; then out/sub is replaced by a link to a folder of
+    # the user's holding an identical a.txt: overwriting must not delete the user's file.
+    out = tmp_path / "out"
+    with output_dir(out) as tmp:
+        (tmp / "sub").mkdir()
+        (tmp / "sub" / "a.txt").write_text("same")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "a.txt").write_text("same")
+    for p in (out / "sub").iterdir():
+        p.unlink()
+    (out / "sub").rmdir()
+    (out / "sub").symlink_to(mine, target_is_directory=True)
+    with pytest.raises(OutputExistsError, match="symbolic link"):
+        with output_dir(out, overwrite=True):
+            pass
+    assert (mine / "a.txt").read_text() == "same"
+
+
+def test_manifest_entry_that_is_a_symlink_is_refused(tmp_path):
+    out = tmp_path / "out"
+    with output_dir(out) as tmp:
+        (tmp / "a.txt").write_text("same")
+    mine = tmp_path / "mine.txt"
+    mine.write_text("same")
+    (out / "a.txt").unlink()
+    (out / "a.txt").symlink_to(mine)
+    with pytest.raises(OutputExistsError, match="symbolic link"):
+        with output_dir(out, overwrite=True):
+            pass
+    assert mine.read_text() == "same"
+
+
+@pytest.mark.parametrize("doc", ["[]", '"text"', "3", '{"tool": "tradepath", "files": [3]}',
+                                 '{"tool": "tradepath", "files": [{"path": 3}]}'])
+def test_manifest_that_is_not_an_object_of_entries_is_refused(tmp_path, doc):
+    out = tmp_path / "out"
+    with output_dir(out) as tmp:
+        (tmp / "a.txt").write_text("x")
+    (out / MANIFEST).write_text(doc)
+    with pytest.raises(OutputExistsError, match="manifest is not one tradepath wrote"):
+        with output_dir(out, overwrite=True):
+            pass
+    assert (out / "a.txt").read_text() == "x"
+
+
+def test_report_overwrite_refuses_a_forged_manifest_from_the_command_line(tmp_path):
+    out = tmp_path / "rep"
+    with output_dir(out) as tmp:
+        (tmp / "summary.md").write_text("x")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    _forge(out, "../victim.txt")
+    proc = subprocess.run([sys.executable, "-m", "tradepath", "report", "--out", str(out),
+                           "--overwrite"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "../victim.txt" in proc.stderr
+    assert victim.read_text() == "keep me" and (out / "summary.md").read_text() == "x"

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import IO, Any, Literal
 
 from ._validation import echo, fail
@@ -88,6 +88,31 @@ def read_manifest(folder: str | os.PathLike[str]) -> dict[str, Any] | None:
     if not all(isinstance(f, dict) and isinstance(f.get("path"), str) for f in doc["files"]):
         return None
     return doc
+
+
+def _unsafe_entry(folder: Path, rel: str) -> str | None:
+    """Why a manifest entry may not be touched, or None if it names a file inside ``folder``.
+
+    An entry is honoured only as a plain relative path (``a/b.csv``: no ``..``, ``.``, empty
+    part, backslash or drive) none of whose parts, below ``folder``, is a symbolic link: a
+    manifest in a folder someone sent or edited must never point tradepath at another file.
+    """
+    if (not rel or "\\" in rel or "\0" in rel or rel.startswith("/")
+            or any(part in ("", ".", "..") for part in rel.split("/"))
+            or PureWindowsPath(rel).drive):
+        return "is not a plain relative path inside the folder"
+    here = folder
+    for part in rel.split("/"):
+        here = here / part
+        if here.is_symlink():
+            return "goes through a symbolic link"
+    return None
+
+
+def _bad_entries(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """The manifest's entries tradepath will not follow, each quoted with the reason."""
+    return [f"{f['path']!r} {why}" for f in manifest["files"]
+            if (why := _unsafe_entry(folder, f["path"])) is not None]
 
 
 def _foreign(folder: Path, manifest: dict[str, Any]) -> list[str]:
@@ -167,12 +192,20 @@ def check_destination(path: str | os.PathLike[str], *, overwrite: bool = False,
         else:
             shown = ", ".join(repr(e) for e in entries[:_SHOW])
             more = f" and {len(entries) - _SHOW} more" if len(entries) > _SHOW else ""
-            what = f"it was not written by tradepath (no {MANIFEST}) and holds {shown}{more}"
+            why = ("its manifest is not one tradepath wrote" if (out / MANIFEST).exists()
+                   else f"no {MANIFEST}")
+            what = f"it was not written by tradepath ({why}) and holds {shown}{more}"
         raise OutputExistsError(f"will not replace the folder {str(out)!r}: {what}; choose "
                                 "a new folder (tradepath never deletes files it did not write)")
     if not overwrite:
         raise OutputExistsError(f"the folder {str(out)!r} already holds tradepath output; "
                                 f"{flag} to replace it, or choose a new folder")
+    bad = _bad_entries(out, manifest)
+    if bad:
+        raise OutputExistsError(
+            f"will not touch the folder {str(out)!r}: its {MANIFEST} lists the entry "
+            f"{bad[0]}; tradepath only replaces files it wrote inside the folder (move the "
+            "folder away or choose a new one)")
     foreign = _foreign(out, manifest)
     if foreign:
         shown = ", ".join(foreign[:_SHOW])
@@ -319,7 +352,8 @@ def _write_manifest(tmp: Path) -> None:
 def _remove_written(folder: Path, manifest: dict[str, Any]) -> None:
     """Delete the files a manifest lists, the manifest, then the emptied folders."""
     for f in manifest["files"]:
-        (folder / f["path"]).unlink(missing_ok=True)
+        if _unsafe_entry(folder, f["path"]) is None:  # checked before; again, as a guard
+            (folder / f["path"]).unlink(missing_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)
     for d in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
         with contextlib.suppress(OSError):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from . import balance as _balance
+from ._format import format_year_list
 from ._validation import check_choice, check_real, check_year, fail
 from .errors import DataError
 
@@ -101,8 +102,9 @@ class DataOutcome:
     ----------
     status : {"met", "missed", "unknown", "open"}
         ``met``: reached (with its condition) in an observed year up to the deadline.
-        ``missed``: not reached in any year from the announcement (or the first figure) to
-        the deadline, and every one of those years has a figure.
+        ``missed``: not reached in any year from the announcement (without an announcement
+        year: from the first figure) to the deadline, and every one of those years has a
+        figure; a year of that window before the first figure makes the target ``unknown``.
         ``unknown``: the deadline is before the first observation of the flow, or a year of
         that window has no figure (it may have peaked above the level), so the data cannot
         say (not "missed").
@@ -170,11 +172,12 @@ def outcome_from_data(target: Target, annual: pd.DataFrame) -> DataOutcome:
     if target.by > last:
         return DataOutcome("open", None, f"the deadline {target.by} is after the last "
                            f"observation ({last}); a model must answer")
-    # "Missed" must be shown in every year it was to be met: from the announcement (or the
-    # first figure) to the deadline. A year with no figure may have peaked above the level;
-    # growth rates are not used to fill it.
+    # "Missed" must be shown in every year it was to be met: from the announcement (or, with
+    # no announcement year, the first figure) to the deadline. A year with no figure, before
+    # the first figure included, may have peaked above the level; growth rates are not used
+    # to fill it.
     start = target.announced if target.announced is not None else first
-    window = range(max(min(start, target.by), first), target.by + 1)
+    window = range(min(start, target.by), target.by + 1)
     unseen = tuple(y for y in window if y not in known.index)
     if cond is not None:
         both = annual[["exports", "imports"]].dropna()
@@ -183,8 +186,8 @@ def outcome_from_data(target: Target, annual: pd.DataFrame) -> DataOutcome:
     span = f"{window.start}–{window.stop - 1}" if len(window) > 1 else str(window.start)
     if unseen:
         return DataOutcome("unknown", None, f"not reached in any observed year, but "
-                           f"{sorted(unseen)} in {span} cannot be checked, so a miss in every "
-                           f"year cannot be shown", tuple(sorted(unseen)))
+                           f"{format_year_list(sorted(unseen))} in {span} cannot be checked, "
+                           "so a miss in every year cannot be shown", tuple(sorted(unseen)))
     return DataOutcome("missed", None, f"not reached in any year from {span}, each with a "
                        "figure")
 
