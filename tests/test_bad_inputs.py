@@ -10,7 +10,9 @@ add it to ``AREAS``.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 import signal
 from collections.abc import Callable
@@ -25,7 +27,7 @@ import pytest
 
 import tradepath as tp
 from tradepath import balance
-from tradepath._io import check_destination, output_dir
+from tradepath._io import MANIFEST, check_destination, output_dir
 from tradepath._validation import check_rate, check_year, check_years, fail
 from tradepath.errors import (
     DataError,
@@ -407,9 +409,90 @@ BALANCE = [
     refused("balanced() & None", lambda c: balance.balanced() & None, ParameterError,
             "got None"),
     refused("deficit share 2", lambda c: balance.deficit_share(max=2), ParameterError,
-            "between -1.0 and 1.0"),
+            "Did you mean 0.02 (2 per cent)?"),
+    refused("deficit share 5 meant as 5 %", lambda c: balance.deficit_share(5),
+            ParameterError, "a fraction of two-way trade in [-1, 1); got 5.0 instead. Did you "
+                            "mean 0.05"),
+    refused("deficit share 1 (no condition at all)", lambda c: balance.deficit_share(1),
+            ParameterError, "Did you mean 0.01"),
+    refused("deficit share -3", lambda c: balance.deficit_share(-3), ParameterError,
+            "at least -1.0"),
+    refused("balanced 10 meant as 10 %", lambda c: balance.balanced(10), ParameterError,
+            "Did you mean 0.1 (10 per cent)?"),
+    refused("balanced negative tolerance", lambda c: balance.balanced(-0.05), ParameterError,
+            "'max' parameter of balanced must be at least 0.0; got -0.05"),
+    refused("ratio 50 meant as 50 %", lambda c: balance.ratio(50), ParameterError,
+            "Did you mean 0.5 (50 per cent)?"),
+    refused("ratio negative", lambda c: balance.ratio(-0.5), ParameterError,
+            "greater than 0.0"),
+    refused("from_name balanced:5", lambda c: balance.from_name("balanced:5"),
+            ParameterError, "Did you mean 0.05"),
     refused("more_balanced base 1800", lambda c: balance.more_balanced(base=1800),
             ParameterError, "between 1900 and 2100"),
+]
+
+# -- the datasets, the official series and the record of targets -------------------------
+_GOOD_TARGET = {"pair": ["A-B"], "target_usd_bn": [10.0], "deadline": [2020],
+                "announced": [2015], "outcome": ["met"]}
+
+
+def _targets(**change: Any) -> Callable[[Ctx], Any]:
+    return lambda ctx: tp.reference_targets(pd.DataFrame(_GOOD_TARGET | change))
+
+
+def _targets_csv(text: str) -> Callable[[Ctx], Any]:
+    def run(ctx: Ctx) -> Any:
+        (ctx.tmp / "t.csv").write_text(text, encoding="utf-8")
+        return tp.reference_targets(ctx.tmp / "t.csv")
+
+    return run
+
+
+_OFFICIAL: list[tp.Dataset] = []
+
+
+def official() -> tp.Dataset:
+    if not _OFFICIAL:
+        _OFFICIAL.append(tp.load_dataset("official"))
+    return _OFFICIAL[0]
+
+
+RECORD = [
+    refused("load_dataset unknown name", lambda c: tp.load_dataset("oficial"), ParameterError,
+            "one of 'documents', 'official'; got 'oficial'"),
+    refused("load_dataset a number", lambda c: tp.load_dataset(3), ParameterError, "got 3"),
+    refused("load_dataset bytes", lambda c: tp.load_dataset(b"official"), ParameterError,
+            "got b'official'"),
+    refused("load_dataset None", lambda c: tp.load_dataset(None), ParameterError, "got None"),
+    refused("official, unknown reporter", lambda c: official().annual(reporter="JP"),
+            ParameterError, "one of 'VN', 'KR'"),
+    refused("official, lower-case reporter", lambda c: official().annual(reporter="kr"),
+            ParameterError, "got 'kr'"),
+    refused("assess official, lower-case reporter", lambda c: tp.assess(
+        official(), tp.Target(100, by=2030), reporter="vn", n_paths=100), ParameterError,
+            "got 'vn'"),
+    refused("extra targets missing a column", lambda c: tp.reference_targets(pd.DataFrame(
+        {k: v for k, v in _GOOD_TARGET.items() if k != "deadline"})), DataError,
+            "missing required column(s) ['deadline']"),
+    refused("extra targets, text in a number", _targets(target_usd_bn=["ten"]), DataError,
+            "field 'target_usd_bn': expected a number; got 'ten'"),
+    refused("extra targets, deadline before announcement", _targets(deadline=[2010]),
+            DataError, "announced year 2015 is after the deadline 2010"),
+    refused("extra targets, negative target", _targets(target_usd_bn=[-5.0]), DataError,
+            "must be positive"),
+    refused("extra targets, an empty frame", lambda c: tp.reference_targets(pd.DataFrame(
+        {k: [] for k in _GOOD_TARGET})), DataError, "hold no rows"),
+    refused("extra targets file, header only", _targets_csv(
+        "pair,target_usd_bn,announced,deadline,outcome\n"), DataError, "hold no rows"),
+    refused("extra targets file missing", lambda c: tp.reference_targets(c.tmp / "no.csv"),
+            DataError, "not found"),
+    refused("extra targets, a list", lambda c: tp.reference_targets([1, 2]), ParameterError,
+            "a pandas DataFrame or a CSV path"),
+    refused("base rate of an empty selection", lambda c: tp.base_rate(
+        tp.reference_targets().iloc[:0]), ParameterError, "at least one resolved"),
+    refused("base rate of unresolved targets only", lambda c: tp.base_rate(
+        (t := tp.reference_targets())[~t["outcome"].isin(["met", "missed"])]),
+            ParameterError, "none resolved"),
 ]
 
 # -- the shared constraints (part of every public check) ----------------------------------
@@ -781,6 +864,7 @@ AREAS = {
     "views": VIEWS,
     "targets": TARGETS,
     "balance": BALANCE,
+    "record": RECORD,
     "constraints": CONSTRAINTS,
     "fits": FITS,
     "output": OUTPUT,
@@ -915,6 +999,20 @@ CLI = [
     CliCase("compare --data totals with a 1 MB note", ("compare", "--data", "big.csv"), 1,
             "line 2: a field is longer than",
             (("big.csv", HEADER.strip() + ",note\n2020,total,60," + "x" * 2**20 + "\n"),)),
+    CliCase("report --paths 0", ("report", "--out", "rep", "--paths", "0"), 1,
+            "'n_paths' parameter of build_report must be at least 1; got 0"),
+    CliCase("report --out through a file", ("report", "--out", "f/rep"), 1,
+            "'f' is not a folder", (("f", "x"),)),
+    CliCase("report --overwrite, a manifest entry outside the folder",
+            ("report", "--out", "rep", "--overwrite"), 1,
+            "lists the entry '../victim.txt' is not a plain relative path",
+            (("victim.txt", "mine"),), ("rep:../victim.txt",)),
+    CliCase("report --overwrite, an absolute manifest entry",
+            ("report", "--out", "rep", "--overwrite"), 1,
+            "is not a plain relative path", (("victim.txt", "mine"),), ("rep:ABS:victim.txt",)),
+    CliCase("assess --horizon before the deadline", ("assess", "--target", "150", "--by",
+                                                     "2030", "--horizon", "2025"), 1,
+            "'horizon' parameter of assess must be at least the deadline 2030; got 2025"),
     CliCase("--horizon not a number (usage)", ("assess", "--horizon", "soon"), 2,
             "invalid int value: 'soon'"),
 ]
@@ -928,12 +1026,23 @@ def _make(tmp: Path, case: CliCase) -> None:
         elif rel.split("/")[0] not in case.tradepath_dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-    for d in case.tradepath_dirs:
+    for spec in case.tradepath_dirs:
+        # "rep:../x" forges a manifest entry "../x" ("rep:ABS:x": the absolute path of x)
+        # carrying the size and hash of that file, as a hand-edited manifest would.
+        d, _, forged = spec.partition(":")
         with output_dir(tmp / d) as out:
             (out / "a.csv").write_text("1\n")
         for rel, text in case.files:  # the user's additions and edits, after tradepath wrote
             if rel.split("/")[0] == d and text is not None:
                 (tmp / rel).write_text(text, encoding="utf-8")
+        if forged:
+            entry = (str(tmp / forged.removeprefix("ABS:")) if forged.startswith("ABS:")
+                     else forged)
+            data = (tmp / d / entry).read_bytes()
+            doc = json.loads((tmp / d / MANIFEST).read_text(encoding="utf-8"))
+            doc["files"].append({"path": entry, "bytes": len(data),
+                                 "sha256": hashlib.sha256(data).hexdigest()})
+            (tmp / d / MANIFEST).write_text(json.dumps(doc), encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CLI])
@@ -1039,3 +1148,38 @@ def test_target_announced_before_the_first_figure_is_unknown_not_missed():
     later = tp.Target(100, by=2014, announced=2010)
     assert outcome_from_data(later, ds.annual()).status == "missed"
     assert past_verdict(later, ds.annual()).verdict == "missed"
+
+
+def _whole(folder: Path) -> bool:
+    """Every file the folder's manifest lists is there with its hash, and nothing else."""
+    doc = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    listed = {f["path"]: f["sha256"] for f in doc["files"]}
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+               if p.is_file() and p.name != MANIFEST}
+    return present == set(listed) and all(
+        hashlib.sha256((folder / p).read_bytes()).hexdigest() == h for p, h in listed.items())
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_cli_two_reports_racing_for_one_folder(overwrite: bool, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "tradepath", "report", "--out", "rep", "--paths", "300",
+            "--format", "pdf", *(["--overwrite"] if overwrite else [])]
+    if overwrite:
+        with output_dir(tmp_path / "rep") as out:
+            (out / "old.csv").write_text("1\n")
+    procs = [subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in results)
+    # Without --overwrite one report wins and the other is refused with one line; with it,
+    # the later one may replace the earlier, but never a mix of the two.
+    assert codes == [0, 1] or (overwrite and codes == [0, 0]), results
+    for code, err in results:
+        if code:
+            assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert _whole(tmp_path / "rep") and (tmp_path / "rep" / "report.pdf").exists()
+    assert not (tmp_path / "rep" / "old.csv").exists() or not overwrite
+    assert [p.name for p in tmp_path.iterdir()] == ["rep"]  # no temporary folder left

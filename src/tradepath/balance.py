@@ -271,14 +271,33 @@ class AnyOf(BalanceCondition):
         return " or ".join(c.describe() for c in self.conditions)
 
 
+#: The largest export/import ratio :func:`ratio` accepts: a larger one reads like a
+#: percentage (50 meaning 50 %).
+MAX_RATIO = 10.0
+
+
+def _fraction(name: str, func: str, value: Any, *, lo: float) -> float:
+    """A share of two-way trade, a fraction below 1: 1 or more reads like a percentage."""
+    value = check_real(name, func, value, lo=lo)
+    if value >= 1:
+        raise fail(name, func, f"a fraction of two-way trade in [{lo:g}, 1)", value,
+                   f"Did you mean {value / 100:g} ({value:g} per cent)?")
+    return value
+
+
 def deficit_share(max: float) -> DeficitShareAtMost:
     """Deficit share of two-way trade at most ``max`` (a fraction in [-1, 1])."""
-    return DeficitShareAtMost(check_real("max", "deficit_share", max, lo=-1.0, hi=1.0))
+    return DeficitShareAtMost(_fraction("max", "deficit_share", max, lo=-1.0))
 
 
 def ratio(min: float) -> RatioAtLeast:
     """Export/import ratio at least ``min`` (> 0)."""
-    return RatioAtLeast(check_real("min", "ratio", min, lo=0.0, lo_open=True))
+    min = check_real("min", "ratio", min, lo=0.0, lo_open=True)
+    if min > MAX_RATIO:
+        raise fail("min", "ratio", f"an export/import ratio (a number like 0.5 or 1) no "
+                   f"larger than {MAX_RATIO:g}", min, f"Did you mean {min / 100:g} "
+                   f"({min:g} per cent)?")
+    return RatioAtLeast(min)
 
 
 def deficit(max: float) -> DeficitAtMost:
@@ -309,7 +328,7 @@ def balanced(max: float = 0.10, *, two_sided: bool = True) -> DeficitShareAtMost
     >>> bool(balance.balanced(two_sided=False).holds(65.0, 35.0))
     True
     """
-    max = check_real("max", "balanced", max, lo=0.0, hi=1.0)
+    max = _fraction("max", "balanced", max, lo=0.0)
     return DeficitShareAtMost(max, two_sided=_check_bool("two_sided", "balanced", two_sided))
 
 

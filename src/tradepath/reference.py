@@ -422,6 +422,10 @@ def reference_targets(extra: pd.DataFrame | str | Path | None = None) -> pd.Data
         else:
             raise fail("extra", "reference_targets", "a pandas DataFrame or a CSV path",
                        type(extra).__name__)
+        if user.empty:
+            raise DataError("the extra targets hold no rows: add at least one target, or "
+                            "leave extra out", origin=str(extra) if isinstance(
+                                extra, str | Path) else "extra")
         targets = pd.concat([targets, user], ignore_index=True)
     targets = targets.reset_index(drop=True)
     return pd.concat([targets, _ambition(targets, reference_panel())], axis=1)
@@ -555,6 +559,10 @@ def base_rate(
     keep = targets["outcome"].isin(["met", "missed"])
     if not include_projections:
         keep &= targets["target_type"] != "projection"
+    if not keep.any():
+        raise fail("targets", func, "a selection holding at least one resolved (met or "
+                   "missed) target", f"{len(targets)} rows, none resolved",
+                   "Widen the selection.")
     resolved = targets[keep].copy()
     resolved["band"] = [_band(a, g) for a, g in zip(
         resolved["ambition"].astype(float), resolved["growth_gap"], strict=True)]
