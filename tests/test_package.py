@@ -311,3 +311,31 @@ def test_every_result_object_has_plot():
         assert callable(getattr(cls, "plot", None)), cls.__name__
     assert callable(ScenarioResults.to_frame) and callable(ScenarioResults._repr_html_)
     assert isinstance(ScenarioResults.summary, property)  # returns the callable summary
+
+
+def test_the_oldest_tested_versions_are_the_declared_floors():
+    """CI runs the suite a second time with .ci/oldest-versions.txt as constraints: each pin
+    there is the floor pyproject.toml declares, and every run-time dependency has one."""
+    import re
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    floors = {}
+    for dep in deps:
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", dep)
+        assert m, f"{dep!r}: a run-time dependency is declared as name>=floor"
+        floors[m[1].lower()] = m[2]
+    pins = {}
+    for line in (root / ".ci" / "oldest-versions.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.strip().lower()] = version.strip()
+    assert pins.keys() == floors.keys()
+
+    def release(v: str) -> tuple[int, ...]:
+        parts = tuple(int(x) for x in v.split("."))
+        return parts + (0,) * (3 - len(parts))
+
+    for name, floor in floors.items():
+        assert release(pins[name]) == release(floor), (name, pins[name], floor)

@@ -122,7 +122,10 @@ def test_pdf_pages_come_in_order_with_searchable_text(content, written):
     texts = [" ".join(p.extract_text().split()) for p in PdfReader(written / "report.pdf").pages]
     assert len(texts) == len(pages)
     for number, (page, text) in enumerate(zip(pages, texts, strict=True), start=1):
-        assert f"{number} / {len(pages)}" in text and page.title in text, number
+        # Compared without white space: extractors differ in the spaces they put between
+        # glyphs ("Vietnam –Korea" from pypdf 5).
+        bare = "".join(text.split())
+        assert f"{number}/{len(pages)}" in bare and "".join(page.title.split()) in bare, number
         note = "Source: figures from the documents; tradepath" in text
         assert note == (page.figure is not None), number
     svg = (written / "fan.svg").read_text(encoding="utf-8")
@@ -287,13 +290,13 @@ def _files(out) -> dict[str, bytes]:
 
 def test_one_or_two_processes_write_the_same_bytes(content, tmp_path, render_only):
     """Drawn in one process or two (the PDF put together from its parts either way), with no
-    dates or random ids in the files: the same bytes, run after run."""
+    dates or random ids in the files: the same bytes, run after run (two runs, which also
+    differ in the number of processes)."""
     render_only(content)
     runs = [R.write_report(content.dataset, tmp_path / name, n_jobs=n)
-            for name, n in (("one", 1), ("two", 2), ("again", 2))]
-    one, two, again = (_files(r) for r in runs)
+            for name, n in (("one", 1), ("two", 2))]
+    one, two = (_files(r) for r in runs)
     assert one.keys() == two.keys() and {f"{f}.png" for f in R.FIGURES} <= one.keys()
-    assert two == again
     assert one == two
 
 

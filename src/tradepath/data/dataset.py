@@ -459,9 +459,11 @@ class Dataset:
             from .official import disagreements
 
             obs = preferred(self.observations, None)  # identities use the preferred figures
-            self._cache[key] = pd.concat(
-                [run_checks(obs, self._claims, rtol), disagreements(obs, rtol)],
-                ignore_index=True)
+            checks, alternatives = run_checks(obs, self._claims, rtol), disagreements(obs, rtol)
+            # An empty part adds no rows; leaving it out keeps the columns' types (and pandas
+            # 2.2 quiet about concatenating empty frames).
+            parts = [f for f in (checks, alternatives) if len(f)] or [checks]
+            self._cache[key] = pd.concat(parts, ignore_index=True)
         return self._cache[key].copy()
 
     # -- display -------------------------------------------------------------------------

@@ -204,9 +204,10 @@ class LocalLinearTrend(GrowthModel):
     --------
     >>> import numpy as np, pandas as pd
     >>> from tradepath.models import LocalLinearTrend
-    >>> rng = np.random.default_rng(0)
-    >>> years = np.arange(2000, 2016)
-    >>> s = pd.Series(np.exp(3 + 0.08 * (years - 2000) + 0.03 * rng.standard_normal(16)),
+    >>> rng = np.random.default_rng(2)
+    >>> years = np.arange(1995, 2025)
+    >>> slope = 0.08 + np.cumsum(0.01 * rng.standard_normal(30))  # growth that wanders
+    >>> s = pd.Series(np.exp(3 + np.cumsum(slope) + 0.02 * rng.standard_normal(30)),
     ...               index=years)
     >>> fit = LocalLinearTrend().fit(s)
     >>> 0.0 < fit.growth < 0.2
