@@ -197,7 +197,7 @@ def plot_dashboard(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.scatter(frame["headline"], y, color="#1f3b73", s=40, zorder=3, label="headline")
     ax.scatter(frame["model_alone"], y, facecolor="white", edgecolor="#1f3b73", s=40,
                zorder=2, label="model alone")
-    ax.scatter(frame["record"], y, marker="x", color="#888888", s=40, zorder=2,
+    ax.scatter(frame["record"], y, marker="x", color="#999999", s=40, zorder=4,
                label="record (comparable targets)")
     labels = []
     words = {"met": "met (the data)", "missed": "missed (the data)",
