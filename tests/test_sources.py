@@ -375,6 +375,41 @@ def test_monthly_periods_read_as_one_month_periods():
     assert _period("2024", "A") == "2024"
 
 
+def test_monthly_figures_come_as_one_month_periods(monkeypatch, tmp_path):
+    """A monthly message (the recorded annual figures of 2024 spread over its months, in the
+    IMF portal's ``2024-M01`` form) reads as twelve one-month periods per flow, which the
+    annual views leave out and which add up to the year."""
+    annual = src.provenance(_fetch_recorded_imf(monkeypatch, tmp_path))
+    year = annual[(annual["period"] == "2024") & (annual["reporter"] == "KR")]
+    series = []
+    for r in year.itertuples():
+        indicator = "MG_CIF_USD" if r.basis == "CIF" else "XG_FOB_USD"
+        value = r.value_usd_bn * 1e9 / 12
+        obs = "".join(f'<Obs TIME_PERIOD="2024-M{m:02d}" OBS_VALUE="{value!r}"/>'
+                      for m in range(1, 13))
+        series.append(f'<Series COUNTRY="KOR" INDICATOR="{indicator}" '
+                      f'COUNTERPART_COUNTRY="VNM" FREQUENCY="M">{obs}</Series>')
+    text = (RECORDED / "imf-KOR.XG_FOB_USD+MG_CIF_USD.VNM.A.xml").read_text()
+    head, rest = text.split("action=\"Replace\">", 1)
+    tail = rest[rest.index("</message:DataSet>"):]
+    monthly = head + "action=\"Replace\">" + "".join(series) + tail
+    empty = (RECORDED / "imf-RUS.XG_FOB_USD+MG_CIF_USD.CHN.A.xml").read_text()
+    monkeypatch.setattr(_http, "http_get",
+                        lambda url, params, headers=None: monthly if "KOR.XG" in url else empty)
+    ds = src.fetch_imf("VNM", "KOR", years="2024-2024", frequency="M", cache_dir=tmp_path / "m")
+    obs = ds.observations
+    assert set(obs["period"]) == {f"2024-{m:02d}/2024-{m:02d}" for m in range(1, 13)}
+    assert_allclose(obs.groupby("flow")["value_usd_bn"].sum().sort_index(),
+                    year.set_index("flow")["value_usd_bn"].sort_index(), rtol=1e-12)
+    with pytest.raises(tp.DataError, match="whole years"):
+        ds.annual("KR")
+
+
+def _fetch_recorded_imf(monkeypatch, tmp_path):
+    monkeypatch.setattr(_http, "http_get", replay_imf)
+    return src.fetch_imf("VNM", "KOR", cache_dir=tmp_path / "a")
+
+
 # -- the dashboard ----------------------------------------------------------------------------
 
 
@@ -413,6 +448,18 @@ def test_dashboard_takes_given_datasets_and_reports_unfetchable_pairs(imf, tmp_p
     assert ok["last_year"] == 2025
     assert bad["status"] == "error" and "unknown country 'ASEAN'" in bad["error"]
     assert np.isnan(bad["headline"])
+
+
+def test_dashboard_reads_the_users_targets_csv(imf, tmp_path):
+    path = tmp_path / "targets.csv"
+    path.write_text("pair,target_usd_bn,deadline\nVNM-JPN,60,2030\nCHN-RUS,300,2030\n")
+    frame = src.dashboard(path, fetch_kwargs={"cache_dir": tmp_path}, n_paths=300)
+    assert list(frame["dataset_pair"]) == ["VNM-JPN", "CHN-RUS"]
+    assert list(frame["status"]) == ["simulated", "simulated"]
+    assert list(frame["outcome"]) == ["", ""]
+    (tmp_path / "bad.csv").write_text("pair,value\nVNM-JPN,60\n")
+    with pytest.raises(tp.DataError, match="target_usd_bn"):
+        src.dashboard(tmp_path / "bad.csv")
 
 
 def test_dashboard_figure(imf, tmp_path, three_pairs):

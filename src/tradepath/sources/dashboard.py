@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -40,11 +41,16 @@ def fetch(source: Literal["imf", "comtrade"], reporter: str, partner: str,
     return (fetch_imf if source == "imf" else fetch_comtrade)(reporter, partner, **kwargs)
 
 
-def _targets(targets: pd.DataFrame | None) -> pd.DataFrame:
+def _targets(targets: pd.DataFrame | str | Path | None) -> pd.DataFrame:
     if targets is None:
         from ..reference import reference_targets
 
         targets = reference_targets()
+    elif isinstance(targets, str | Path):
+        try:
+            targets = pd.read_csv(targets, encoding="utf-8")
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise DataError(f"cannot read the targets file {str(targets)!r}: {exc}") from None
     if not isinstance(targets, pd.DataFrame):
         raise fail("targets", "dashboard", "a DataFrame with columns 'pair', 'target_usd_bn' "
                    "and 'deadline' (as reference_targets())", targets)
@@ -90,7 +96,7 @@ def _pair_dataset(name: str, datasets: Mapping[str, Dataset], source: str,
 
 
 def dashboard(
-    targets: pd.DataFrame | None = None,
+    targets: pd.DataFrame | str | Path | None = None,
     *,
     ds: Mapping[str, Dataset] | None = None,
     source: Literal["imf", "comtrade"] = "imf",
@@ -103,10 +109,10 @@ def dashboard(
 
     Parameters
     ----------
-    targets : DataFrame, optional
+    targets : DataFrame or path-like, optional
         One row per target with ``pair`` (``"Korea-Vietnam"`` or ``"VNM-KOR"``),
-        ``target_usd_bn`` and ``deadline`` (and ``outcome``, shown as is). Default: the
-        reference targets (:func:`tradepath.reference_targets`).
+        ``target_usd_bn`` and ``deadline`` (and ``outcome``, shown as is), or a CSV file with
+        those columns. Default: the reference targets (:func:`tradepath.reference_targets`).
     ds : mapping of str to Dataset, optional
         Datasets already at hand, keyed by the targets' pair name or by ``"VNM-KOR"``; other
         pairs are fetched from ``source``.
