@@ -329,8 +329,8 @@ def _add_data_fetch(p: argparse.ArgumentParser) -> None:
                    help="the IMF's trade statistics (IMTS) or UN Comtrade")
     q.add_argument("--reporter", required=True, metavar="ISO3", help="e.g. VNM")
     q.add_argument("--partner", required=True, metavar="ISO3", help="e.g. KOR")
-    q.add_argument("--years", default="1992-2025", metavar="FIRST-LAST",
-                   help="years to fetch (default: 1992-2025)")
+    q.add_argument("--years", default=None, metavar="FIRST-LAST",
+                   help="years to fetch (default: 1992 to the last full calendar year)")
     q.add_argument("--monthly", action="store_true", help="monthly figures, not annual")
     q.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV file to write")
     q.add_argument("--cache-dir", default=None, metavar="DIR",

@@ -29,14 +29,16 @@ FETCH_COLUMNS = (
 )
 #: A cached response younger than this answers an online request without the network.
 MAX_AGE = timedelta(days=1)
-#: Years fetched when none are given.
-DEFAULT_YEARS = (1992, 2025)
+#: First year fetched when none are given (Vietnam and Korea set up ties in 1992); the last is
+#: the last full calendar year, so next year's figures come with the same call.
+FIRST_YEAR = 1992
 
 
 def parse_years(years: str | tuple[int, int] | None, func: str) -> tuple[int, int]:
-    """``"1992-2025"``, ``"2024"`` or ``(1992, 2025)`` as a checked (first, last) pair."""
+    """``"1992-2025"``, ``"2024"`` or ``(1992, 2025)`` as a checked (first, last) pair;
+    None gives :data:`FIRST_YEAR` to the last full calendar year."""
     if years is None:
-        return DEFAULT_YEARS
+        return FIRST_YEAR, datetime.now(UTC).year - 1
     if isinstance(years, str):
         parts = years.strip().split("-")
         try:

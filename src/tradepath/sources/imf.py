@@ -135,7 +135,7 @@ def fetch_imf(
         The pair is ``"{reporter}-{partner}"``: ``exports`` are the reporter's exports to the
         partner (on the reporter's statistics, FOB; on the partner's, its imports, CIF).
     years : str or (int, int), optional
-        ``"1992-2025"`` (the default) or ``(first, last)``.
+        ``"1992-2025"`` or ``(first, last)``; default 1992 to the last full calendar year.
     frequency : {"A", "M"}, default "A"
         Annual, or monthly (periods ``"2024-03/2024-03"``, left out of annual views).
     cache_dir : path-like, optional
