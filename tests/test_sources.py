@@ -273,6 +273,46 @@ def test_http_429_is_retried_with_backoff_then_answered(monkeypatch, tmp_path):
     assert ds.annual("VN")["total"].notna().sum() >= 6
 
 
+def test_no_results_on_one_side_is_an_empty_side_and_on_both_an_error(monkeypatch, tmp_path):
+    def only_vietnam(url, params, headers=None):
+        if "/VNM." in url:
+            return replay_imf(url, params)
+        raise _http.HTTPStatus(404, "NoResultsFound")
+
+    monkeypatch.setattr(_http, "http_get", only_vietnam)
+    ds = src.fetch_imf("VNM", "KOR", cache_dir=tmp_path)
+    assert set(ds.observations["reporter"]) == {"VN"}
+
+    def nothing(url, params, headers=None):
+        raise _http.HTTPStatus(404, "NoResultsFound")
+
+    monkeypatch.setattr(_http, "http_get", nothing)
+    with pytest.raises(SourceError, match=r"imf: no figures for VNM-JPN in 2000-2001"):
+        src.fetch_imf("VNM", "JPN", years="2000-2001", cache_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("answer", "pattern"),
+    [
+        (_http.HTTPStatus(500, "<html>\n Internal Server Error\n</html>"),
+         r"imf: HTTP 500 for VNM's trade with KOR.*Internal Server Error.*try again later"),
+        ("<html><body>Service unavailable</body></html>",
+         r"imf: the answer is not an SDMX-ML data message"),
+    ],
+)
+def test_an_answer_that_is_not_data_is_one_error(monkeypatch, tmp_path, answer, pattern):
+    def serve(url, params, headers=None):
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(_http, "http_get", serve)
+    with pytest.raises(SourceError, match=pattern) as info:
+        src.fetch_imf("VNM", "KOR", cache_dir=tmp_path)
+    assert "\n" not in str(info.value)
+    assert src.ResponseCache(tmp_path).entries() == []  # nothing cached
+
+
 def test_http_429_for_ever_is_refused_in_one_line(monkeypatch, tmp_path):
     waits: list[float] = []
 

@@ -34,6 +34,7 @@ DATAFLOW = "IMF.STA,IMTS"
 #: IMTS indicators: a reporter's exports valued FOB, its imports valued CIF, in US dollars.
 INDICATORS = {"XG_FOB_USD": ("exports", "FOB"), "MG_CIF_USD": ("imports", "CIF")}
 _SOURCE = "imf"
+_ACCEPT = "application/vnd.sdmx.genericdata+xml;version=2.1"
 
 
 def _sdmx() -> Any:
@@ -71,6 +72,8 @@ def read_imts(body: str | bytes, frequency: Frequency = "A") -> list[dict[str, A
     """
     sdmx = _sdmx()
     raw = body.encode("utf-8") if isinstance(body, str) else body
+    if not raw.strip():  # the service's "no results" (HTTP 404), cached as such
+        return []
     log = logging.getLogger("sdmx")
     level = log.level
     # Without the data structure sdmx1 logs that it guesses it: expected here, not news.
@@ -78,7 +81,8 @@ def read_imts(body: str | bytes, frequency: Frequency = "A") -> list[dict[str, A
     try:
         msg = sdmx.read_sdmx(io.BytesIO(raw))
     except Exception as exc:  # sdmx1 raises many kinds on a message it cannot read
-        raise SourceError(f"imf: the answer is not an SDMX-ML data message ({exc}); the "
+        why = " ".join(str(exc).split())[:160]
+        raise SourceError(f"imf: the answer is not an SDMX-ML data message ({why}); the "
                           "service may be down: try again later") from None
     finally:
         log.setLevel(level)
@@ -176,8 +180,14 @@ def fetch_imf(
                  f"(IMTS key {query['key']})")
 
         def download(url: str = url, params: dict[str, str] = params) -> str:
-            return _http.http_get(url, params,
-                                  headers={"Accept": "application/vnd.sdmx.genericdata+xml"})
+            try:
+                body = _http.http_get(url, params, headers={"Accept": _ACCEPT})
+            except _http.HTTPStatus as exc:
+                if exc.status == 404:  # SDMX REST's "no results": this side has no figures
+                    return ""
+                raise
+            read_imts(body, req.frequency)  # an answer that is not data is never cached
+            return body
 
         response = respond(_SOURCE, query, f"{url}?{urlencode(params)}", download,
                            asked=asked, request=req)
