@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.batch", "tradepath.batch.*", "tradepath.bottom_line", "tradepath.bottom_line.*"),
     ("tradepath.plotting.style", "tradepath.plotting._parts"),
     ("tradepath.plotting", "tradepath.plotting.*"),
+    ("tradepath.sources", "tradepath.sources.*"),
     ("tradepath.report", "tradepath.report.*", "tradepath.scenario_files",
      "tradepath.scenario_files.*"),
     ("tradepath.cli", "tradepath.__main__"),

@@ -289,6 +289,58 @@ def _add_overwrite(p: argparse.ArgumentParser) -> None:
                         "are never deleted")
 
 
+def _cmd_data_fetch(args: argparse.Namespace) -> int:
+    import warnings
+
+    from .errors import TradepathWarning
+    from .sources import fetch
+
+    kwargs: dict[str, Any] = {"years": args.years, "frequency": "M" if args.monthly else "A",
+                              "cache_dir": args.cache_dir, "offline": args.offline}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TradepathWarning)
+        ds = fetch(args.source, args.reporter, args.partner, **kwargs)
+    for w in caught:  # offline: how old the cached answers are
+        sys.stderr.write(f"tradepath: {w.message}\n")
+    path = ds.to_csv(args.out, overwrite=args.overwrite)
+    obs = ds.observations
+    years = obs["period"].str[:4].astype(int)
+    sys.stderr.write(f"tradepath: wrote {len(obs)} figures for {ds.pairs[0]} "
+                     f"({years.min()}-{years.max()}, reporters "
+                     f"{', '.join(sorted(set(obs['reporter'])))}) from {args.source} to {path}\n")
+    return 0
+
+
+def _add_data_fetch(p: argparse.ArgumentParser) -> None:
+    """``tradepath data fetch``: a pair's series from the IMF or UN Comtrade into a CSV file."""
+    dsub = p.add_subparsers(dest="data_command", metavar="ACTION")
+    q = _sub(dsub, "fetch", "fetch a pair's series from the IMF or UN Comtrade",
+             "Fetch both reporters' statistics for a pair (the reporter's exports to and "
+             "imports from the partner, and the partner's mirror flows), each figure with "
+             "its source, query, retrieval time and basis (FOB/CIF), and write them as an "
+             "observations CSV (readable by --data). Responses are cached in "
+             "$XDG_CACHE_HOME/tradepath/sources; --offline answers from the cache.",
+             "examples:\n  tradepath data fetch --source imf --reporter VNM --partner KOR "
+             "--out vn_kr.csv\n  tradepath data fetch --source comtrade --reporter VNM "
+             "--partner JPN --years 2015-2025 --out vn_jp.csv\n"
+             "  tradepath data fetch --source imf --reporter IND --partner ARE --offline "
+             "--out in_ae.csv")
+    q.add_argument("--source", required=True, choices=("imf", "comtrade"),
+                   help="the IMF's trade statistics (IMTS) or UN Comtrade")
+    q.add_argument("--reporter", required=True, metavar="ISO3", help="e.g. VNM")
+    q.add_argument("--partner", required=True, metavar="ISO3", help="e.g. KOR")
+    q.add_argument("--years", default=None, metavar="FIRST-LAST",
+                   help="years to fetch (default: 1992 to the last full calendar year)")
+    q.add_argument("--monthly", action="store_true", help="monthly figures, not annual")
+    q.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV file to write")
+    q.add_argument("--cache-dir", default=None, metavar="DIR",
+                   help="cache folder (default: $XDG_CACHE_HOME/tradepath/sources)")
+    q.add_argument("--offline", action="store_true",
+                   help="answer from the cache only, and say how old it is")
+    _add_overwrite(q)
+    q.set_defaults(func=_cmd_data_fetch)
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line on stderr, exit code 2."""
 
@@ -327,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     _add_dataset(p)
     p.set_defaults(func=_cmd_data)
+    _add_data_fetch(p)
 
     p = _sub(sub, "check", "test every identity and claim in the data",
              "Test total = exports + imports, balance = exports - imports, the growth and "

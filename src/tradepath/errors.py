@@ -14,6 +14,7 @@ __all__ = [
     "OutputExistsError",
     "ParameterError",
     "ScenarioFileError",
+    "SourceError",
     "TradepathError",
     "TradepathWarning",
     "UnknownNameError",
@@ -91,6 +92,14 @@ class ScenarioFileError(TradepathError, ValueError):
         self.file = file
         self.key = key
         self.line = line
+
+
+class SourceError(TradepathError, RuntimeError):
+    """A statistics source (the IMF, UN Comtrade) could not answer: no network, no cached
+    response offline, a missing key, a rate limit, or an answer that is not data.
+
+    The message names the source, what was asked and what to do.
+    """
 
 
 class UnknownNameError(TradepathError, KeyError):

@@ -20,6 +20,7 @@ from .._validation import (
 )
 from ..errors import DataError, UnknownNameError
 from ..targets import Target, read_targets
+from .countries import pair_reporters
 from .files import _check_duplicates, _read_claims, _read_csv, _validate
 from .schema import (
     CLAIM_COLUMNS,
@@ -262,22 +263,24 @@ class Dataset:
     def _build_annual(
         self, reporter: str, kinds: Sequence[str], mirror: bool, pair: str | None
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        check_choice("reporter", "Dataset.annual", reporter, REPORTERS)
+        parties = pair_reporters(self._pair(pair)) or ("VN", "KR")
+        check_choice("reporter", "Dataset.annual", reporter,
+                     tuple(dict.fromkeys(REPORTERS + parties)))
         kinds = tuple(kinds)
         for k in kinds:
             check_choice("kinds", "Dataset.annual", k, KINDS)
         obs = self.observations
         obs = obs[(obs["pair"] == self._pair(pair)) & obs["period"].str.fullmatch(r"\d{4}")]
         own = obs[(obs["reporter"] == reporter) & obs["kind"].isin(kinds)]
-        if mirror and reporter in ("VN", "KR"):
+        if mirror and reporter in parties:
             from .mirror import mirror_factors
 
-            partner = "KR" if reporter == "VN" else "VN"
+            partner = parties[1] if reporter == parties[0] else parties[0]
             other = obs[(obs["reporter"] == partner) & obs["kind"].isin(kinds)
                         & obs["flow"].isin(("exports", "imports"))].copy()
             # factor = KR / VN per flow, estimated from the years with both bases.
             factor = other["flow"].map(mirror_factors(self, kinds=kinds, pair=pair)).astype(float)
-            other["value_usd_bn"] = (other["value_usd_bn"] / factor if reporter == "VN"
+            other["value_usd_bn"] = (other["value_usd_bn"] / factor if reporter == parties[0]
                                      else other["value_usd_bn"] * factor)
             other["kind"] = "converted"
             own = pd.concat([own, other], ignore_index=True)

@@ -26,6 +26,7 @@ from .._validation import (
     fail,
 )
 from ..errors import DataError
+from .countries import pair_reporters
 from .schema import (
     CLAIM_COLUMNS,
     COLUMNS,
@@ -306,9 +307,10 @@ def _validate(
             if flow not in FLOWS:
                 raise DataError(f"unknown flow {echo(flow)}; use one of {FLOWS}", field="flow")
             reporter = text("reporter")
-            if reporter not in REPORTERS:
+            if reporter not in REPORTERS + (pair_reporters(text("pair")) or ()):
                 raise DataError(
-                    f"unknown reporter {echo(reporter)}; use one of {REPORTERS}",
+                    f"unknown reporter {echo(reporter)}; use one of {REPORTERS} (or, for a "
+                    "pair of ISO codes such as 'VNM-JPN', either country's two-letter code)",
                     field="reporter"
                 )
             kind = text("kind")
