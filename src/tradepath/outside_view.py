@@ -246,14 +246,14 @@ def outside_view(
     if not math.isfinite(feats["growth_gap"]):
         # No trailing growth (one value, or none within ten years of the last): the class as
         # a whole, with the Jeffreys prior Beta(1/2, 1/2) on its rate.
-        from scipy import stats
+        from scipy import special  # the beta quantiles without importing scipy.stats
 
         k, n = int(met.sum()), len(met)
         why = feats["ambition_note"] or "a single value"
-        post = stats.beta(k + 0.5, n - k + 0.5)
+        a, b = k + 0.5, n - k + 0.5
         return OutsideView(
-            base_rate=float(post.mean()), lower=float(post.ppf(0.1)),
-            upper=float(post.ppf(0.9)), growth_gap=math.nan,
+            base_rate=a / (a + b), lower=float(special.betaincinv(a, b, 0.1)),
+            upper=float(special.betaincinv(a, b, 0.9)), growth_gap=math.nan,
             required_growth=float(feats["required_growth"]), trailing_growth=math.nan,
             level_multiple=float(feats["level_multiple"]),
             years_to_deadline=int(feats["years_to_deadline"]), n_reference=n,

@@ -234,6 +234,12 @@ def reference_panel(
     ['China-ASEAN', 'China-Russia']
     """
     check_int("min_points", "reference_panel", min_points, lo=1)
+    return dict(_panel(flow, annual_only, min_points, currency))
+
+
+@functools.cache
+def _panel(flow: str, annual_only: bool, min_points: int, currency: str) -> dict[str, pd.Series]:
+    """:func:`reference_panel` of the shipped files (which never change), once per process."""
     frame = reference_series(flow=flow, annual_only=annual_only, currency=currency)
     panel = {}
     for pair, rows in frame.groupby("pair", sort=True):
