@@ -471,6 +471,8 @@ def pool_inputs(targets: pd.DataFrame | None = None) -> pd.DataFrame:
     ref = reference_targets() if targets is None else targets
     inside = reference_inside()
     key = ["pair", "target_usd_bn", "announced", "deadline"]
+    if inside.empty:
+        return pd.DataFrame(columns=[*key, "met", "points", "p_inside", "p_outside"])
     rows = []
     panels: dict[str, dict[str, pd.Series]] = {}
     for r in inside.itertuples(index=False):
