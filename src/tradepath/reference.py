@@ -231,7 +231,7 @@ def reference_panel(
     >>> from tradepath.reference import reference_panel
     >>> panel = reference_panel(min_points=6)
     >>> sorted(panel)[:2]
-    ['China-ASEAN', 'China-Russia']
+    ['Argentina-China', 'China-ASEAN']
     """
     check_int("min_points", "reference_panel", min_points, lo=1)
     return dict(_panel(flow, annual_only, min_points, currency))
