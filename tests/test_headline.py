@@ -65,3 +65,14 @@ def test_the_pool_weight_and_its_uncertainty_come_with_the_headline(steady):
     row = a.to_frame().iloc[0]
     assert row["pool_weight"] == a.pool_weight
     assert min(a.p_inside, a.p_outside) <= a.p_combined <= max(a.p_inside, a.p_outside)
+
+
+def test_faster_recent_growth_to_the_same_level_never_lowers_the_headline():
+    years = np.arange(2014, 2025)
+    answers = []
+    for rate in (0.02, 0.06, 0.10):
+        values = 100 * (1 + rate) ** (years - 2024.0)  # every series ends at 100 in 2024
+        a = tp.assess(_dataset(years, values), tp.Target(140, by=2030), n_paths=N_PATHS)
+        answers.append((a.p_outside, a.probability))
+    outside, headline = np.array(answers).T
+    assert np.all(np.diff(outside) >= 0) and np.all(np.diff(headline) > 0)
