@@ -5,12 +5,15 @@ Run with::
     python benchmarks/accuracy.py            # about 8 minutes on two cores
     python benchmarks/accuracy.py --quick    # a smaller run, about 2 minutes
     python benchmarks/accuracy.py --data my_obs.csv   # add your own series
-    python benchmarks/accuracy.py --reference   # only the real-data tables, about 2 minutes
+    python benchmarks/accuracy.py --reference   # only the real-data tables, about 5 minutes
+    python benchmarks/accuracy.py --targets-only --quick --write-pool   # the pool's data
 
 Real data first (:func:`reference_section`): the resolved historical trade targets of
-``tradepath.reference_targets()``, each judged leave-one-target-out with the annual data dated
-before its announcement (Brier of the inside view, the outside view, their pool and the
-baselines; a reliability table); level backtests on every reference pair with 6 or more
+``tradepath.reference_targets()``, each judged with the annual data dated before its
+announcement, grouped cross-validation by pair (Brier and log score of the headline pool, the
+model alone, the outside view, climatology and the trend baselines, with pair-bootstrap
+intervals; a reliability table; ``--write-pool`` writes the inside views the library's pool
+learns from); the same pool on the panel's pseudo-targets; level backtests on every reference pair with 6 or more
 annual points (80 % coverage, MAPE, CRPS; priors learned leaving the pair out); the damped
 trend's panel prior against the reference prior at horizons up to 10 years; the VN-KR
 targets' inside, outside and combined probabilities. Then the synthetic studies below.
