@@ -14,8 +14,8 @@ announcement, grouped cross-validation by pair (Brier and log score of the headl
 model alone, the outside view, climatology and the trend baselines, with pair-bootstrap
 intervals; a reliability table; ``--write-pool`` writes the inside views the library's pool
 learns from); the same pool on the panel's pseudo-targets; level backtests on every
-reference pair with 6 or more annual points (80 % coverage, MAPE, CRPS; priors learned leaving the pair out); the damped
-trend's panel prior against the reference prior at horizons up to 10 years; the VN-KR
+reference pair with 6 or more annual points (80 % coverage, MAPE, CRPS; priors learned
+leaving the pair out); the damped trend's panel prior against the reference prior at horizons up to 10 years; the VN-KR
 targets' inside, outside and combined probabilities. Then the synthetic studies below.
 
 
