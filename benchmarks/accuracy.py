@@ -15,8 +15,9 @@ model alone, the outside view, climatology and the trend baselines, with pair-bo
 intervals; a reliability table; ``--write-pool`` writes the inside views the library's pool
 learns from); the same pool on the panel's pseudo-targets; level backtests on every
 reference pair with 6 or more annual points (80 % coverage, MAPE, CRPS; priors learned
-leaving the pair out); the damped trend's panel prior against the reference prior at horizons up to 10 years; the VN-KR
-targets' inside, outside and combined probabilities. Then the synthetic studies below.
+leaving the pair out); the damped trend's panel prior against the reference prior at horizons
+up to 10 years; the VN-KR targets' inside, outside and combined probabilities. Then the
+synthetic studies below.
 
 
 Rolling-origin backtests (horizons 1, 2 and 3 years) of every model in
