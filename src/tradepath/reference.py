@@ -234,7 +234,8 @@ def reference_panel(
     ['Argentina-China', 'China-ASEAN']
     """
     check_int("min_points", "reference_panel", min_points, lo=1)
-    return dict(_panel(flow, annual_only, min_points, currency))
+    # copies: the cached series stay as shipped whatever a caller does with these
+    return {k: v.copy() for k, v in _panel(flow, annual_only, min_points, currency).items()}
 
 
 @functools.cache
