@@ -5,13 +5,17 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy import special
 
 import tradepath as tp
+from tradepath.data.schema import data_file
 from tradepath.logistic import fit_logistic
 from tradepath.outside_view import (
     EPS,
+    POOL_FILE,
     OutsideView,
     Pool,
     combine,
@@ -180,3 +184,20 @@ def test_the_shipped_pool_is_learned_from_the_reference_targets():
     lo, hi = pool.interval(0.8)
     # the record has not earned a corner
     assert 0.05 < lo < pool.mean() < hi < 0.95
+
+
+def test_every_shipped_inside_view_is_a_resolved_reference_target():
+    inputs = pool_inputs()
+    shipped = pd.read_csv(data_file(POOL_FILE))
+    assert len(inputs) == len(shipped)  # every row found among the resolved targets
+    assert set(inputs["met"]) <= {0.0, 1.0} and inputs["p_inside"].between(0, 1).all()
+    assert (inputs["points"] >= 2).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 0.5), st.floats(0.0, 0.5))
+def test_the_pool_is_monotone_in_both_views_for_any_learned_posterior(p_in, p_out, d_in, d_out):
+    pool = learn_pool([0.9, 0.2, 0.6, 0.3, 0.8], [0.4, 0.3, 0.2, 0.5, 0.3], [1, 0, 1, 0, 0])
+    base = combine(p_in, p_out, pool=pool)
+    assert combine(min(p_in + d_in, 1.0), p_out, pool=pool) >= base - 1e-12
+    assert combine(p_in, min(p_out + d_out, 1.0), pool=pool) >= base - 1e-12
