@@ -5,15 +5,19 @@ Run with::
     python benchmarks/accuracy.py            # about 8 minutes on two cores
     python benchmarks/accuracy.py --quick    # a smaller run, about 2 minutes
     python benchmarks/accuracy.py --data my_obs.csv   # add your own series
-    python benchmarks/accuracy.py --reference   # only the real-data tables, about 2 minutes
+    python benchmarks/accuracy.py --reference   # only the real-data tables, about 5 minutes
+    python benchmarks/accuracy.py --targets-only --quick --write-pool   # the pool's data
 
 Real data first (:func:`reference_section`): the resolved historical trade targets of
-``tradepath.reference_targets()``, each judged leave-one-target-out with the annual data dated
-before its announcement (Brier of the inside view, the outside view, their pool and the
-baselines; a reliability table); level backtests on every reference pair with 6 or more
-annual points (80 % coverage, MAPE, CRPS; priors learned leaving the pair out); the damped
-trend's panel prior against the reference prior at horizons up to 10 years; the VN-KR
-targets' inside, outside and combined probabilities. Then the synthetic studies below.
+``tradepath.reference_targets()``, each judged with the annual data dated before its
+announcement, grouped cross-validation by pair (Brier and log score of the headline pool, the
+model alone, the outside view, climatology and the trend baselines, with pair-bootstrap
+intervals; a reliability table; ``--write-pool`` writes the inside views the library's pool
+learns from); the same pool on the panel's pseudo-targets; level backtests on every
+reference pair with 6 or more annual points (80 % coverage, MAPE, CRPS; priors learned
+leaving the pair out); the damped trend's panel prior against the reference prior at horizons
+up to 10 years; the VN-KR targets' inside, outside and combined probabilities. Then the
+synthetic studies below.
 
 
 Rolling-origin backtests (horizons 1, 2 and 3 years) of every model in
@@ -508,6 +512,58 @@ def panel_pseudo_targets(n_paths: int, seed: int, name: str = "ensemble") -> pd.
     return pd.DataFrame(rows)
 
 
+def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The headline, the model, the outside view and climatology on the panel's pseudo-targets.
+
+    :func:`panel_pseudo_targets` (every prior leaving the pair out) with, for each, the outside
+    view and the pool learned without the pair's reference targets. Returns the per-target
+    frame and the score table (pair-bootstrap 90 % intervals).
+    """
+    from tradepath.outside_view import learn_pool, outside_view, pool_inputs
+    from tradepath.reference import reference_panel, reference_targets
+
+    pseudo = panel_pseudo_targets(n_paths, seed)
+    ref = reference_targets()
+    inputs = pool_inputs(ref)
+    resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
+    panel = reference_panel(min_points=3)
+    pools: dict[str, Any] = {}
+    p_out, p_head, clim = [], [], []
+    for r in pseudo.itertuples(index=False):
+        s = panel[r.pair]
+        before = s[s.index <= r.origin]
+        last = float(before.iloc[-1])
+        same = ref.index[ref["pair"] == r.pair]
+        ov = outside_view(tp.Target(r.multiple * last, by=int(r.origin + r.horizon)), before,
+                          targets=ref, exclude=same)
+        if r.pair not in pools:
+            keep = inputs["pair"] != r.pair
+            pools[r.pair] = learn_pool(inputs.loc[keep, "p_inside"],
+                                       inputs.loc[keep, "p_outside"], inputs.loc[keep, "met"])
+        p_out.append(ov.base_rate)
+        p_head.append(float(pools[r.pair].predict([r.p_inside], [ov.base_rate])[0]))
+        clim.append(float((resolved.loc[resolved["pair"] != r.pair, "outcome"] == "met")
+                          .mean()))
+    pseudo = pseudo.assign(p_outside=p_out, p_headline=p_head, p_climatology=clim)
+    y = pseudo["met"].to_numpy()
+    methods = (("headline (the pool)", "p_headline"), ("model alone", "p_inside"),
+               ("outside view", "p_outside"), ("climatology", "p_climatology"))
+    p = np.column_stack([pseudo[c].to_numpy(dtype=float) for _, c in methods])
+    brier = (p - y[:, None]) ** 2
+    pc = np.clip(p, 0.005, 0.995)
+    logs = -np.log(np.where(y[:, None] == 1, pc, 1 - pc))
+    groups = pseudo["pair"].to_numpy()
+    bb, bl = _cluster_boot(brier, groups), _cluster_boot(logs, groups)
+    rows = []
+    for k, (label, _) in enumerate(methods):
+        rows.append({"method": label, "targets": len(pseudo), "mean_p": float(p[:, k].mean()),
+                     "brier": float(brier[:, k].mean()),
+                     "brier_90": "{:.3f}-{:.3f}".format(*np.quantile(bb[:, k], [0.05, 0.95])),
+                     "log_score": float(logs[:, k].mean()),
+                     "log_90": "{:.3f}-{:.3f}".format(*np.quantile(bl[:, k], [0.05, 0.95]))})
+    return pseudo, pd.DataFrame(rows)
+
+
 def _p_reach(fit: Any, target: float, deadline: int, n_paths: int, seed: int) -> float:
     """P(the level reaches ``target`` in some year up to ``deadline``) from simulated paths."""
     if fit.series.max() >= target:
@@ -516,136 +572,170 @@ def _p_reach(fit: Any, target: float, deadline: int, n_paths: int, seed: int) ->
     return float((paths >= target).any(axis=1).mean())
 
 
-def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Leave-one-target-out probabilities of the resolved reference targets.
+#: Trend baselines of the reference-target scores (besides climatology): an analyst's
+#: extrapolations of the series alone.
+TREND_BASELINES = ("random_walk", "cagr", "sm_arima_drift", "sm_holt_damped")
 
-    Each target is judged with the data dated before its announcement year; the stochastic
-    growth prior leaves the pair out, the outside view leaves the target out, and the pooling
-    weight for a target is chosen on the other targets (nested leave-one-out).
+
+def _cluster_boot(values: np.ndarray, groups: np.ndarray, n_boot: int = 4000,
+                  seed: int = 0) -> np.ndarray:
+    """Bootstrap means of ``values`` (rows: targets, columns: methods) resampling pairs."""
+    ids, inv = np.unique(groups, return_inverse=True)
+    sums = np.zeros((len(ids), values.shape[1]))
+    np.add.at(sums, inv, values)
+    counts = np.bincount(inv).astype(float)
+    draw = np.random.default_rng(seed).integers(0, len(ids), (n_boot, len(ids)))
+    return sums[draw].sum(axis=1) / counts[draw].sum(axis=1)[:, None]
+
+
+def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Leave-one-PAIR-out probabilities of the resolved reference targets.
+
+    Each target is judged with the data dated before its announcement year, in the target's
+    currency; every panel prior leaves the pair out, the outside view leaves every target of
+    the pair out, and the pool's weight for a target is learned on the other pairs' targets
+    (nested leave-one-pair-out).
     """
-    from tradepath.outside_view import combine, learn_pooling_weight, outside_view
+    from tradepath.outside_view import POOL_BY_LENGTH, learn_pool, outside_view
     from tradepath.reference import reference_panel, reference_targets
 
-    panel = reference_panel(min_points=1)
     ref = reference_targets()
     resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
-    met_all = (resolved["outcome"] == "met").to_numpy()
-    rows, views = [], []
-    for i, (idx, t) in enumerate(resolved.iterrows()):
+    panels = {c: reference_panel(min_points=1, currency=c) for c in set(resolved["currency"])}
+    names = ("ensemble", "stochastic_growth", "damped_trend", *TREND_BASELINES)
+    rows = []
+    for i, (_, t) in enumerate(resolved.iterrows()):
         row: dict[str, Any] = {"pair": t["pair"], "target": float(t["target_usd_bn"]),
-                               "announced": t["announced"], "deadline": int(t["deadline"]),
+                               "currency": t["currency"], "announced": t["announced"],
+                               "deadline": int(t["deadline"]),
                                "met": float(t["outcome"] == "met")}
-        s = panel.get(t["pair"])
+        s = panels[t["currency"]].get(t["pair"])
         if s is None or pd.isna(t["announced"]):
             row["status"] = "no announcement year" if s is not None else "no series"
             rows.append(row)
             continue
         before = s[s.index < int(t["announced"])]
         row["points"] = len(before)
-        if len(before) < 2:
-            row["status"] = f"{len(before)} point(s) before the announcement"
+        if len(before) < 2 or before.index[-1] < int(t["announced"]) - 3:
+            row["status"] = f"{len(before)} point(s) in time before the announcement"
             rows.append(row)
             continue
         row["status"] = "scored"
-        others = np.delete(met_all, i)
-        row["p_base_loo"] = float(others.mean())
+        others = resolved[resolved["pair"] != t["pair"]]
+        row["p_climatology"] = float((others["outcome"] == "met").mean())
         target = tp.Target(float(t["target_usd_bn"]), by=int(t["deadline"]))
-        for name in PANEL_MODELS:
+        for name in names:
             try:
                 fit = _panel_model(name, t["pair"]).fit(before)
                 row[f"p_{name}"] = _p_reach(fit, target.value, target.by, n_paths, seed + i)
             except tp.ModelError:
                 row[f"p_{name}"] = math.nan
-        ov = outside_view(target, before, targets=ref, exclude=[idx])
+        same_pair = ref.index[ref["pair"] == t["pair"]]
+        ov = outside_view(target, before, targets=ref, exclude=same_pair)
         row["p_outside"] = ov.base_rate
-        row["relevance"] = ov.relevance
         row["growth_gap"] = ov.growth_gap
-        views.append(ov)
         rows.append(row)
     frame = pd.DataFrame(rows)
     sc = frame[frame["status"] == "scored"].copy()
-    p_ens, p_sg, p_out, y = (sc["p_ensemble"].to_numpy(), sc["p_stochastic_growth"].to_numpy(),
-                             sc["p_outside"].to_numpy(), sc["met"].to_numpy())
-    # The headline: the default model pooled with the outside view, the weight learned on the
-    # other targets (nested leave-one-out), the relevance of the record for this target.
-    weights, combined = [], []
-    for j in range(len(sc)):
-        keep = np.arange(len(sc)) != j
-        w, _ = learn_pooling_weight(p_ens[keep], p_out[keep], y[keep])
-        weights.append(w)
-        combined.append(combine(float(p_ens[j]), views[j], weight=w))
-    sc["pool_weight_loo"] = weights
-    sc["p_combined"] = combined
-    # The alternative: recalibrate the model's probability by a logistic of the outcomes on its
-    # logit (a normal prior on the slope, sd 1), fitted on the other targets.
-    from tradepath.logistic import fit_logistic
-    from tradepath.outside_view import _logit
+    # A model that refuses answers with the climatology (as the library's ensemble never does).
+    for name in names:
+        sc[f"p_{name}"] = sc[f"p_{name}"].fillna(sc["p_climatology"])
+    p_in, p_out, y = (sc["p_ensemble"].to_numpy(), sc["p_outside"].to_numpy(),
+                      sc["met"].to_numpy())
+    pairs = sc["pair"].to_numpy()
+    points = sc["points"].to_numpy(dtype=float)
+    # Both pools, each learned on the other pairs' targets: one weight, and a weight that
+    # depends on the series length.
+    for label, by_length in (("constant", False), ("length", True)):
+        weights, combined = [], []
+        for j in range(len(sc)):
+            keep = pairs != pairs[j]
+            pool = learn_pool(p_in[keep], p_out[keep], y[keep],
+                              n_points=points[keep] if by_length else None)
+            n_j = int(points[j]) if by_length else None
+            weights.append(pool.mean(n_j))
+            combined.append(float(pool.predict([p_in[j]], [p_out[j]],
+                                               [n_j] if by_length else None)[0]))
+        sc[f"pool_weight_{label}"] = weights
+        sc[f"p_pool_{label}"] = combined
+    chosen = "length" if POOL_BY_LENGTH else "constant"
+    sc["pool_weight_lopo"] = sc[f"pool_weight_{chosen}"]
+    sc["p_headline"] = sc[f"p_pool_{chosen}"]
+    pool_all = learn_pool(p_in, p_out, y, n_points=points if POOL_BY_LENGTH else None,
+                          source=f"{len(sc)} scored reference targets")
+    frame = frame.merge(sc[["pair", "target", "deadline", "announced", "pool_weight_lopo",
+                            "p_headline"]], on=["pair", "target", "deadline", "announced"],
+                        how="left")
+    return frame, {"scored": sc, "pool": pool_all}
 
-    x = _logit(p_ens)
-    recal = []
-    for j in range(len(sc)):
-        keep = np.arange(len(sc)) != j
-        fit = fit_logistic(x[keep], y[keep], prior_scale=1.0)
-        recal.append(float(fit.predict([x[j]])["p"].iloc[0]))
-    sc["p_recalibrated"] = recal
-    # The same pool with stochastic_growth alone as the inside view.
-    sc["p_pool_sg"] = [combine(float(p_sg[j]), views[j], weight=weights[j])
-                       for j in range(len(sc))]
-    pseudo = panel_pseudo_targets(n_paths // 4, seed)
-    w_all, curve = learn_pooling_weight(p_ens, p_out, y)
-    frame = frame.merge(sc[["pair", "target", "deadline", "pool_weight_loo", "p_combined",
-                            "p_recalibrated", "p_pool_sg"]],
-                        on=["pair", "target", "deadline"], how="left")
-    return frame, {"weight": w_all, "curve": curve, "scored": sc, "pseudo": pseudo}
+
+#: Methods of the reference-target table: label, column.
+SCORE_METHODS = (
+    ("headline: pool of the default model and the outside view (nested LOPO weight)",
+     "p_headline"),
+    ("pool, one weight for every series", "p_pool_constant"),
+    ("pool, weight by series length", "p_pool_length"),
+    ("model alone: the default ensemble", "p_ensemble"),
+    ("outside view: logistic on growth gap and level multiple (LOPO)", "p_outside"),
+    ("climatology: other pairs' met rate", "p_climatology"),
+    ("stochastic_growth", "p_stochastic_growth"),
+    ("damped_trend", "p_damped_trend"),
+    *((f"trend baseline: {m}", f"p_{m}") for m in TREND_BASELINES),
+)
 
 
 def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tuple[
         pd.DataFrame, pd.DataFrame]:
-    """Brier scores by method, and a reliability table of the combined probability."""
+    """Brier and log scores by method with pair-bootstrap intervals, and a reliability table."""
     sc = extra["scored"]
     y = sc["met"].to_numpy()
+    pairs = sc["pair"].to_numpy()
+    cols = [c for _, c in SCORE_METHODS]
+    p = np.column_stack([sc[c].to_numpy(dtype=float) for c in cols])
+    brier = (p - y[:, None]) ** 2
+    pc = np.clip(p, 0.005, 0.995)
+    logs = -np.log(np.where(y[:, None] == 1, pc, 1 - pc))
+    bb, bl = _cluster_boot(brier, pairs), _cluster_boot(logs, pairs)
+    # paired: the headline minus each method, resampling pairs
+    db = _cluster_boot(brier - brier[:, :1], pairs)
     rows = []
-    methods = [("combined (the headline): logit pool of the default model and the outside "
-                "view, nested LOO weight", "p_combined"),
-               ("same pool with stochastic_growth as the inside view", "p_pool_sg"),
-               ("inside: the default model (ensemble)", "p_ensemble"),
-               ("inside: stochastic_growth", "p_stochastic_growth"),
-               ("outside: base rate by growth gap (LOO)", "p_outside"),
-               ("inside recalibrated on the other targets (LOO)", "p_recalibrated"),
-               ("LOO base rate (constant)", "p_base_loo")]
-    methods += [(f"baseline/earlier: {m}", f"p_{m}") for m in PANEL_MODELS[2:]]
-    for label, col in methods:
-        p = sc[col].to_numpy(dtype=float)
-        answered = np.isfinite(p)
-        filled = np.where(answered, p, sc["p_base_loo"].to_numpy())
-        rows.append({"method": label, "answered": int(answered.sum()), "targets": len(sc),
-                     "brier": float(np.mean((filled - y) ** 2)),
-                     "brier_answered": float(np.mean((p[answered] - y[answered]) ** 2))
-                     if answered.any() else math.nan,
-                     "log_score": float(-np.mean(np.log(np.where(
-                         y == 1, np.clip(filled, 0.005, 0.995),
-                         1 - np.clip(filled, 0.005, 0.995))))),
-                     "mean_p": float(filled.mean())})
-    brier = pd.DataFrame(rows)
-    # Paired bootstrap of the headline's Brier score minus the constant base rate's.
-    d = (sc["p_combined"].to_numpy() - y) ** 2 - (sc["p_base_loo"].to_numpy() - y) ** 2
-    idx = np.random.default_rng(0).integers(0, len(d), (10_000, len(d)))
-    boot = d[idx].mean(axis=1)
-    extra["gap_vs_base"] = (float(d.mean()), *np.quantile(boot, [0.05, 0.95]),
-                            float((boot < 0).mean()))
+    for k, (label, _) in enumerate(SCORE_METHODS):
+        lo_b, hi_b = np.quantile(bb[:, k], [0.05, 0.95])
+        lo_l, hi_l = np.quantile(bl[:, k], [0.05, 0.95])
+        lo_d, hi_d = np.quantile(db[:, k], [0.05, 0.95])
+        rows.append({"method": label, "targets": len(sc), "mean_p": float(p[:, k].mean()),
+                     "brier": float(brier[:, k].mean()), "brier_90": f"{lo_b:.3f}-{hi_b:.3f}",
+                     "log_score": float(logs[:, k].mean()),
+                     "log_90": f"{lo_l:.3f}-{hi_l:.3f}",
+                     "headline_minus_this_brier_90": f"{-hi_d:+.3f} to {-lo_d:+.3f}"})
+    table = pd.DataFrame(rows)
     bins = np.array([0.0, 0.2, 0.4, 0.6, 0.8, 1.0 + 1e-9])
     rel = []
-    for col, label in (("p_combined", "combined"), ("p_ensemble", "inside"),
+    for col, label in (("p_headline", "headline"), ("p_ensemble", "inside"),
                        ("p_outside", "outside")):
-        p = sc[col].to_numpy(dtype=float)
-        which = np.digitize(p, bins) - 1
+        q = sc[col].to_numpy(dtype=float)
+        which = np.digitize(q, bins) - 1
         for b in range(len(bins) - 1):
             inb = which == b
             rel.append({"probability": label, "bin": f"{bins[b]:.1f}-{min(bins[b + 1], 1):.1f}",
                         "n": int(inb.sum()),
-                        "mean_p": float(p[inb].mean()) if inb.any() else math.nan,
+                        "mean_p": float(q[inb].mean()) if inb.any() else math.nan,
                         "observed": float(y[inb].mean()) if inb.any() else math.nan})
-    return brier, pd.DataFrame(rel)
+    return table, pd.DataFrame(rel)
+
+
+def write_pool_data(extra: dict[str, Any]) -> Path:
+    """Write the scored targets' inside views to the library's data file (the pool's input)."""
+    from tradepath.data.schema import data_dir
+    from tradepath.outside_view import POOL_FILE
+
+    sc = extra["scored"]
+    out = sc[["pair", "target", "currency", "announced", "deadline", "met", "points",
+              "p_ensemble"]]
+    out = out.rename(columns={"target": "target_usd_bn", "p_ensemble": "p_inside"})
+    path = data_dir() / POOL_FILE
+    out.to_csv(path, index=False, float_format="%.4f")
+    return path
 
 
 def vn_kr_answers(n_paths: int, seed: int) -> pd.DataFrame:
@@ -688,50 +778,51 @@ def vn_kr_answers(n_paths: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def reference_section(emit: Any, n_paths: int, seed: int) -> None:
+def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = False,
+                      levels: bool = True) -> None:
     """The tables on real data: reference targets, panel levels, VN-KR answers."""
     frame, extra = reference_targets_scores(n_paths, seed)
-    brier, rel = reference_targets_tables(frame, extra)
+    if write_pool:
+        emit(f"Wrote {write_pool_data(extra)}")
+    table, rel = reference_targets_tables(frame, extra)
     sc = extra["scored"]
-    emit(write_table(brier, "reference_targets_brier",
-                     "Reference targets, leave-one-target-out: Brier scores", [
-                         f"{len(sc)} resolved targets with 2 or more annual points dated "
-                         f"before the announcement year ({int(sc['met'].sum())} met); each "
-                         "judged with those data only. Inside view: stochastic_growth with "
-                         "the prior learned leaving the pair out (ensemble: the default, with "
-                         "that prior); outside view: the logistic of the other targets' "
-                         "outcomes on their growth gaps; combined: the logit pool of the two, "
-                         "its weight chosen on the other targets, the record's relevance from "
-                         "the other targets' level multiples (tradepath.outside_view.combine). "
-                         "log_score: mean -log p(outcome).",
-                         "brier: refusals replaced by the LOO base rate; brier_answered: on "
-                         "the targets the method answered.",
-                         "Headline minus the constant base rate, paired bootstrap over the "
-                         "targets: {:+.3f} (90 % interval {:+.3f} to {:+.3f}; below 0 in "
-                         "{:.0%} of resamples).".format(*extra["gap_vs_base"]),
-                     ], {"answered": 0, "targets": 0, "brier": 3, "brier_answered": 3,
-                         "log_score": 3, "mean_p": 3}))
+    pool = extra["pool"]
+    emit(write_table(table, "reference_targets_brier",
+                     "Reference targets, grouped cross-validation by pair: Brier and log scores",
+                     [f"{len(sc)} resolved targets ({int(sc['met'].sum())} met, "
+                      f"{sc['pair'].nunique()} pairs) with 2 or more annual points in the "
+                      "target's currency before the announcement year, the last at most 3 "
+                      "years old; each judged with those data only, every panel prior and the "
+                      "outside view leaving the target's pair out, the pool's weight learned "
+                      "on the other pairs' targets. A model that refuses answers with the "
+                      "climatology.",
+                      "brier_90, log_90: 90 % intervals from a bootstrap over pairs; "
+                      "headline_minus_this_brier_90: the paired difference (negative: the "
+                      "headline is better).",
+                      "The pool learned on all of them: "
+                      + ("; ".join(pool.describe(n) for n in (2, 4, 8, 16))
+                         if np.any(pool.c1) else pool.describe()) + "."],
+                     {"targets": 0, "mean_p": 3, "brier": 3, "log_score": 3}))
     emit(write_table(rel, "reference_targets_reliability",
                      "Reference targets: reliability (mean probability vs observed rate)",
                      digits={"n": 0, "mean_p": 2, "observed": 2}))
-    pseudo = extra["pseudo"]
-    rel_pseudo = pseudo.assign(bin=pd.cut(pseudo["p_inside"], [0, .2, .4, .6, .8, 1.0],
-                                          include_lowest=True).astype(str))
-    emit(write_table(rel_pseudo.groupby("bin", observed=True).agg(
-        n=("met", "size"), mean_p=("p_inside", "mean"), observed=("met", "mean")).reset_index(),
-        "panel_pseudo_targets_reliability",
-        "Panel pseudo-targets: reliability of the default model's inside view",
-        digits={"n": 0, "mean_p": 2, "observed": 2}))
-    emit(write_table(extra["curve"], "reference_targets_pooling",
-                     "Reference targets: Brier score of the logit pool by inside-view weight",
-                     [f"Best weight on all scored targets: {extra['weight']:.2f} "
-                      "(tradepath.outside_view.POOLING_WEIGHT)."], {"weight": 2, "brier": 4}))
-    cols = ["pair", "target", "announced", "deadline", "met", "points", "growth_gap",
-            "relevance", "p_stochastic_growth", "p_ensemble", "p_outside", "pool_weight_loo",
-            "p_combined", "status"]
+    cols = ["pair", "target", "currency", "announced", "deadline", "met", "points",
+            "growth_gap", "p_ensemble", "p_outside", "pool_weight_lopo", "p_headline",
+            "p_climatology", "status"]
     emit(write_table(frame[cols], "reference_targets", "Reference targets, one by one",
-                     digits={"target": 0, "met": 0, "points": 0, "growth_gap": 3,
-                             "relevance": 2, "pool_weight_loo": 2}))
+                     digits={"target": 1, "met": 0, "points": 0, "growth_gap": 3,
+                             "pool_weight_lopo": 2}))
+    pseudo, scores = pseudo_target_scores(n_paths // 4, seed)
+    emit(write_table(scores, "panel_pseudo_targets_scores",
+                     "Panel pseudo-targets: the headline, the model, the record, climatology", [
+                         f"{len(pseudo)} levels 1.05-2 x the last value, 2, 3 or 5 years after "
+                         f"every observed year of {pseudo['pair'].nunique()} reference pairs "
+                         f"({int(pseudo['met'].sum())} met); nobody announced them. The "
+                         "model's priors, the outside view and the pool leave the pair out. "
+                         "90 % intervals from a bootstrap over pairs.",
+                     ], {"targets": 0, "mean_p": 3, "brier": 3, "log_score": 3}))
+    if not levels:
+        return
     _, panel = panel_backtest(n_paths, seed)
     emit(write_table(panel, "panel_levels",
                      "Level backtests on the reference pairs with 6 or more annual points", [
@@ -778,6 +869,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reference", action="store_true",
                         help="only the tables on the reference targets and pairs")
+    parser.add_argument("--write-pool", action="store_true",
+                        help="write the reference targets' inside views to data/ (the pool)")
+    parser.add_argument("--targets-only", action="store_true",
+                        help="only the reference targets' tables")
     args = parser.parse_args()
     n_series = 6 if args.quick else 24
     n_paths = 500 if args.quick else 1000
@@ -788,8 +883,9 @@ def main() -> None:
         print(text, flush=True)
         out.append(text)
 
-    reference_section(emit, 2000 if args.quick else 4000, args.seed)
-    if args.reference:
+    reference_section(emit, 2000 if args.quick else 4000, args.seed,
+                      write_pool=args.write_pool, levels=not args.targets_only)
+    if args.reference or args.targets_only:
         return
 
     # The documents' series.

@@ -265,7 +265,7 @@ def test_a_nearly_met_target_after_decades_of_growth_is_likely():
     a = assess(ds, tp.Target(round(1.06 * s.iloc[-1], 1), by=2029), n_paths=4000, seed=0)
     assert a.p_inside > 0.85
     assert a.p_combined > 0.75 > a.p_outside
-    assert "pooled with weight" in a.basis
+    assert "model weight" in a.basis and "prior centred on 0.5" in a.basis
 
 
 def test_the_balance_condition_comes_from_the_model_given_the_level(ds):

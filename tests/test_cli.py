@@ -218,3 +218,11 @@ def test_usage_errors_are_one_line(capsys):
         assert exc.value.code == 2
         err = capsys.readouterr().err
         assert len(err.strip().splitlines()) == 1 and "error:" in err, err
+
+
+def test_compare_table_shows_the_headline_beside_the_model_and_the_record():
+    r = run_cli("compare", "--name", "150B by 2030", "--paths", "300")
+    assert r.returncode == 0, r.stderr
+    header = r.stdout.splitlines()[0].split()
+    assert header[:7] == ["target", "model", "status", "headline", "model_alone", "record",
+                          "pool_weight"]

@@ -4,6 +4,7 @@ Carlo, the reference limit, empirical Bayes on a panel, and refusals of bad inpu
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,12 @@ from scipy import stats
 
 import tradepath as tp
 from tradepath.models import DampedTrend
-from tradepath.models.damped import DEFAULT_PHI_GRID, _damped_regression, trend_panel_prior
+from tradepath.models.damped import (
+    DEFAULT_PHI_GRID,
+    KAPPA_SCALES,
+    _damped_regression,
+    trend_panel_prior,
+)
 from tradepath.models.priors import (
     MAX_SIGMA,
     REFERENCE_TREND_PRIOR,
@@ -80,7 +86,7 @@ def test_marginal_likelihood_matches_numerical_integration(prior, phi):
 
 def test_grid_weights_are_the_normalised_marginal_likelihood():
     grid = (0.7, 0.85, 0.95, 1.0)
-    fit = DampedTrend(phi_grid=grid, prior=PRIOR).fit(SERIES)
+    fit = DampedTrend(phi_grid=grid, prior=PRIOR, strength_mixture=False).fit(SERIES)
     logml = [brute_log_ml(PRIOR, *increments(SERIES, phi)) for phi in grid]
     w = np.exp(np.array(logml) - max(logml))
     assert_allclose(fit.extras["weights"], w / w.sum(), rtol=1e-5)
@@ -90,7 +96,7 @@ def test_posterior_draws_match_importance_sampling():
     """The simulated first-year log growth against prior draws weighted by the likelihood."""
     phi = 0.9
     prior = TrendPrior(nu0=3.0, s0=0.12, b0=0.02, kappa0=1.0)
-    fit = DampedTrend(phi_grid=[phi], prior=prior).fit(SERIES)
+    fit = DampedTrend(phi_grid=[phi], prior=prior, strength_mixture=False).fit(SERIES)
     x = np.log(fit.simulate_array(n_paths=200_000, end=2025, seed=1)[:, 0] / SERIES.iloc[-1])
     rng = np.random.default_rng(2)
     n = 1_000_000
@@ -123,22 +129,49 @@ def test_reference_prior_is_the_limit_and_keeps_the_old_weights():
     # nu0, kappa0 -> 0 (flat growth) tends to the reference prior
     gaps = []
     for eps in (1e-1, 1e-3, 1e-6):
-        near = DampedTrend(prior=TrendPrior(nu0=eps, s0=0.1)).fit(s)
+        near = DampedTrend(prior=TrendPrior(nu0=eps, s0=0.1), strength_mixture=False).fit(s)
         gaps.append(np.abs(np.subtract(near.extras["weights"], ref.extras["weights"])).max())
         assert near.params["sigma"] == pytest.approx(ref.params["sigma"], rel=10 * eps + 1e-9)
     assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 1e-6
     # kappa0 -> 0 in the conjugate family: the flat-growth prior with nu0 + 1, scale shrunk
-    tiny = DampedTrend(prior=TrendPrior(nu0=4.0, s0=0.1, b0=0.3, kappa0=1e-9)).fit(s)
-    flat = DampedTrend(prior=TrendPrior(nu0=5.0, s0=0.1 * np.sqrt(4 / 5))).fit(s)
+    tiny = DampedTrend(prior=TrendPrior(nu0=4.0, s0=0.1, b0=0.3, kappa0=1e-9),
+                       strength_mixture=False).fit(s)
+    flat = DampedTrend(prior=TrendPrior(nu0=5.0, s0=0.1 * np.sqrt(4 / 5)),
+                       strength_mixture=False).fit(s)
     assert_allclose(tiny.extras["weights"], flat.extras["weights"], atol=1e-7)
     assert tiny.params["slope"] == pytest.approx(flat.params["slope"], abs=1e-7)
 
 
 def test_a_strong_prior_dominates_and_a_weak_one_does_not():
     strong = DampedTrend(phi_grid=[1.0], prior=TrendPrior(nu0=1e6, s0=0.05, b0=0.02,
-                                                          kappa0=1e6)).fit(SERIES)
+                                                          kappa0=1e6),
+                         strength_mixture=False).fit(SERIES)
     assert strong.params["slope"] == pytest.approx(0.02, abs=1e-4)
     assert strong.params["sigma"] == pytest.approx(0.05, rel=1e-3)
+
+
+def test_the_strength_mixture_weighs_each_strength_by_its_marginal_likelihood():
+    grid = (0.7, 0.9, 1.0)
+    fit = DampedTrend(phi_grid=grid, prior=PRIOR).fit(SERIES)
+    logml = np.array([[brute_log_ml(replace(PRIOR, nu0=PRIOR.nu0 * c, kappa0=PRIOR.kappa0 * c),
+                                    *increments(SERIES, phi)) for phi in grid]
+                      for c in KAPPA_SCALES])
+    w = np.exp(logml - logml.max())
+    assert_allclose(fit.extras["mix_weights"], (w / w.sum()).ravel(), rtol=1e-4)
+    assert_allclose(fit.extras["weights"], (w / w.sum()).sum(axis=0), rtol=1e-4)
+
+
+@pytest.mark.parametrize("rate", [0.20, 0.35])
+def test_a_long_steady_fast_series_keeps_its_growth(rate):
+    """Ten years of 20-35 % a year with 2 % noise: the panel's ~7 % does not pull it down."""
+    rng = np.random.default_rng(3)
+    years = np.arange(2010, 2021)
+    s = pd.Series(5 * np.exp(np.log1p(rate) * (years - 2010) + 0.02 * rng.standard_normal(11)),
+                  index=years)
+    mixed = DampedTrend().fit(s)
+    single = DampedTrend(strength_mixture=False).fit(s)
+    assert abs(mixed.growth - rate) < abs(single.growth - rate)
+    assert mixed.growth > 0.75 * rate
 
 
 def test_panel_prior_by_empirical_bayes_recovers_simulated_hyperparameters():
@@ -157,7 +190,7 @@ def test_panel_prior_by_empirical_bayes_recovers_simulated_hyperparameters():
             c = sum(phi ** (j - years[-1]) for j in range(a + 1, b + 1))
             y.append(y[-1] + beta * c + np.sqrt((b - a) * s2) * rng.standard_normal())
         panel[f"p{i}"] = pd.Series(np.exp(3 + np.array(y)), index=years)
-    got = trend_panel_prior(panel)
+    got = trend_panel_prior(panel, strength_mixture=False)
     assert got.s0 == pytest.approx(true.s0, rel=0.15)
     assert got.b0 == pytest.approx(true.b0, abs=0.02)
     assert np.log(got.nu0) == pytest.approx(np.log(true.nu0), abs=0.6)

@@ -5,20 +5,27 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy import special
 
 import tradepath as tp
+from tradepath.data.schema import data_file
+from tradepath.logistic import fit_logistic
 from tradepath.outside_view import (
     EPS,
-    POOLING_WEIGHT,
+    POOL_FILE,
     OutsideView,
+    Pool,
     combine,
-    learn_pooling_weight,
+    learn_pool,
     outside_view,
+    pool_inputs,
+    reference_pool,
     target_features,
 )
-from tradepath.reference import fit_logistic, reference_targets
+from tradepath.reference import reference_targets
 
 SERIES = pd.Series({2015: 40.0, 2017: 50.0, 2019: 60.0, 2020: 62.0})
 
@@ -36,11 +43,15 @@ def test_base_rate_is_the_regularised_logistic_of_the_reference_class():
     ref = reference_targets()
     ov = outside_view(tp.Target(100.0, by=2025), SERIES, targets=ref)
     keep = ref["outcome"].isin(["met", "missed"]) & ref["growth_gap"].notna() & (
-        ref["target_type"] != "projection")
+        ref["target_type"] != "projection") & ref["level_multiple"].notna()
     r = ref[keep]
-    fit = fit_logistic(r["growth_gap"].to_numpy(float), (r["outcome"] == "met").to_numpy(float),
-                       prior_scale=2.5)
-    expected = special.expit(fit.coef[0] + fit.coef[1] * ov.growth_gap)
+    x = np.column_stack([r["growth_gap"].to_numpy(float),
+                         np.log(np.log(r["level_multiple"].to_numpy(float)))])
+    fit = fit_logistic(x, (r["outcome"] == "met").to_numpy(float), prior_scale=1.0,
+                       nonpositive=True)
+    assert np.all(fit.coef[1:] <= 0)
+    expected = special.expit(fit.coef[0] + fit.coef[1] * ov.growth_gap
+                             + fit.coef[2] * math.log(math.log(ov.level_multiple)))
     assert_allclose(ov.base_rate, expected, rtol=1e-9)
     assert ov.lower <= ov.base_rate <= ov.upper
     assert ov.n_reference == len(r) and ov.n_reference_met == int((r["outcome"] == "met").sum())
@@ -54,7 +65,7 @@ def test_leaving_a_target_out_changes_the_class():
     full = outside_view(tp.Target(100.0, by=2025), SERIES, targets=ref)
     met_rows = ref.index[(ref["outcome"] == "met") & ref["growth_gap"].notna()]
     loo = outside_view(tp.Target(100.0, by=2025), SERIES, targets=ref, exclude=[met_rows[0]])
-    assert loo.n_reference == full.n_reference - 1 and loo.base_rate < full.base_rate
+    assert loo.n_reference == full.n_reference - 1 and loo.base_rate != full.base_rate
 
 
 def test_no_trailing_growth_falls_back_to_the_whole_class():
@@ -69,6 +80,7 @@ def test_separated_classes_still_give_finite_rates():
     # every target with a positive gap missed, every other met: perfect separation
     ref = pd.DataFrame({"outcome": ["met", "met", "missed", "missed", "missed"],
                         "growth_gap": [-0.1, -0.05, 0.02, 0.1, 0.3],
+                        "level_multiple": [1.1, 1.2, 1.5, 2.0, 3.0],
                         "target_type": "target"})
     ov = outside_view(tp.Target(100.0, by=2025), SERIES, targets=ref)
     assert 0.0 < ov.base_rate < 1.0
@@ -94,54 +106,98 @@ def test_combine_is_logit_pooling():
         combine(float("nan"), 0.5)
 
 
-def test_pooling_weight_minimises_the_brier_score():
+def test_the_pool_averages_the_logit_pool_over_the_posterior_of_the_weight():
+    pool = learn_pool([0.9, 0.2, 0.7, 0.4], [0.3, 0.3, 0.4, 0.2], [1, 0, 1, 0])
+    expected = sum(q * combine(0.8, 0.25, weight=float(w))
+                   for q, w in zip(pool.posterior, pool.weights(), strict=True))
+    assert_allclose(combine(0.8, 0.25, pool=pool), expected, rtol=1e-9)
+    lo, hi = pool.interval(0.8)
+    assert lo < pool.mean() < hi and pool.sd() > 0
+
+
+def test_without_targets_the_pool_is_its_prior_centred_on_a_half():
+    prior = learn_pool([], [], [])
+    assert_allclose(prior.mean(), 0.5, atol=1e-9)
+    assert 0.15 < prior.sd() < 0.25
+
+
+def test_the_pool_learns_which_view_speaks_but_small_samples_keep_it_off_the_corners():
     rng = np.random.default_rng(0)
     truth = rng.uniform(0.05, 0.95, 400)
     y = (rng.uniform(size=400) < truth).astype(float)
     informative = np.clip(truth + 0.05 * rng.standard_normal(400), 0.01, 0.99)
     noise = rng.uniform(0.05, 0.95, 400)
-    w, curve = learn_pooling_weight(informative, noise, y)
-    assert w >= 0.8 and curve["brier"].min() == pytest.approx(
-        curve.loc[curve["weight"] == w, "brier"].iloc[0])
-    w2, _ = learn_pooling_weight(noise, informative, y)
-    assert w2 <= 0.2
+    assert learn_pool(informative, noise, y).mean() > 0.8
+    assert learn_pool(noise, informative, y).mean() < 0.2
+    # 13 targets, 2 met, the model useless: the weight falls, but its interval keeps the middle
+    few = learn_pool(noise[:13], informative[:13], (np.arange(13) < 2).astype(float))
+    _, hi = few.interval(0.8)
+    assert hi > 0.3 and few.mean() > 0.05
     with pytest.raises(tp.ParameterError, match="'outcomes'"):
-        learn_pooling_weight([0.5], [0.5, 0.4], [1.0])
+        learn_pool([0.5], [0.5, 0.4], [1.0])
 
 
-# -- where the record speaks -----------------------------------------------------------------
+def test_a_weight_by_series_length_is_learned_when_lengths_are_given():
+    rng = np.random.default_rng(1)
+    n = np.repeat([2, 16], 300)
+    truth = rng.uniform(0.05, 0.95, 600)
+    y = (rng.uniform(size=600) < truth).astype(float)
+    # long series: the model knows; short ones: it guesses
+    p_in = np.where(n > 4, truth, rng.uniform(0.05, 0.95, 600))
+    pool = learn_pool(p_in, np.full(600, 0.5), y, n_points=n)
+    assert pool.mean(16) > pool.mean(2) + 0.3
 
 
-def test_relevance_is_the_ratio_of_log_multiples_below_the_least_ambitious_target():
-    ref = pd.DataFrame({"outcome": ["met", "missed", "missed", "missed"],
-                        "growth_gap": [0.0, 0.02, 0.05, 0.1], "level_multiple": [1.5, 2.0, 3, 4],
-                        "target_type": "target"})
-    last = SERIES.iloc[-1]
-    at_least = outside_view(tp.Target(1.5 * last, by=2025), SERIES, targets=ref)
-    assert at_least.relevance == 1.0
-    easy = outside_view(tp.Target(1.2 * last, by=2025), SERIES, targets=ref)
-    assert_allclose(easy.relevance, math.log(1.2) / math.log(1.5))
-    assert "less than any resolved target" in easy.notes[-1]
-    reached = outside_view(tp.Target(0.9 * last, by=2025), SERIES, targets=ref)
-    assert reached.relevance == 0.0
-    # a class without level multiples speaks to every target
-    bare = ref.drop(columns="level_multiple")
-    assert outside_view(tp.Target(1.2 * last, by=2025), SERIES, targets=bare).relevance == 1.0
+# -- monotone by construction -----------------------------------------------------------------
 
 
-def test_combine_moves_the_weight_to_the_model_where_the_record_is_silent():
-    def view(relevance: float) -> OutsideView:
-        return OutsideView(base_rate=0.17, lower=0.1, upper=0.3, growth_gap=-0.05,
-                           required_growth=0.01, trailing_growth=0.06, level_multiple=1.06,
-                           years_to_deadline=5, n_reference=12, n_reference_met=2,
-                           n_similar=4, n_similar_met=1, relevance=relevance)
-
-    assert combine(0.95, view(1.0), weight=0.0) == pytest.approx(0.17)
-    assert combine(0.95, view(0.0), weight=0.0) == pytest.approx(0.95)
-    w = 1 - (1 - 0.2) * 0.25
-    assert_allclose(combine(0.95, view(0.25), weight=0.2),
-                    special.expit(w * special.logit(0.95) + (1 - w) * special.logit(0.17)))
+def test_a_higher_target_never_raises_the_outside_view_or_the_pool():
+    base = [outside_view(tp.Target(v, by=2025), SERIES).base_rate
+            for v in (55.0, 62.5, 70.0, 90.0, 120.0, 200.0)]
+    assert np.all(np.diff(base) <= 1e-12)
+    pool = reference_pool()
+    pooled = [combine(p, b, pool=pool) for p, b in zip(
+        (0.99, 0.9, 0.7, 0.4, 0.1, 0.01), base, strict=True)]
+    assert np.all(np.diff(pooled) < 0)
 
 
-def test_the_shipped_pooling_weight_is_a_weight():
-    assert 0.0 <= POOLING_WEIGHT <= 1.0
+def test_a_target_at_the_current_level_tends_to_certainty():
+    last = float(SERIES.iloc[-1])
+    near = [outside_view(tp.Target(last * m, by=2025), SERIES).base_rate
+            for m in (1.0001, 1.01, 1.1)]
+    assert near[0] > 0.95 and near[0] >= near[1] >= near[2]
+
+
+def test_needing_less_growth_than_the_series_delivers_never_lowers_the_outside_view():
+    slow = pd.Series({2016: 40.0, 2018: 45.0, 2020: 50.0})
+    fast = pd.Series({2016: 25.0, 2018: 35.0, 2020: 50.0})
+    t = tp.Target(60.0, by=2025)
+    assert outside_view(t, fast).growth_gap < outside_view(t, slow).growth_gap
+    assert outside_view(t, fast).base_rate >= outside_view(t, slow).base_rate
+
+
+def test_the_shipped_pool_is_learned_from_the_reference_targets():
+    inputs = pool_inputs()
+    pool = reference_pool()
+    assert isinstance(pool, Pool) and pool.n == len(inputs) >= 30
+    assert pool.n_met == int(inputs["met"].sum())
+    lo, hi = pool.interval(0.8)
+    # the record has not earned a corner
+    assert 0.05 < lo < pool.mean() < hi < 0.95
+
+
+def test_every_shipped_inside_view_is_a_resolved_reference_target():
+    inputs = pool_inputs()
+    shipped = pd.read_csv(data_file(POOL_FILE))
+    assert len(inputs) == len(shipped)  # every row found among the resolved targets
+    assert set(inputs["met"]) <= {0.0, 1.0} and inputs["p_inside"].between(0, 1).all()
+    assert (inputs["points"] >= 2).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 0.5), st.floats(0.0, 0.5))
+def test_the_pool_is_monotone_in_both_views_for_any_learned_posterior(p_in, p_out, d_in, d_out):
+    pool = learn_pool([0.9, 0.2, 0.6, 0.3, 0.8], [0.4, 0.3, 0.2, 0.5, 0.3], [1, 0, 1, 0, 0])
+    base = combine(p_in, p_out, pool=pool)
+    assert combine(min(p_in + d_in, 1.0), p_out, pool=pool) >= base - 1e-12
+    assert combine(p_in, min(p_out + d_out, 1.0), pool=pool) >= base - 1e-12

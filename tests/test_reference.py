@@ -60,8 +60,9 @@ def test_shipped_columns_and_flags():
         if r["kind"] == "derived":  # derived rows carry their formula
             assert any(c.isdigit() for c in note) and ("derived" in note.lower())
     targets = _rows("reference_targets.csv")
-    assert len(targets) == 37
+    assert len(targets) == 37 + 48
     assert {r["outcome"] for r in targets} <= set(OUTCOMES)
+    assert {r["currency"] for r in targets} == {"USD", "GBP", "NZD", "EUR"}
 
 
 def test_counts_match_the_raw_files():
@@ -70,8 +71,8 @@ def test_counts_match_the_raw_files():
     with open(RAW / "trade_targets.csv", newline="", encoding="utf-8") as f:
         raw_targets = list(csv.DictReader(f))
     shipped = _rows("reference_targets.csv")
-    assert len(raw_targets) == len(shipped) == 37
-    for raw, ours in zip(raw_targets, shipped, strict=True):
+    assert len(raw_targets) == 37 and len(shipped) == 37 + 48
+    for raw, ours in zip(raw_targets, shipped[:37], strict=True):
         assert (raw["pair"], raw["target_usd_bn"], raw["deadline_year"], raw["announced_year"],
                 raw["source_url"]) == (ours["pair"], ours["target_usd_bn"], ours["deadline"],
                                        ours["announced"], ours["url"])
@@ -86,8 +87,21 @@ def test_counts_match_the_raw_files():
             in_series = bool(((series["year"] == int(ours["value_year"]))
                               & np.isclose(series["value_usd_bn"], v)).any())
             assert in_raw or in_series, ours
+    # the second file: 48 targets, their outcomes normalised from the source's wording
+    with open(RAW / "trade_targets_more.csv", newline="", encoding="utf-8") as f:
+        more = list(csv.DictReader(f))
+    assert len(more) == 48
+    for raw, ours in zip(more, shipped[37:], strict=True):
+        assert (raw["pair"], raw["target_value"], raw["deadline_year"], raw["source_url"]) == (
+            ours["pair"], ours["target_usd_bn"], ours["deadline"], ours["url"])
+        assert raw["announced_year"].startswith(ours["announced"])
+        assert raw["currency"] == ours["currency"] + " bn"
+        word = raw["outcome"].split()[0]
+        assert ours["outcome"] == {"met": "met", "missed": "missed"}.get(word, "unknown")
+    resolved = [r for r in shipped[37:] if r["outcome"] in ("met", "missed")]
+    assert len(resolved) == 37 and sum(r["outcome"] == "met" for r in resolved) == 9
     n_raw = 0
-    for name in ("other_pairs_annual.csv", "vn_kr_annual.csv"):
+    for name in ("other_pairs_annual.csv", "vn_kr_annual.csv", "pairs_series_more.csv"):
         with open(RAW / name, newline="", encoding="utf-8") as f:
             n_raw += sum(1 for _ in csv.DictReader(f))
     assert len(_rows("reference_series.csv")) == n_raw
@@ -100,6 +114,9 @@ def test_counts_match_the_raw_files():
     with open(RAW / "other_pairs_annual.csv", newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
             assert (r["pair"], r["year"], r["value_usd_bn"], r["source_url"]) in ours
+    with open(RAW / "pairs_series_more.csv", newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            assert (r["pair"], r["year"], r["value"], r["source_url"]) in ours
 
 
 # --- preferred series --------------------------------------------------------------------------
@@ -154,7 +171,7 @@ def _row(t: pd.DataFrame, pair: str, target: float, announced: int) -> pd.Series
 
 def test_ambition_by_hand():
     t = reference_targets()
-    assert len(t) == 37 and (t["source"] == "reference").all()
+    assert len(t) == 85 and (t["source"] == "reference").all()
     # Korea-Vietnam 100bn by 2023, announced 2021: KR basis 2019 70.3, 2014 30.3
     r = _row(t, "Korea-Vietnam", 100.0, 2021)
     trailing = (70.3 / 30.3) ** (1 / 5) - 1
@@ -188,7 +205,7 @@ def test_user_targets_frame_and_csv(tmp_path):
     mine = pd.DataFrame({"pair": ["Korea-Vietnam"], "target_usd_bn": [150.0],
                          "announced": [2026], "deadline": [2030], "outcome": ["pending"]})
     t = reference_targets(mine)
-    assert len(t) == 38 and t.iloc[-1]["source"] == "user"
+    assert len(t) == 86 and t.iloc[-1]["source"] == "user"
     last = t.iloc[-1]
     assert last["last_year"] == 2025
     assert_allclose(last["level_multiple"], 150 / 94.5)
@@ -358,3 +375,26 @@ def test_logistic_on_the_reference_targets_matches_statsmodels():
     fit = fit_logistic(x, y, prior_scale=None, intercept_scale=None)
     assert_allclose(fit.coef, ref.params, rtol=1e-6)
     assert_allclose(fit.cov, ref.cov_params(), rtol=1e-6)
+
+
+def test_targets_in_another_currency_are_judged_on_that_currency_s_series():
+    t = reference_targets()
+    nz = t[(t["pair"] == "New Zealand-China") & (t["currency"] == "NZD")]
+    assert len(nz) == 2
+    nzd = reference_series("New Zealand-China", currency="NZD")
+    assert len(nzd) >= 3 and reference_series(currency="NZD")["currency"].eq("NZD").all()
+    for r in nz.itertuples():
+        if pd.notna(r.last_year):  # read off the NZD series, never a converted one
+            before = nzd[nzd["year"] == r.last_year]
+            assert_allclose(r.last_value, before["value_usd_bn"].item())
+
+
+def test_sign_constrained_logistic_holds_the_slope_at_zero_when_the_data_say_otherwise():
+    x = np.array([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    y = np.array([0, 0, 1, 0, 1, 1])  # P(met) rises with x
+    free = fit_logistic(x, y)
+    held = fit_logistic(x, y, nonpositive=True)
+    assert free.coef[1] > 0 and held.coef[1] == 0.0
+    assert_allclose(held.predict([0.0])["p"], y.mean(), rtol=0.05)
+    two = fit_logistic(np.column_stack([x, -x**2]), y, nonpositive=[True, False])
+    assert two.coef[1] <= 0

@@ -79,7 +79,8 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
     """
     from .outside_view import combine, outside_view
 
-    given = p_inside / p_total if p_total > 0 else 0.0
+    # P(balance condition | level reached); 1 without a condition (p_inside == p_total)
+    given = 1.0 if p_inside == p_total else p_inside / p_total if p_total > 0 else 0.0
     try:
         ov = outside_view(target, s) if pool is None else pool.outside_view(target, s)
     except ModelError:
@@ -97,18 +98,20 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
                 "n_reference": 0, "n_comparable": 0,
                 "basis": f"{lean}No record of targets to compare with: the combined "
                          "probability is the model's."}
-    weight = ov.model_weight()
+    from .outside_view import reference_pool
+
+    pool_w, n = reference_pool(), len(s)
+    lo, hi = pool_w.interval(0.8, n)
     record = (f"the record of {ov.n_reference} resolved targets ({ov.n_reference_met} met)")
-    how = (f"the base rate of {record}" if weight == 0.0
-           else "the model's probability" if weight == 1.0
-           else f"the model's probability and {record}, pooled with weight {weight:.2f} on "
-                "the model")
     cond = (f"; the balance condition from the model ({given:.0%} of the paths that reach "
             "the level meet it)" if p_inside != p_total else "")
-    basis = f"{lean}The combined probability is {how}{cond}."
+    basis = (f"{lean}The combined probability pools the model's probability and the base rate "
+             f"of {record} on the logit scale, the {pool_w.describe(n)}{cond}.")
     return {"p_inside": p_inside, "p_outside": ov.base_rate,
-            "p_combined": combine(p_total, ov) * given, "n_reference": ov.n_reference,
-            "n_comparable": ov.n_similar, "basis": basis[0].upper() + basis[1:]}
+            "p_combined": combine(p_total, ov, pool=pool_w, n_points=n) * given,
+            "n_reference": ov.n_reference, "n_comparable": ov.n_similar,
+            "pool_weight": pool_w.mean(n), "pool_weight_sd": pool_w.sd(n),
+            "pool_weight_interval": (lo, hi), "basis": basis[0].upper() + basis[1:]}
 
 
 def _resolve_model(model: str | GrowthModel | None) -> GrowthModel:

@@ -43,15 +43,20 @@ class Assessment:
         The *outside view*: the base rate of historical targets that asked for a similar
         growth gap (:func:`tradepath.outside_view.outside_view`); NaN if it cannot be formed.
     p_combined : float
-        The inside and outside views pooled (:func:`tradepath.outside_view.combine`, with the
-        weight learned on the record of targets), times the model's chance of the balance
-        condition given the level: what the record of targets says, and the model where the
-        record is silent. The model alone if there is no outside view.
+        The inside and outside views pooled on the logit scale
+        (:func:`tradepath.outside_view.combine`, the model's weight integrated over its
+        posterior learned from the record of targets), times the model's chance of the
+        balance condition given the level. The model alone if there is no outside view.
     headline : {"combined", "inside", "data"}
         Which of them ``probability`` is ("data": answered from the observed years).
     n_reference, n_comparable : int
         Resolved historical targets behind the outside view, and those with a similar growth
         gap (0 when there is no outside view).
+    pool_weight, pool_weight_sd : float
+        Posterior mean and standard deviation of the model's weight in the pool
+        (:class:`tradepath.outside_view.Pool`); NaN when nothing is pooled.
+    pool_weight_interval : tuple of float
+        Its 80 % posterior interval.
     basis : str
         What the answer leans on: the panel prior or the series' own data, and the record
         of targets.
@@ -89,6 +94,9 @@ class Assessment:
     headline: Literal["combined", "inside", "data"] = "data"
     n_reference: int = 0
     n_comparable: int = 0
+    pool_weight: float = math.nan
+    pool_weight_sd: float = math.nan
+    pool_weight_interval: tuple[float, float] = (math.nan, math.nan)
     basis: str = ""
     met_year: int | None
     crossing_year: CrossingYear | None
@@ -156,8 +164,10 @@ class Assessment:
         out = ("no outside view" if math.isnan(self.p_outside) else
                f"outside view (base rate of {self.n_comparable} comparable of "
                f"{self.n_reference} historical targets) {self.p_outside:.0%}")
+        weight = ("" if math.isnan(self.pool_weight) else
+                  f" (model weight {self.pool_weight:.2f} +- {self.pool_weight_sd:.2f})")
         return (f"Inside view (the model on this series) {self.p_inside:.0%}; {out}; "
-                f"combined {self.p_combined:.0%}.")
+                f"combined {self.p_combined:.0%}{weight}.")
 
     def summary(self) -> str:
         """The finding, the figures and the caveats as text."""
@@ -177,6 +187,7 @@ class Assessment:
             "headline": self.headline, "p_inside": self.p_inside,
             "p_outside": self.p_outside, "p_combined": self.p_combined,
             "n_reference": self.n_reference, "n_comparable": self.n_comparable,
+            "pool_weight": self.pool_weight, "pool_weight_sd": self.pool_weight_sd,
             "met_year": self.met_year,
             "crossing_median": q.get(0.5, np.nan), "crossing_lower_80": lo,
             "crossing_upper_80": hi,
@@ -211,7 +222,10 @@ class Assessment:
                    f"{self.p_outside:.1%} ({self.n_comparable} comparable of "
                    f"{self.n_reference} targets)")
             rows += [("inside view", f"{self.p_inside:.1%}"), ("outside view", out),
-                     ("combined", f"{self.p_combined:.1%}"), ("leans on", self.basis)]
+                     ("combined", f"{self.p_combined:.1%}"),
+                     ("model weight in the pool",
+                      f"{self.pool_weight:.2f} (sd {self.pool_weight_sd:.2f})"),
+                     ("leans on", self.basis)]
         if cy is not None:
             lo, hi = cy.interval(0.8)
             rows += [("first year met (median)", format_year(cy.median, cy.horizon)),

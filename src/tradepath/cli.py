@@ -173,9 +173,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                              horizon=_horizon(args, targets)) for t in targets]
     frame = pd.concat(frames, ignore_index=True)
     if args.format == "table":
-        cols = ["target", "model", "status", "probability", "crossing_median",
-                "crossing_lower_80", "crossing_upper_80", "median_path_growth", "message"]
-        _emit(_years_in_words(frame.reindex(columns=cols), frame["horizon"]), "table")
+        # the headline beside the model alone, the record and the model's weight in the pool
+        cols = ["target", "model", "status", "probability", "p_inside", "p_outside",
+                "pool_weight", "crossing_median", "crossing_lower_80", "crossing_upper_80",
+                "median_path_growth", "message"]
+        shown = frame.reindex(columns=cols).rename(columns={
+            "probability": "headline", "p_inside": "model_alone", "p_outside": "record"})
+        _emit(_years_in_words(shown, frame["horizon"]), "table")
     else:
         _emit(frame, args.format)
     return 0

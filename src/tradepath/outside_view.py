@@ -1,14 +1,18 @@
-"""The outside view of a trade target: how often comparable historical targets were met.
+"""The outside view of a trade target, and the pool that combines it with the model's.
 
 A model's probability (the *inside view*) reads one series; the *outside view* reads the
 record of governments' trade targets (:func:`tradepath.reference.reference_targets`): of
-targets that asked for a similar acceleration of growth, how many were met by their deadline?
-:func:`outside_view` answers that for one target. :func:`combine` pools the two on the logit
-scale into the *combined* probability the library reports as its headline. The inside view's
-weight in the pool, :data:`POOLING_WEIGHT`, is learned from the reference targets' outcomes
-(each judged with the data published before its announcement, leave-one-out); where a target
-asks for less growth than any target in the record, the record has no say and the weight
-moves to the model (:attr:`OutsideView.relevance`).
+targets that asked for a similar acceleration of growth and a similar rise in level, how many
+were met by their deadline? :func:`outside_view` answers that for one target. :func:`combine`
+pools the two on the logit scale into the *combined* probability the library reports as its
+headline, with the model's weight integrated over its posterior (:class:`Pool`): a prior
+centred on 0.5, updated by the resolved reference targets' outcomes (each judged with the
+data published before its announcement, :func:`reference_pool`).
+
+Both are monotone by construction: the outside view cannot rise with the growth gap or the
+level multiple (sign priors), and the pool is increasing in both views for every weight in
+[0, 1], so a higher target never raises the headline and faster recent growth never lowers
+the outside view.
 
 Typical use (how :func:`tradepath.assess` reports the three numbers)::
 
@@ -18,6 +22,7 @@ Typical use (how :func:`tradepath.assess` reports the three numbers)::
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,25 +35,42 @@ from ._validation import check_int, check_real, fail
 from .errors import ModelError
 
 __all__ = [
-    "POOLING_WEIGHT",
+    "OUTSIDE_FEATURES",
+    "OUTSIDE_PRIOR_SCALE",
+    "POOL_BY_LENGTH",
+    "POOL_PRIOR_SD",
     "SIMILAR_GAP",
     "OutsideView",
+    "Pool",
     "combine",
-    "learn_pooling_weight",
+    "learn_pool",
     "outside_view",
+    "reference_pool",
     "target_features",
 ]
 
-#: Weight of the inside view in the logit pool :func:`combine` where the record of targets
-#: speaks (relevance 1): 0 trusts the base rate alone, 1 the model alone. Learned by Brier
-#: score on the resolved reference targets, each judged with the data published before its
-#: announcement (``python benchmarks/accuracy.py --reference``, tables
-#: ``reference_targets_brier`` and ``reference_targets_pooling``; chosen again on the other
-#: targets for each one, leave-one-out, the weight is 0 every time). On the 13 targets scored
-#: so far the models' probabilities (mean 0.59; the 2 targets met had 0.29 and 0.55, 9 of the
-#: 11 missed 0.69-0.85) add nothing to the base rate: announced targets follow booms that
-#: models extrapolate. Re-learn it when targets are added.
-POOLING_WEIGHT = 0.0
+#: The reference targets' features the outside view regresses their outcomes on: the growth
+#: gap (required minus trailing annual growth) and ``log(log(m))`` of the level multiple ``m``
+#: (target over last value). Both slopes are held <= 0: asking for more never makes a target
+#: likelier. The double log tends to minus infinity as the ask shrinks to the current level,
+#: so a target the series has nearly reached tends to certainty, as it must, however far
+#: below the record's asks (all 1.27 x or more) it lies.
+OUTSIDE_FEATURES = ("growth_gap", "loglog_multiple")
+
+#: Standard deviation of the normal priors on the outside view's slopes (before the sign
+#: truncation): one unit of each feature moves the log odds by about 1 a priori. Chosen over
+#: 2.5 by leave-one-pair-out Brier score on the resolved reference targets.
+OUTSIDE_PRIOR_SCALE = 1.0
+
+#: Prior standard deviation of the logit of the model's weight in the pool: a normal centred
+#: on 0 (a weight of 0.5) with sd 1 puts 80 % of the prior between 0.22 and 0.78, so a weight
+#: near 0 or 1 needs many resolved targets that speak clearly.
+POOL_PRIOR_SD = 1.0
+
+#: Whether the pool's weight depends on the length of the series (:func:`learn_pool` with
+#: ``n_points``). Chosen by leave-one-pair-out Brier and log score on the resolved reference
+#: targets (``python benchmarks/accuracy.py --reference``, table ``reference_pool_choice``).
+POOL_BY_LENGTH = False
 
 #: Targets whose growth gap (required minus trailing annual growth) is within this of the
 #: assessed target's count as "similar" in :attr:`OutsideView.n_similar`.
@@ -66,8 +88,8 @@ class OutsideView:
     Attributes
     ----------
     base_rate : float
-        P(met by the deadline) for a target with this growth gap, from the regularised
-        logistic fit of the reference targets' outcomes on their growth gaps.
+        P(met by the deadline) for a target with this growth gap and level multiple, from
+        the regularised logistic fit of the reference targets' outcomes on them.
     lower, upper : float
         80 % band of ``base_rate`` (the fit's parameter uncertainty).
     growth_gap : float
@@ -84,12 +106,8 @@ class OutsideView:
         Resolved reference targets in the fit, and those met.
     n_similar, n_similar_met : int
         Of them, those with a growth gap within :data:`SIMILAR_GAP`, and those met.
-    relevance : float
-        How far the record speaks to this target, in [0, 1]: 1 when the target asks for a
-        rise at least as large as the least ambitious resolved target did (its level
-        multiple), else the ratio of the two log multiples (0 for a target already reached).
-        The record holds announced targets, all ambitious; it says nothing about a target
-        the series nearly meets already, and :func:`combine` then leans on the model.
+    coef : tuple of float
+        Intercept and slopes of the fit (on :data:`OUTSIDE_FEATURES`).
     notes : tuple of str
     """
 
@@ -105,16 +123,12 @@ class OutsideView:
     n_reference_met: int
     n_similar: int
     n_similar_met: int
-    relevance: float = 1.0
+    coef: tuple[float, ...] = ()
     notes: tuple[str, ...] = ()
-
-    def model_weight(self, weight: float = POOLING_WEIGHT) -> float:
-        """The model's weight in :func:`combine`: ``1 - (1 - weight) * relevance``."""
-        return 1.0 - (1.0 - weight) * self.relevance
 
     def to_frame(self) -> pd.DataFrame:
         """The fields as a one-column frame (``value``)."""
-        rows = {k: getattr(self, k) for k in self.__slots__ if k != "notes"}
+        rows = {k: getattr(self, k) for k in self.__slots__ if k not in ("notes", "coef")}
         return pd.DataFrame({"value": rows}).rename_axis("item")
 
 
@@ -156,9 +170,17 @@ def _resolved(targets: pd.DataFrame | None) -> pd.DataFrame:
 
     t = reference_targets() if targets is None else targets
     keep = t["outcome"].isin(["met", "missed"]) & t["growth_gap"].notna()
+    if "level_multiple" in t.columns:
+        keep &= t["level_multiple"].notna() & (t["level_multiple"] > 0)
     if "target_type" in t.columns:
         keep &= t["target_type"] != "projection"
     return t[keep]
+
+
+def _design(gap: Any, multiple: Any) -> np.ndarray:
+    """The outside view's predictors (:data:`OUTSIDE_FEATURES`), one row per target."""
+    m = np.maximum(np.asarray(multiple, dtype=float), 1.0 + 1e-9)
+    return np.column_stack([np.asarray(gap, dtype=float), np.log(np.log(m))])
 
 
 def outside_view(
@@ -167,9 +189,9 @@ def outside_view(
     *,
     targets: pd.DataFrame | None = None,
     exclude: Iterable[int] = (),
-    prior_scale: float = 2.5,
+    prior_scale: float = OUTSIDE_PRIOR_SCALE,
 ) -> OutsideView:
-    """The base rate of historical targets that asked for a similar acceleration.
+    """The base rate of historical targets that asked for a similar acceleration and rise.
 
     Parameters
     ----------
@@ -183,11 +205,11 @@ def outside_view(
         The reference class (:func:`tradepath.reference.reference_targets`, e.g. with your own
         targets added). Resolved targets with a computable growth gap are used.
     exclude : iterable of int, default ()
-        Row labels of ``targets`` to leave out (leave-one-target-out validation).
-    prior_scale : float, default 2.5
-        Standard deviation of the normal prior on the logistic slope
-        (:func:`tradepath.reference.fit_logistic`): a proper prior keeps the fit finite when
-        the few resolved targets are perfectly separated by their growth gaps.
+        Row labels of ``targets`` to leave out (leave-one-out validation; pass every row of
+        a pair to leave the pair out).
+    prior_scale : float, default :data:`OUTSIDE_PRIOR_SCALE`
+        Standard deviation of the normal priors on the two slopes
+        (:func:`tradepath.logistic.fit_logistic`), truncated to slopes <= 0.
 
     Returns
     -------
@@ -200,13 +222,14 @@ def outside_view(
 
     Notes
     -----
-    The reference class is summarised by one covariate, the growth gap (required minus
-    trailing compound annual growth), because a dozen resolved targets cannot support more:
-    :math:`P(\\text{met}) = \\operatorname{logit}^{-1}(a + b\\,\\text{gap})` with a normal
-    prior on :math:`b` (posterior mode, band from the inverse information). Where the data
-    give no trailing growth, the base rate is that of the whole class (Jeffreys prior).
+    :math:`P(\\text{met}) = \\operatorname{logit}^{-1}(a + b_1\\,\\text{gap} + b_2 \\log
+    \\log m)` with :math:`m` the level multiple, normal priors on :math:`b_1, b_2` truncated
+    to :math:`b \\le 0` (posterior mode, band from the inverse information): needing less
+    growth than the series has been delivering, or a smaller rise, never lowers the base
+    rate, and a target at the current level is met. Where the data give no trailing growth,
+    the base rate is that of the whole class (Jeffreys prior).
     """
-    from .reference import fit_logistic
+    from .logistic import fit_logistic
 
     func = "outside_view"
     value = check_real("target.value", func, getattr(target, "value", None), lo=0.0,
@@ -220,27 +243,29 @@ def outside_view(
                          f"gap; got {len(ref)}.")
     gap = ref["growth_gap"].to_numpy(dtype=float)
     met = (ref["outcome"] == "met").to_numpy()
-    relevance, reach = _relevance(float(feats["level_multiple"]), ref)
     if not math.isfinite(feats["growth_gap"]):
         # No trailing growth (one value, or none within ten years of the last): the class as
         # a whole, with the Jeffreys prior Beta(1/2, 1/2) on its rate.
-        from scipy import stats
+        from scipy import special  # the beta quantiles without importing scipy.stats
 
         k, n = int(met.sum()), len(met)
         why = feats["ambition_note"] or "a single value"
-        post = stats.beta(k + 0.5, n - k + 0.5)
+        a, b = k + 0.5, n - k + 0.5
         return OutsideView(
-            base_rate=float(post.mean()), lower=float(post.ppf(0.1)),
-            upper=float(post.ppf(0.9)), growth_gap=math.nan,
+            base_rate=a / (a + b), lower=float(special.betaincinv(a, b, 0.1)),
+            upper=float(special.betaincinv(a, b, 0.9)), growth_gap=math.nan,
             required_growth=float(feats["required_growth"]), trailing_growth=math.nan,
             level_multiple=float(feats["level_multiple"]),
             years_to_deadline=int(feats["years_to_deadline"]), n_reference=n,
-            n_reference_met=k, n_similar=n, n_similar_met=k, relevance=relevance,
+            n_reference_met=k, n_similar=n, n_similar_met=k,
             notes=(f"No trailing growth from these data ({why}): the base rate is that of "
-                   f"all {n} resolved targets, {k} met.", *reach),
+                   f"all {n} resolved targets, {k} met.",),
         )
-    fit = fit_logistic(gap, met.astype(float), prior_scale=prior_scale)
-    pred = fit.predict([feats["growth_gap"]], level=0.8).iloc[0]
+    multiple = ref["level_multiple"].to_numpy(dtype=float)
+    fit = fit_logistic(_design(gap, multiple), met.astype(float), prior_scale=prior_scale,
+                       nonpositive=True)
+    x = _design([feats["growth_gap"]], [max(feats["level_multiple"], 1e-9)])
+    pred = fit.predict(x, level=0.8).iloc[0]
     similar = np.abs(gap - feats["growth_gap"]) <= SIMILAR_GAP
     notes = (
         f"Of {len(ref)} resolved historical targets, {int(met.sum())} were met by the "
@@ -248,8 +273,8 @@ def outside_view(
         f"({feats['growth_gap']:+.1%} a year, within {SIMILAR_GAP:.0%}), "
         f"{int((similar & met).sum())} were met.",
         f"Base rate {pred['p']:.0%} (80 % band {pred['lower']:.0%}-{pred['upper']:.0%}) from "
-        "a logistic fit of outcomes on the growth gap with a normal prior on the slope.",
-        *reach,
+        "a logistic fit of outcomes on the growth gap and the level multiple "
+        f"({feats['level_multiple']:.2f} x here), both slopes held <= 0.",
     )
     return OutsideView(
         base_rate=float(pred["p"]), lower=float(pred["lower"]), upper=float(pred["upper"]),
@@ -258,20 +283,9 @@ def outside_view(
         level_multiple=float(feats["level_multiple"]),
         years_to_deadline=int(feats["years_to_deadline"]), n_reference=len(ref),
         n_reference_met=int(met.sum()), n_similar=int(similar.sum()),
-        n_similar_met=int((similar & met).sum()), relevance=relevance, notes=notes,
+        n_similar_met=int((similar & met).sum()),
+        coef=tuple(float(c) for c in fit.coef), notes=notes,
     )
-
-
-def _relevance(multiple: float, ref: pd.DataFrame) -> tuple[float, tuple[str, ...]]:
-    """:attr:`OutsideView.relevance` of a target asking for ``multiple`` x the last value."""
-    m = ref["level_multiple"].to_numpy(dtype=float) if "level_multiple" in ref else np.array([])
-    m = m[np.isfinite(m) & (m > 1.0)]
-    if not math.isfinite(multiple) or m.size == 0 or multiple >= m.min():
-        return 1.0, ()
-    rel = max(math.log(multiple), 0.0) / math.log(float(m.min()))
-    return rel, (f"The target asks for {multiple:.2f} x the last value, less than any "
-                 f"resolved target did (the least: {m.min():.2f} x): the record speaks to it "
-                 f"with weight {rel:.2f}, the model for the rest.",)
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -279,8 +293,229 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p) - np.log1p(-p)
 
 
+def _expit(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
+
+#: Grids of the pool's coefficients: ``logit(weight) = c0 + c1 * length_feature(n)``.
+_C0_GRID = np.linspace(-5.0, 5.0, 101)
+_C1_GRID = np.linspace(-4.0, 4.0, 81)
+
+
+def length_feature(n_points: Any) -> np.ndarray:
+    """The series length as the pool sees it: doublings of the number of annual points
+    beyond 4 (``log2(n / 4)``; 0 for 4 points, 1 for 8)."""
+    return np.log2(np.maximum(np.asarray(n_points, dtype=float), 1.0) / 4.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """The posterior of the model's weight in the logit pool of :func:`combine`.
+
+    The weight may depend on the length of the series:
+    :math:`\\operatorname{logit} w = c_0 + c_1 \\log_2(n / 4)`, with :math:`n` the number
+    of annual points the model read (:func:`length_feature`); ``c1`` is 0 for a pool learned
+    without lengths.
+
+    Attributes
+    ----------
+    c0, c1, posterior : numpy.ndarray
+        Grid points of the coefficients and their posterior probabilities.
+    n, n_met : int
+        Resolved targets it was learned from, and those met.
+    prior_sd : float
+        Standard deviation of the normal priors on ``c0`` and ``c1`` (centred on 0).
+    source : str
+        What it was learned from.
+    """
+
+    c0: np.ndarray
+    c1: np.ndarray
+    posterior: np.ndarray
+    n: int
+    n_met: int
+    prior_sd: float
+    source: str
+
+    def weights(self, n_points: int | None = None) -> np.ndarray:
+        """The model's weight at every grid point for a series of ``n_points``."""
+        f = 0.0 if n_points is None else float(length_feature(n_points))
+        return _expit(self.c0 + self.c1 * f)
+
+    def mean(self, n_points: int | None = None) -> float:
+        """Posterior mean of the model's weight (for a series of ``n_points``)."""
+        return float(self.posterior @ self.weights(n_points))
+
+    def sd(self, n_points: int | None = None) -> float:
+        """Posterior standard deviation of the model's weight."""
+        w = self.weights(n_points)
+        return float(np.sqrt(self.posterior @ (w - self.posterior @ w) ** 2))
+
+    def interval(self, level: float = 0.8, n_points: int | None = None) -> tuple[float, float]:
+        """Central posterior interval of the weight."""
+        w = self.weights(n_points)
+        order = np.argsort(w)
+        cdf = np.cumsum(self.posterior[order])
+        lo, hi = np.searchsorted(cdf, [(1 - level) / 2, (1 + level) / 2])
+        return (float(w[order][min(lo, len(cdf) - 1)]),
+                float(w[order][min(hi, len(cdf) - 1)]))
+
+    def predict(self, p_inside: Any, p_outside: Any, n_points: Any = None) -> np.ndarray:
+        """The pooled probability, averaged over the posterior (vectorised over targets)."""
+        li = _logit(np.asarray(p_inside, dtype=float))[..., None]
+        lo = _logit(np.asarray(p_outside, dtype=float))[..., None]
+        f = (np.zeros(np.shape(li)) if n_points is None
+             else length_feature(n_points)[..., None] * np.ones(np.shape(li)))
+        w = _expit(self.c0 + self.c1 * f)
+        return _expit(w * li + (1 - w) * lo) @ self.posterior
+
+    def describe(self, n_points: int | None = None) -> str:
+        """One sentence: the weight, its uncertainty, what it was learned from."""
+        lo, hi = self.interval(0.8, n_points)
+        at = "" if n_points is None or not np.any(self.c1) else f" for {n_points} points"
+        return (f"model weight {self.mean(n_points):.2f}{at} (sd {self.sd(n_points):.2f}, "
+                f"80 % interval {lo:.2f}-{hi:.2f}; prior centred on 0.5) learned from "
+                f"{self.n} resolved targets ({self.n_met} met)")
+
+
+def learn_pool(
+    p_inside: Sequence[float], p_outside: Sequence[float], outcomes: Sequence[float], *,
+    n_points: Sequence[int] | None = None, prior_sd: float = POOL_PRIOR_SD,
+    source: str = "given targets",
+) -> Pool:
+    """The posterior of the model's weight in the logit pool, from resolved targets.
+
+    Parameters
+    ----------
+    p_inside, p_outside : sequence of float
+        Each target's inside-view probability and outside view (judged without the target's
+        own pair).
+    outcomes : sequence of float
+        1 where the target was met, else 0.
+    n_points : sequence of int, optional
+        The number of annual points each inside view read: the weight then depends on the
+        series length (``c1``); None: one weight for every series.
+    prior_sd : float, default :data:`POOL_PRIOR_SD`
+        Standard deviation of the normal priors on ``c0`` and ``c1``, centred on 0.
+    source : str
+        A label kept in :attr:`Pool.source`.
+
+    Returns
+    -------
+    Pool
+
+    Notes
+    -----
+    Likelihood :math:`\\prod_i p_i^{y_i}(1 - p_i)^{1 - y_i}` with
+    :math:`p_i = \\operatorname{logit}^{-1}(w_i\\,\\operatorname{logit} p^{in}_i + (1 - w_i)
+    \\operatorname{logit} p^{out}_i)` and :math:`\\operatorname{logit} w_i = c_0 + c_1
+    \\log_2(n_i/4)`, times the normal priors, on a grid. With few targets the prior keeps
+    the weight away from 0 and 1; a corner needs evidence whose posterior interval excludes
+    the middle.
+
+    Examples
+    --------
+    >>> pool = learn_pool([0.9, 0.2, 0.8], [0.3, 0.3, 0.3], [1, 0, 1])
+    >>> 0.5 < pool.mean() < 1.0
+    True
+    """
+    func = "learn_pool"
+    p_in = np.asarray(p_inside, dtype=float)
+    p_out = np.asarray(p_outside, dtype=float)
+    y = np.asarray(outcomes, dtype=float)
+    if not (p_in.shape == p_out.shape == y.shape):
+        raise fail("outcomes", func, "as many as the probabilities", y.size)
+    if not (np.all(np.isfinite(p_in)) and np.all(np.isfinite(p_out))):
+        raise fail("p_inside", func, "finite probabilities", p_in.tolist())
+    prior_sd = check_real("prior_sd", func, prior_sd, lo=0.0, lo_open=True)
+    if n_points is None:
+        c0, c1 = _C0_GRID, np.zeros_like(_C0_GRID)
+        f = np.zeros_like(y)
+    else:
+        f = length_feature(n_points)
+        if f.shape != y.shape:
+            raise fail("n_points", func, "one length per target", f.size)
+        c0, c1 = (g.ravel() for g in np.meshgrid(_C0_GRID, _C1_GRID))
+    log_post = -0.5 * ((c0 / prior_sd) ** 2 + (c1 / prior_sd) ** 2)
+    if y.size:
+        w = _expit(c0[:, None] + c1[:, None] * f[None, :])
+        p = _expit(w * _logit(p_in)[None, :] + (1 - w) * _logit(p_out)[None, :])
+        log_post = log_post + (y * np.log(p) + (1 - y) * np.log1p(-p)).sum(axis=1)
+    post = np.exp(log_post - log_post.max())
+    return Pool(c0=c0, c1=c1, posterior=post / post.sum(), n=int(y.size), n_met=int(y.sum()),
+                prior_sd=prior_sd, source=source)
+
+
+#: Inside-view probabilities of the resolved reference targets (the default model, each on
+#: the data dated before the announcement, panel priors leaving the pair out), written by
+#: ``python benchmarks/accuracy.py --reference --write-pool``.
+POOL_FILE = "reference_inside.csv"
+
+
+def reference_inside() -> pd.DataFrame:
+    """The shipped inside views of the resolved reference targets (:data:`POOL_FILE`)."""
+    from .data.schema import data_file
+    from .errors import DataError
+
+    try:
+        return pd.read_csv(data_file(POOL_FILE))
+    except DataError:
+        return pd.DataFrame(columns=["pair", "target_usd_bn", "currency", "announced",
+                                     "deadline", "met", "points", "p_inside"])
+
+
+def pool_inputs(targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each shipped inside view with the outside view of its target, the pair left out."""
+    from .reference import reference_panel, reference_targets
+
+    ref = reference_targets() if targets is None else targets
+    inside = reference_inside()
+    key = ["pair", "target_usd_bn", "announced", "deadline"]
+    if inside.empty:
+        return pd.DataFrame(columns=[*key, "met", "points", "p_inside", "p_outside"])
+    rows = []
+    panels: dict[str, dict[str, pd.Series]] = {}
+    for r in inside.itertuples(index=False):
+        match = ref[(ref["pair"] == r.pair) & np.isclose(ref["target_usd_bn"], r.target_usd_bn)
+                    & (ref["announced"] == r.announced) & (ref["deadline"] == r.deadline)]
+        if match.empty:
+            continue
+        cur = str(match["currency"].iloc[0])
+        panel = panels.setdefault(cur, reference_panel(currency=cur))
+        s = panel[r.pair]
+        before = s[s.index < int(r.announced)]
+        same_pair = ref.index[ref["pair"] == r.pair]
+        ov = outside_view(_Level(float(r.target_usd_bn), int(r.deadline)), before,
+                          targets=ref, exclude=same_pair)
+        rows.append({**{k: getattr(r, k) for k in key}, "met": float(r.met),
+                     "points": int(r.points), "p_inside": float(r.p_inside),
+                     "p_outside": ov.base_rate})
+    return pd.DataFrame(rows, columns=[*key, "met", "points", "p_inside", "p_outside"])
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    value: float
+    by: int
+
+
+@functools.cache
+def reference_pool() -> Pool:
+    """The pool learned from every resolved reference target with a shipped inside view.
+
+    Each target's outside view leaves its own pair out of the record; the inside views are
+    those of :data:`POOL_FILE`. Without that file, the prior alone (weight 0.5 +- 0.21).
+    Cached.
+    """
+    inputs = pool_inputs()
+    return learn_pool(inputs["p_inside"], inputs["p_outside"], inputs["met"],
+                      n_points=inputs["points"] if POOL_BY_LENGTH else None,
+                      source=f"{len(inputs)} resolved reference targets")
+
+
 def combine(p_inside: float, outside: OutsideView | float, *,
-            weight: float = POOLING_WEIGHT) -> float:
+            weight: float | None = None, pool: Pool | None = None,
+            n_points: int | None = None) -> float:
     """Pool the inside view and the outside view on the logit scale.
 
     Parameters
@@ -288,18 +523,23 @@ def combine(p_inside: float, outside: OutsideView | float, *,
     p_inside : float
         The model's probability.
     outside : OutsideView or float
-        The outside view (or its base rate, taken as fully relevant).
-    weight : float, default :data:`POOLING_WEIGHT`
-        Weight of the inside view, in [0, 1], where the record speaks fully.
+        The outside view (or its base rate).
+    weight : float, optional
+        A fixed weight of the inside view, in [0, 1]; by default the weight is integrated
+        over the posterior of ``pool``.
+    pool : Pool, optional
+        The weight's posterior; default :func:`reference_pool`.
+    n_points : int, optional
+        Annual points the model read (where the pool's weight depends on the length).
 
     Returns
     -------
     float
-        :math:`\\operatorname{logit}^{-1}(w\\,\\operatorname{logit} p_{in} + (1 - w)
-        \\operatorname{logit} p_{out})`, both probabilities first kept within
-        [:data:`EPS`, 1 - :data:`EPS`] (generalised logarithmic pooling; Genest and Zidek,
-        1986, Statistical Science 1(1)), with :math:`w = 1 - (1 - \\text{weight})\\,r` and
-        :math:`r` the outside view's :attr:`~OutsideView.relevance`.
+        :math:`\\int \\operatorname{logit}^{-1}(w\\,\\operatorname{logit} p_{in} + (1 - w)
+        \\operatorname{logit} p_{out})\\,p(w \\mid \\text{record})\\,dw`, both
+        probabilities first kept within [:data:`EPS`, 1 - :data:`EPS`] (generalised
+        logarithmic pooling; Genest and Zidek, 1986, Statistical Science 1(1)). Increasing
+        in both probabilities for every weight.
 
     Examples
     --------
@@ -308,44 +548,11 @@ def combine(p_inside: float, outside: OutsideView | float, *,
     """
     func = "combine"
     p_in = check_real("p_inside", func, p_inside, lo=0.0, hi=1.0)
-    weight = check_real("weight", func, weight, lo=0.0, hi=1.0)
-    base, w = ((outside.base_rate, outside.model_weight(weight))
-               if isinstance(outside, OutsideView) else (outside, weight))
+    base = outside.base_rate if isinstance(outside, OutsideView) else outside
     p_out = check_real("outside", func, base, lo=0.0, hi=1.0)
-    z = w * _logit(np.array(p_in)) + (1 - w) * _logit(np.array(p_out))
-    return float(1.0 / (1.0 + np.exp(-z)))
-
-
-def learn_pooling_weight(
-    p_inside: Sequence[float], p_outside: Sequence[float], outcomes: Sequence[float],
-    *, grid: Sequence[float] = tuple(np.round(np.linspace(0, 1, 21), 2)),
-) -> tuple[float, pd.DataFrame]:
-    """The pooling weight with the lowest Brier score, and the score of every weight.
-
-    Parameters
-    ----------
-    p_inside, p_outside : sequence of float
-        Each target's inside-view probability and (leave-one-out) base rate.
-    outcomes : sequence of float
-        1 where the target was met, else 0.
-    grid : sequence of float
-        Candidate weights in [0, 1].
-
-    Returns
-    -------
-    weight : float
-        The best weight on the grid (ties: the one nearer 0.5).
-    scores : pandas.DataFrame
-        ``weight, brier`` for every candidate.
-    """
-    p_in = np.asarray(p_inside, dtype=float)
-    p_out = np.asarray(p_outside, dtype=float)
-    y = np.asarray(outcomes, dtype=float)
-    if not (p_in.shape == p_out.shape == y.shape) or y.size == 0:
-        raise fail("outcomes", "learn_pooling_weight", "as many as the probabilities (>= 1)",
-                   y.size)
-    g = np.asarray(grid, dtype=float)
-    z = g[:, None] * _logit(p_in)[None, :] + (1 - g[:, None]) * _logit(p_out)[None, :]
-    brier = ((1 / (1 + np.exp(-z)) - y[None, :]) ** 2).mean(axis=1)
-    best = int(np.lexsort((np.abs(g - 0.5), np.round(brier, 12)))[0])
-    return float(g[best]), pd.DataFrame({"weight": g, "brier": brier})
+    if weight is not None:
+        w = check_real("weight", func, weight, lo=0.0, hi=1.0)
+        z = w * _logit(np.array(p_in)) + (1 - w) * _logit(np.array(p_out))
+        return float(_expit(z))
+    pool = reference_pool() if pool is None else pool
+    return float(pool.predict([p_in], [p_out], None if n_points is None else [n_points])[0])

@@ -3,11 +3,11 @@
 Two embedded files back this module:
 
 ``data/reference_series.csv``
-    Annual (and partial-period, fiscal-year) trade figures of 17 pairs, Vietnam–Korea included
+    Annual (and partial-period, fiscal-year) trade figures of 47 pairs, Vietnam–Korea included
     on both reporting bases, one row per published figure with its URL. Columns: ``pair, year,
     reporter, flow, period, value_usd_bn, currency, kind, year_inferred, url, note``.
 ``data/reference_targets.csv``
-    37 bilateral trade targets announced since 2004 with their outcomes. Columns: see
+    85 bilateral trade targets announced since 2004 with their outcomes. Columns: see
     :data:`TARGET_COLUMNS`.
 
 :func:`reference_series` and :func:`reference_panel` give one preferred calendar-year value per
@@ -139,8 +139,9 @@ def reference_series(
     flow: str = "total",
     annual_only: bool = True,
     all_rows: bool = False,
+    currency: str = "USD",
 ) -> pd.DataFrame:
-    """The reference pairs' annual trade, one preferred USD outturn per pair and year.
+    """The reference pairs' annual trade, one preferred outturn per pair and year.
 
     Parameters
     ----------
@@ -156,6 +157,9 @@ def reference_series(
         Return every shipped row of the selection (partial periods, bounds, forecasts,
         other currencies and reporters included, with their flags) instead of the preferred
         values.
+    currency : str, default "USD"
+        The currency of the preferred values (``"NZD"``, ``"EUR"``, ...: the figures
+        published in that currency, never converted).
 
     Returns
     -------
@@ -196,7 +200,7 @@ def reference_series(
     periods = ["calendar year"] if annual_only else None
     keep = (
         rows["kind"].isin(_OUTTURN)
-        & (rows["currency"] == "USD")
+        & (rows["currency"] == currency)
         & ~rows["year_inferred"]
         & (rows["period"].isin(periods) if periods else ~rows["period"].str.startswith("partial"))
     )
@@ -204,13 +208,14 @@ def reference_series(
 
 
 def reference_panel(
-    *, flow: str = "total", annual_only: bool = True, min_points: int = 1
+    *, flow: str = "total", annual_only: bool = True, min_points: int = 1,
+    currency: str = "USD",
 ) -> dict[str, pd.Series]:
     """The preferred series of every pair as ``{pair: Series indexed by year}``.
 
     Parameters
     ----------
-    flow, annual_only
+    flow, annual_only, currency
         As in :func:`reference_series`.
     min_points : int, default 1
         Leave out pairs with fewer preferred values.
@@ -218,18 +223,25 @@ def reference_panel(
     Returns
     -------
     dict of str to pandas.Series
-        Values in US$ bn, integer year index (irregularly spaced where years are missing),
-        named after the pair; ``Series.attrs["reporter"]`` holds the basis.
+        Values in bn of ``currency``, integer year index (irregularly spaced where years are
+        missing), named after the pair; ``Series.attrs["reporter"]`` holds the basis.
 
     Examples
     --------
     >>> from tradepath.reference import reference_panel
     >>> panel = reference_panel(min_points=6)
     >>> sorted(panel)[:2]
-    ['China-ASEAN', 'China-Russia']
+    ['Argentina-China', 'China-ASEAN']
     """
     check_int("min_points", "reference_panel", min_points, lo=1)
-    frame = reference_series(flow=flow, annual_only=annual_only)
+    # copies: the cached series stay as shipped whatever a caller does with these
+    return {k: v.copy() for k, v in _panel(flow, annual_only, min_points, currency).items()}
+
+
+@functools.cache
+def _panel(flow: str, annual_only: bool, min_points: int, currency: str) -> dict[str, pd.Series]:
+    """:func:`reference_panel` of the shipped files (which never change), once per process."""
+    frame = reference_series(flow=flow, annual_only=annual_only, currency=currency)
     panel = {}
     for pair, rows in frame.groupby("pair", sort=True):
         if len(rows) < min_points:
@@ -308,23 +320,25 @@ def _validate_targets(frame: pd.DataFrame, origin: str, source: str) -> pd.DataF
     return out
 
 
-def _ambition(targets: pd.DataFrame, panel: dict[str, pd.Series]) -> pd.DataFrame:
-    """Ambition of each target from the series up to the year before its announcement."""
+def _ambition(targets: pd.DataFrame, panels: dict[str, dict[str, pd.Series]]) -> pd.DataFrame:
+    """Ambition of each target from the series up to the year before its announcement.
+
+    ``panels`` maps a currency to its panel: a target set in NZD or EUR is judged on the
+    figures published in that currency (growth rates and multiples are free of the unit).
+    """
     cols: dict[str, list] = {k: [] for k in (
         "last_year", "last_value", "trailing_from", "trailing_growth", "required_growth",
         "ambition", "growth_gap", "years_to_deadline", "level_multiple", "ambition_note")}
     for t in targets.itertuples(index=False):
         rec = dict.fromkeys(cols, math.nan)
         rec["ambition_note"] = ""
-        s = panel.get(t.pair)
+        s = panels.get(t.currency, {}).get(t.pair)
         if pd.isna(t.announced):
             rec["ambition_note"] = "announcement year unknown"
         else:
             rec["years_to_deadline"] = float(t.deadline - t.announced)
-            if t.currency != "USD":
-                rec["ambition_note"] = f"target in {t.currency}; the panel is in USD"
-            elif s is None:
-                rec["ambition_note"] = "no annual series for this pair"
+            if s is None:
+                rec["ambition_note"] = f"no annual {t.currency} series for this pair"
             else:
                 before = s[s.index <= int(t.announced) - 1]
                 if before.empty or before.index[-1] < int(t.announced) - MAX_LAG:
@@ -411,7 +425,7 @@ def reference_targets(extra: pd.DataFrame | str | Path | None = None) -> pd.Data
     >>> from tradepath.reference import reference_targets
     >>> t = reference_targets()
     >>> len(t), int((t["outcome"] == "met").sum())
-    (37, 9)
+    (85, 18)
     """
     targets = _shipped_targets()
     if extra is not None:
@@ -428,7 +442,8 @@ def reference_targets(extra: pd.DataFrame | str | Path | None = None) -> pd.Data
                                 extra, str | Path) else "extra")
         targets = pd.concat([targets, user], ignore_index=True)
     targets = targets.reset_index(drop=True)
-    return pd.concat([targets, _ambition(targets, reference_panel())], axis=1)
+    panels = {c: reference_panel(currency=c) for c in sorted(set(targets["currency"]))}
+    return pd.concat([targets, _ambition(targets, panels)], axis=1)
 
 
 

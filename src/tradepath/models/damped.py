@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,6 +19,7 @@ from ._base import FitResult, GrowthModel
 from .priors import (
     MAX_SIGMA,
     REFERENCE_TREND_PRIOR,
+    TrendPosterior,
     TrendPrior,
     draw_bounded_sigma2,
     panel_series,
@@ -27,6 +28,7 @@ from .priors import (
 
 __all__ = [
     "DEFAULT_PHI_GRID",
+    "KAPPA_SCALES",
     "DampedTrend",
     "DampedTrendFit",
     "trend_panel_prior",
@@ -36,6 +38,34 @@ __all__ = [
 #: the synthetic backtests of docs/models.md showed to be needed for series whose growth does
 #: not decay).
 DEFAULT_PHI_GRID: tuple[float, ...] = (*(round(0.5 + 0.04 * i, 2) for i in range(13)), 1.0)
+
+
+#: The strength of the trend prior is a discrete mixture: the panel's weights ``kappa0`` (of
+#: the growth) and ``nu0`` (of the volatility), or a tenth, a hundredth or a thousandth of
+#: them, a priori equally likely. A normal prior worth ``kappa0`` increments pulls every series
+#: towards the panel's typical growth however clearly its own data speak; the mixture has
+#: heavier tails (a scale mixture of normals, like a Student t), so a long, steady series far
+#: from the panel moves the weight to the lighter components and keeps its own growth and
+#: volatility, while a short or noisy one stays near the panel (the marginal likelihood decides,
+#: per series). The equal probabilities are fixed, not learned: learned from the panel they put
+#: 0.70 on the full strength and scored the same out of sample (docs/models.md).
+KAPPA_SCALES: tuple[float, ...] = (1.0, 0.1, 0.01, 0.001)
+
+
+def mixture_posterior(
+    prior: TrendPrior, slope_hat: np.ndarray, rss: np.ndarray, s_xx: np.ndarray,
+    m: int | np.ndarray, *, scales: Sequence[float] = KAPPA_SCALES,
+) -> tuple[list[TrendPosterior], np.ndarray]:
+    """:func:`trend_posterior` under each component of the :data:`KAPPA_SCALES` mixture.
+
+    Returns the posteriors (one per component; a single one when ``prior.kappa0`` is 0) and
+    their log marginal likelihoods stacked, shape ``(n_components, n)``, each including the
+    component's prior probability.
+    """
+    scales = tuple(scales) if prior.kappa0 > 0 or prior.nu0 > 0 else (1.0,)
+    posts = [trend_posterior(replace(prior, kappa0=prior.kappa0 * c, nu0=prior.nu0 * c),
+                             slope_hat, rss, s_xx, m) for c in scales]
+    return posts, np.vstack([p.log_ml for p in posts]) - np.log(len(scales))
 
 
 def _damped_regression(
@@ -93,7 +123,7 @@ def _trend_stats(series: Mapping[str, pd.Series]) -> list[tuple[np.ndarray, ...]
 
 @functools.lru_cache(maxsize=64)
 def _trend_prior_cached(key: tuple[tuple[str, tuple[int, ...], tuple[float, ...]], ...],
-                        slope: bool, source: str) -> TrendPrior:
+                        slope: bool, source: str, mixture: bool = True) -> TrendPrior:
     from scipy import optimize
 
     series = {k: pd.Series(v, index=pd.Index(y, name="year")) for k, y, v in key}
@@ -101,6 +131,8 @@ def _trend_prior_cached(key: tuple[tuple[str, tuple[int, ...], tuple[float, ...]
     if len(stats) < 3:
         raise ModelError(f"trend_panel_prior: needs at least 3 pairs with 4 or more annual "
                          f"points; got {len(stats)}.")
+
+    n_h = 4 if slope else 2
 
     def prior_of(h: np.ndarray) -> TrendPrior:
         return TrendPrior(nu0=float(np.exp(h[0])), s0=float(np.exp(h[1])),
@@ -113,23 +145,30 @@ def _trend_prior_cached(key: tuple[tuple[str, tuple[int, ...], tuple[float, ...]
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
 
     def neg(h: np.ndarray) -> float:
-        lm = trend_posterior(prior_of(h), sl, rss, sxx, m).log_ml
+        # the kappa mixture summed out (its prior probabilities are in the log marginals)
+        lm = _logsumexp0(mixture_posterior(prior_of(h), sl, rss, sxx, m,
+                                           scales=KAPPA_SCALES if mixture else (1.0,))[1])
         # uniform prior on the grid values that fit: log mean of the marginals, per pair
         top = np.maximum.reduceat(lm, starts)
         per_pair = top + np.log(np.add.reduceat(np.exp(lm - np.repeat(top, sizes)), starts))
         total = float(np.sum(per_pair - np.log(sizes)))
-        keep = slice(None) if slope else slice(0, 2)
-        penalty = 0.5 * np.sum(((h - _TREND_START[keep]) / _TREND_SCALE[keep]) ** 2)
+        penalty = 0.5 * np.sum(((h - _TREND_START[:n_h]) / _TREND_SCALE[:n_h]) ** 2)
         return -total + float(penalty)
 
-    start = _TREND_START if slope else _TREND_START[:2]
-    bounds = _TREND_BOUNDS if slope else _TREND_BOUNDS[:2]
+    start = _TREND_START[:n_h]
+    bounds = _TREND_BOUNDS[:n_h]
     res = optimize.minimize(neg, start, method="L-BFGS-B", bounds=bounds)
     return prior_of(res.x)
 
 
+def _logsumexp0(a: np.ndarray) -> np.ndarray:
+    top = a.max(axis=0)
+    return top + np.log(np.exp(a - top).sum(axis=0))
+
+
 def trend_panel_prior(
-    panel: Any = None, *, exclude: Iterable[str] = (), slope: bool = True
+    panel: Any = None, *, exclude: Iterable[str] = (), slope: bool = True,
+    strength_mixture: bool = True,
 ) -> TrendPrior:
     """The damped trend's prior learned from a panel of trade pairs by empirical Bayes.
 
@@ -143,6 +182,9 @@ def trend_panel_prior(
     slope : bool, default True
         Learn the growth part (``b0``, ``kappa0``) too; False: the volatility part only,
         with a flat prior on the growth (``kappa0 = 0``).
+    strength_mixture : bool, default True
+        Learn the prior as :class:`DampedTrend` uses it, inside the :data:`KAPPA_SCALES`
+        mixture of strengths; False: a single strength.
 
     Returns
     -------
@@ -160,8 +202,10 @@ def trend_panel_prior(
         Fewer than three pairs with four or more points remain.
     """
     check_choice("slope", "trend_panel_prior", slope, (True, False))
+    check_choice("strength_mixture", "trend_panel_prior", strength_mixture, (True, False))
     if panel is None:
-        if isinstance(exclude, tuple | list | set | frozenset) and not exclude:
+        if (isinstance(exclude, tuple | list | set | frozenset) and not exclude
+                and strength_mixture):
             return _shipped_trend_prior(slope)  # the default: every fit asks for it
         from ..reference import reference_panel
 
@@ -175,7 +219,7 @@ def trend_panel_prior(
     src = f"empirical Bayes on {n} pairs" + ("" if slope else ", volatility only")
     if drop:
         src += f" (leaving out {', '.join(sorted(drop))})"
-    return _trend_prior_cached(key, slope, src)
+    return _trend_prior_cached(key, slope, src, strength_mixture)
 
 
 @functools.cache
@@ -195,13 +239,17 @@ class DampedTrendFit(FitResult):
     volatility, root of the posterior-weighted :math:`s_n^2`). ``extras``: the grid and, per
     grid value, ``weights``, ``slope_hat``, ``rss`` and ``s_xx`` (the least-squares fit) and
     ``post_mean``, ``post_kappa``, ``post_nu``, ``post_scale`` (the posterior, see
-    :class:`~tradepath.models.priors.TrendPosterior`); ``n_increments``, ``prior`` (the
-    :class:`~tradepath.models.priors.TrendPrior` as a dict), ``parameter_uncertainty``.
+    :class:`~tradepath.models.priors.TrendPosterior`, stacked per component of the
+    :data:`KAPPA_SCALES` mixture), ``mix_weights`` and ``mix_phi`` (the posterior weight and
+    damping of each stacked entry; ``weights`` sums the mixture out); ``n_increments``,
+    ``prior`` (the :class:`~tradepath.models.priors.TrendPrior` as a dict),
+    ``parameter_uncertainty``.
     """
 
     def _simulate_log(self, n_paths: int, steps: int, rng: np.random.Generator) -> np.ndarray:
-        grid = np.asarray(self.extras["phi_grid"])
-        weights = np.asarray(self.extras["weights"])
+        # per (kappa component, damping) pair: the posterior arrays are stacked that way
+        grid = np.asarray(self.extras["mix_phi"])
+        weights = np.asarray(self.extras["mix_weights"])
         nu = np.asarray(self.extras["post_nu"])
         scale = np.asarray(self.extras["post_scale"])
         mean = np.asarray(self.extras["post_mean"])
@@ -240,6 +288,9 @@ class DampedTrend(GrowthModel):
         computed at the first fit and cached); a :class:`~tradepath.models.priors.TrendPrior`
         (for instance ``trend_panel_prior(exclude=[pair])``); ``"reference"`` or None, the
         improper reference prior.
+    strength_mixture : bool, default True
+        Weigh the prior at its full strength and at a tenth, a hundredth and a thousandth of
+        it (:data:`KAPPA_SCALES`, a heavy-tailed prior: see Notes); False: the prior as given.
 
     Notes
     -----
@@ -278,6 +329,11 @@ class DampedTrend(GrowthModel):
     that panel when it is one of the shipped pairs (Korea–Vietnam is): its data then count
     twice, once in the prior (one pair of ten, a mild pull) and once in the likelihood; pass
     ``trend_panel_prior(exclude=[pair])`` to avoid it, as the backtests do.
+    **Heavy tails** (``strength_mixture=True``). The prior is weighed at its full strength
+    and at a tenth, a hundredth and a thousandth of it (``nu0`` and ``kappa0`` scaled
+    together, :data:`KAPPA_SCALES`), a priori equally likely; the posterior weights each
+    strength by its marginal likelihood. A short or noisy series stays near the panel; a
+    long, steady one far from it (20-35 % a year for years) keeps its own growth.
     ``prior="reference"`` (or None) keeps the improper reference prior
     :math:`p(\\beta_T, \\sigma^2) \\propto 1/\\sigma^2` (the limit
     :math:`\\nu_0, \\kappa_0 \\to 0`) for checks: with four increments its volatility has
@@ -332,6 +388,7 @@ class DampedTrend(GrowthModel):
         phi_grid: Sequence[float] = DEFAULT_PHI_GRID,
         parameter_uncertainty: bool = True,
         prior: TrendPrior | str | None = "panel",
+        strength_mixture: bool = True,
     ) -> None:
         try:
             grid = np.asarray(phi_grid, dtype=float)
@@ -352,6 +409,8 @@ class DampedTrend(GrowthModel):
             raise fail("prior", "DampedTrend", "a TrendPrior, 'panel', 'reference' or None",
                        prior)
         self.prior: TrendPrior | str = prior
+        self.strength_mixture = check_choice("strength_mixture", "DampedTrend",
+                                             strength_mixture, (True, False))
 
     def _prior(self) -> TrendPrior:
         if isinstance(self.prior, TrendPrior):
@@ -370,18 +429,24 @@ class DampedTrend(GrowthModel):
         prior = self._prior()
         slope, rss = np.where(ok, slope, 0.0), np.where(ok, rss, 1.0)
         s_xx = np.where(ok, s_xx, 1.0)
-        post = trend_posterior(prior, slope, rss, s_xx, m)
-        logw = np.where(ok, post.log_ml, -np.inf)
+        posts, log_ml = mixture_posterior(
+            prior, slope, rss, s_xx, m, scales=KAPPA_SCALES if self.strength_mixture else (1.0,))
         if not ok.any():
             raise ModelError(
                 f"damped_trend: no damping value in {self.phi_grid} gives a usable fit over "
                 f"{int(t[0])}–{int(t[-1])} (the span is too long for the smallest values)."
             )
-        w = np.exp(logw - logw.max())
-        w /= w.sum()
+        logw = np.where(ok[None, :], log_ml, -np.inf)
+        w_mix = np.exp(logw - logw.max())
+        w_mix /= w_mix.sum()
+        w = w_mix.sum(axis=0)  # the damping's weights, the mixture summed out
+        post = TrendPosterior(*(np.concatenate([getattr(p, f) for p in posts]) for f in (
+            "mean", "kappa", "nu", "scale", "log_ml")))
+        flat = w_mix.ravel()
         phi_mean = float(w @ grid)
-        slope_mean = float(w @ post.mean)
-        sigma = float(np.sqrt(w @ (post.scale / post.nu)))
+        slope_mean = float(flat @ post.mean)
+        sigma = float(np.sqrt(flat @ (post.scale / post.nu)))
+        small = float(w_mix[1:].sum())
         phi_map = float(grid[w.argmax()])
         lo, hi = grid[np.minimum(np.searchsorted(np.cumsum(w), [0.1, 0.9]), len(grid) - 1)]
         if phi_mean < 0.999:
@@ -399,8 +464,11 @@ class DampedTrend(GrowthModel):
         else:
             said = (f"Prior on the growth and volatility ({prior.source}): volatility "
                     f"{prior.s0:.3f} worth {prior.nu0:.1f} increments"
-                    + (f", last-year growth {prior.b0:+.3f} worth {prior.kappa0:.1f}."
-                       if prior.kappa0 > 0 else ", flat on the growth."))
+                    + (f", last-year growth {prior.b0:+.3f} worth {prior.kappa0:.1f} increments"
+                       if prior.kappa0 > 0 else ", flat on the growth")
+                    + ("; or a tenth, a hundredth or a thousandth of that strength (a "
+                       f"heavy-tailed mixture: the data put {small:.0%} of the weight on the "
+                       "lighter ones)." if len(posts) > 1 else "."))
         notes = (
             decay,
             f"Damping weighed on a fixed grid, not optimised: {m} increments cannot estimate "
@@ -413,6 +481,7 @@ class DampedTrend(GrowthModel):
             "post_kappa": post.kappa.tolist(), "post_nu": post.nu.tolist(),
             "post_scale": post.scale.tolist(), "n_increments": m, "prior": prior.to_dict(),
             "parameter_uncertainty": self.parameter_uncertainty,
+            "mix_weights": flat.tolist(), "mix_phi": np.tile(grid, len(posts)).tolist(),
         }
         return DampedTrendFit(
             model=self.name, series=s,

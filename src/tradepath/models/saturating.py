@@ -96,8 +96,9 @@ class Logistic(GrowthModel):
     ``loglinear`` it is trend-stationary: forecasts start from the curve, not from the last
     observation. Fitted by bounded nonlinear least squares
     (:func:`scipy.optimize.least_squares`) in :math:`\\theta = (\\log K, \\log r, t_0)`, with
-    :math:`K` between the last value and ``max_capacity`` times it, from several starting
-    capacities.
+    :math:`K` between the highest observed value and ``max_capacity`` times the last value,
+    from several starting capacities: a capacity below a level already reached is no
+    ceiling, and a fit that sits on that bound is refused.
 
     **Uncertainty.** :math:`\\hat\\Sigma = s^2 (J'J)^{-1}` from the Jacobian at the estimate,
     :math:`s^2 = RSS/(n-3)`. Each path draws :math:`\\sigma^2 \\sim (n-3)s^2/\\chi^2_{n-3}`
@@ -165,7 +166,13 @@ class Logistic(GrowthModel):
     def _fit(self, s: pd.Series) -> LogisticFit:
         t = s.index.to_numpy(dtype=float)
         y = np.log(s.to_numpy(dtype=float))
-        lo_k, hi_k = y[-1], y[-1] + np.log(self.max_capacity)
+        # A capacity below a level the series has already reached is no ceiling: the fit
+        # searches above the highest observed value, and one that sits on it is refused.
+        lo_k, hi_k = y.max(), y[-1] + np.log(self.max_capacity)
+        if lo_k >= hi_k - np.log(1.01):
+            raise ModelError(f"{self.form}: the series has fallen to less than "
+                             f"1/{self.max_capacity:g} of its peak; no capacity between the "
+                             "peak and max_capacity x the last value.")
         lower = np.array([lo_k, np.log(1e-3), t[0] - 100.0])
         upper = np.array([hi_k, np.log(3.0), t[-1] + 100.0])
 
@@ -196,8 +203,8 @@ class Logistic(GrowthModel):
             )
         if theta[0] <= lo_k + 1e-4:
             raise ModelError(
-                f"{name}: the fitted capacity sits at its lower bound, the last value "
-                f"({s.iloc[-1]:g}): the curve cannot place a ceiling above the data."
+                f"{name}: the fitted capacity sits at its lower bound, the highest observed "
+                f"value ({s.max():g}): the curve cannot place a ceiling above the data."
             )
         n = len(y)
         df = n - 3
