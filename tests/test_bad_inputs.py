@@ -38,6 +38,7 @@ from tradepath.errors import (
     ParameterError,
     ScenarioFileError,
 )
+from tradepath.outside_view import combine
 from tradepath.targets import outcome_from_data
 
 #: Longest message any error in the catalogue may have (characters).
@@ -488,6 +489,20 @@ RECORD = [
             DataError, "not found"),
     refused("extra targets, a list", lambda c: tp.reference_targets([1, 2]), ParameterError,
             "a pandas DataFrame or a CSV path"),
+    refused("pool: model probability above 1", lambda c: combine(1.2, 0.2), ParameterError,
+            "'p_inside' parameter of combine must be between 0.0 and 1.0; got 1.2"),
+    refused("pool: model probability NaN", lambda c: combine(math.nan, 0.2), ParameterError,
+            "'p_inside' parameter of combine"),
+    refused("pool: record below 0", lambda c: combine(0.5, -0.1), ParameterError,
+            "'outside' parameter of combine must be between 0.0 and 1.0; got -0.1"),
+    refused("pool: record NaN", lambda c: combine(0.5, math.nan), ParameterError,
+            "'outside' parameter of combine"),
+    refused("pool: weight above 1", lambda c: combine(0.5, 0.2, weight=1.5), ParameterError,
+            "'weight' parameter of combine must be between 0.0 and 1.0; got 1.5"),
+    refused("pool: weight negative", lambda c: combine(0.5, 0.2, weight=-0.1),
+            ParameterError, "'weight' parameter of combine"),
+    refused("pool: weight NaN", lambda c: combine(0.5, 0.2, weight=math.nan),
+            ParameterError, "'weight' parameter of combine"),
     refused("base rate of an empty selection", lambda c: tp.base_rate(
         tp.reference_targets().iloc[:0]), ParameterError, "at least one resolved"),
     refused("base rate of unresolved targets only", lambda c: tp.base_rate(
