@@ -6,7 +6,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-__all__ = ["format_pct", "format_probability", "format_year", "format_year_list"]
+__all__ = [
+    "MODEL_LABELS",
+    "format_pct", "format_probability", "format_year", "format_year_list",
+    "model_label",
+]
 
 
 def format_probability(p: float) -> str:
@@ -59,3 +63,22 @@ def format_year_list(years: Sequence[int]) -> str:
 def format_pct(x: float, digits: int = 1) -> str:
     """A growth rate (a fraction) as signed per cent: ``format_pct(0.123)`` is ``"+12.3 %"``."""
     return f"{x * 100:+.{digits}f} %"
+
+
+#: Model names in words, the one mapping used wherever a model is named for readers.
+MODEL_LABELS: dict[str, str] = {
+    "cagr": "compound growth between two years",
+    "random_walk": "random walk with drift",
+    "loglinear": "log-linear trend",
+    "local_linear_trend": "local linear trend",
+    "damped_trend": "damped trend",
+    "logistic": "saturating (logistic) growth",
+    "stochastic_growth": "stochastic growth (growth that drifts, priors from other pairs)",
+    "ensemble": "ensemble of models",
+    "data": "the data",
+}
+
+
+def model_label(name: str) -> str:
+    """The model's name in words (:data:`MODEL_LABELS`); unknown names are returned as given."""
+    return MODEL_LABELS.get(name, name.replace("_", " "))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_PATHS, HORIZON, default_horizon
 from .._validation import check_int, check_rng, fail
 from ..assess import Assessment, assess, compare_models
 from ..balance import BalanceCondition, more_balanced
@@ -38,12 +39,6 @@ __all__ = [
 ]
 
 
-#: Paths per assessment in the report: the Monte Carlo standard error of a probability is at
-#: most 0.5 / sqrt(20 000) = 0.35 percentage points, below the whole per cent shown.
-DEFAULT_PATHS = 20_000
-#: Last simulated year: far enough that "not met by the horizon" is rare for the targets asked
-#: (a later deadline moves it out with it); years beyond it read "after 2050".
-HORIZON = 2050
 #: Output formats of the figures.
 FORMATS = ("pdf", "png", "svg")
 #: Figure files (without extension) written as PNG and SVG.
@@ -55,9 +50,9 @@ _WRAP = 100  # characters per line of body text at 9 pt across the A4 text width
 
 
 def report_horizon(targets: Sequence[Target]) -> int:
-    """The last simulated year for ``targets``: :data:`HORIZON`, or the latest deadline if
-    later (the report's and the command line's)."""
-    return max(HORIZON, *(t.by for t in targets))
+    """The last simulated year for ``targets`` (:func:`tradepath._defaults.default_horizon`
+    of their deadlines, as for :func:`tradepath.assess` and the command line)."""
+    return default_horizon(t.by for t in targets)
 
 
 # -- content ---------------------------------------------------------------------------------
