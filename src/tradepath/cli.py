@@ -249,8 +249,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
                      + (f"; report.pdf has {meta['page_count']} pages" if meta["page_count"]
                         else "") + ")\n")
     summary = (out / "summary.md").read_text(encoding="utf-8")
-    findings = summary.split("## Findings", 1)[-1].split("## Key numbers", 1)[0].strip()
-    sys.stdout.write("\n" + findings.replace("### ", "") + "\n")
+    answer = summary.split("## The answer", 1)[-1].split("## ", 1)[0].strip()
+    sys.stdout.write("\n" + answer + "\n")
     return 0
 
 

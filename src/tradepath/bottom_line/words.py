@@ -56,7 +56,7 @@ def condition_words(cond: BalanceCondition | None) -> str:
         op = "below" if cond.strict else "at most"
         base = getattr(cond, "base_year", None)
         if base:
-            return f"more balanced: {gap} {op} {_pct1(cond.max)} of trade, its {base} level"
+            return f"{gap} {op} its latest level, {_pct1(cond.max)} of trade in {base}"
         return f"{gap} {op} {_pct1(cond.max)} of trade"
     return cond.describe()
 

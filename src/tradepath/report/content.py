@@ -146,9 +146,8 @@ def _model_name(model: str | GrowthModel | None) -> str:
 
 def _followup(t: Target, by: int) -> Target:
     """The same level and condition with a later deadline: "when is it reached?"."""
-    flow = "" if t.flow == "total" else f" {t.flow}"
     return Target(t.value, by=by, balance=t.balance, flow=t.flow,
-                  name=f"{t.value:g}B{flow} by {by} (after the {t.by} deadline)",
+                  name=f"{t.name}, given until {by}",
                   announced=t.announced, source=t.source)
 
 
