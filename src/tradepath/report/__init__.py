@@ -29,7 +29,7 @@ Examples
 >>> report_pages(content)[4]
 'Forecast: total trade, ensemble of models'
 >>> len(report_pages(content))
-9
+10
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from .._lazy import pyplot
 from ..assess import Assessment
 from .content import _A4, _WRAP, ReportContent, _spread
 from .data_page import _draw_data, _inherited_failures
-from .tables import _data_table, _style_table, _text_block
+from .tables import _data_table, _text_block
 
 if TYPE_CHECKING:
     from ..scenarios import FeasibleRegion
@@ -360,7 +360,6 @@ def changes(c: ReportContent, top: int = 3) -> list[str]:
 
 
 def _draw_summary(fig: Any, c: ReportContent) -> None:
-    w, _h = fig.get_size_inches()
     x, y = 0.8, fig.get_size_inches()[1] - 1.05
     size = _PAGE1_SIZE
     if c.bottom is None:
