@@ -153,7 +153,8 @@ def _followup(t: Target, by: int) -> Target:
 
 def _spread(frame: pd.DataFrame, model: str) -> str:
     """One sentence on how much the models disagree."""
-    ok = frame[frame["status"] == "simulated"]
+    # The models themselves: the ensemble combines them and is not counted among them.
+    ok = frame[(frame["status"] == "simulated") & (frame["model"] != "ensemble")]
     refused = frame.loc[frame["status"] == "refused", "model"].tolist()
     if len(ok) < 2:
         return ""

@@ -169,10 +169,9 @@ def _crossing_sentence(a: Assessment) -> str:
     if cy is None:
         return ""
     lo, hi = cy.interval(0.8)
-    return (f"{a.target.name}: P(met by {a.target.by}) = {_fmt_p(a.probability)}; median "
-            f"first year {format_year(cy.median, cy.horizon)} (80 % interval "
-            f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}); "
-            f"{_fmt_p(cy.p_not_by_horizon)} of paths do not meet it by {cy.horizon}.")
+    return (f"{a.target.name}: P(met by {a.target.by}) = {_fmt_p(a.probability)}; "
+            f"{cy.when()} (80 % window {format_year(lo, cy.horizon)}–"
+            f"{format_year(hi, cy.horizon)}).")
 
 
 def _comparison_caption(c: ReportContent) -> str:
@@ -222,7 +221,9 @@ def _fan(fig: Any, main: Assessment, others: list[Assessment], c: ReportContent)
     history = main.history[main.target.flow].dropna()
     low = min(float(history.min()), float(main.bands.iloc[:, 0].min()))
     plot_fan(main, ax=ax, targets=others, ds=c.dataset, log=True, end=horizon,
-             annotate=False, ylim=(low / 1.5, 2.5 * max(levels)))
+             annotate=False, ylim=(low / 1.5, 2.5 * max(levels)),
+             title=f"{main.target.flow.capitalize()} trade and the targets: {_label(main.model)}, "
+                   f"{main.n_paths:,} paths")
 
 
 def _feasible(fig: Any, r: FeasibleRegion) -> None:
