@@ -8,8 +8,12 @@ from collections.abc import Sequence
 
 __all__ = [
     "MODEL_LABELS",
-    "format_pct", "format_probability", "format_year", "format_year_list",
+    "format_pct",
+    "format_probability",
+    "format_year",
+    "format_year_list",
     "model_label",
+    "plain_plurals",
 ]
 
 
@@ -82,3 +86,19 @@ MODEL_LABELS: dict[str, str] = {
 def model_label(name: str) -> str:
     """The model's name in words (:data:`MODEL_LABELS`); unknown names are returned as given."""
     return MODEL_LABELS.get(name, name.replace("_", " "))
+
+
+def plain_plurals(text: str) -> str:
+    """"(s)" after a count made singular or plural: "1 year(s)" is "1 year", "0 origin(s)"
+    and "2 period(s)" are "0 origins" and "2 periods" (a "(s)" after no count: plural).
+
+    Examples
+    --------
+    >>> plain_plurals("only 1 full year(s) and 0 origin(s)")
+    'only 1 full year and 0 origins'
+    """
+    import re
+
+    text = re.sub(r"\b(\d+)((?: [\w-]+)*?) (\w+)\(s\)",
+                  lambda m: f"{m[1]}{m[2]} {m[3]}{'' if m[1] == '1' else 's'}", text)
+    return re.sub(r"(\w)\(s\)", r"\1s", text)

@@ -306,9 +306,9 @@ def assess(
         hit = hit & np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
         sp = share_model.params
         notes.append(
-            f"Export share modelled as a logit random walk: last share {sp['last_share']:.1%},"
-            f" drift {sp['drift_posterior']:+.3f}/yr in logits (the data's {sp['drift']:+.3f},"
-            f" shrunk to the prior's 0), volatility {sp['sigma']:.3f}; "
+            f"Export share modelled as a random walk of its log-odds: last share "
+            f"{sp['last_share']:.1%}, drift {sp['drift_posterior']:+.3f} a year (the data's "
+            f"{sp['drift']:+.3f}, shrunk towards no drift), volatility {sp['sigma']:.3f}; "
             f"independent of the total's shocks. {share_model.note}"
         )
     any_hit = hit.any(axis=1)

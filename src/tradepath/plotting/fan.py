@@ -304,7 +304,8 @@ def plot_forecast(
     lo, med, hi = (np.r_[fit.last_value, fc[c].to_numpy()] for c in ("lower", "median", "upper"))
     ax.fill_between(x, lo, hi, color=_tint(_FORECAST, _BAND_TINT.get(level, 0.38)), lw=0,
                     zorder=1, gid="band", label=f"{level:.0%} band")
-    ax.plot(x, med, color=_FORECAST, lw=2, zorder=3, gid="median", label=f"median ({model_label(fit.model)})")
+    ax.plot(x, med, color=_FORECAST, lw=2, zorder=3, gid="median",
+            label=f"median ({model_label(fit.model)})")
     _draw_points(ax, s.index, s.to_numpy(), ["reported"] * len(s), labelled=set())
     _integer_years(ax)
     ax.set_xlabel("year")

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._defaults import DEFAULT_PATHS, HORIZON, default_horizon
+from .._format import plain_plurals
 from .._validation import check_int, check_rng, fail
 from ..assess import Assessment, assess, compare_models
 from ..balance import BalanceCondition, more_balanced
@@ -459,7 +460,7 @@ def _complete(content: ReportContent, kw: dict[str, Any]) -> ReportContent:
             text += " When is that level reached instead? " + f.finding()
             if f.target.name in comparisons:
                 text += " " + _spread(comparisons[f.target.name], f.model)
-        findings[a.target.name] = text.strip()
+        findings[a.target.name] = plain_plurals(text.strip())
     bottom = bottom_line(ds, assessments, followups=followups, comparisons=comparisons,
                          pool=kw["pool"])
     official = None if content.official is None else official_comparison(simulated, kw)

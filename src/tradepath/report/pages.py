@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._format import format_probability, format_year
+from .._format import format_probability, format_year, plain_plurals
 from .._lazy import pyplot
 from ..assess import Assessment
 from .content import _A4, _WRAP, ReportContent, _spread
@@ -77,10 +77,7 @@ def _pages(c: ReportContent) -> list[_Page]:
                        lambda fig: _draw_detail(fig, c)))
     if c.official is not None:
         pages.append(_Page(
-            "official", "The documents against the official series",
-            "The same targets, model, paths and seed, answered from the official series on "
-            "Korea's basis (every year to 2025, each figure with the page it comes from) beside "
-            "the documents' figures on Vietnam's basis.",
+            "official", "The documents against the official series", _official_intro(c),
             0, lambda fig: _draw_official(fig, c)))
     pages.append(_Page(
         "data", "The data and where each figure comes from",
@@ -397,6 +394,20 @@ def _draw_detail(fig: Any, c: ReportContent) -> None:
         y = _text_block(fig, x, y, n, fontsize=9)
 
 
+def _official_intro(c: ReportContent) -> str:
+    """The official page's introduction, with the years the official series has."""
+    from .._format import format_year_list
+    from ..data import load_dataset
+
+    kr = load_dataset("official").annual("KR")["total"].dropna()
+    years = [int(y) for y in kr.index]
+    return ("The same target levels and deadlines, model, paths and seed, answered from the "
+            f"official series on Korea's basis (figures for {format_year_list(years)}, each "
+            "with the page it comes from) beside the documents' figures on Vietnam's basis. "
+            "A “more balanced” condition is bound to each series' own latest deficit share, so "
+            "its threshold differs between the two.")
+
+
 def official_reasons(c: ReportContent) -> list[str]:
     """Why the official series can answer differently from the documents, from the data."""
     from ..data import load_dataset, mirror_ratios
@@ -468,21 +479,21 @@ def _draw_method(fig: Any, c: ReportContent) -> None:
         "some year up to and including it. A target whose deadline has passed is answered "
         "from the data, and the report then asks when that level is reached instead.")))
     parts.append(("How the probabilities are computed", (
-        f"The {c.model} model is fitted to the annual series on the Vietnamese basis "
+        f"The {_label(c.model)} is fitted to the annual series on the Vietnamese basis "
         "(reported, approximate and derived figures; lower bounds and figures of unstated "
         "basis are left out). Each of the simulated paths draws the model's parameters and "
         "then its yearly shocks; the probability is the share of paths that meet the target. "
         "For a target with a balance condition the export share of two-way trade is simulated "
-        "on the same paths as a random walk in logits. Same seed, same numbers.")))
-    if c.main is not None:
-        parts.append((f"Notes on the {c.main.target.name} assessment",
-                      "\n".join("• " + n for n in c.main.notes)))
-        if c.main.fit is not None:
-            # The fit's notes are the assessment's first notes, printed above: once only.
-            shown = {n.strip() for n in c.main.notes}
-            lines = [ln for ln in c.main.fit.summary().splitlines()
-                     if ln.strip().removeprefix("note: ") not in shown]
-            parts.append(("Fitted model", "\n".join(lines)))
+        "on the same paths as a random walk of its log-odds. Same seed, same numbers.")))
+    sims = c.simulated
+    if sims:
+        # Every simulated target's notes, each note once (most are the fit's, shared).
+        notes = list(dict.fromkeys(n for a in sims for n in a.notes))
+        names = " and ".join(a.target.name for a in sims)
+        parts.append((f"Notes on the assessments ({names})",
+                      "\n".join("• " + plain_plurals(n) for n in notes)))
+    if c.main is not None and c.main.fit is not None:
+        parts.append(("Fitted model", _fit_words(c.main)))
     if c.skipped:
         parts.append(("Left out", "\n".join(f"• {k}: {v}" for k, v in c.skipped.items())))
     parts.append(("Files", "report.pdf, summary.md, the figures as PNG and SVG, the tables as "
@@ -494,6 +505,30 @@ def _draw_method(fig: Any, c: ReportContent) -> None:
         y = _text_block(fig, x, y, wrapped, fontsize=8.5) - 0.1
         if y < 1.0:
             break
+
+
+def _fit_words(a: Assessment) -> str:
+    """The fitted model in words: its data, its parameters (an ensemble's weights by model
+    name) and how its fitted growth relates to the growth of the median path."""
+    fit = a.fit
+    assert fit is not None
+    years = [int(y) for y in fit.series.index]
+    from .._format import format_year_list
+
+    lines = [f"{_label(fit.model).capitalize()} fitted on {len(years)} annual values "
+             f"({format_year_list(years)})."]
+    for k, v in fit.params.items():
+        name = (f"weight of the {_label(k.removeprefix('weight_'))}" if k.startswith("weight_")
+                else k.replace("_", " "))
+        lines.append(f"  {name}: {v:.3g}")
+    lines.append(
+        f"Fitted growth at the end of the sample: {fit.growth:+.1%} a year"
+        + (" (the mean of the components' rates)" if fit.model == "ensemble" else "")
+        + f". The median simulated path grows {a.median_path_growth:+.1%} a year to "
+        f"{a.target.by}: the paths draw their parameters, and growth that saturates or is "
+        "damped slows along them, so the growth behind the probabilities is the median "
+        "path's, not the fitted rate.")
+    return "\n".join(lines)
 
 
 def _chart_top(page: _Page) -> float:
