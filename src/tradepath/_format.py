@@ -51,17 +51,23 @@ def format_year(y: float, horizon: int | float | None = None) -> str:
 
 
 def format_year_list(years: Sequence[int]) -> str:
-    """Years as text, a run of three or more consecutive years as a range.
+    """Years as text, each run of three or more consecutive years as a range.
 
     Examples
     --------
     >>> format_year_list([2020, 2021, 2022]), format_year_list([2020, 2024])
     ('2020–2022', '2020, 2024')
+    >>> format_year_list([1992, 2012, 2014, 2015, 2016])
+    '1992, 2012, 2014–2016'
     """
-    years = list(years)
-    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(map(str, years))
+    years = sorted(int(y) for y in years)
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
 def format_pct(x: float, digits: int = 1) -> str:

@@ -167,7 +167,7 @@ class TargetLine:
                 format_probability(self.probability),
                 format_probability(self.outside_view) if self.outside_view is not None else "–",
                 self.median_text or "–", self.window or "–",
-                f"{_growth(self.required_growth)} vs {seen}"]
+                f"{_growth(self.required_growth)} / {seen}"]
 
     def text(self, top: int = 3) -> str:
         """The bottom line in sentences, with the ``top`` sensitivities (the level alone, which

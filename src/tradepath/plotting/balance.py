@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._deprecation import renamed_keywords
-from .._format import format_probability
+from .._format import format_probability, model_label
 from .._validation import check_choice, check_real, fail
 from ..assess import Assessment
 from ..balance import BalanceCondition
@@ -233,7 +233,7 @@ def plot_balance(
     _integer_years(ax)
     ax.set_xlabel("year")
     if show == "flows":
-        subtitle = [f"medians and {level:.0%} bands ({label} model)" if a is not None
+        subtitle = [f"medians and {level:.0%} bands ({model_label(label)})" if a is not None
                     else str(label)]
     _titles(ax, title, subtitle)
     if legend:

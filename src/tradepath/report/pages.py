@@ -324,7 +324,7 @@ _PAGE1_WRAP = 84
 
 #: Page 1's table (and summary.md's): :meth:`TargetLine.table_row`.
 ANSWER_COLUMNS = ("target", "chance", "model alone", "record", "half the paths by",
-                  "80 % window", "growth needed vs seen")
+                  "80 % window", "growth needed / seen")
 ANSWER_KEY = ("Chance: the model's probability read against the record of announced targets "
               "(the share of comparable targets met by their deadline); the years and the "
               "growth of the paths are the model's. Growth needed: a year from the last figure "
@@ -443,7 +443,7 @@ def _draw_official(fig: Any, c: ReportContent) -> None:
     f = c.official
     assert f is not None
     _w, h = fig.get_size_inches()
-    x, y = 0.8, h - 1.7
+    x, y = 0.8, h - 2.0
     if f.empty:
         _text_block(fig, x, y, _wrap("The official series cannot answer any of these targets "
                                      "with this model (too few figures of the target's flow)."))
