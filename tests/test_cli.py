@@ -165,7 +165,9 @@ def test_report_writes_the_pdf(tmp_path):
     assert (out / "report.pdf").is_file() and not list(out.glob("*.png"))
     assert f"report.pdf has {meta['page_count']} pages" in r.stdout
     assert meta["pages"][0] == "Vietnam–Korea trade targets: if and when"
-    assert "150B by 2030 with deficit share < 37.2%" in r.stdout
+    # The answer of page 1, one sentence per target.
+    assert "150B by 2030 (deficit below its latest level, 37.2 % of trade in 2024): " in r.stdout
+    assert " chance by 2030." in r.stdout
 
 
 def test_report_bad_arguments_write_nothing(tmp_path):

@@ -294,11 +294,11 @@ def scenario_figure(
             scale = 1.0
             if flow == "export_share":
                 lo, hi, scale = (1 - hi) / 2, (1 - lo) / 2, 100.0
-            # Each band as its two edges, thin and dashed in its scenario's colour: filled,
+            # Each band as its two edges, thin and dotted in its scenario's colour: filled,
             # overlapping bands mix into one grey.
             yrs = b["year"].to_numpy(dtype=float)
             for k, edge in enumerate((lo, hi)):
-                ax.plot(yrs, edge * scale, ls=(0, (4, 2)), lw=0.9,
+                ax.plot(yrs, edge * scale, ls=(0, (1, 1.5)), lw=1.1,
                         color=_SERIES[j % len(_SERIES)], zorder=1,
                         gid=f"band-{flow}-{name}" + ("" if k == 0 else "-upper"))
         ax.relim()
@@ -306,6 +306,6 @@ def scenario_figure(
         if flow == "total":
             ax.set_ylim(bottom=0)
     if bands is not None:
-        axes[0].set_title("Scenarios: medians (solid) and the bands of the simulated paths "
-                          "(dashed edges)", loc="left")
+        axes[0].set_title("Scenarios: medians (thick lines) and the bands of the simulated paths "
+                          "(dotted)", loc="left")
     return fig
