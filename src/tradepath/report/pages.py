@@ -357,6 +357,11 @@ def changes(c: ReportContent, top: int = 3) -> list[str]:
     return [f"{name}: {s.describe_headline()}" for name, s in items[:top]]
 
 
+def _nobreak(text: str) -> str:
+    """A number kept on the line of its unit: "47 %" and "+6 points" are not broken."""
+    return text.replace(" %", "\u00a0%").replace(" point", "\u00a0point")
+
+
 def _draw_summary(fig: Any, c: ReportContent) -> None:
     x, y = 0.8, fig.get_size_inches()[1] - 1.05
     size = _PAGE1_SIZE
@@ -365,7 +370,7 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
         return
     y = _text_block(fig, x, y, "The answer", fontsize=13, fontweight="bold") - 0.04
     for text in answer_sentences(c):
-        y = _text_block(fig, x, y, _wrap(text, _PAGE1_WRAP), fontsize=size,
+        y = _text_block(fig, x, y, _wrap(_nobreak(text), _PAGE1_WRAP), fontsize=size,
                         gid="bottom-line") - 0.08
     y -= 0.1
     y = _data_table(fig, x, y, [line.table_row() for line in c.bottom.lines],
@@ -377,7 +382,8 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
         y = _text_block(fig, x, y, "What would change the answer", fontsize=13,
                         fontweight="bold") - 0.04
         for text in moves:
-            y = _text_block(fig, x, y, _wrap("• " + text, _PAGE1_WRAP), fontsize=size)
+            y = _text_block(fig, x, y, _wrap("• " + _nobreak(text), _PAGE1_WRAP),
+                            fontsize=size)
         y -= 0.1
     _text_block(fig, x, y, _wrap(_settings_line(c) + " Every number is explained on the next "
                                  "page.", 100), fontsize=9, color="#444444")
