@@ -461,7 +461,7 @@ def _draw_official(fig: Any, c: ReportContent) -> None:
              _fmt_p(r.p_inside), _fmt_p(r.p_outside), f"{r.required_growth:+.1%}",
              f"{r.median_path_growth:+.1%}"] for r in f.itertuples()]
     y = _data_table(fig, x, y, rows, [
-        "target", "data", "last (bn)", "years", "chance", "model alone", "base rate",
+        "target", "data", "last (bn)", "years", "chance", "model alone", "record",
         "growth needed", "median path"],
         [0.13, 0.23, 0.11, 0.07, 0.08, 0.09, 0.08, 0.11, 0.10], size=7.5) - 0.4
     y = _text_block(fig, x, y, "Why the answers differ", fontsize=11, fontweight="bold")
@@ -469,7 +469,7 @@ def _draw_official(fig: Any, c: ReportContent) -> None:
         y = _text_block(fig, x, y, _wrap("• " + line, 110))
     _text_block(fig, x, y - 0.1, _wrap(
         "“Chance” is the headline probability: the model's probability read against how "
-        "announced targets fared; “model alone” is the model's own; “base rate” is the share "
+        "announced targets fared; “model alone” is the model's own; “record” is the share "
         "of comparable historical targets met by their deadline. Growth is a year, from the "
         "last figure to the deadline; the median path's growth is the model's.", 110),
         color="#444444")
