@@ -445,9 +445,10 @@ def bottom_line(
 
     Notes
     -----
-    * Most likely year: the mode of the crossing-year distribution over the simulated years;
-      the median year is "after <horizon>" when fewer than half the paths meet the target by
-      the end of the simulation.
+    * When: :meth:`tradepath.CrossingYear.when`; the median year with its Monte Carlo precision
+      (:meth:`~tradepath.CrossingYear.median_text`, "after <horizon>" when fewer than half the
+      paths meet the target by the end of the simulation); the most likely year
+      (:meth:`~tradepath.CrossingYear.mode`) only where one year stands out.
     * Growth of the median path: ``(median value in the deadline year / last value) ** (1 /
       years) - 1`` — the growth behind the probability, not a mean of component rates.
     * Deficit "if met": the median over the paths that meet the whole target by the deadline.
