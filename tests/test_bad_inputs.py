@@ -677,7 +677,7 @@ ASSESS = [
     refused("assess start=1800", _assess(start=1800), ParameterError,
             "'start' parameter of assess must be a year between 1900 and 2100"),
     refused("assess n_paths=10**9 (memory estimated first)", _assess(n_paths=10**9),
-            ParameterError, "GiB (1,000,000,000 paths x 16 years x 3 arrays)"),
+            ParameterError, "GiB (1,000,000,000 paths x 26 years x 3 arrays)"),
     refused("assess n_paths=0", _assess(n_paths=0), ParameterError, "at least 1"),
     refused("assess n_paths=1e4 (a float)", _assess(n_paths=1e4), ParameterError,
             "an integer"),

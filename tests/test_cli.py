@@ -84,8 +84,8 @@ def test_assess_table_lists_every_target_with_its_finding():
     assert r.returncode == 0, r.stderr
     assert "20B by 2015: met in 2012" in r.stdout
     assert "100B by 2023 with deficit share < 37.2% (its 2024 level): unknown" in r.stdout
-    assert re.search(r"150B by 2030 .*: probability \d+% \(combined\)\. Inside view .* Under "
-                     r"the random_walk model", r.stdout)
+    assert re.search(r"150B by 2030 .*: probability \d+% by 2030 \(combined\)\. Inside view .* "
+                     r"On the paths of the random walk with drift", r.stdout)
 
 
 def test_assess_simulates_as_far_as_the_report():
@@ -98,6 +98,14 @@ def test_assess_simulates_as_far_as_the_report():
     r = run_cli("assess", "--name", "150B by 2030", "--model", "random_walk", "--paths", "300",
                 "--horizon", "2036", "--format", "json")
     assert {x["horizon"] for x in json.loads(r.stdout)} == {2036}
+
+
+def test_assess_json_writes_years_after_the_horizon_in_words():
+    r = run_cli("assess", "--name", "150B by 2030", "--model", "logistic", "--paths", "300",
+                "--format", "json")
+    row = json.loads(r.stdout)[0]
+    assert row["crossing_upper_80"] == f"after {row['horizon']}"
+    assert row["median_year"]  # the median with its Monte Carlo precision, in words
 
 
 def test_assess_bad_arguments():
@@ -157,7 +165,9 @@ def test_report_writes_the_pdf(tmp_path):
     assert (out / "report.pdf").is_file() and not list(out.glob("*.png"))
     assert f"report.pdf has {meta['page_count']} pages" in r.stdout
     assert meta["pages"][0] == "Vietnam–Korea trade targets: if and when"
-    assert "150B by 2030 with deficit share < 37.2%" in r.stdout
+    # The answer of page 1, one sentence per target.
+    assert "150B by 2030 (deficit below its latest level, 37.2 % of trade in 2024): " in r.stdout
+    assert " chance by 2030." in r.stdout
 
 
 def test_report_bad_arguments_write_nothing(tmp_path):

@@ -21,6 +21,7 @@ PACKAGE = Path(tradepath.__file__).resolve().parent
 #: Layers, lowest first: a module imports only from its layer and the layers below.
 LAYERS: list[tuple[str, ...]] = [
     ("tradepath.errors", "tradepath._version", "tradepath._lazy", "tradepath._format",
+     "tradepath._defaults",
      "tradepath._display"),
     ("tradepath._validation", "tradepath._deprecation"),
     ("tradepath.balance", "tradepath._io", "tradepath.logistic"),

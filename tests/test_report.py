@@ -81,10 +81,10 @@ def test_report_files_pages_and_tables(written, content):
     assert {"report.pdf", "summary.md", "manifest.json"} <= names
     assert [n for n in names if n.startswith(".")] == [".tradepath-manifest.json"]
     pages = R.report_pages(content)
-    assert len(pages) == 9
+    assert len(pages) == 10
     assert pdf_page_count(written / "report.pdf") == len(pages)
     meta = json.loads((written / "manifest.json").read_text(encoding="utf-8"))
-    assert meta["page_count"] == 9 and meta["pages"] == pages
+    assert meta["page_count"] == 10 and meta["pages"] == pages
     assert meta["seed"] == 3 and meta["n_paths"] == N and meta["model"] == "random_walk"
     assert sorted(meta["files"]) == sorted(names - {".tradepath-manifest.json"})
 
@@ -107,8 +107,10 @@ def test_summary_has_a_finding_per_target_with_numbers(written, content):
         assert f"### {t.name}" in md
         assert content.findings[t.name] in md
     a = content.main
-    assert f"| 150B by 2030 | simulated | {format_probability(a.probability)} |" in md
-    assert md.count("\n1. ") == 1 and "9. Method and notes" in md
+    row = next(x for x in content.bottom.lines if x.name == "150B by 2030").table_row()
+    assert row[1] == format_probability(a.probability).replace("%", " %")
+    assert "| " + " | ".join(row) + " |" in md
+    assert md.count("\n1. ") == 1 and "10. Method and notes" in md
 
 
 def test_pdf_pages_come_in_order_with_searchable_text(content, written):
@@ -231,7 +233,7 @@ def test_custom_target_and_balance_override(ds):
                        model="random_walk", n_paths=300)
     assert [a.target.name for a in c.assessments] == ["120B by 2028"]
     assert c.assessments[0].condition == "deficit share of two-way trade ≤ 30.0%"
-    assert R.report_pages(c)[3].startswith("Forecast")  # after page 1, official, data
+    assert R.report_pages(c)[4].startswith("Forecast")  # after pages 1-2, official, data
     over = R.build_report(ds, balance=tp.balance.balanced(), model="random_walk", n_paths=300)
     conds = {a.target.name: a.condition for a in over.assessments}
     assert conds["20B by 2015"] == "none"  # no condition in the documents: none added
@@ -258,7 +260,7 @@ def test_data_without_flows_skips_the_balance_pages(user_frame, tmp_path):
     assert "balance" in c.skipped and "feasible" in c.skipped
     titles = R.report_pages(c)
     assert not any(t.startswith("Balance outlook") for t in titles)
-    assert len(titles) == 6
+    assert len(titles) == 7
 
 
 def test_a_followup_answered_by_the_data_is_not_simulated(tmp_path):

@@ -16,7 +16,7 @@ from tradepath.bottom_line import format_probability
 from tradepath.outside_view import outside_view
 from tradepath.plotting import report_style
 from tradepath.report import writing as W
-from tradepath.report.pages import _key_rows, _pages, _render_page
+from tradepath.report.pages import _pages, _render_page
 
 pytestmark = pytest.mark.slow
 
@@ -28,15 +28,13 @@ def content(ds):
     return R.build_report(ds, n_paths=N, seed=5)
 
 
-@pytest.fixture(scope="module")
-def page1_text(content, tmp_path_factory):
-    """The words of page 1 as drawn, read back from its SVG rendering (text kept as text)."""
-    path = tmp_path_factory.mktemp("p1") / "page1.svg"
+def _page_text(content, number: int, path) -> str:
+    """The words of a page as drawn, read back from its SVG rendering (text kept as text)."""
     import matplotlib.pyplot as plt
 
     with report_style():
         pages = _pages(content)
-        fig = _render_page(pages[0], content, 1, len(pages))
+        fig = _render_page(pages[number - 1], content, number, len(pages))
         try:
             fig.savefig(path)
         finally:
@@ -46,11 +44,21 @@ def page1_text(content, tmp_path_factory):
     return html.unescape(re.sub(r"<[^>]+>", "", "\n".join(words)))
 
 
+@pytest.fixture(scope="module")
+def page1_text(content, tmp_path_factory):
+    return _page_text(content, 1, tmp_path_factory.mktemp("p1") / "page1.svg")
+
+
+@pytest.fixture(scope="module")
+def page2_text(content, tmp_path_factory):
+    return _page_text(content, 2, tmp_path_factory.mktemp("p2") / "page2.svg")
+
+
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_page1_prints_the_computed_probability_and_base_rate(content, page1_text):
+def test_page1_prints_the_computed_probability_and_base_rate(content, page1_text, page2_text):
     text = _flat(page1_text)
     a = content.main
     assert a is not None and a.target.name == "150B by 2030"
@@ -60,37 +68,76 @@ def test_page1_prints_the_computed_probability_and_base_rate(content, page1_text
     met = ((total[:, : k + 1] >= a.target.value) & cond.holds(x[:, : k + 1], m[:, : k + 1])
            ).any(axis=1)
     assert met.mean() == pytest.approx(a.p_inside)
-    # The headline: the combined probability; then the model alone and the base rate.
-    assert f"Chance of meeting it by 2030: {format_probability(a.p_combined)}" in text
+    # The headline in one sentence; the model alone and the record in the table beside it.
+    assert f"{format_probability(a.p_combined)} chance by 2030" in text
     series = a.history["total"].dropna()
     base = outside_view(a.target, series[series.index <= a.last_year]).base_rate
     assert base == pytest.approx(a.p_outside)
-    assert (f"inside view): {format_probability(met.mean())}; base rate of comparable "
-            f"historical targets: {format_probability(base)} met") in text
-    # Without the condition, and the growth of the median path.
-    p_plain = (total[:, : k + 1] >= a.target.value).any(axis=1).mean()
-    assert f"Without the balance condition: {format_probability(p_plain)}" in text
-    g = (np.median(total[:, k]) / a.last_value) ** (1 / (k + 1)) - 1
-    assert f"the median path grows {g:+.1%}".replace("%", " %") in text
-    # The 2030 deficit in bn and as a share, on all paths.
+    row = next(r for r in content.bottom.lines if r.name == "150B by 2030").table_row()
+    assert row[2:4] == [format_probability(met.mean()), format_probability(base)]
+    assert " ".join(row[2:4]) in text
+    # The 2030 deficit on the median path, on page 1; every number on page 2.
     d = np.median(m[:, k] - x[:, k])
-    assert f"Deficit in 2030: median {d:.1f} bn" in text
+    assert f"The deficit in 2030: about {d:.0f} bn" in text
+    detail = _flat(page2_text)
+    assert (f"inside view): {format_probability(met.mean())}; base rate of comparable "
+            f"historical targets: {format_probability(base)} met") in detail
+    p_plain = (total[:, : k + 1] >= a.target.value).any(axis=1).mean()
+    assert f"Without the balance condition: {format_probability(p_plain)}" in detail
+    g = (np.median(total[:, k]) / a.last_value) ** (1 / (k + 1)) - 1
+    assert f"the median path grows {g:+.1%}".replace("%", " %") in detail
+    assert f"Deficit in 2030: median {d:.1f} bn" in detail
 
 
-def test_page1_names_models_in_words_and_gives_one_verdict(content, page1_text):
+def test_page1_reads_aloud_one_name_and_one_when_per_target(content, page1_text):
+    """One plain sentence per target with one name, the median year with its Monte Carlo
+    precision, and what balance needs, computed from the growth-rates map."""
     text = _flat(page1_text)
-    assert "damped_trend" not in text and "local_linear_trend" not in text
-    assert "ensemble of models (damped trend and saturating (logistic) growth" in text
+    for line in content.bottom.lines:
+        assert line.sentence().split(":")[0] in text
+    f = content.followups["100B by 2023"]
+    assert f.target.name not in text  # the follow-up is named by its target
+    assert f.crossing_year.median_text() in text
+    assert "Most likely" not in text and "median year" not in text
+    from tradepath.report.pages import balance_needs
+
+    assert f"Meeting it needs {balance_needs(content.region)}" in text
+    r = content.region
+    b = r.boundary()
+    need = [float(b.iloc[int(np.argmin(np.abs(r.import_rates - g)))]) for g in (0.03, 0.07)]
+    assert f"about {100 * min(need):.0f}–{100 * max(need):.0f} % a year" in text
+
+
+def test_page1_names_models_in_words_and_gives_one_verdict(content, page1_text, page2_text):
+    text, detail = _flat(page1_text), _flat(page2_text)
+    assert "damped_trend" not in text + detail and "local_linear_trend" not in text + detail
+    assert "ensemble of models (damped trend and saturating (logistic) growth" in detail
     # 100B by 2023: no 2022 figure in the documents, so "unknown", on page 1 and in the table.
-    assert "Verdict: unknown. Basis: no figure for 2022" in text
-    rows = {r[0]: r for r in _key_rows(content)}
-    assert rows["100B by 2023"][1] == "unknown"
+    assert "100B by 2023 (deficit below its latest level" in text
+    assert "unknown, no figure for 2022" in text
+    rows = {r.name: r.table_row() for r in content.bottom.lines}
+    assert rows["100B by 2023"][1].startswith("unknown")
     assert "missed" not in [r[1] for r in rows.values()]
     assert "What would change the answer" in text
 
 
-def test_page1_ends_above_the_page_number(content):
-    """Nothing on page 1 runs into the page number, however long the bottom line."""
+def test_page1_changes_are_at_most_three_and_move_the_headline(content, page1_text):
+    from tradepath.report.pages import changes
+
+    moves = changes(content)
+    assert 1 <= len(moves) <= 3
+    text = _flat(page1_text)
+    for m in moves:
+        assert m in text
+    items = [s for line in content.bottom.lines
+             for s in (line.followup or line).sensitivities if np.isfinite(s.headline_effect)]
+    top = max(abs(s.headline_effect) for s in items)
+    assert f"{round(100 * top):d} point" in moves[0]
+
+
+def test_page1_type_is_at_least_10_points_and_ends_above_the_page_number(content):
+    """Page 1 is read, not squinted at: its answer, table and changes at 10 pt or more
+    (notes at 9), and nothing runs into the page number."""
     import matplotlib.pyplot as plt
 
     with report_style():
@@ -102,12 +149,15 @@ def test_page1_ends_above_the_page_number(content):
             top = number.get_window_extent().y1
             boxes = [t.get_window_extent() for t in fig.texts if t is not number]
             boxes += [ax.get_window_extent() for ax in fig.axes]
-            box = next(t for t in fig.texts if t.get_gid() == "bottom-line")
+            answer = [t for t in fig.texts if t.get_gid() == "bottom-line"]
+            cells = [c for ax in fig.axes for tab in ax.tables
+                     for c in tab.get_celld().values()]
         finally:
             plt.close(fig)
     assert min(b.y0 for b in boxes) > top + 0.2 * fig.dpi
-    # The box keeps a readable size.
-    assert box.get_fontsize() >= 6.0
+    assert answer and min(t.get_fontsize() for t in answer) >= 10
+    assert cells and min(c.get_text().get_fontsize() for c in cells) >= 9.5
+    assert min(t.get_fontsize() for t in fig.texts if t is not number) >= 9
 
 
 def test_report_simulates_to_2050_and_writes_no_inf(content, tmp_path, render_only):
@@ -148,7 +198,7 @@ def test_cli_assess_asks_again_after_a_missed_deadline(capsys):
 
     assert main(["assess", "--paths", "300", "--format", "csv"]) == 0
     table = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
-    follow = table[table["target"].str.startswith("100B by 2030 (after the 2023 deadline)")]
+    follow = table[table["target"].str.startswith("100B by 2023, given until 2030")]
     assert len(follow) == 1 and follow.iloc[0]["status"] == "simulated"
 
 
@@ -171,7 +221,11 @@ def test_one_contradiction_is_counted_once(ds):
     assert "2021-01/2021-05" in found[("total = exports + imports", "2020-01/2020-05")]
 
 
-def test_page1_counts_distinct_contradictions(page1_text):
-    text = _flat(page1_text)
-    assert "2 distinct contradictions among 16 consistency checks" in text
-    assert "1 more repeat them" in text
+def test_page2_counts_distinct_contradictions_and_not_a_difference_of_basis(content,
+                                                                           page2_text):
+    text = _flat(page2_text)
+    checks = content.consistency()
+    fails = checks[(checks["status"] == "fail")
+                   & ~checks["check"].str.contains("different bases", regex=False)]
+    assert f"{len(fails) - 1} contradiction" in text and "1 more repeat them" in text
+    assert "does not state its basis" in text

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._defaults import DEFAULT_PATHS, DEFAULT_REPORTER, default_horizon
 from ._deprecation import warn_deprecated
 from ._validation import (
     YEAR_MAX,
@@ -139,9 +140,9 @@ def assess(
     target: Target,
     *,
     model: str | GrowthModel | None = None,
-    n_paths: int = 10_000,
+    n_paths: int = DEFAULT_PATHS,
     seed: Any = 0,
-    reporter: Reporter = "VN",
+    reporter: Reporter = DEFAULT_REPORTER,
     kinds: Sequence[str] = DEFAULT_KINDS,
     start: int | None = None,
     exclude: Iterable[int] = (),
@@ -159,7 +160,8 @@ def assess(
     model : str or GrowthModel, optional
         A registry name (see :data:`tradepath.models.MODELS`) or a configured model. None
         uses :data:`tradepath.models.DEFAULT_MODEL`.
-    n_paths : int, default 10000
+    n_paths : int, default 20000
+        :data:`tradepath._defaults.DEFAULT_PATHS`, as in the report and the command line.
     seed : int or numpy.random.Generator, default 0
         Same seed, same numbers.
     reporter : {"VN", "KR", "unstated"}, default "VN"
@@ -171,7 +173,8 @@ def assess(
     exclude : iterable of int
         Years left out of the fit (e.g. ``(2020,)``).
     horizon : int, optional
-        Last simulated year; default ``target.by + 10``.
+        Last simulated year; default 2050 or the deadline if later
+        (:func:`tradepath._defaults.default_horizon`, as in the report and the command line).
     reading : {"by", "in"}, default "by"
         "by": met in some year up to and including the deadline; "in": met in the deadline
         year itself.
@@ -239,7 +242,7 @@ def assess(
     if s.empty:
         raise ModelError(f"no {target.flow} figures to assess on the {reporter!r} basis")
     last_year, last_value = int(s.index[-1]), float(s.iloc[-1])
-    horizon = min(target.by + 10, YEAR_MAX) if horizon is None else horizon
+    horizon = min(default_horizon([target.by]), YEAR_MAX) if horizon is None else horizon
     if horizon < target.by:
         raise fail("horizon", func, f"at least the deadline {target.by}", horizon)
     steps_to_deadline = max(target.by - last_year, 0)
@@ -306,9 +309,9 @@ def assess(
         hit = hit & np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
         sp = share_model.params
         notes.append(
-            f"Export share modelled as a logit random walk: last share {sp['last_share']:.1%},"
-            f" drift {sp['drift_posterior']:+.3f}/yr in logits (the data's {sp['drift']:+.3f},"
-            f" shrunk to the prior's 0), volatility {sp['sigma']:.3f}; "
+            f"Export share modelled as a random walk of its log-odds: last share "
+            f"{sp['last_share']:.1%}, drift {sp['drift_posterior']:+.3f} a year (the data's "
+            f"{sp['drift']:+.3f}, shrunk towards no drift), volatility {sp['sigma']:.3f}; "
             f"independent of the total's shocks. {share_model.note}"
         )
     any_hit = hit.any(axis=1)
@@ -322,8 +325,8 @@ def assess(
     views = _views(target, s, p_inside, p_total, fit, pool)
     dist = pd.Series(np.bincount(first_idx[any_hit], minlength=len(years)) / n_paths,
                      index=pd.Index(years, name="year"), name="p_first")
-    crossing = CrossingYear(distribution=dist,
-                            p_not_by_horizon=float((~any_hit).mean()), horizon=horizon)
+    crossing = CrossingYear(distribution=dist, p_not_by_horizon=float((~any_hit).mean()),
+                            horizon=horizon, n_paths=n_paths)
     return Assessment(
         model=fit.model, status="simulated",
         probability=views["p_combined"] if view == "combined" else p_inside,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._format import format_year
+from ._format import format_year, model_label
 from .crossing import CrossingYear
 from .targets import Target
 
@@ -143,14 +143,11 @@ class Assessment:
             return f"{t.name}{cond}: unknown: {self.basis}."
         cy = self.crossing_year
         assert cy is not None
-        lo, hi = cy.interval(0.8)
-        when = (f"the median first year is {format_year(cy.median, cy.horizon)} (80 % interval "
-                f"{format_year(lo, cy.horizon)} to {format_year(hi, cy.horizon)})")
         return (
-            f"{t.name}{cond}: probability {self.probability:.0%} ({self.headline}). "
+            f"{t.name}{cond}: probability {self.probability:.0%} by {t.by} ({self.headline}). "
             f"{self.views()} {self.basis}"
-            f" Under the {self.model} model ({self.n_paths:,} paths, seed {self.seed}), "
-            f"{when}. Reaching it needs "
+            f" On the paths of the {model_label(self.model)} ({self.n_paths:,} paths, seed "
+            f"{self.seed}), {cy.when()}. Reaching it needs "
             f"{self.required_growth:+.1%} a year from {self.last_value:.1f} bn in "
             f"{self.last_year}; the median simulated path grows {self.median_path_growth:+.1%} a "
             "year to the deadline and the "
@@ -162,8 +159,9 @@ class Assessment:
         if self.status != "simulated":
             return "Answered from the data."
         out = ("no outside view" if math.isnan(self.p_outside) else
-               f"outside view (base rate of {self.n_comparable} comparable of "
-               f"{self.n_reference} historical targets) {self.p_outside:.0%}")
+               f"outside view {self.p_outside:.0%} (the base rate of the record of "
+               f"{self.n_reference} resolved targets, {self.n_comparable} of them with a "
+               "growth gap like this one)")
         weight = ("" if math.isnan(self.pool_weight) else
                   f" (model weight {self.pool_weight:.2f} +- {self.pool_weight_sd:.2f})")
         return (f"Inside view (the model on this series) {self.p_inside:.0%}; {out}; "
@@ -228,7 +226,7 @@ class Assessment:
                      ("leans on", self.basis)]
         if cy is not None:
             lo, hi = cy.interval(0.8)
-            rows += [("first year met (median)", format_year(cy.median, cy.horizon)),
+            rows += [("first year met (median)", cy.median_text()),
                      ("80 % interval", f"{format_year(lo, cy.horizon)} – "
                                        f"{format_year(hi, cy.horizon)}"),
                      (f"P(not by {cy.horizon})", f"{cy.p_not_by_horizon:.1%}")]

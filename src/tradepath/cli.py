@@ -140,25 +140,61 @@ def _cmd_assess(args: argparse.Namespace) -> int:
                  for a in results if a.status in ("missed", "unknown")]
     results += followups
     frame = pd.concat([a.to_frame() for a in results], ignore_index=True)
+    # The median year as precisely as the paths tell it (the report's and finding()'s).
+    frame.insert(frame.columns.get_loc("crossing_median"), "median_year",
+                 [a.crossing_year.median_text() if a.crossing_year is not None else ""
+                  for a in results])
     if args.format == "table":
         for a in results:
             sys.stdout.write(a.finding() + "\n\n")
-        cols = ["target", "model", "status", "probability", "crossing_median",
-                "crossing_lower_80", "crossing_upper_80", "required_growth",
+        cols = ["target", "model", "status", "probability", "p_inside", "p_outside",
+                "median_year", "crossing_lower_80", "crossing_upper_80", "required_growth",
                 "median_path_growth"]
-        _emit(_years_in_words(frame[cols], frame["horizon"]), "table")
+        _emit(_for_reading(frame[cols], frame["horizon"]), "table")
     else:
-        _emit(frame, args.format)
+        _emit(_years_in_words(frame, frame["horizon"]) if args.format == "json" else frame,
+              args.format)
     return 0
 
 
+#: Column headers of the tables printed for people.
+_HEADERS = {"probability": "chance", "p_inside": "model alone", "p_outside": "record",
+            "median_year": "median year", "crossing_median": "median year",
+            "crossing_lower_80": "80 % from", "crossing_upper_80": "80 % to",
+            "required_growth": "growth needed", "median_path_growth": "median path growth",
+            "pool_weight": "model weight"}
+
+
+def _for_reading(frame: Any, horizon: Any) -> Any:
+    """A table for people: years in words, probabilities and growth rates in per cent."""
+    from ._format import format_pct, format_probability
+
+    out = _years_in_words(frame, horizon).astype(object).fillna("")
+    if "status" in out.columns:  # answered from the data: no model, no record
+        data = out["status"] != "simulated"
+        out.loc[data, [c for c in ("p_inside", "p_outside", "pool_weight")
+                       if c in out.columns]] = ""
+    for col in ("probability", "p_inside", "p_outside"):
+        if col in out.columns:
+            out[col] = [format_probability(v) if v != "" else "" for v in out[col]]
+    for col in ("required_growth", "median_path_growth"):
+        if col in out.columns:
+            out[col] = [format_pct(v) if v != "" else "" for v in out[col]]
+    if "pool_weight" in out.columns:
+        out["pool_weight"] = [f"{v:.2f}" if v != "" else "" for v in out["pool_weight"]]
+    return out.rename(columns=_HEADERS)
+
+
 def _years_in_words(frame: Any, horizon: Any) -> Any:
-    """Crossing years for a table: "after <horizon>" instead of ``inf``."""
+    """Crossing years: "after <horizon>" instead of ``inf`` (whole years otherwise)."""
+    import pandas as pd
+
     out = frame.copy()
     for col in ("crossing_median", "crossing_lower_80", "crossing_upper_80"):
         if col in out.columns:
-            out[col] = [("" if v != v else f"after {int(h)}" if v == float("inf")
-                         else f"{int(v)}") for v, h in zip(out[col], horizon, strict=True)]
+            out[col] = pd.Series([None if v != v else f"after {int(h)}" if v == float("inf")
+                                  else int(v) for v, h in zip(out[col], horizon, strict=True)],
+                                 index=out.index, dtype=object)
     return out
 
 
@@ -173,15 +209,16 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                              horizon=_horizon(args, targets)) for t in targets]
     frame = pd.concat(frames, ignore_index=True)
     if args.format == "table":
-        # the headline beside the model alone, the record and the model's weight in the pool
-        cols = ["target", "model", "status", "probability", "p_inside", "p_outside",
-                "pool_weight", "crossing_median", "crossing_lower_80", "crossing_upper_80",
-                "median_path_growth", "message"]
-        shown = frame.reindex(columns=cols).rename(columns={
-            "probability": "headline", "p_inside": "model_alone", "p_outside": "record"})
-        _emit(_years_in_words(shown, frame["horizon"]), "table")
+        # The headline beside each model's own probability, the record's and the model's
+        # weight in the pool: the pooled numbers alone make the models seem to agree.
+        cols = [c for c in ["target", "model", "status", "probability", "p_inside",
+                            "p_outside", "pool_weight", "crossing_median", "crossing_lower_80",
+                            "crossing_upper_80", "median_path_growth", "message"]
+                if c in frame.columns]
+        _emit(_for_reading(frame[cols], frame["horizon"]), "table")
     else:
-        _emit(frame, args.format)
+        _emit(_years_in_words(frame, frame["horizon"]) if args.format == "json" else frame,
+              args.format)
     return 0
 
 
@@ -216,8 +253,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
                      + (f"; report.pdf has {meta['page_count']} pages" if meta["page_count"]
                         else "") + ")\n")
     summary = (out / "summary.md").read_text(encoding="utf-8")
-    findings = summary.split("## Findings", 1)[-1].split("## Key numbers", 1)[0].strip()
-    sys.stdout.write("\n" + findings.replace("### ", "") + "\n")
+    answer = summary.split("## The answer", 1)[-1].split("## ", 1)[0].strip()
+    sys.stdout.write("\n" + answer + "\n")
     return 0
 
 
@@ -271,10 +308,10 @@ def _add_model(p: argparse.ArgumentParser, *, paths: int, model: bool = True) ->
 
 
 def _horizon(args: argparse.Namespace, targets: Any) -> int:
-    """``--horizon``, else the report's: 2050 or the latest deadline."""
-    from .report.content import report_horizon
+    """``--horizon``, else the one default: 2050 or the latest deadline."""
+    from ._defaults import default_horizon
 
-    return args.horizon if args.horizon is not None else report_horizon(targets)
+    return args.horizon if args.horizon is not None else default_horizon(t.by for t in targets)
 
 
 def _add_reading(p: argparse.ArgumentParser) -> None:
@@ -283,7 +320,7 @@ def _add_reading(p: argparse.ArgumentParser) -> None:
                         "(default: by)")
     p.add_argument("--horizon", type=int, metavar="YEAR",
                    help="last simulated year (default: 2050 or the latest deadline, as "
-                        "in the report)")
+                        "in the report and in Python)")
 
 
 def _add_overwrite(p: argparse.ArgumentParser) -> None:
@@ -359,8 +396,8 @@ def _sub(sub: Any, name: str, help: str, description: str, epilog: str) -> Any:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs and the tests)."""
+    from ._defaults import DEFAULT_PATHS
     from ._version import __version__
-    from .report import DEFAULT_PATHS
 
     parser = _Parser(
         prog="tradepath",
@@ -407,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
              "  tradepath assess --balance balanced --paths 50000 --format json")
     _add_common(p)
     _add_targets(p)
-    _add_model(p, paths=10_000)
+    _add_model(p, paths=DEFAULT_PATHS)
     _add_reading(p)
     p.set_defaults(func=_cmd_assess)
 
@@ -419,7 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
              "  tradepath compare --target 120 --by 2028 --paths 4000")
     _add_common(p)
     _add_targets(p)
-    _add_model(p, paths=10_000, model=False)
+    _add_model(p, paths=DEFAULT_PATHS, model=False)
     _add_reading(p)
     p.set_defaults(func=_cmd_compare)
 

@@ -33,11 +33,15 @@ class CrossingYear(ResultDisplay):
         Share of paths that never meet the target up to ``horizon``.
     horizon : int
         Last simulated year.
+    n_paths : int
+        Simulated paths behind the shares (0: unknown), for the Monte Carlo precision of the
+        years read from them (:meth:`median_range`, :meth:`mode`).
     """
 
     distribution: pd.Series
     p_not_by_horizon: float
     horizon: int
+    n_paths: int = 0
 
     def quantile(self, q: float) -> float:
         """The smallest year by which a share ``q`` of paths has met the target (``inf``: not
@@ -55,6 +59,54 @@ class CrossingYear(ResultDisplay):
     @property
     def median(self) -> float:
         return self.quantile(0.5)
+
+    def median_range(self, z: float = 2.0) -> tuple[float, float]:
+        """The median year as precisely as the paths tell it: the years by which a share
+        0.5 - z se and 0.5 + z se of the paths met the target, se = 0.5 / sqrt(n_paths) the
+        Monte Carlo standard error of a share near one half. One year when both agree, so the
+        year given cannot flip with the number of paths (or the seed) alone."""
+        if self.n_paths <= 0:
+            return self.median, self.median
+        e = z * 0.5 / math.sqrt(self.n_paths)
+        return self.quantile(0.5 - e), self.quantile(0.5 + e)
+
+    def median_text(self) -> str:
+        """:meth:`median_range` in words: "2043", "2042–2043", "2049 or later" or "after 2050"."""
+        lo, hi = self.median_range()
+        if lo == hi:
+            return format_year(lo, self.horizon)
+        if not math.isfinite(hi):
+            return f"{format_year(lo, self.horizon)} or later"
+        return f"{format_year(lo, self.horizon)}–{format_year(hi, self.horizon)}"
+
+    def mode(self, z: float = 2.0) -> float | None:
+        """The single most likely year, if one stands out: its share exceeds the next largest
+        by more than ``z`` Monte Carlo standard errors of their difference (None otherwise, or
+        when no path meets the target by the horizon)."""
+        p = self.distribution.to_numpy(dtype=float)
+        if not len(p) or p.max() <= 0:
+            return None
+        order = np.argsort(p)[::-1]
+        p1 = p[order[0]]
+        p2 = p[order[1]] if len(p) > 1 else 0.0
+        n = self.n_paths
+        se = math.sqrt(max(p1 + p2 - (p1 - p2) ** 2, 0.0) / n) if n > 0 else 0.0
+        return float(self.distribution.index[order[0]]) if p1 - p2 > z * se else None
+
+    def when(self) -> str:
+        """When the paths meet the target, in words that do not contradict each other: the
+        year one path in ten has met it by, the median year with its Monte Carlo precision
+        (:meth:`median_text`) and the share not met by the horizon."""
+        h = self.horizon
+        q10 = self.quantile(0.1)
+        if not math.isfinite(q10):
+            return f"fewer than 1 in 10 simulated paths meet it by {h}"
+        text = f"1 in 10 simulated paths meet it by {format_year(q10, h)}"
+        if math.isfinite(self.median_range()[0]):
+            text += f", half by {self.median_text()}"
+        if self.p_not_by_horizon >= 0.005:
+            text += f"; {self.p_not_by_horizon:.0%} not by {h}".replace("%", " %")
+        return text
 
     def interval(self, level: float = 0.8) -> tuple[float, float]:
         """Central interval of the crossing year (``inf``: not met by the horizon)."""
@@ -77,6 +129,6 @@ class CrossingYear(ResultDisplay):
 
     def __str__(self) -> str:
         lo, hi = self.interval(0.8)
-        return (f"median {format_year(self.median, self.horizon)}, 80 % interval "
+        return (f"median {self.median_text()}, 80 % interval "
                 f"{format_year(lo, self.horizon)}–{format_year(hi, self.horizon)}; "
                 f"P(not by {self.horizon}) = {self.p_not_by_horizon:.1%}")

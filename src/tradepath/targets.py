@@ -186,8 +186,9 @@ def outcome_from_data(target: Target, annual: pd.DataFrame) -> DataOutcome:
     span = f"{window.start}–{window.stop - 1}" if len(window) > 1 else str(window.start)
     if unseen:
         return DataOutcome("unknown", None, f"not reached in any observed year, but "
-                           f"{format_year_list(sorted(unseen))} in {span} cannot be checked, "
-                           "so a miss in every year cannot be shown", tuple(sorted(unseen)))
+                           f"{format_year_list(sorted(unseen))} in {span} "
+                           f"{'has' if len(unseen) == 1 else 'have'} no figure, so a miss in "
+                           "every year cannot be shown", tuple(sorted(unseen)))
     return DataOutcome("missed", None, f"not reached in any year from {span}, each with a "
                        "figure")
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import HORIZON
 from .._validation import check_cells, check_choice, check_int, check_year, fail
 from ..progress import OBSERVED_WINDOW, data_status, observed_growth, on_track, required_growth
 from ..targets import Target
@@ -125,7 +126,8 @@ def assess_many(
         Same seed, same numbers; a series' numbers do not depend on the rest of the batch, on
         ``n_jobs`` or on how the batch is partitioned (see Notes).
     horizon : int, optional
-        Last simulated year; default each target's deadline + 10 (as :func:`tradepath.assess`).
+        Last simulated year; default 2050 or each target's deadline if later (the one default
+        of :func:`tradepath.assess`, the command line and the report).
     n_jobs : int, default 1
         Workers: threads on the random walk's vectorised path, processes (a
         ``concurrent.futures.ProcessPoolExecutor``) on the per-series path; -1 uses every
@@ -250,7 +252,7 @@ def assess_many(
     last = tab.starts + np.maximum(tab.n_obs, 1) - 1
     last_year = np.where(has, year[last], np.nan)
     last_value = np.where(has, value[last], np.nan)
-    hz = tgt_by + 10 if horizon is None else np.full(n, float(horizon))
+    hz = np.fmax(tgt_by, HORIZON) if horizon is None else np.full(n, float(horizon))
     errors = np.where(_no_error(tab.errors), tgt_errors, tab.errors)
     free = _no_error(errors)
     early = free & (hz < tgt_by)

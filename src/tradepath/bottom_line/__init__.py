@@ -7,8 +7,8 @@ words and numbers, without simulating them again:
 * the probability of meeting the target by its deadline, its spread across models, and slots
   for the outside view (the base rate of comparable historical targets) and a combined
   probability, filled when they are given;
-* the most likely year it is met (the mode of the crossing-year distribution) and the median
-  year, "after 2040" instead of ``inf``;
+* when it is met: the median year with its Monte Carlo precision ("2042–2045", "after 2050"
+  instead of ``inf``), the 80 % window, and the most likely year only where one stands out;
 * the growth needed against the growth of the median simulated path and the recent growth;
 * for balanced targets, the probability without the balance condition and the deficit in the
   deadline year (US$ bn and share of two-way trade), on all paths and on the paths that meet

@@ -60,6 +60,9 @@ class TargetLine:
     mode_year: float | None = None
     mode_share: float | None = None
     median_year: float | None = None
+    median_text: str = ""
+    when: str = ""
+    window: str = ""
     horizon: int | None = None
     p_after_horizon: float | None = None
     required_growth: float | None = None
@@ -103,11 +106,68 @@ class TargetLine:
 
     @property
     def title(self) -> str:
-        """The target in words: level, deadline and condition."""
+        """The target's name and its condition in words (the name is the one every page uses)."""
+        return self.name + (f", {self.condition}" if self.condition != "none" else "")
+
+    @property
+    def headline_probability(self) -> float | None:
+        """The headline: the combined probability where there is one, else the model's."""
+        return self.combined if self.combined is not None else self.probability
+
+    def changes(self, top: int = 3) -> list[Sensitivity]:
+        """The ``top`` changes that move the headline probability most (each assessed again;
+        the changes read off the same paths, with no headline, are left out)."""
+        ok = [s for s in self.sensitivities if math.isfinite(s.headline_effect)]
+        return sorted(ok, key=lambda s: -abs(s.headline_effect))[:top]
+
+    def sentence(self) -> str:
+        """The answer in one or two plain sentences: the chance, when, and for a balanced
+        target the deficit in the deadline year."""
+        cond = "" if self.condition == "none" else f" ({self.condition})"
+        if self.verdict is not None:
+            v = self.verdict
+            text = f"{self.name}{cond}: {v.verdict}, {v.basis}."
+            if self.followup is not None:
+                f = self.followup
+                text += (f" Given until {f.target.by} instead: " + f._chance_and_when())
+            return text
+        if self.probability is None:
+            return f"{self.name}{cond}: {self.status}."
+        return f"{self.name}{cond}: " + self._chance_and_when()
+
+    def _chance_and_when(self) -> str:
         t = self.target
-        flow = "" if t.flow == "total" else f" {t.flow}"
-        return (f"{t.value:g}B{flow} by {t.by}"
-                + (f", {self.condition}" if self.condition != "none" else ""))
+        text = f"{format_probability(self.headline_probability)} chance by {t.by}."
+        if self.when:
+            text += f" {self.when[0].upper()}{self.when[1:]}."
+        if self.deficit is not None:
+            text += (f" The deficit in {t.by}: about {self.deficit:.0f} bn "
+                     f"({_pct1(self.deficit_share)} of trade) on the median path")
+            if self.base_deficit is not None:
+                y, d, _ = self.base_deficit
+                text += f", against {d:.1f} bn in {y}"
+            text += "."
+        return text
+
+    def table_row(self) -> list[str]:
+        """Page 1's table: target, chance, model alone, record, half the paths by, the 80 %
+        window, growth needed against growth seen."""
+        if self.verdict is not None:
+            row = [self.name, self.verdict.verdict, "", "", "", "", ""]
+            if self.followup is not None:
+                f = self.followup.table_row()
+                row = [self.name, f"{self.verdict.verdict}; {f[1]} by {self.followup.target.by}",
+                       *f[2:]]
+            return row
+        if self.probability is None:
+            return [self.name, self.status, "", "", "", "", ""]
+        seen = ("–" if self.recent_growth is None or not math.isfinite(self.recent_growth)
+                else _growth(self.recent_growth))
+        return [self.name, format_probability(self.headline_probability),
+                format_probability(self.probability),
+                format_probability(self.outside_view) if self.outside_view is not None else "–",
+                self.median_text or "–", self.window or "–",
+                f"{_growth(self.required_growth)} / {seen}"]
 
     def text(self, top: int = 3) -> str:
         """The bottom line in sentences, with the ``top`` sensitivities (the level alone, which
@@ -132,7 +192,7 @@ class TargetLine:
         else:
             views = [f"  Chance of meeting it by {t.by}: {p} (inside view){base}."]
         if self.model_low is not None and self.model_high is not None and self.n_models > 1:
-            views.append(f"  Across {self.n_models} models: "
+            views.append(f"  Across the {self.n_models} models: "
                          f"{format_probability(self.model_low[1])} "
                          f"({model_label(self.model_low[0])}) to "
                          f"{format_probability(self.model_high[1])} "
@@ -143,12 +203,12 @@ class TargetLine:
                          "(model alone).")
         lines += views
         h = self.horizon
+        if self.when:
+            lines.append(f"  When: {self.when} (80 % window {self.window}).")
         if self.mode_year is not None:
-            mode = (f"{format_year(self.mode_year, h)} ({format_probability(self.mode_share)} "
-                    "of paths first meet it then)" if self.mode_share else "none")
-            lines.append(f"  Most likely year met: {mode}; median year: "
-                         f"{format_year(self.median_year, h)}"
-                         f" ({format_probability(self.p_after_horizon)} of paths not by {h}).")
+            lines.append(f"  The single most likely year is {format_year(self.mode_year, h)} "
+                         f"({format_probability(self.mode_share)} of paths first meet it then)"
+                         f"; half the paths take until {self.median_text}.")
         growth = (f"  Growth needed: {_growth(self.required_growth)} a year from "
                   f"{self.last_value:.1f} bn in {self.last_year}; the median path grows "
                   f"{_growth(self.median_path_growth)} a year to {t.by}")
@@ -173,7 +233,7 @@ class TargetLine:
             errors = [s.mc_error for s in shown if math.isfinite(s.mc_error)]
             noise = (f" (Monte Carlo standard error of each change at most "
                      f"±{100 * max(errors):.1f} points)" if errors else "")
-            lines.append(f"  What would change the answer{noise}:")
+            lines.append(f"  What would change the model's own probability{noise}:")
             lines += [f"    - {s.describe()}" for s in shown]
         return "\n".join(lines)
 
@@ -212,7 +272,8 @@ def _target_line(
         return TargetLine(verdict=verdict, followup=fu, **common)
     cy = a.crossing_year
     dist = cy.distribution
-    mode_year = float(dist.idxmax()) if dist.max() > 0 else None
+    mode_year = cy.mode()
+    lo, hi = cy.interval(0.8)
     k = t.by - a.last_year - 1
     total = a.paths.get(t.flow)
     median_growth = None
@@ -223,13 +284,18 @@ def _target_line(
         probability=a.p_inside,
         outside_view=outside if outside is not None else _finite(a.p_outside),
         combined=combined if combined is not None else _finite(a.p_combined),
-        mode_year=mode_year, mode_share=float(dist.max()) if mode_year else None,
-        median_year=cy.median, horizon=cy.horizon, p_after_horizon=cy.p_not_by_horizon,
+        mode_year=mode_year,
+        mode_share=float(dist.loc[mode_year]) if mode_year is not None else None,
+        median_year=cy.median, median_text=cy.median_text(), when=cy.when(),
+        window=f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}",
+        horizon=cy.horizon, p_after_horizon=cy.p_not_by_horizon,
         required_growth=a.required_growth, median_path_growth=median_growth,
         recent_growth=g, recent_span=(y0, y1) if math.isfinite(g) else None,
     )
     if comparison is not None and "p_inside" in comparison.columns:
-        ok = comparison[comparison["status"] == "simulated"]
+        # The models themselves: the ensemble combines them and is not counted among them.
+        ok = comparison[(comparison["status"] == "simulated")
+                        & (comparison["model"] != "ensemble")]
         if len(ok):
             p = ok.set_index("model")["p_inside"].astype(float)
             numbers.update(model_low=(str(p.idxmin()), float(p.min())),
@@ -379,9 +445,10 @@ def bottom_line(
 
     Notes
     -----
-    * Most likely year: the mode of the crossing-year distribution over the simulated years;
-      the median year is "after <horizon>" when fewer than half the paths meet the target by
-      the end of the simulation.
+    * When: :meth:`tradepath.CrossingYear.when`; the median year with its Monte Carlo precision
+      (:meth:`~tradepath.CrossingYear.median_text`, "after <horizon>" when fewer than half the
+      paths meet the target by the end of the simulation); the most likely year
+      (:meth:`~tradepath.CrossingYear.mode`) only where one year stands out.
     * Growth of the median path: ``(median value in the deadline year / last value) ** (1 /
       years) - 1`` — the growth behind the probability, not a mean of component rates.
     * Deficit "if met": the median over the paths that meet the whole target by the deadline.

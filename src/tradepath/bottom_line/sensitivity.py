@@ -48,6 +48,10 @@ class Sensitivity:
         differences when the change is simulated on the same seed and number of paths
         (common random numbers), else from the two probabilities as independent estimates.
         NaN when not computed.
+    headline, headline_base : float
+        The headline probability (:attr:`tradepath.Assessment.probability`, the model read
+        against the record of targets) with and without the change; NaN where the change is
+        read off the same paths and not assessed again.
     """
 
     target: str
@@ -57,6 +61,19 @@ class Sensitivity:
     base: float
     detail: str = ""
     mc_error: float = math.nan
+    headline: float = math.nan
+    headline_base: float = math.nan
+
+    @property
+    def headline_effect(self) -> float:
+        """``headline - headline_base`` (NaN when not computed)."""
+        return self.headline - self.headline_base
+
+    def describe_headline(self) -> str:
+        """One line: the change and the headline probability it gives."""
+        move = _points(self.headline_effect)
+        return (f"{self.label}: {format_probability(self.headline)} instead of "
+                f"{format_probability(self.headline_base)} ({move})")
 
     @property
     def effect(self) -> float:
@@ -67,10 +84,15 @@ class Sensitivity:
         """One line: the change and the probability it gives."""
         if not math.isfinite(self.probability):
             return f"{self.label}: {self.detail}"
-        pts = round(100 * self.effect)
-        move = "no change" if pts == 0 else f"{pts:+d} points"
+        move = _points(self.effect)
         return (f"{self.label}: {format_probability(self.probability)} instead of "
                 f"{format_probability(self.base)} ({move})")
+
+
+def _points(effect: float) -> str:
+    """A change of probability in whole percentage points, in words."""
+    pts = round(100 * effect)
+    return "no change" if pts == 0 else f"{pts:+d} point" + ("s" if abs(pts) != 1 else "")
 
 
 def _met(hit: np.ndarray, reading: str) -> np.ndarray:
@@ -188,7 +210,8 @@ def sensitivities(
         # Answered from the data, the changed probability has no Monte Carlo error.
         err = (paired_error(path_met(b), met) if b.status == "simulated"
                else math.sqrt(base * (1 - base) / a.n_paths))
-        out.append(Sensitivity(t.name, label, kind, b.p_inside, base, detail, err))
+        out.append(Sensitivity(t.name, label, kind, b.p_inside, base, detail, err,
+                               headline=b.probability, headline_base=a.probability))
 
     g = _recent(a)[0]
     nxt = a.last_year + 1
@@ -245,7 +268,7 @@ def sensitivities(
                                    "same paths", paired_error(other_met, met)))
     if comparison is not None and "p_inside" in comparison.columns:
         ok = comparison[(comparison["status"] == "simulated")
-                        & (comparison["model"] != a.model)]
+                        & (comparison["model"] != a.model) & (comparison["model"] != "ensemble")]
         if len(ok):
             p = ok["p_inside"].astype(float)
             far = int((p - base).abs().to_numpy().argmax())
@@ -260,7 +283,9 @@ def sensitivities(
                 f"the other models give {format_probability(float(lo['p_inside']))} "
                 f"({model_label(str(lo['model']))}) to "
                 f"{format_probability(float(hi['p_inside']))} "
-                f"({model_label(str(hi['model']))})", err))
+                f"({model_label(str(hi['model']))})", err,
+                headline=float(row.get("probability", math.nan)),
+                headline_base=a.probability))
     return tuple(sorted(out, key=lambda s: (not math.isfinite(s.effect),
                                             -abs(s.effect) if math.isfinite(s.effect) else 0)))
 

@@ -6,6 +6,7 @@ import math
 from typing import TYPE_CHECKING, Literal
 
 from .. import _format as _fmt
+from .._format import MODEL_LABELS, model_label
 from ..balance import BalanceCondition, DeficitShareAtMost
 
 if TYPE_CHECKING:
@@ -13,29 +14,11 @@ if TYPE_CHECKING:
 
 __all__ = ["MODEL_LABELS", "condition_words", "format_probability", "format_year", "model_label"]
 
-#: Model names in words, the one mapping used wherever a model is named for readers.
-MODEL_LABELS: dict[str, str] = {
-    "cagr": "compound growth between two years",
-    "random_walk": "random walk with drift",
-    "loglinear": "log-linear trend",
-    "local_linear_trend": "local linear trend",
-    "damped_trend": "damped trend",
-    "logistic": "saturating (logistic) growth",
-    "stochastic_growth": "stochastic growth (growth that drifts, priors from other pairs)",
-    "ensemble": "ensemble of models",
-    "data": "the data",
-}
-
 VerdictKind = Literal["met", "missed", "unknown", "pending"]
 
 #: Years of data before the last one over which the recent growth is measured (as in
 #: :func:`tradepath.assess`).
 RECENT_WINDOW = 5
-
-
-def model_label(name: str) -> str:
-    """The model's name in words (:data:`MODEL_LABELS`); unknown names are returned as given."""
-    return MODEL_LABELS.get(name, name.replace("_", " "))
 
 
 def _finite(x: float) -> float | None:
@@ -73,7 +56,7 @@ def condition_words(cond: BalanceCondition | None) -> str:
         op = "below" if cond.strict else "at most"
         base = getattr(cond, "base_year", None)
         if base:
-            return f"more balanced: {gap} {op} {_pct1(cond.max)} of trade, its {base} level"
+            return f"{gap} {op} its latest level, {_pct1(cond.max)} of trade in {base}"
         return f"{gap} {op} {_pct1(cond.max)} of trade"
     return cond.describe()
 

@@ -56,7 +56,8 @@ def as_series(series: Any, *, model: str, min_points: int, positive: bool = True
     if len(values) < min_points:
         raise ModelError(
             f"{model}: needs at least {min_points} observations; got {len(values)} "
-            f"({[int(y) for y in years]}). Use a simpler model or add observations."
+            f"({', '.join(str(int(y)) for y in years)}). Use a simpler model or add "
+            "observations."
         )
     return pd.Series(values, index=pd.Index(years.astype(int), name="year"), name=s.name)
 

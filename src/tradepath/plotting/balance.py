@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from .._deprecation import renamed_keywords
-from .._format import format_probability
+from .._format import format_probability, model_label
 from .._validation import check_choice, check_real, fail
 from ..assess import Assessment
 from ..balance import BalanceCondition
 from ..scenarios.solve import max_deficit
 from ._parts import _axes, _draw_points, _integer_years, _new_figure, _quantiles, _tint, _titles
-from .style import _A4_TEXT_WIDTH_IN, _DEFICIT, _EXPORTS, _FORECAST, _IMPORTS, _TARGET
+from .style import _A4_TEXT_WIDTH_IN, _DEFICIT, _EXPORTS, _IMPORTS, _TARGET
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -198,13 +199,8 @@ def plot_balance(
         series("imports", _IMPORTS, "--", "imports", 0.25)
         series("exports", _EXPORTS, "-", "exports", 0.25)
         series("balance", _DEFICIT, "-.", "balance (exports − imports)", 0.25)
-        if cond is not None:
-            allowed = -max_deficit(cond, fc["total"][0.5].to_numpy())
-            (cl,) = ax.plot(years, allowed, color=_FORECAST, ls=":", lw=2.2, zorder=4,
-                            gid="condition",
-                            label="largest deficit the condition allows, as a balance ("
-                                  + ("median total)" if a is not None else "at that total)"))
-            handles.append(cl)
+        # The condition is on the deficit's share of trade: drawn on the share panel (in
+        # US$ at the median total it would lie on the median deficit and say nothing).
         ax.set_ylabel("US$ bn")
         ax.axhline(0, color="#777777", lw=0.6, zorder=0)
     else:
@@ -217,21 +213,27 @@ def plot_balance(
                             gid="condition", label=f"condition: {cond.describe()}")
             handles.append(cl)
             top = max(float(np.nanmax(fc["deficit_share"][hi_q])) * 100, float(np.nanmax(share)))
+            # Over the band (zorder 1), under the median line: the hatching stays visible.
             ax.fill_between(years, share, top * 1.2 + 5, facecolor="none", hatch="//",
-                            edgecolor=_tint(_TARGET, 0.6), lw=0, zorder=0,
+                            edgecolor=_tint(_TARGET, 0.6), lw=0, zorder=2,
                             gid="condition-fails", label="condition fails (hatched)")
             handles.append(ax.collections[-1])
             if a is not None and a.target.by in fc["total"].index:
                 k = a.target.by - a.last_year - 1
                 p = float(np.mean(cond.holds(a.paths["exports"][:, k], a.paths["imports"][:, k])))
-                subtitle.append(f"P(condition holds in {a.target.by}) = "
-                                f"{format_probability(p)}")
+                subtitle.append(f"the condition holds in {a.target.by} on "
+                                f"{format_probability(p)} of all paths")
+                level = float((a.paths["total"][:, : k + 1] >= a.target.value).any(axis=1)
+                              .mean()) if "total" in a.paths else 0.0
+                if level > 0 and math.isfinite(a.p_inside):
+                    subtitle.append(f"{format_probability(a.p_inside / level)} of the paths "
+                                    f"that reach {a.target.value:g}B meet it too")
         ax.set_ylabel("deficit, % of two-way trade")
         ax.axhline(0, color="#777777", lw=0.6, zorder=0)
     _integer_years(ax)
     ax.set_xlabel("year")
     if show == "flows":
-        subtitle = [f"medians and {level:.0%} bands ({label} model)" if a is not None
+        subtitle = [f"medians and {level:.0%} bands ({model_label(label)})" if a is not None
                     else str(label)]
     _titles(ax, title, subtitle)
     if legend:

@@ -97,6 +97,8 @@ def plot_comparison(
     x_hi = max(x_hi, x_lo + 2)
     if xlim is not None:
         x_lo, x_hi = float(xlim[0]), float(xlim[1])
+    # "after <horizon>": far enough right of the horizon's own tick to be read apart from it.
+    after = x_hi + 1.5
     labels, right = [], []
     for i, row in enumerate(frame.itertuples(index=False)):
         y = n - 1 - i
@@ -106,16 +108,16 @@ def plot_comparison(
             lo, med, hi = (float(v) for v in (row.crossing_lower_80, row.crossing_median,
                                               row.crossing_upper_80))
             color = _FORECAST
-            hi_end = hi if math.isfinite(hi) else x_hi + 0.6
-            lo_end = lo if math.isfinite(lo) else x_hi + 0.6
+            hi_end = hi if math.isfinite(hi) else after - 0.3
+            lo_end = lo if math.isfinite(lo) else after - 0.3
             ax.plot([lo_end, hi_end], [y, y], ls="-", color=color, lw=3.2, solid_capstyle="butt",
                     zorder=3, gid=f"interval-{row.model}")
             if not math.isfinite(hi):
-                ax.annotate("", xy=(x_hi + 0.9, y), xytext=(hi_end - 0.1, y),
+                ax.annotate("", xy=(after, y), xytext=(hi_end - 0.1, y),
                             arrowprops=dict(arrowstyle="-|>", color=color, lw=1.6,
                                             mutation_scale=10), zorder=3)
             if not math.isnan(med):  # a median after the horizon sits on the "after" tick
-                ax.plot([med if math.isfinite(med) else x_hi + 0.9], [y], ls="none",
+                ax.plot([med if math.isfinite(med) else after], [y], ls="none",
                         marker="o", ms=7, mfc="white", mec="black", mew=1.3, zorder=4,
                         gid=f"median-{row.model}")
             own = row.p_inside if "p_inside" in frame.columns else row.probability
@@ -130,16 +132,16 @@ def plot_comparison(
                          else f"P = {format_probability(float(row.probability))}")
         else:
             msg = str(row.message).removeprefix(f"{row.model}: ")
-            ax.text(x_lo - 0.8, y, textwrap.fill(f"not fitted: {msg}", width=95),
-                    va="center", ha="left", fontsize="x-small", color="#444444",
-                    style="italic", gid=f"refused-{row.model}", zorder=5,
+            ax.text(x_lo - 0.8, y, textwrap.fill(f"not fitted: {msg}", width=80),
+                    va="center", ha="left", fontsize="small", color="#222222",
+                    gid=f"refused-{row.model}", zorder=5,
                     bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
             right.append("refused")
     if deadline is not None:
         ax.axvline(deadline + 0.5, color=_TARGET, ls="--", lw=1.4, zorder=2, gid="deadline")
     ax.set_yticks(range(n), labels[::-1])
     ax.set_ylim(-0.7, n - 0.3)
-    ax.set_xlim(x_lo - 1, x_hi + 1.2)
+    ax.set_xlim(x_lo - 1, after + 1.0)
     sec = ax.secondary_yaxis("right")
     sec.set_yticks(range(n), right[::-1])
     sec.tick_params(length=0)
@@ -150,13 +152,11 @@ def plot_comparison(
     ax.grid(axis="y", visible=False)
     _integer_years(ax)
     if horizon is not None:
-        # Every fifth year and the horizon itself, then "after": a median in the last year
-        # sits on a tick.
+        # Every fifth year before the horizon, then "after <horizon>" (a tick for the horizon
+        # itself would sit against it and read as one label).
         ticks = [float(t) for t in range(math.ceil(x_lo / 5) * 5, int(x_hi), 5)
-                 if t <= x_hi - 2]
-        ticks.append(float(x_hi))
-        ax.set_xticks([*ticks, x_hi + 0.9],
-                      [f"{t:.0f}" for t in ticks] + [f"\nafter {x_hi:.0f}"])
+                 if t <= x_hi - 3]
+        ax.set_xticks([*ticks, after], [f"{t:.0f}" for t in ticks] + [f"after {x_hi:.0f}"])
     ax.set_xlabel("year first met: median (dot) and 80% interval (bar)"
                   + ("; dashed: end of the deadline year" if deadline is not None else ""))
     ax.set_title(title if title is not None else target)

@@ -123,7 +123,7 @@ def plot_crossing(
             # paths: say what they add up to by the deadline.
             lines[-1] += " with the base rate"
             lines.append(f"the model's paths (shown): {format_probability(a.p_inside)}")
-    lines.append(f"first met: median {format_year(cy.median, cy.horizon)}; {interval:.0%} "
+    lines.append(f"first met: median {cy.median_text()}; {interval:.0%} "
                  f"interval {format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}")
     if title is None and a is not None:
         title = a.target.name
@@ -136,7 +136,9 @@ def plot_crossing(
     ax.set_xlim(left - 0.8, xnot + 0.9)
     n = len(years)
     step = 1 if n <= 8 else 2 if n <= 14 else 5
-    ticks = [y for y in years if int(y) % step == 0 and y < xnot - 2.5] if n else []
+    # No tick at the very left edge: beside another panel's "after <horizon>" it would read
+    # as one label ("after 2050 2025").
+    ticks = [y for y in years if int(y) % step == 0 and left + 1 <= y < xnot - 2.5] if n else []
     ax.set_xticks([*ticks, xnot], [f"{y:.0f}" for y in ticks] + [f"after\n{cy.horizon}"])
     if legend:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize="small")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._deprecation import renamed_keywords
+from .._format import model_label
 from .._validation import check_real, fail
 from ..assess import Assessment
 from ..models import FitResult
@@ -145,7 +146,7 @@ def plot_fan(
                 gid=f"band-{lv:g}")
             handles.append(poly)
         (med,) = ax.plot(x, qf[0.5], ls="-", color=_FORECAST, lw=2, zorder=3, gid="median",
-                         label=f"median ({a.model})")
+                         label=f"median ({model_label(a.model)})")
         handles.insert(0, med)
         outer_hi = qf[round((1 + levels[0]) / 2, 6)].max()
     else:
@@ -166,6 +167,8 @@ def plot_fan(
     # Targets: a dashed line from announcement to deadline, a diamond at the deadline. The
     # label at the diamond says what the data say; the box says what the model says.
     captions = []
+    x0, x1 = min(first_year, *deadlines) - 0.8, end + 0.8
+    moved = False
     for i, obj in enumerate(all_targets):
         t = obj.target if isinstance(obj, Assessment) else obj
         earlier = _missed_same_level(t, all_targets)
@@ -174,8 +177,15 @@ def plot_fan(
             # to the new deadline; the box gives the numbers.
             ax.plot([earlier.by, t.by], [t.value, t.value], ls=":", lw=1.5, color=_TARGET,
                     zorder=4, gid=f"target{i}-line")
-            ax.plot([t.by], [t.value], ls="none", marker="D", ms=6.5, mfc="white", mec=_TARGET,
-                    mew=1.3, zorder=6, gid=f"target{i}-deadline")
+            (mark,) = ax.plot([t.by], [t.value], ls=":", lw=1.5, marker="D", ms=6.5,
+                              mfc="white", mec=_TARGET, mew=1.3, color=_TARGET, zorder=6,
+                              gid=f"target{i}-deadline")
+            if not moved:
+                # The legend shows the line and the open diamond together.
+                mark.set_data([t.by], [t.value])
+                mark.set_label("the same target, given until a later year")
+                handles.append(mark)
+                moved = True
         else:
             lab = "target (to its deadline)" if i == 0 else None
             parts = _target_line(ax, t, start=first_year, label=lab, gid=f"target{i}")
@@ -186,14 +196,16 @@ def plot_fan(
                 name += f": met in {obj.met_year}"
             elif isinstance(obj, Assessment) and obj.status in ("missed", "unknown"):
                 name += f": {obj.status}"
-            ax.annotate(name, xy=(t.by, t.value), xytext=(-5, 5), textcoords="offset points",
-                        ha="right", va="bottom", fontsize="small", color="#8a3c00",
-                        gid=f"target{i}-name")
+            # Near the left edge the name goes to the right of its diamond, clear of the axis.
+            left = (t.by - x0) / (x1 - x0) < 0.3
+            ax.annotate(name, xy=(t.by, t.value), xytext=(6 if left else -5, 5),
+                        textcoords="offset points", ha="left" if left else "right",
+                        va="bottom", fontsize="small", color="#8a3c00", gid=f"target{i}-name")
         if isinstance(obj, Assessment) and obj.status == "simulated":
             captions.append(_target_caption(obj))
 
     # Axes, limits and the annotation box.
-    ax.set_xlim(min(first_year, *deadlines) - 0.8, end + 0.8)
+    ax.set_xlim(x0, x1)
     values_max = max([float(hist.max()) if len(hist) else 0.0]
                      + [float(v) for v in extra["value"]]
                      + [(o.target if isinstance(o, Assessment) else o).value
@@ -292,12 +304,13 @@ def plot_forecast(
     lo, med, hi = (np.r_[fit.last_value, fc[c].to_numpy()] for c in ("lower", "median", "upper"))
     ax.fill_between(x, lo, hi, color=_tint(_FORECAST, _BAND_TINT.get(level, 0.38)), lw=0,
                     zorder=1, gid="band", label=f"{level:.0%} band")
-    ax.plot(x, med, color=_FORECAST, lw=2, zorder=3, gid="median", label=f"median ({fit.model})")
+    ax.plot(x, med, color=_FORECAST, lw=2, zorder=3, gid="median",
+            label=f"median ({model_label(fit.model)})")
     _draw_points(ax, s.index, s.to_numpy(), ["reported"] * len(s), labelled=set())
     _integer_years(ax)
     ax.set_xlabel("year")
     ax.set_ylabel("US$ bn")
-    ax.set_title(fit.model if title is None else title)
+    ax.set_title(model_label(fit.model) if title is None else title)
     if legend:
         ax.legend(loc="upper left", fontsize="small")
     return ax

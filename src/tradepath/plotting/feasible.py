@@ -106,9 +106,6 @@ def plot_feasible(
     base_year = getattr(region, "base_year", None)
     if base_year is not None:
         lines.append(f"both flows growing at constant rates from {base_year}")
-        lines.append(f"{grid.mean():.0%} of the pairs of rates drawn meet it (exports "
-                     f"{xr.min():.0%} to {xr.max():.0%}, imports {mr.min():.0%} to "
-                     f"{mr.max():.0%} a year)")
     lines += sub
     _titles(ax, title, lines)
     if legend:

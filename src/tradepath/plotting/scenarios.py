@@ -147,7 +147,9 @@ def plot_scenarios(
                              else None, gid=f"target{i}")
         if i == 0:
             handles.append(parts[0])
-        ax.annotate("\n".join(g.name for g in group), xy=(t.by, t.value), xytext=(-4, 5),
+        # One label per diamond: the shared level and deadline when several targets meet there.
+        text = group[0].name if len(group) == 1 else f"{t.value:g}B by {t.by}"
+        ax.annotate(text, xy=(t.by, t.value), xytext=(-4, 5),
                     textcoords="offset points", ha="right", va="bottom", fontsize="small",
                     color="#8a3c00")
     _integer_years(ax)
@@ -292,14 +294,18 @@ def scenario_figure(
             scale = 1.0
             if flow == "export_share":
                 lo, hi, scale = (1 - hi) / 2, (1 - lo) / 2, 100.0
-            ax.fill_between(b["year"].to_numpy(dtype=float), lo * scale, hi * scale, lw=0.8,
-                            facecolor=_SERIES[j % len(_SERIES)], alpha=0.12,
-                            edgecolor=_SERIES[j % len(_SERIES)], zorder=1,
-                            gid=f"band-{flow}-{name}")
+            # Each band as its two edges, thin and dotted in its scenario's colour: filled,
+            # overlapping bands mix into one grey.
+            yrs = b["year"].to_numpy(dtype=float)
+            for k, edge in enumerate((lo, hi)):
+                ax.plot(yrs, edge * scale, ls=(0, (1, 1.5)), lw=1.1,
+                        color=_SERIES[j % len(_SERIES)], zorder=1,
+                        gid=f"band-{flow}-{name}" + ("" if k == 0 else "-upper"))
         ax.relim()
         ax.autoscale(axis="y")
         if flow == "total":
             ax.set_ylim(bottom=0)
     if bands is not None:
-        axes[0].set_title("Scenarios: medians and simulated bands (bands.csv)", loc="left")
+        axes[0].set_title("Scenarios: medians (thick lines) and the bands of the simulated paths "
+                          "(dotted)", loc="left")
     return fig

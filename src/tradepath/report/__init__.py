@@ -26,10 +26,10 @@ Examples
 >>> from tradepath.report import build_report, report_pages
 >>> ds = tp.load_dataset()
 >>> content = build_report(ds, targets=[ds.target("150B by 2030")], n_paths=500)
->>> report_pages(content)[3]
+>>> report_pages(content)[4]
 'Forecast: total trade, ensemble of models'
 >>> len(report_pages(content))
-9
+10
 """
 
 from __future__ import annotations

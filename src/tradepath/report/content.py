@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_PATHS, HORIZON, default_horizon
+from .._format import plain_plurals
 from .._validation import check_int, check_rng, fail
 from ..assess import Assessment, assess, compare_models
 from ..balance import BalanceCondition, more_balanced
@@ -38,12 +40,6 @@ __all__ = [
 ]
 
 
-#: Paths per assessment in the report: the Monte Carlo standard error of a probability is at
-#: most 0.5 / sqrt(20 000) = 0.35 percentage points, below the whole per cent shown.
-DEFAULT_PATHS = 20_000
-#: Last simulated year: far enough that "not met by the horizon" is rare for the targets asked
-#: (a later deadline moves it out with it); years beyond it read "after 2050".
-HORIZON = 2050
 #: Output formats of the figures.
 FORMATS = ("pdf", "png", "svg")
 #: Figure files (without extension) written as PNG and SVG.
@@ -55,9 +51,9 @@ _WRAP = 100  # characters per line of body text at 9 pt across the A4 text width
 
 
 def report_horizon(targets: Sequence[Target]) -> int:
-    """The last simulated year for ``targets``: :data:`HORIZON`, or the latest deadline if
-    later (the report's and the command line's)."""
-    return max(HORIZON, *(t.by for t in targets))
+    """The last simulated year for ``targets`` (:func:`tradepath._defaults.default_horizon`
+    of their deadlines, as for :func:`tradepath.assess` and the command line)."""
+    return default_horizon(t.by for t in targets)
 
 
 # -- content ---------------------------------------------------------------------------------
@@ -151,15 +147,15 @@ def _model_name(model: str | GrowthModel | None) -> str:
 
 def _followup(t: Target, by: int) -> Target:
     """The same level and condition with a later deadline: "when is it reached?"."""
-    flow = "" if t.flow == "total" else f" {t.flow}"
     return Target(t.value, by=by, balance=t.balance, flow=t.flow,
-                  name=f"{t.value:g}B{flow} by {by} (after the {t.by} deadline)",
+                  name=f"{t.name}, given until {by}",
                   announced=t.announced, source=t.source)
 
 
 def _spread(frame: pd.DataFrame, model: str) -> str:
     """One sentence on how much the models disagree."""
-    ok = frame[frame["status"] == "simulated"]
+    # The models themselves: the ensemble combines them and is not counted among them.
+    ok = frame[(frame["status"] == "simulated") & (frame["model"] != "ensemble")]
     refused = frame.loc[frame["status"] == "refused", "model"].tolist()
     if len(ok) < 2:
         return ""
@@ -464,7 +460,7 @@ def _complete(content: ReportContent, kw: dict[str, Any]) -> ReportContent:
             text += " When is that level reached instead? " + f.finding()
             if f.target.name in comparisons:
                 text += " " + _spread(comparisons[f.target.name], f.model)
-        findings[a.target.name] = text.strip()
+        findings[a.target.name] = plain_plurals(text.strip())
     bottom = bottom_line(ds, assessments, followups=followups, comparisons=comparisons,
                          pool=kw["pool"])
     official = None if content.official is None else official_comparison(simulated, kw)

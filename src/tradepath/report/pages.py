@@ -9,17 +9,25 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._format import format_probability, format_year
+from .._format import format_probability, format_year, plain_plurals
 from .._lazy import pyplot
 from ..assess import Assessment
 from .content import _A4, _WRAP, ReportContent, _spread
 from .data_page import _draw_data, _inherited_failures
-from .tables import _data_table, _style_table, _text_block
+from .tables import _data_table, _text_block
 
 if TYPE_CHECKING:
     from ..scenarios import FeasibleRegion
 
-__all__ = ["bottom_line_text", "chart_box", "report_pages"]
+__all__ = [
+    "ANSWER_COLUMNS",
+    "answer_sentences",
+    "balance_needs",
+    "bottom_line_text",
+    "changes",
+    "chart_box",
+    "report_pages",
+]
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -40,29 +48,6 @@ def _wrap(text: str, width: int = _WRAP) -> str:
 
 def _fmt_p(p: float) -> str:
     return format_probability(p)
-
-
-def _key_rows(c: ReportContent) -> list[list[str]]:
-
-    rows = []
-    for a in c.assessments:
-        pairs = [(a, "")]
-        if a.target.name in c.followups:
-            pairs.append((c.followups[a.target.name], "then: "))
-        for x, prefix in pairs:
-            name = x.target.name.split(" (after the ")[0] if prefix else x.target.name
-            cy = x.crossing_year
-            if x.status == "simulated" and cy is not None:
-                lo, hi = cy.interval(0.8)
-                rows.append([prefix + name, "simulated", _fmt_p(x.probability),
-                             format_year(cy.median, cy.horizon),
-                             f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}"])
-            else:
-                verdict = _verdict(c, x)
-                p = {"met": "100 % (data)", "missed": "0 % (data)"}.get(verdict, "– (no data)")
-                rows.append([prefix + name, verdict, p,
-                             str(x.met_year) if x.met_year else "–", "–"])
-    return rows
 
 
 def _verdict(c: ReportContent, a: Assessment) -> str:
@@ -87,13 +72,12 @@ def _pages(c: ReportContent) -> list[_Page]:
     cond_note = ("Balanced is never defined in the documents; each target's condition is "
                  "stated with it.")
     pages.append(_Page("summary", "Vietnam–Korea trade targets: if and when",
-                       _settings_line(c), 0, lambda fig: _draw_summary(fig, c)))
+                       "", 0, lambda fig: _draw_summary(fig, c)))
+    pages.append(_Page("detail", "The answer in detail", _settings_line(c), 0,
+                       lambda fig: _draw_detail(fig, c)))
     if c.official is not None:
         pages.append(_Page(
-            "official", "The documents against the official series",
-            "The same targets, model, paths and seed, answered from the official series on "
-            "Korea's basis (every year to 2025, each figure with the page it comes from) beside "
-            "the documents' figures on Vietnam's basis.",
+            "official", "The documents against the official series", _official_intro(c),
             0, lambda fig: _draw_official(fig, c)))
     pages.append(_Page(
         "data", "The data and where each figure comes from",
@@ -153,7 +137,7 @@ def _pages(c: ReportContent) -> list[_Page]:
             f"that meet {r.target.value:g}B by {r.target.by} with {r.condition}; no "
             "uncertainty, a map of the arithmetic.",
             5.0, lambda fig: _feasible(fig, r), figure="feasible",
-            caption=_wrap(r.summary().replace("\n  ", "\n"))))
+            caption=_wrap(_feasible_caption(r))))
     pages.append(_Page("method", "Method and notes", "", 0, lambda fig: _draw_method(fig, c)))
     return pages
 
@@ -182,10 +166,9 @@ def _crossing_sentence(a: Assessment) -> str:
     if cy is None:
         return ""
     lo, hi = cy.interval(0.8)
-    return (f"{a.target.name}: P(met by {a.target.by}) = {_fmt_p(a.probability)}; median "
-            f"first year {format_year(cy.median, cy.horizon)} (80 % interval "
-            f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}); "
-            f"{_fmt_p(cy.p_not_by_horizon)} of paths do not meet it by {cy.horizon}.")
+    return (f"{a.target.name}: P(met by {a.target.by}) = {_fmt_p(a.probability)}; "
+            f"{cy.when()} (80 % window {format_year(lo, cy.horizon)}–"
+            f"{format_year(hi, cy.horizon)}).")
 
 
 def _comparison_caption(c: ReportContent) -> str:
@@ -235,7 +218,9 @@ def _fan(fig: Any, main: Assessment, others: list[Assessment], c: ReportContent)
     history = main.history[main.target.flow].dropna()
     low = min(float(history.min()), float(main.bands.iloc[:, 0].min()))
     plot_fan(main, ax=ax, targets=others, ds=c.dataset, log=True, end=horizon,
-             annotate=False, ylim=(low / 1.5, 2.5 * max(levels)))
+             annotate=False, ylim=(low / 1.5, 2.5 * max(levels)),
+             title=f"{main.target.flow.capitalize()} trade and the targets: {_label(main.model)}, "
+                   f"{main.n_paths:,} paths")
 
 
 def _feasible(fig: Any, r: FeasibleRegion) -> None:
@@ -246,7 +231,7 @@ def _feasible(fig: Any, r: FeasibleRegion) -> None:
 
 
 def bottom_line_text(c: ReportContent, width: int = 104) -> str:
-    """Page 1's boxed text: the bottom line per target, wrapped (indents kept)."""
+    """The bottom line per target with every number, wrapped (indents kept): the detail page."""
     if c.bottom is None:
         return ""
     out = []
@@ -263,77 +248,170 @@ def bottom_line_text(c: ReportContent, width: int = 104) -> str:
     return "\n".join(out)
 
 
+def balance_needs(r: FeasibleRegion, imports: tuple[float, ...] = (0.03, 0.05, 0.07)) -> str:
+    """The export growth that balance and the level need, from the feasible region: "exports
+    to grow about 17–22 % a year (with imports growing 3–7 % a year)" ("" if none is in the
+    region's range)."""
+    b = r.boundary()
+    need = []
+    for g in imports:
+        if r.import_rates[0] <= g <= r.import_rates[-1]:
+            v = float(b.iloc[int(np.argmin(np.abs(r.import_rates - g)))])
+            if np.isfinite(v):
+                need.append((g, v))
+    if not need:
+        return ""
+    lo, hi = min(v for _, v in need), max(v for _, v in need)
+    ex = (f"{100 * lo:.0f}" if round(100 * lo) == round(100 * hi)
+          else f"{100 * lo:.0f}–{100 * hi:.0f}")
+    g0, g1 = need[0][0], need[-1][0]
+    return (f"exports to grow about {ex} % a year from {r.base_year} (with imports growing "
+            f"{100 * g0:.0f}–{100 * g1:.0f} % a year)")
+
+
+def _feasible_caption(r: FeasibleRegion) -> str:
+    """Under the growth-rates chart: what the level and the condition need, and where the
+    latest observed growth lies."""
+    text = f"{r.target.name} with {r.condition} needs " + balance_needs(r) + "."
+    if r.historical is not None:
+        h = r.historical
+        ok = r.contains(h["exports"], h["imports"])
+        text += (f" The latest observed growth, {int(h['from'])} to {int(h['to'])}, exports "
+                 f"{h['exports']:+.1%} and imports {h['imports']:+.1%}, "
+                 + ("meets it." if ok else "does not.")).replace("%", " %")
+    return text
+
+
 def _read_with_care(c: ReportContent) -> list[str]:
-    """Page 1's notes under the key numbers."""
+    """The notes under the detailed answer."""
     checks = c.consistency()
-    fails = checks[checks["status"] == "fail"]
+    # Figures on different bases differ by construction: not a contradiction.
+    basis = checks["check"].str.contains("different bases", regex=False)
+    fails = checks[(checks["status"] == "fail") & ~basis]
     inherited = _inherited_failures(c.dataset.observations, checks)
     distinct = fails[[(r.check, r.period) not in inherited for r in fails.itertuples()]]
     repeat = (f" ({len(fails) - len(distinct)} more repeat them in figures derived from the "
               "same document line)" if len(distinct) < len(fails) else "")
-    notes = [f"{len(distinct)} distinct contradictions among {len(checks)} consistency checks: "
-             + "; ".join(f"{r.check} ({r.period}: {r.observed:.1f} vs {r.expected:.1f})"
-                         for r in distinct.itertuples()) + repeat + "." if len(fails) else
-             "Every testable identity and claim in the data holds."]
+    n = len(distinct)
+    notes = [(f"{n} contradiction{'s' if n != 1 else ''} among {len(checks)} consistency "
+              "checks: " + "; ".join(f"{r.check} ({r.period}: {r.observed:.1f} against "
+                                     f"{r.expected:.1f})" for r in distinct.itertuples())
+              + repeat + ".") if n else "Every testable identity and claim in the data holds."]
+    for r in checks[basis & (checks["status"] == "fail")].itertuples():
+        notes.append(f"The {r.period} total is {r.observed:.1f} bn in a document that does not "
+                     f"state its basis, against {r.expected:.1f} bn on Vietnam's basis; the "
+                     "figure of unstated basis is shown but not fitted.")
     fitted = "the annual values"
     if c.main is not None and c.main.fit is not None:
+        from .._format import format_year_list
+
         idx = c.main.fit.series.index
-        fitted = f"{len(idx)} annual values ({', '.join(map(str, idx))})"
+        fitted = f"{len(idx)} annual values ({format_year_list(list(idx))})"
     notes.append(f"Few observations: the models are fitted on {fitted}"
                  + "; probabilities carry that uncertainty (parameters are drawn per path), "
-                 "not the risk that the model family is wrong — see the model comparison.")
+                 "not the risk that the model family is wrong: see the model comparison.")
     notes.append("“Balanced” is not defined in the documents; the condition used for each "
                  "target is named with it.")
     notes += [f"Left out: {s}" for s in c.skipped.values()]
     return [_wrap("• " + n, 112) for n in notes]
 
 
-#: Page 1 ends this many inches above the bottom edge (clear of the page number).
-_PAGE1_BOTTOM = 0.7
+#: Page 1's type size (points): the size of the rest of the report's body text or larger.
+_PAGE1_SIZE = 10.5
+#: Characters per line of page 1's text at that size across the text width.
+_PAGE1_WRAP = 84
 
 
-def _lines(text: str) -> int:
-    return text.count("\n") + 1
+#: Page 1's table (and summary.md's): :meth:`TargetLine.table_row`.
+ANSWER_COLUMNS = ("target", "chance", "model alone", "record", "half the paths by",
+                  "80 % window", "growth needed / seen")
+ANSWER_KEY = ("Chance: the model's probability read against the record of announced targets "
+              "(the share of comparable targets met by their deadline); the years and the "
+              "growth of the paths are the model's. Growth needed: a year from the last figure "
+              "to the deadline; seen: the recent annual growth.")
+
+
+def answer_sentences(c: ReportContent) -> list[str]:
+    """Page 1's answer: one plain sentence (or two) per target, with the export growth that
+    balance needs where the growth rates were mapped."""
+    if c.bottom is None:
+        return []
+    out = []
+    for line in c.bottom.lines:
+        text = line.sentence()
+        if c.region is not None and line.target == c.region.target and balance_needs(c.region):
+            text += f" Meeting it needs {balance_needs(c.region)}."
+        out.append(text)
+    return out
+
+
+def changes(c: ReportContent, top: int = 3) -> list[str]:
+    """"What would change the answer": the ``top`` changes that move a headline most, over
+    every target (each on the headline probability, assessed again with the same seed)."""
+    assert c.bottom is not None
+    items = []
+    for line in c.bottom.lines:
+        x = line.followup if line.followup is not None else line
+        items += [(line.name, s) for s in x.changes(top)]
+    items.sort(key=lambda t: -abs(t[1].headline_effect))
+    return [f"{name}: {s.describe_headline()}" for name, s in items[:top]]
+
+
+def _nobreak(text: str) -> str:
+    """A number kept on the line of its unit: "47 %" and "+6 points" are not broken."""
+    return text.replace(" %", "\u00a0%").replace(" point", "\u00a0point")
 
 
 def _draw_summary(fig: Any, c: ReportContent) -> None:
-    w, h = fig.get_size_inches()
-    x, y = 0.8, h - 1.45
-    text = bottom_line_text(c)
-    rows = _key_rows(c)
-    notes = _read_with_care(c)
-    # Everything but the box has a fixed height (as _text_block counts it); the box's type
-    # shrinks from 8 pt, if it must, so that the page ends above the page number.
-    fixed = (3 * 0.08 + (12 + 2 * 11) * 1.35 / 72 + 0.22 * (len(rows) + 1) + 0.3
-             + sum(_lines(n) * 7.8 * 1.35 / 72 + 0.08 for n in notes))
-    spacing = 1.3
-    room = y - _PAGE1_BOTTOM - fixed - 0.45
-    def fit(t: str) -> float:
-        return max(6.0, min(8.0, room * 72 / (_lines(t) * spacing)))
+    x, y = 0.8, fig.get_size_inches()[1] - 1.05
+    size = _PAGE1_SIZE
+    if c.bottom is None:
+        _text_block(fig, x, y, _wrap(_settings_line(c), _PAGE1_WRAP), fontsize=size)
+        return
+    y = _text_block(fig, x, y, "The answer", fontsize=13, fontweight="bold") - 0.04
+    for text in answer_sentences(c):
+        y = _text_block(fig, x, y, _wrap(_nobreak(text), _PAGE1_WRAP), fontsize=size,
+                        gid="bottom-line") - 0.08
+    y -= 0.1
+    y = _data_table(fig, x, y, [line.table_row() for line in c.bottom.lines],
+                    list(ANSWER_COLUMNS), [0.15, 0.14, 0.09, 0.08, 0.13, 0.16, 0.25],
+                    size=9.5) - 0.12
+    y = _text_block(fig, x, y, _wrap(ANSWER_KEY, 100), fontsize=9, color="#444444") - 0.15
+    moves = changes(c)
+    if moves:
+        y = _text_block(fig, x, y, "What would change the answer", fontsize=13,
+                        fontweight="bold") - 0.04
+        for text in moves:
+            y = _text_block(fig, x, y, _wrap("• " + _nobreak(text), _PAGE1_WRAP),
+                            fontsize=size)
+        y -= 0.1
+    _text_block(fig, x, y, _wrap(_settings_line(c) + " Every number is explained on the next "
+                                 "page.", 100), fontsize=9, color="#444444")
 
-    for _ in range(2):  # smaller type: longer lines across the same width, fewer of them
-        text = bottom_line_text(c, width=int(104 * 8.0 / fit(text)))
-    size = fit(text)  # for the text as wrapped (no larger than the size it was wrapped for)
-    y = _text_block(fig, x, y, "The bottom line", fontsize=12, fontweight="bold")
-    if text:
-        fig.text(x / w, (y - 0.08) / h, text, ha="left", va="top", fontsize=size,
-                 linespacing=spacing, gid="bottom-line", family="DejaVu Sans",
-                 bbox=dict(boxstyle="round,pad=0.6", facecolor="#f3f6fb",
-                           edgecolor="#3b5b8c", linewidth=0.9))
-        y -= _lines(text) * size * spacing / 72 + 0.45
-    y = _text_block(fig, x, y, "Key numbers", fontsize=11, fontweight="bold")
-    height = 0.22 * (len(rows) + 1)
-    ax = fig.add_axes((x / w, (y - height) / h, (w - 2 * x) / w, height / h))
-    ax.axis("off")
-    tab = ax.table(cellText=rows, colLabels=["target", "status", "P(by deadline)",
-                                            "median year", "80 % interval"],
-                   bbox=(0, 0, 1, 1), cellLoc="left", colLoc="left",
-                   colWidths=[0.40, 0.11, 0.16, 0.14, 0.19])
-    _style_table(tab, 8.5)
-    y -= height + 0.3
+
+def _draw_detail(fig: Any, c: ReportContent) -> None:
+    """Page 2: the bottom line with every number, and what to read with care."""
+    _w, h = fig.get_size_inches()
+    x, y = 0.8, h - 1.45
+    y = _text_block(fig, x, y, bottom_line_text(c, width=104), fontsize=9, linespacing=1.3,
+                    family="DejaVu Sans", gid="bottom-line-detail") - 0.15
     y = _text_block(fig, x, y, "Read with care", fontsize=11, fontweight="bold")
-    for n in notes:
-        y = _text_block(fig, x, y, n, fontsize=7.8)
+    for n in _read_with_care(c):
+        y = _text_block(fig, x, y, n, fontsize=9)
+
+
+def _official_intro(c: ReportContent) -> str:
+    """The official page's introduction, with the years the official series has."""
+    from .._format import format_year_list
+    from ..data import load_dataset
+
+    kr = load_dataset("official").annual("KR")["total"].dropna()
+    years = [int(y) for y in kr.index]
+    return ("The same target levels and deadlines, model, paths and seed, answered from the "
+            f"official series on Korea's basis (figures for {format_year_list(years)}, each "
+            "with the page it comes from) beside the documents' figures on Vietnam's basis. "
+            "A “more balanced” condition is bound to each series' own latest deficit share, so "
+            "its threshold differs between the two.")
 
 
 def official_reasons(c: ReportContent) -> list[str]:
@@ -371,7 +449,7 @@ def _draw_official(fig: Any, c: ReportContent) -> None:
     f = c.official
     assert f is not None
     _w, h = fig.get_size_inches()
-    x, y = 0.8, h - 1.7
+    x, y = 0.8, h - 2.0
     if f.empty:
         _text_block(fig, x, y, _wrap("The official series cannot answer any of these targets "
                                      "with this model (too few figures of the target's flow)."))
@@ -383,7 +461,7 @@ def _draw_official(fig: Any, c: ReportContent) -> None:
              _fmt_p(r.p_inside), _fmt_p(r.p_outside), f"{r.required_growth:+.1%}",
              f"{r.median_path_growth:+.1%}"] for r in f.itertuples()]
     y = _data_table(fig, x, y, rows, [
-        "target", "data", "last (bn)", "years", "chance", "model alone", "base rate",
+        "target", "data", "last (bn)", "years", "chance", "model alone", "record",
         "growth needed", "median path"],
         [0.13, 0.23, 0.11, 0.07, 0.08, 0.09, 0.08, 0.11, 0.10], size=7.5) - 0.4
     y = _text_block(fig, x, y, "Why the answers differ", fontsize=11, fontweight="bold")
@@ -391,7 +469,7 @@ def _draw_official(fig: Any, c: ReportContent) -> None:
         y = _text_block(fig, x, y, _wrap("• " + line, 110))
     _text_block(fig, x, y - 0.1, _wrap(
         "“Chance” is the headline probability: the model's probability read against how "
-        "announced targets fared; “model alone” is the model's own; “base rate” is the share "
+        "announced targets fared; “model alone” is the model's own; “record” is the share "
         "of comparable historical targets met by their deadline. Growth is a year, from the "
         "last figure to the deadline; the median path's growth is the model's.", 110),
         color="#444444")
@@ -407,21 +485,21 @@ def _draw_method(fig: Any, c: ReportContent) -> None:
         "some year up to and including it. A target whose deadline has passed is answered "
         "from the data, and the report then asks when that level is reached instead.")))
     parts.append(("How the probabilities are computed", (
-        f"The {c.model} model is fitted to the annual series on the Vietnamese basis "
+        f"The {_label(c.model)} is fitted to the annual series on the Vietnamese basis "
         "(reported, approximate and derived figures; lower bounds and figures of unstated "
         "basis are left out). Each of the simulated paths draws the model's parameters and "
         "then its yearly shocks; the probability is the share of paths that meet the target. "
         "For a target with a balance condition the export share of two-way trade is simulated "
-        "on the same paths as a random walk in logits. Same seed, same numbers.")))
-    if c.main is not None:
-        parts.append((f"Notes on the {c.main.target.name} assessment",
-                      "\n".join("• " + n for n in c.main.notes)))
-        if c.main.fit is not None:
-            # The fit's notes are the assessment's first notes, printed above: once only.
-            shown = {n.strip() for n in c.main.notes}
-            lines = [ln for ln in c.main.fit.summary().splitlines()
-                     if ln.strip().removeprefix("note: ") not in shown]
-            parts.append(("Fitted model", "\n".join(lines)))
+        "on the same paths as a random walk of its log-odds. Same seed, same numbers.")))
+    sims = c.simulated
+    if sims:
+        # Every simulated target's notes, each note once (most are the fit's, shared).
+        notes = list(dict.fromkeys(n for a in sims for n in a.notes))
+        names = " and ".join(a.target.name for a in sims)
+        parts.append((f"Notes on the assessments ({names})",
+                      "\n".join("• " + plain_plurals(n) for n in notes)))
+    if c.main is not None and c.main.fit is not None:
+        parts.append(("Fitted model", _fit_words(c.main)))
     if c.skipped:
         parts.append(("Left out", "\n".join(f"• {k}: {v}" for k, v in c.skipped.items())))
     parts.append(("Files", "report.pdf, summary.md, the figures as PNG and SVG, the tables as "
@@ -433,6 +511,30 @@ def _draw_method(fig: Any, c: ReportContent) -> None:
         y = _text_block(fig, x, y, wrapped, fontsize=8.5) - 0.1
         if y < 1.0:
             break
+
+
+def _fit_words(a: Assessment) -> str:
+    """The fitted model in words: its data, its parameters (an ensemble's weights by model
+    name) and how its fitted growth relates to the growth of the median path."""
+    fit = a.fit
+    assert fit is not None
+    years = [int(y) for y in fit.series.index]
+    from .._format import format_year_list
+
+    lines = [f"{_label(fit.model).capitalize()} fitted on {len(years)} annual values "
+             f"({format_year_list(years)})."]
+    for k, v in fit.params.items():
+        name = (f"weight of the {_label(k.removeprefix('weight_'))}" if k.startswith("weight_")
+                else k.replace("_", " "))
+        lines.append(f"  {name}: {v:.3g}")
+    lines.append(
+        f"Fitted growth at the end of the sample: {fit.growth:+.1%} a year"
+        + (" (the mean of the components' rates)" if fit.model == "ensemble" else "")
+        + f". The median simulated path grows {a.median_path_growth:+.1%} a year to "
+        f"{a.target.by}: the paths draw their parameters, and growth that saturates or is "
+        "damped slows along them, so the growth behind the probabilities is the median "
+        "path's, not the fitted rate.")
+    return "\n".join(lines)
 
 
 def _chart_top(page: _Page) -> float:

@@ -29,11 +29,14 @@ from .content import (
     _complete,
 )
 from .pages import (
-    _key_rows,
+    ANSWER_COLUMNS,
+    ANSWER_KEY,
     _Page,
     _pages,
     _render_page,
     _settings_line,
+    answer_sentences,
+    changes,
     chart_box,
     page_texts,
 )
@@ -105,13 +108,19 @@ def without_inf(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _summary_md(c: ReportContent, pages: list[_Page], files: list[str]) -> str:
     lines = ["# Vietnam–Korea trade targets: if and when", "", _settings_line(c), "",
-             "## Findings", ""]
+             "## The answer", ""]
+    lines += [x for text in answer_sentences(c) for x in (text, "")]
+    if c.bottom is not None:
+        lines += ["## Key numbers", "", "| " + " | ".join(ANSWER_COLUMNS) + " |",
+                  "|" + "---|" * len(ANSWER_COLUMNS)]
+        lines += ["| " + " | ".join(r) + " |" for r in (x.table_row() for x in c.bottom.lines)]
+        lines += ["", ANSWER_KEY, ""]
+        moves = changes(c)
+        if moves:
+            lines += ["## What would change the answer", ""] + [f"- {m}" for m in moves] + [""]
+    lines += ["## Findings", ""]
     for a in c.assessments:
         lines += [f"### {a.target.name}", "", c.findings[a.target.name], ""]
-    lines += ["## Key numbers", "",
-              "| target | status | P(met by deadline) | median first year | 80 % interval |",
-              "|---|---|---|---|---|"]
-    lines += ["| " + " | ".join(r) + " |" for r in _key_rows(c)]
     lines += ["", "## Pages of report.pdf", ""]
     lines += [f"{i}. {p.title}" for i, p in enumerate(pages, start=1)]
     if c.skipped:
