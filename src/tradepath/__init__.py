@@ -28,6 +28,8 @@ _EXPORTS: dict[str, str] = {
     "assess_many": ".batch",
     "Dataset": ".data",
     "load_dataset": ".data",
+    "FusedDataset": ".fusion",
+    "fuse": ".fusion",
     "DataError": ".errors",
     "ModelError": ".errors",
     "ParameterError": ".errors",
@@ -72,6 +74,7 @@ __all__ = [
     "CrossingYear",
     "DataError",
     "Dataset",
+    "FusedDataset",
     "Interrupted",
     "ModelError",
     "OutputError",
@@ -97,6 +100,7 @@ __all__ = [
     "cross_check",
     "deficit_path",
     "event_backtest",
+    "fuse",
     "get_model",
     "growth",
     "load_dataset",
@@ -162,6 +166,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
         TradepathWarning,
         UnknownNameError,
     )
+    from .fusion import FusedDataset, fuse
     from .models import DEFAULT_MODEL, MODELS, get_model
     from .outside_view import outside_view
     from .reference import base_rate, reference_series, reference_summary, reference_targets
