@@ -291,7 +291,7 @@ class FusedDataset(Dataset):
                       pair: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         values, kind = Dataset._build_annual(self, reporter, kinds, mirror, pair)
         if reporter == self.basis:
-            kind = _kind_labels(self._frame, values, self.basis)
+            kind = _kind_labels(values)
         return values, kind
 
     def level_sd(self, flow: str, year: int) -> float:
@@ -334,18 +334,11 @@ class FusedDataset(Dataset):
                 f"{len(self.notes)} notes>")
 
 
-def _kind_labels(frame: pd.DataFrame, values: pd.DataFrame, basis: str) -> pd.DataFrame:
-    """The kind of each annual value: ``fused``, or ``from Korea's 87.7`` where the year has
-    a figure on the other basis only."""
-    other = BASIS_NAMES["KR" if basis == "VN" else "VN"]
-    kind = pd.DataFrame(None, index=values.index, columns=values.columns, dtype=object)
-    for (year, flow), r in frame.iterrows():
-        if year not in kind.index or flow not in kind.columns or pd.isna(values.loc[year, flow]):
-            continue
-        kind.loc[year, flow] = ("fused" if not pd.isna(r["own_figure"])
-                                or pd.isna(r["other_figure"])
-                                else f"from {other} {r['other_figure']:g}")
-    return kind
+def _kind_labels(values: pd.DataFrame) -> pd.DataFrame:
+    """The kind of each annual value: ``fused`` (see :meth:`FusedDataset.describe_year` for
+    the figures behind one)."""
+    return pd.DataFrame(np.where(values.notna(), "fused", None), index=values.index,
+                        columns=values.columns, dtype=object)
 
 
 def _frame(fits: dict[str, FusedFlow], used: pd.DataFrame, basis: str) -> pd.DataFrame:
