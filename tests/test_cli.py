@@ -83,7 +83,12 @@ def test_assess_table_lists_every_target_with_its_finding():
     r = run_cli("assess", "--model", "random_walk", "--paths", "500")
     assert r.returncode == 0, r.stderr
     assert "20B by 2015: met in 2012" in r.stdout
-    assert "100B by 2023 with deficit share < 37.2% (its 2024 level): unknown" in r.stdout
+    # The fused history (the default) answers the past target from data: Korea's 2022 and
+    # 2023 figures, on Vietnam's basis, are below 100 bn.
+    assert "100B by 2023 with deficit share < 35.8% (its 2025 level): missed" in r.stdout
+    docs = run_cli("assess", "--model", "random_walk", "--paths", "500", "--dataset",
+                   "documents")
+    assert "100B by 2023 with deficit share < 37.2% (its 2024 level): unknown" in docs.stdout
     assert re.search(r"150B by 2030 .*: probability \d+% \(combined\)\. Inside view .* Under "
                      r"the random_walk model", r.stdout)
 
@@ -121,7 +126,8 @@ def test_compare_csv():
 
     assert frame["model"].tolist() == list(MODELS)
     assert set(frame["status"]) <= {"simulated", "refused"}
-    assert frame.loc[frame["status"] == "refused", "message"].str.len().gt(0).all()
+    # On the fused history (the default) every model may fit: no refusal, no message.
+    assert frame.loc[frame["status"] == "refused", "message"].astype(str).str.len().gt(0).all()
 
 
 def test_compare_bad_data(tmp_path):

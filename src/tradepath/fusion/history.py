@@ -21,7 +21,7 @@ from .._validation import check_choice, fail
 from ..data import DEFAULT_KINDS, Dataset
 from ..data.files import _validate
 from ..data.schema import MIRROR_CIF_FOB, parse_period, preferred
-from .kalman import StateSpace, batched_loglike, predict, smooth
+from .kalman import StateSpace, batched_filter, predict, smooth
 
 if TYPE_CHECKING:
     from ..models import FitResult
@@ -43,8 +43,8 @@ FIGURE_SD = {"reported": 0.01, "approximate": 0.03, "derived": 0.015}
 #: flows (an importer's CIF figure is 6 % above the exporter's FOB one), none for the total.
 GAP_PRIOR_SD = 0.1
 # Grid of the state noise (q_mu, q_beta, q_g) and the log-normal priors that pick among them.
-_GRID = (np.geomspace(0.01, 0.4, 9), np.geomspace(0.003, 0.15, 7), np.geomspace(0.004, 0.12, 6))
-_PRIOR = ((math.log(0.06), 1.0), (math.log(0.02), 1.0), (math.log(0.02), 0.7))
+_GRID = (np.geomspace(0.01, 0.4, 9), np.geomspace(0.003, 0.25, 8), np.geomspace(0.004, 0.12, 6))
+_PRIOR = ((math.log(0.1), 1.0), (math.log(0.04), 1.0), (math.log(0.02), 0.7))
 # Figures of one year and basis further apart than this contradict each other.
 _CONTRADICTION = 0.02
 _LEFT_OUT_COLUMNS = ("period", "flow", "value_usd_bn", "reporter", "kind", "source", "reason")
@@ -142,6 +142,10 @@ class FusedFlow:
     overlap : tuple of int
         Years with a figure on both bases.
     loglike : float
+    weights, grid_q, grid_state, grid_cov : ndarray
+        The posterior over the grid of state noises (the points with weight above 1e-4) and
+        the last filtered state under each: forecasts mix over them, so the uncertainty about
+        how noisy the series is widens the forecast.
     """
 
     flow: str
@@ -156,14 +160,34 @@ class FusedFlow:
     cov: np.ndarray
     overlap: tuple[int, ...]
     loglike: float
+    weights: np.ndarray
+    grid_q: np.ndarray
+    grid_state: np.ndarray
+    grid_cov: np.ndarray
+
+    def _predictive(self, steps: int, on: str) -> tuple[np.ndarray, np.ndarray]:
+        z = np.array([1.0, 0.0, 0.0 if on == "own" else 1.0])
+        means, sds = [], []
+        for q, a, p in zip(self.grid_q, self.grid_state, self.grid_cov, strict=True):
+            a, p = predict(a, p, q, steps)
+            means.append(z @ a)
+            sds.append(math.sqrt(z @ p @ z))
+        return np.array(means), np.array(sds)
 
     def forecast_log(self, steps: int, on: Literal["own", "other"] = "own",
                      ) -> tuple[float, float]:
         """Mean and standard deviation of the log level ``steps`` years after the last year,
-        on the chosen basis (``own``) or the other one, as a figure would be published."""
-        a, p = predict(self.state, self.cov, self.q, steps)
-        z = np.array([1.0, 0.0, 0.0 if on == "own" else 1.0])
-        return float(z @ a), float(math.sqrt(z @ p @ z))
+        on the chosen basis (``own``) or the other one (a mixture over the noise grid)."""
+        m, s = self._predictive(steps, on)
+        mean = float(self.weights @ m)
+        return mean, float(math.sqrt(self.weights @ (s ** 2 + (m - mean) ** 2)))
+
+    def forecast_draws(self, steps: int, n: int, rng: np.random.Generator,
+                       on: Literal["own", "other"] = "own") -> np.ndarray:
+        """``n`` draws of the log level ``steps`` years after the last year."""
+        m, s = self._predictive(steps, on)
+        k = rng.choice(len(m), size=n, p=self.weights)
+        return m[k] + s[k] * rng.standard_normal(n)
 
 
 def _state_space(flow: str, basis: str, used: pd.DataFrame) -> tuple[StateSpace, np.ndarray]:
@@ -189,7 +213,12 @@ def _fit_flow(flow: str, basis: str, used: pd.DataFrame) -> FusedFlow:
     grid = np.stack(np.meshgrid(*_GRID, indexing="ij"), axis=-1).reshape(-1, 3)
     logq = np.log(grid)
     prior = sum(-0.5 * ((logq[:, i] - m) / s) ** 2 for i, (m, s) in enumerate(_PRIOR))
-    best = grid[int(np.argmax(batched_loglike(ss, grid) + prior))]
+    ll, last, last_cov = batched_filter(ss, grid)
+    post = ll + prior
+    best = grid[int(np.argmax(post))]
+    w = np.exp(post - post.max())
+    w /= w.sum()
+    keep = w > 1e-4
     sm = smooth(ss, best)
     overlap = tuple(int(y) for y, row in zip(years, ss.y, strict=True)
                     if not np.isnan(row).any())
@@ -197,7 +226,9 @@ def _fit_flow(flow: str, basis: str, used: pd.DataFrame) -> FusedFlow:
         flow=flow, basis=basis, years=years, level=sm.smoothed[:, 0],
         level_sd=np.sqrt(sm.smoothed_cov[:, 0, 0]), gap=sm.smoothed[:, 2],
         gap_sd=np.sqrt(sm.smoothed_cov[:, 2, 2]), q=best, state=sm.filtered[-1],
-        cov=sm.filtered_cov[-1], overlap=overlap, loglike=sm.loglike)
+        cov=sm.filtered_cov[-1], overlap=overlap, loglike=sm.loglike,
+        weights=w[keep] / w[keep].sum(), grid_q=grid[keep], grid_state=last[keep],
+        grid_cov=last_cov[keep])
 
 
 def _identification_notes(fits: dict[str, FusedFlow], used: pd.DataFrame,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Smoothed", "StateSpace", "batched_loglike", "predict", "smooth"]
+__all__ = ["Smoothed", "StateSpace", "batched_filter", "batched_loglike", "predict", "smooth"]
 
 _T = np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
 _Z = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 1.0]])
@@ -65,7 +65,13 @@ def _q(q: np.ndarray) -> np.ndarray:
 
 
 def batched_loglike(ss: StateSpace, q: np.ndarray) -> np.ndarray:
-    """Log-likelihood of the figures for each row of ``q`` (k parameter sets at once).
+    """Log-likelihood of the figures for each row of ``q`` (k parameter sets at once)."""
+    return batched_filter(ss, q)[0]
+
+
+def batched_filter(ss: StateSpace,
+                   q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Log-likelihood and last filtered state for each row of ``q`` (k parameter sets).
 
     Parameters
     ----------
@@ -75,9 +81,11 @@ def batched_loglike(ss: StateSpace, q: np.ndarray) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (k,)
+    loglike : ndarray, shape (k,)
         The prediction-error decomposition of the Gaussian likelihood, with the proper prior
         ``(a0, p0)`` on the first state.
+    state, cov : ndarray, shape (k, 3) and (k, 3, 3)
+        The filtered state in the last year and its covariance.
     """
     q = np.atleast_2d(np.asarray(q, dtype=float))
     k = q.shape[0]
@@ -102,7 +110,7 @@ def batched_loglike(ss: StateSpace, q: np.ndarray) -> np.ndarray:
             a = a + np.einsum("kij,kj->ki", gain, v)
             p = p - gain @ z @ p
             p = 0.5 * (p + np.swapaxes(p, 1, 2))
-    return ll
+    return ll, a, p
 
 
 @dataclass(frozen=True, slots=True)
