@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "load_dataset": ".data",
     "FusedDataset": ".fusion",
     "fuse": ".fusion",
+    "alternative_answers": ".fusion.answers",
     "DataError": ".errors",
     "ModelError": ".errors",
     "ParameterError": ".errors",
@@ -88,6 +89,7 @@ __all__ = [
     "TradepathWarning",
     "UnknownNameError",
     "__version__",
+    "alternative_answers",
     "assess",
     "assess_many",
     "backtest",
@@ -167,6 +169,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
         UnknownNameError,
     )
     from .fusion import FusedDataset, fuse
+    from .fusion.answers import alternative_answers
     from .models import DEFAULT_MODEL, MODELS, get_model
     from .outside_view import outside_view
     from .reference import base_rate, reference_series, reference_summary, reference_targets

@@ -30,16 +30,16 @@ ANSWER_COLUMNS = ("target", "data", "basis", "status", "answer", "p_combined", "
 _LABELS = {"documents": "the documents", "official": "official series", "user": "your figures"}
 
 
-def answer_sources(fused: FusedDataset) -> list[tuple[str, str, Dataset]]:
+def answer_sources(ds: FusedDataset) -> list[tuple[str, str, Dataset]]:
     """``(data, basis, dataset)`` for the fused history and each source and basis alone.
 
     The sources are the ``dataset`` column of the figures fused (documents, official series,
     a user's file), each on each basis with at least two annual figures.
     """
-    if not isinstance(fused, FusedDataset):
-        raise fail("fused", "answer_sources", "a FusedDataset (tp.fuse)", type(fused).__name__)
-    out: list[tuple[str, str, Dataset]] = [("fused history", fused.basis, fused)]
-    src = fused.source_dataset
+    if not isinstance(ds, FusedDataset):
+        raise fail("ds", "answer_sources", "a FusedDataset (tp.fuse)", type(ds).__name__)
+    out: list[tuple[str, str, Dataset]] = [("fused history", ds.basis, ds)]
+    src = ds.source_dataset
     if src is None:
         return out
     stated = src._stated
@@ -50,12 +50,12 @@ def answer_sources(fused: FusedDataset) -> list[tuple[str, str, Dataset]]:
     for name in dict.fromkeys(stated["dataset"]):
         part = stated[stated["dataset"] == name].reset_index(drop=True)
         claims = src._claims if name == "documents" else no_claims
-        ds = Dataset(part, claims, src.targets)
+        part_ds = Dataset(part, claims, src.targets)
         for basis in ("VN", "KR"):
             n = int((yearly & (stated["dataset"] == name) & (stated["reporter"] == basis)
                      & (stated["flow"] == "total")).sum())
             if n >= 2:
-                out.append((_LABELS.get(name, str(name)), basis, ds))
+                out.append((_LABELS.get(name, str(name)), basis, part_ds))
     return out
 
 
@@ -67,12 +67,12 @@ def _answer(a: Assessment) -> str:
     return str(a.status)
 
 
-def alternative_answers(fused: FusedDataset, target: Target, **kwargs: Any) -> pd.DataFrame:
+def alternative_answers(ds: FusedDataset, target: Target, **kwargs: Any) -> pd.DataFrame:
     """``target`` answered from the fused history and from each source and basis alone.
 
     Parameters
     ----------
-    fused : FusedDataset
+    ds : FusedDataset
         From :func:`tradepath.fuse`.
     target : Target
     **kwargs
@@ -91,8 +91,8 @@ def alternative_answers(fused: FusedDataset, target: Target, **kwargs: Any) -> p
     --------
     >>> import tradepath as tp
     >>> from tradepath.fusion.answers import alternative_answers
-    >>> f = tp.fuse()
-    >>> alternative_answers(f, f.target("100B by 2023"), n_paths=500)["answer"].iloc[0]
+    >>> ds = tp.fuse()
+    >>> alternative_answers(ds, ds.target("100B by 2023"), n_paths=500)["answer"].iloc[0]
     'missed'
     """
     from ..assess import assess
@@ -101,9 +101,9 @@ def alternative_answers(fused: FusedDataset, target: Target, **kwargs: Any) -> p
         raise fail("target", "alternative_answers", "a tradepath Target", target)
     kwargs.pop("reporter", None)
     rows = []
-    for data, basis, ds in answer_sources(fused):
+    for data, basis, source in answer_sources(ds):
         try:
-            a = assess(ds, target, reporter=basis, **kwargs)
+            a = assess(source, target, reporter=basis, **kwargs)
         except (ModelError, DataError) as exc:
             rows.append((target.name, data, BASIS_NAMES[basis], "cannot answer", "—",
                          math.nan, math.nan, None, math.nan, 0, str(exc)))

@@ -21,21 +21,21 @@ _BASIS_STYLE = {"VN": dict(marker="o", color=OKABE_ITO["black"]),
                 "KR": dict(marker="^", color=OKABE_ITO["orange"])}
 
 
-def _check(fused: Any, func: str) -> FusedDataset:
+def _check(ds: Any, func: str) -> FusedDataset:
     from ..fusion import FusedDataset
 
-    if not isinstance(fused, FusedDataset):
-        raise fail("fused", func, "a FusedDataset (tp.fuse)", type(fused).__name__)
-    return fused
+    if not isinstance(ds, FusedDataset):
+        raise fail("ds", func, "a FusedDataset (tp.fuse)", type(ds).__name__)
+    return ds
 
 
-def plot_fused(fused: FusedDataset, *, flow: str = "total", start: int | None = None,
+def plot_fused(ds: FusedDataset, *, flow: str = "total", start: int | None = None,
                ax: Axes | None = None) -> Axes:
     """Each basis's figures, and the fused estimate on the chosen basis with its 80 % band.
 
     Parameters
     ----------
-    fused : FusedDataset
+    ds : FusedDataset
         From :func:`tradepath.fuse`.
     flow : {"total", "exports", "imports"}, default "total"
     start : int, optional
@@ -48,18 +48,18 @@ def plot_fused(fused: FusedDataset, *, flow: str = "total", start: int | None = 
     """
     from ..fusion import BASIS_NAMES
 
-    fused = _check(fused, "plot_fused")
-    flow = check_choice("flow", "plot_fused", flow, tuple(fused.flows))
+    ds = _check(ds, "plot_fused")
+    flow = check_choice("flow", "plot_fused", flow, tuple(ds.flows))
     ax = _axes(ax, "plot_fused")
-    est = fused.to_frame().xs(flow, level="flow")
+    est = ds.to_frame().xs(flow, level="flow")
     if start is not None:
         est = est[est.index >= start]
     years = est.index.to_numpy()
     ax.fill_between(years, est["lower"], est["upper"], color=_tint(_FORECAST, 0.38),
                     lw=0, label="fused estimate, 80 % band")
     ax.plot(years, est["estimate"], color=_FORECAST, lw=1.6,
-            label=f"fused estimate on {BASIS_NAMES[fused.basis]} basis")
-    used = fused.used[(fused.used["flow"] == flow) & fused.used["year"].isin(years)]
+            label=f"fused estimate on {BASIS_NAMES[ds.basis]} basis")
+    used = ds.used[(ds.used["flow"] == flow) & ds.used["year"].isin(years)]
     for basis in ("VN", "KR"):
         u = used[used["reporter"] == basis]
         if len(u):
@@ -73,7 +73,7 @@ def plot_fused(fused: FusedDataset, *, flow: str = "total", start: int | None = 
     return ax
 
 
-def plot_basis_gap(fused: FusedDataset, *, flow: str = "total", start: int | None = None,
+def plot_basis_gap(ds: FusedDataset, *, flow: str = "total", start: int | None = None,
                    ax: Axes | None = None) -> Axes:
     """The estimated gap between the bases over time (other / chosen), with its 80 % band,
     and the ratio in each year with a figure on both bases.
@@ -82,14 +82,14 @@ def plot_basis_gap(fused: FusedDataset, *, flow: str = "total", start: int | Non
     """
     from ..fusion import BASIS_NAMES
 
-    fused = _check(fused, "plot_basis_gap")
-    flow = check_choice("flow", "plot_basis_gap", flow, tuple(fused.flows))
+    ds = _check(ds, "plot_basis_gap")
+    flow = check_choice("flow", "plot_basis_gap", flow, tuple(ds.flows))
     ax = _axes(ax, "plot_basis_gap")
-    est = fused.to_frame().xs(flow, level="flow")
+    est = ds.to_frame().xs(flow, level="flow")
     if start is not None:
         est = est[est.index >= start]
     years = est.index.to_numpy()
-    other = "KR" if fused.basis == "VN" else "VN"
+    other = "KR" if ds.basis == "VN" else "VN"
     pct = 100.0
     ax.fill_between(years, (est["gap_lower"] - 1) * pct, (est["gap_upper"] - 1) * pct,
                     color=_tint(_FORECAST, 0.38), lw=0, label="estimated gap, 80 % band")
@@ -100,7 +100,7 @@ def plot_basis_gap(fused: FusedDataset, *, flow: str = "total", start: int | Non
                 marker="D", ms=3.5, color=OKABE_ITO["black"], label="both bases published")
     ax.axhline(0, color="#888888", lw=0.6)
     ax.set_xlabel("year")
-    ax.set_ylabel(f"{BASIS_NAMES[other]} over {BASIS_NAMES[fused.basis]}, %")
+    ax.set_ylabel(f"{BASIS_NAMES[other]} over {BASIS_NAMES[ds.basis]}, %")
     _integer_years(ax)
     lo = float(np.nanmin((est["gap_lower"] - 1) * pct))
     hi = float(np.nanmax((est["gap_upper"] - 1) * pct))
