@@ -38,6 +38,15 @@ def answer_sources(ds: FusedDataset) -> list[tuple[str, str, Dataset]]:
     """
     if not isinstance(ds, FusedDataset):
         raise fail("ds", "answer_sources", "a FusedDataset (tp.fuse)", type(ds).__name__)
+    # Built once per fused history (which never changes), so that every target asked reads
+    # the same datasets, and the fits, paths and share models made for them.
+    key = ("answer_sources",)
+    if key not in ds._cache:
+        ds._cache[key] = _sources(ds)
+    return list(ds._cache[key])
+
+
+def _sources(ds: FusedDataset) -> list[tuple[str, str, Dataset]]:
     out: list[tuple[str, str, Dataset]] = [("fused history", ds.basis, ds)]
     src = ds.source_dataset
     if src is None:

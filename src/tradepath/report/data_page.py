@@ -165,8 +165,8 @@ def _draw_fused_data(fig: Any, c: ReportContent) -> None:
     rows = [[str(r.check), str(r.period), str(r.reporter),
              "" if pd.isna(r.expected) else f"{r.expected:.2f}",
              "" if pd.isna(r.observed) else f"{r.observed:.2f}"] for r in fails.itertuples()]
-    room = int((y - 1.4) / 0.22)
-    shown = rows[:max(room, 1)]
+    room = int((y - 1.1) / 0.22) - 1  # the header row, and clear of the page number
+    shown = rows[:max(room, 0)]
     if shown:
         y = _data_table(fig, x, y, shown, ["check", "period", "basis", "expected", "observed"],
                         [0.5, 0.18, 0.1, 0.11, 0.11]) - 0.08

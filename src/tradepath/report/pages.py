@@ -276,7 +276,9 @@ def _read_with_care(c: ReportContent) -> list[str]:
     """Page 1's notes under the key numbers."""
     checks = c.consistency()
     fails = checks[checks["status"] == "fail"]
-    inherited = _inherited_failures(c.dataset.observations, checks)
+    # A fused history's checks are those of the figures it fused (FusedDataset.check).
+    figures = getattr(c.dataset, "source_dataset", None) or c.dataset
+    inherited = _inherited_failures(figures.observations, checks)
     distinct = fails[[(r.check, r.period) not in inherited for r in fails.itertuples()]]
     repeat = (f" ({len(fails) - len(distinct)} more repeat them in figures derived from the "
               "same document line)" if len(distinct) < len(fails) else "")
