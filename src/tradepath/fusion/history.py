@@ -19,8 +19,7 @@ import pandas as pd
 
 from .._validation import check_choice, fail
 from ..data import DEFAULT_KINDS, Dataset
-from ..data.files import _validate
-from ..data.schema import MIRROR_CIF_FOB, parse_period, preferred
+from ..data.schema import COLUMNS, MIRROR_CIF_FOB, parse_period, preferred
 from .kalman import StateSpace, batched_filter, predict, smooth
 
 if TYPE_CHECKING:
@@ -96,15 +95,18 @@ def _select(ds: Dataset, kinds: Sequence[str],
     # by Dataset.annual's rule: a round "about 20" never outweighs 21.08 worked out exactly.
     ranked = preferred(pd.DataFrame(cand), None)
     ranked = ranked.assign(_sd=ranked["kind"].map(FIGURE_SD)).sort_values("_sd", kind="stable")
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for r in ranked.to_dict("records"):
+        groups.setdefault((r["period"], r["flow"], r["reporter"]), []).append(r)
     used = []
-    for (_, flow, reporter), g in ranked.groupby(["period", "flow", "reporter"], sort=True):
-        best = g.iloc[0]
+    for (_, flow, reporter), g in sorted(groups.items()):
+        best = g[0]
         v = float(best["value_usd_bn"])
         used.append({"year": int(best["period"]), "flow": flow, "value_usd_bn": v,
                      "reporter": reporter, "kind": best["kind"], "source": best["source"],
                      "sd_log": max(FIGURE_SD.get(best["kind"], 0.03),
                                    _half_unit(v) / abs(v) / math.sqrt(3))})
-        for other in g.iloc[1:].to_dict("records"):
+        for other in g[1:]:
             o = float(other["value_usd_bn"])
             gap = abs(math.log(o / v)) if o > 0 < v else math.inf
             if gap <= max(_CONTRADICTION, 2 * (_half_unit(o) + _half_unit(v)) / v):
@@ -380,20 +382,21 @@ def _kind_labels(values: pd.DataFrame) -> pd.DataFrame:
 
 
 def _frame(fits: dict[str, FusedFlow], used: pd.DataFrame, basis: str) -> pd.DataFrame:
-    rows = []
+    figures: dict[tuple[int, str, bool], float] = {
+        (int(y), f, r == basis): float(v) for y, f, r, v in zip(
+            used["year"], used["flow"], used["reporter"], used["value_usd_bn"], strict=True)}
+    parts = []
     for flow, f in fits.items():
-        u = used[used["flow"] == flow]
-        own = u[u["reporter"] == basis].set_index("year")["value_usd_bn"]
-        oth = u[u["reporter"] != basis].set_index("year")["value_usd_bn"]
-        for i, year in enumerate(int(y) for y in f.years):
-            mu, sd, g, gsd = f.level[i], f.level_sd[i], f.gap[i], f.gap_sd[i]
-            rows.append({"year": year, "flow": flow, "estimate": math.exp(mu),
-                         "lower": math.exp(mu - Z80 * sd), "upper": math.exp(mu + Z80 * sd),
-                         "sd_log": sd, "own_figure": own.get(year, np.nan),
-                         "other_figure": oth.get(year, np.nan), "gap": math.exp(g),
-                         "gap_lower": math.exp(g - Z80 * gsd),
-                         "gap_upper": math.exp(g + Z80 * gsd)})
-    frame = pd.DataFrame(rows).set_index(["year", "flow"]).sort_index()
+        years = [int(y) for y in f.years]
+        parts.append(pd.DataFrame({
+            "year": years, "flow": flow, "estimate": np.exp(f.level),
+            "lower": np.exp(f.level - Z80 * f.level_sd),
+            "upper": np.exp(f.level + Z80 * f.level_sd), "sd_log": f.level_sd,
+            "own_figure": [figures.get((y, flow, True), np.nan) for y in years],
+            "other_figure": [figures.get((y, flow, False), np.nan) for y in years],
+            "gap": np.exp(f.gap), "gap_lower": np.exp(f.gap - Z80 * f.gap_sd),
+            "gap_upper": np.exp(f.gap + Z80 * f.gap_sd)}))
+    frame = pd.concat(parts).set_index(["year", "flow"]).sort_index()
     if {"exports", "imports"} <= set(fits):
         x = frame.xs("exports", level="flow")
         m = frame.xs("imports", level="flow")
@@ -414,15 +417,16 @@ def _observations(frame: pd.DataFrame, used: pd.DataFrame, basis: str,
     with none has an estimate in :meth:`FusedDataset.to_frame`, but is no observation)."""
     seen = set(zip(used["year"], used["flow"], strict=True))
     rows = []
-    for (year, flow), r in frame.iterrows():
+    for (year, flow), est, lower, upper in zip(frame.index, frame["estimate"], frame["lower"],
+                                               frame["upper"], strict=True):
         if flow == "balance":
             if not {(year, "exports"), (year, "imports")} <= seen:
                 continue
         elif (year, flow) not in seen:
             continue
-        half = (r["upper"] - r["lower"]) / 2
+        half = (upper - lower) / 2
         rows.append({"pair": pair, "period": str(year), "flow": flow,
-                     "value_usd_bn": float(r["estimate"]), "reporter": basis,
+                     "value_usd_bn": float(est), "reporter": basis,
                      "kind": "derived", "source": "fused",
                      "note": f"fused estimate, 80 % band ± {half:.2f}",
                      "formula": "fused (tradepath.fuse)", "dataset": "fused"})
@@ -512,7 +516,10 @@ def fuse(
     if "total" in fits and {"exports", "imports"} <= set(fits):
         notes.append("The total is fused from its own figures; it may differ slightly from "
                      "the fused exports plus imports.")
-    stated = _validate(_observations(frame, used, basis, pair), "fused history", row_base=1)
+    # Built here, so already in the canonical form Dataset keeps (see data.files._validate).
+    rows = _observations(frame, used, basis, pair)
+    stated = rows.assign(**{c: "" for c in COLUMNS if c not in rows})[list(COLUMNS)].astype(
+        {c: "str" for c in COLUMNS if c != "value_usd_bn"} | {"value_usd_bn": float})
     return FusedDataset(stated, ds._claims.iloc[0:0], ds.targets, basis=basis,
                         source_dataset=ds, flows=fits, used=used, left_out=left,
                         notes=tuple(notes), _frame=frame)
