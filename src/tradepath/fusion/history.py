@@ -317,15 +317,15 @@ class FusedDataset(Dataset):
 
     def check(self, *, rtol: float = 0.01) -> pd.DataFrame:
         """The consistency checks of the figures fused (:meth:`Dataset.check`), except the
-        comparisons of Vietnam's figure with Korea's for one period: that gap is what the
-        fusion estimates (``to_frame()["gap"]``), not a contradiction."""
+        comparisons of one period's figures across bases: Vietnam's against Korea's is the gap
+        the fusion estimates (``to_frame()["gap"]``), not a contradiction, and a figure of
+        unstated basis or uncertain year is not fused (:attr:`left_out` says so)."""
         src = self.source_dataset
         if src is None:
             return Dataset.check(self, rtol=rtol)
         checks = src.check(rtol=rtol)
-        modelled = ((checks["check"] == "same period and flow on different bases")
-                    & checks["reporter"].isin(["VN vs KR", "KR vs VN"]))
-        return checks[~modelled].reset_index(drop=True)
+        across = checks["check"] == "same period and flow on different bases"
+        return checks[~across].reset_index(drop=True)
 
     def _build_annual(self, reporter: str, kinds: Sequence[str], mirror: bool,
                       pair: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
