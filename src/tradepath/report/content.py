@@ -34,6 +34,7 @@ __all__ = [
     "OFFICIAL_COLUMNS",
     "ReportContent",
     "build_report",
+    "fused_alternatives",
     "official_comparison",
     "report_horizon",
     "select_targets",
@@ -104,9 +105,10 @@ class ReportContent:
         beside the documents' answer (:func:`official_comparison`); None for a user's data
         and for the fused history (which has them in ``alternatives``).
     alternatives : DataFrame or None
-        For the fused history (:func:`tradepath.fuse`): each target answered from the fused
-        history and from each source and basis alone
-        (:func:`tradepath.fusion.answers.alternative_answers`); None otherwise.
+        For the fused history (:func:`tradepath.fuse`), each target answered from the fused
+        history and from each source and basis alone: computed where the data page is drawn
+        (:func:`fused_alternatives`, in the second process), so an empty frame until then;
+        None for other data.
     checks : DataFrame or None
         ``dataset.check()``, run once for the pages and the tables (None: not run yet).
     """
@@ -454,7 +456,24 @@ def _chart_content(
         alternatives=(pd.DataFrame(columns=list(ANSWER_COLUMNS))
                       if isinstance(ds, FusedDataset) else None),
     )
+    if content.alternatives is not None:  # what fused_alternatives needs besides the content
+        content.alternatives.attrs["model"] = model_arg
     return content, kw
+
+
+def fused_alternatives(c: ReportContent) -> pd.DataFrame:
+    """Each target of a fused-history report answered from each source and basis alone
+    (:func:`tradepath.fusion.answers.alternative_answers`), with the report's model, paths,
+    seed and horizon; for the data page, which the second process draws meanwhile."""
+    from ..fusion.answers import alternative_answers
+
+    if c.alternatives is None or len(c.alternatives):
+        return c.alternatives if c.alternatives is not None else pd.DataFrame()
+    kw = dict(model=c.alternatives.attrs.get("model", c.model), n_paths=c.n_paths,
+              seed=c.seed, horizon=report_horizon(c.targets), pool=SimulationPool())
+    asked = [*c.assessments, *c.followups.values()]
+    return pd.concat([alternative_answers(c.dataset, a.target, **kw) for a in asked],
+                     ignore_index=True)
 
 
 def _complete(content: ReportContent, kw: dict[str, Any]) -> ReportContent:
@@ -483,12 +502,5 @@ def _complete(content: ReportContent, kw: dict[str, Any]) -> ReportContent:
     bottom = bottom_line(ds, assessments, followups=followups, comparisons=comparisons,
                          pool=kw["pool"])
     official = None if content.official is None else official_comparison(simulated, kw)
-    alternatives = None
-    if content.alternatives is not None:
-        from ..fusion.answers import alternative_answers
-
-        asked = [*assessments, *followups.values()]
-        alternatives = pd.concat([alternative_answers(ds, a.target, **kw) for a in asked],
-                                 ignore_index=True)
     return dataclasses.replace(content, comparisons=comparisons, findings=findings,
-                               bottom=bottom, official=official, alternatives=alternatives)
+                               bottom=bottom, official=official)

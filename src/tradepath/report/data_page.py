@@ -129,7 +129,9 @@ def _draw_fused_data(fig: Any, c: ReportContent) -> None:
     gx.set_title("The gap between the bases", fontsize=9, loc="left")
     gx.legend().set_visible(False)
     y = top + height + 0.75
-    alt = c.alternatives
+    from .content import fused_alternatives
+
+    alt = fused_alternatives(c)
     y = h - y
     y = _text_block(fig, x, y, "The same targets from each source alone", fontsize=11,
                     fontweight="bold")

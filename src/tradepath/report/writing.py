@@ -86,7 +86,6 @@ def _tables(c: ReportContent) -> dict[str, pd.DataFrame]:
         out["fused"] = ds.to_frame().reset_index()
         out["fused_used"] = ds.used
         out["fused_left_out"] = ds.left_out
-        out["alternative_answers"] = c.alternatives
     if c.region is not None:
         b = c.region.boundary().reset_index()
         b.insert(0, "target", c.region.target.name)
@@ -401,9 +400,6 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...], n_jobs: int |
     ours, theirs_pdf = (None, None) if parts is None else (parts / "a.pdf", parts / "b.pdf")
     pages = _pages(c)  # the same pages before and after finish(): only their text changes
     here, there = _split(pages)
-    if c.alternatives is not None:  # the fused data page shows answers computed by finish()
-        here = sorted([*here, *(i for i in there if pages[i].key == "data")])
-        there = [i for i in there if i not in here]
     worker = None
     try:
         if there and (parts is not None or exts) and _jobs(n_jobs) > 1:
