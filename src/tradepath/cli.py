@@ -75,7 +75,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
 
     if getattr(args, "data", None):
         return Dataset.from_csv(args.data, targets=load_dataset().targets)
-    name = getattr(args, "dataset", "fused")
+    name: Any = getattr(args, "dataset", "fused")
     if name == "fused":  # the default answer: every figure on Vietnam's basis (tp.fuse)
         from .fusion import fuse
 

@@ -8,7 +8,7 @@ change the answer".
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -21,6 +21,7 @@ from .history import BASIS_NAMES, FusedDataset
 
 if TYPE_CHECKING:
     from ..assessment import Assessment
+    from ..data import Reporter
 
 __all__ = ["ANSWER_COLUMNS", "alternative_answers", "answer_sources"]
 
@@ -109,10 +110,10 @@ def alternative_answers(ds: FusedDataset, target: Target, **kwargs: Any) -> pd.D
     if not isinstance(target, Target):
         raise fail("target", "alternative_answers", "a tradepath Target", target)
     kwargs.pop("reporter", None)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for data, basis, source in answer_sources(ds):
         try:
-            a = assess(source, target, reporter=basis, **kwargs)
+            a = assess(source, target, reporter=cast("Reporter", basis), **kwargs)
         except (ModelError, DataError) as exc:
             rows.append((target.name, data, BASIS_NAMES[basis], "cannot answer", "—",
                          math.nan, math.nan, None, math.nan, 0, str(exc)))

@@ -377,8 +377,8 @@ class FusedDataset(Dataset):
 def _kind_labels(values: pd.DataFrame) -> pd.DataFrame:
     """The kind of each annual value: ``fused`` (see :meth:`FusedDataset.describe_year` for
     the figures behind one)."""
-    return pd.DataFrame(np.where(values.notna(), "fused", None), index=values.index,
-                        columns=values.columns, dtype=object)
+    kind = pd.DataFrame("fused", index=values.index, columns=values.columns, dtype=object)
+    return kind.where(values.notna(), None)
 
 
 def _frame(fits: dict[str, FusedFlow], used: pd.DataFrame, basis: str) -> pd.DataFrame:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_basis_gap", "plot_fused"]
 
-_BASIS_STYLE = {"VN": dict(marker="o", color=OKABE_ITO["black"]),
+_BASIS_STYLE: dict[str, dict[str, Any]] = {"VN": dict(marker="o", color=OKABE_ITO["black"]),
                 "KR": dict(marker="^", color=OKABE_ITO["orange"])}
 
 

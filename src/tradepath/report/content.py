@@ -465,14 +465,17 @@ def fused_alternatives(c: ReportContent) -> pd.DataFrame:
     """Each target of a fused-history report answered from each source and basis alone
     (:func:`tradepath.fusion.answers.alternative_answers`), with the report's model, paths,
     seed and horizon; for the data page, which the second process draws meanwhile."""
+    from ..fusion import FusedDataset
     from ..fusion.answers import alternative_answers
 
-    if c.alternatives is None or len(c.alternatives):
+    if c.alternatives is None or len(c.alternatives) or not isinstance(c.dataset,
+                                                                        FusedDataset):
         return c.alternatives if c.alternatives is not None else pd.DataFrame()
     kw = dict(model=c.alternatives.attrs.get("model", c.model), n_paths=c.n_paths,
               seed=c.seed, horizon=report_horizon(c.targets), pool=SimulationPool())
     asked = [*c.assessments, *c.followups.values()]
-    return pd.concat([alternative_answers(c.dataset, a.target, **kw) for a in asked],
+    fused = c.dataset
+    return pd.concat([alternative_answers(fused, a.target, **kw) for a in asked],
                      ignore_index=True)
 
 
