@@ -28,6 +28,9 @@ _EXPORTS: dict[str, str] = {
     "assess_many": ".batch",
     "Dataset": ".data",
     "load_dataset": ".data",
+    "FusedDataset": ".fusion",
+    "fuse": ".fusion",
+    "alternative_answers": ".fusion.answers",
     "DataError": ".errors",
     "ModelError": ".errors",
     "ParameterError": ".errors",
@@ -73,6 +76,7 @@ __all__ = [
     "CrossingYear",
     "DataError",
     "Dataset",
+    "FusedDataset",
     "Interrupted",
     "ModelError",
     "OutputError",
@@ -87,6 +91,7 @@ __all__ = [
     "TradepathWarning",
     "UnknownNameError",
     "__version__",
+    "alternative_answers",
     "assess",
     "assess_many",
     "backtest",
@@ -99,6 +104,7 @@ __all__ = [
     "cross_check",
     "deficit_path",
     "event_backtest",
+    "fuse",
     "get_model",
     "growth",
     "load_dataset",
@@ -165,6 +171,8 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
         TradepathWarning,
         UnknownNameError,
     )
+    from .fusion import FusedDataset, fuse
+    from .fusion.answers import alternative_answers
     from .models import DEFAULT_MODEL, MODELS, get_model
     from .outside_view import outside_view
     from .reference import base_rate, reference_series, reference_summary, reference_targets

@@ -135,6 +135,34 @@ def _data_notes(kinds_frame: pd.DataFrame, flow: str, s: pd.Series) -> list[str]
     return notes
 
 
+def _fused(ds: Dataset, reporter: str) -> Any:
+    from .fusion import FusedDataset
+
+    return ds if isinstance(ds, FusedDataset) and ds.basis == reporter else None
+
+
+def _fused_years(ds: Dataset, reporter: str, target: Target, annual: pd.DataFrame) -> str:
+    """The fused years of a missed target's window with no figure on the basis, in words."""
+    fused = _fused(ds, reporter)
+    if fused is None:
+        return ""
+    start = target.announced if target.announced is not None else int(annual.index.min())
+    frame = fused.to_frame()
+    years = [y for y in range(min(start, target.by), target.by + 1)
+             if (y, target.flow) in frame.index and pd.isna(frame.loc[(y, target.flow),
+                                                                        "own_figure"])]
+    if not years:
+        return ""
+    return " (" + "; ".join(f"{y} ≈ {fused.describe_year(target.flow, y)}"
+                            for y in years) + ")"
+
+
+def _fused_note(fused: Any, flow: str, last_year: int) -> str:
+    return ("Fitted on the fused history (every figure on both bases, see tp.fuse); "
+            f"{last_year} ≈ {fused.describe_year(flow, last_year)} (± the 80 % band), "
+            "drawn afresh on every path.")
+
+
 def assess(
     ds: Dataset,
     target: Target,
@@ -268,6 +296,7 @@ def assess(
     if status == "missed":  # one rule for a past deadline, shared with the bottom line
         outcome = outcome_from_data(target, annual)
         status, basis = outcome.status, outcome.reason
+        basis += _fused_years(ds, reporter, target, annual)
     if status:
         unseen = [int(y) for y in hist.index if pd.isna(hist.loc[y, target.flow])]
         notes = []
@@ -286,6 +315,9 @@ def assess(
     # Only an integer seed names its draws (a generator moves on; None is fresh entropy).
     pooled = pool is not None and isinstance(seed, int | np.integer)
     fit = pool.fit(gm, s) if pool is not None and pooled else gm.fit(s)
+    fused = _fused(ds, reporter)
+    if fused is not None:  # every path starts from a draw of the fused last level
+        fit = fused.start_from_posterior(fit, target.flow)
     steps = horizon - last_year
     check_cells(func, n_paths, steps, n_arrays=6 if condition is not None else 3)
     try:
@@ -299,7 +331,8 @@ def assess(
     paths: dict[str, np.ndarray] = {target.flow: total}
     hit = total >= target.value
     level_hit = hit
-    notes = list(fit.notes) + _data_notes(kinds_frame, target.flow, s)
+    notes = list(fit.notes) + (_data_notes(kinds_frame, target.flow, s) if fused is None
+                               else [_fused_note(fused, target.flow, last_year)])
     if condition is not None:
         if target.flow != "total":
             raise ParameterError("a balance condition applies to a target on the total only")

@@ -136,9 +136,13 @@ class Assessment:
             return (f"{t.name}{cond}: met in {self.met_year} according to the data "
                     f"({self.history.loc[self.met_year, t.flow]:.1f} bn).")
         if self.status == "missed":
+            # A fused history names the years it estimated from the other basis ("2022 ≈ 84.0
+            # ± 1.9 bn on Vietnam's basis, from Korea's 87.7"): the figures the miss rests on.
+            estimated = self.basis[self.basis.find(" (") + 2:-1] if "≈" in self.basis else ""
             return (f"{t.name}{cond}: missed. The deadline {t.by} has passed and no observed "
-                    f"year up to it reaches {t.value:g} bn (last value "
-                    f"{self.last_value:.1f} bn in {self.last_year}).")
+                    f"year up to it reaches {t.value:g} bn"
+                    + (f": {estimated}" if estimated else "")
+                    + f" (last value {self.last_value:.1f} bn in {self.last_year}).")
         if self.status == "unknown":  # the basis says why (outcome_from_data's reason)
             return f"{t.name}{cond}: unknown: {self.basis}."
         cy = self.crossing_year

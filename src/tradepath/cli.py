@@ -75,7 +75,12 @@ def _dataset(args: argparse.Namespace) -> Dataset:
 
     if getattr(args, "data", None):
         return Dataset.from_csv(args.data, targets=load_dataset().targets)
-    return load_dataset(getattr(args, "dataset", "documents"))
+    name: Any = getattr(args, "dataset", "fused")
+    if name == "fused":  # the default answer: every figure on Vietnam's basis (tp.fuse)
+        from .fusion import fuse
+
+        return fuse()
+    return load_dataset(name)
 
 
 def _targets(args: argparse.Namespace, ds: Dataset) -> tuple[Target, ...]:
@@ -279,10 +284,12 @@ def _add_common(p: argparse.ArgumentParser, *, table: bool = True) -> None:
                    help="show tracebacks on errors")
 
 
-def _add_dataset(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dataset", choices=("documents", "official"), default="documents",
-                   help="the documents' figures (default) or the official series on both "
-                        "bases, each row with its URL (ignored with --data)")
+def _add_dataset(p: argparse.ArgumentParser, default: str = "documents") -> None:
+    p.add_argument("--dataset", choices=("fused", "documents", "official"), default=default,
+                   help=f"the fused history (every figure of the documents and the official "
+                        f"series on Vietnam's basis, tp.fuse), the documents' figures or the "
+                        f"official series on both bases, each row with its URL (default: "
+                        f"{default}; ignored with --data)")
 
 
 def _add_targets(p: argparse.ArgumentParser) -> None:
@@ -446,6 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_targets(p)
     _add_model(p, paths=DEFAULT_PATHS)
     _add_reading(p)
+    _add_dataset(p, default="fused")
     p.set_defaults(func=_cmd_assess)
 
     p = _sub(sub, "compare", "every growth model side by side for a target",
@@ -458,6 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_targets(p)
     _add_model(p, paths=DEFAULT_PATHS, model=False)
     _add_reading(p)
+    _add_dataset(p, default="fused")
     p.set_defaults(func=_cmd_compare)
 
     p = _sub(sub, "scenario", "run scenario files",
@@ -498,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p, table=False)
     _add_targets(p)
     _add_model(p, paths=DEFAULT_PATHS)
+    _add_dataset(p, default="fused")
     p.set_defaults(func=_cmd_report)
     return parser
 

@@ -37,6 +37,7 @@ from .comparison import comparison_figure, plot_comparison
 from .crossing import crossing_figure, plot_crossing
 from .fan import plot_fan, plot_forecast
 from .feasible import plot_feasible
+from .fusion import plot_basis_gap, plot_fused
 from .reference import plot_reference
 from .scenarios import plot_scenario_paths, plot_scenarios, scenario_figure
 from .style import BAND_LEVELS, COLORS, LINESTYLES, OKABE_ITO, report_rc, report_style, source_note
@@ -53,12 +54,14 @@ __all__ = [
     "format_year",
     "max_deficit",
     "plot_balance",
+    "plot_basis_gap",
     "plot_comparison",
     "plot_crossing",
     "plot_event_backtest",
     "plot_fan",
     "plot_feasible",
     "plot_forecast",
+    "plot_fused",
     "plot_reference",
     "plot_scenario_paths",
     "plot_scenarios",

@@ -143,6 +143,8 @@ _KIND_STYLE: dict[str, dict[str, Any]] = {
                       label="partner's statistics, converted"),
     "ambiguous": dict(marker="x", mfc="none", mec="#555555", ms=6, mew=1.4,
                       label="basis unstated"),
+    "fused": dict(marker="o", mfc="black", mec="black", ms=4, label="fused estimate "
+                  "(every figure, both bases)"),
 }
 
 
@@ -174,7 +176,8 @@ def _draw_points(ax: Axes, years: Any, values: Any, kinds: Any, *, color: str = 
             else:  # the legend explains the marker, in black, whatever the series colour
                 from matplotlib.lines import Line2D
 
-                proxy = {k: v for k, v in _KIND_STYLE[str(kind)].items() if k != "label"}
+                proxy = {k: v for k, v in _KIND_STYLE.get(str(kind), _KIND_STYLE["reported"])
+                         .items() if k != "label"}
                 handles.append(Line2D([], [], ls="none", label=label, **proxy))
     return handles
 

@@ -18,6 +18,8 @@ from ..assess import Assessment, assess, compare_models
 from ..balance import BalanceCondition, more_balanced
 from ..data import Dataset, load_dataset
 from ..errors import DataError, ModelError, ParameterError
+from ..fusion.answers import ANSWER_COLUMNS
+from ..fusion.history import BASIS_NAMES
 from ..pool import SimulationPool
 from ..targets import Target
 
@@ -34,6 +36,7 @@ __all__ = [
     "OFFICIAL_COLUMNS",
     "ReportContent",
     "build_report",
+    "fused_alternatives",
     "official_comparison",
     "report_horizon",
     "select_targets",
@@ -95,7 +98,13 @@ class ReportContent:
         the sensitivities.
     official : DataFrame or None
         The same targets answered from the official series on Korea's basis (through 2025)
-        beside the documents' answer (:func:`official_comparison`); None for a user's data.
+        beside the documents' answer (:func:`official_comparison`); None for a user's data
+        and for the fused history (which has them in ``alternatives``).
+    alternatives : DataFrame or None
+        For the fused history (:func:`tradepath.fuse`), each target answered from the fused
+        history and from each source and basis alone: computed where the data page is drawn
+        (:func:`fused_alternatives`, in the second process), so an empty frame until then;
+        None for other data.
     checks : DataFrame or None
         ``dataset.check()``, run once for the pages and the tables (None: not run yet).
     """
@@ -117,6 +126,7 @@ class ReportContent:
     bottom: BottomLine | None = None
     official: pd.DataFrame | None = None
     checks: pd.DataFrame | None = None
+    alternatives: pd.DataFrame | None = None
 
     def consistency(self) -> pd.DataFrame:
         """The dataset's consistency checks (:meth:`Dataset.check`), run once."""
@@ -358,8 +368,10 @@ def _chart_content(
     """The settings checked and what the fan, crossing, balance and feasible-region charts
     show (no model comparison, findings, bottom line or official series yet), with the
     keywords that :func:`_complete` needs to finish it on the same pool."""
+    from ..fusion import FusedDataset, fuse
+
     func = "build_report"
-    ds = load_dataset() if ds is None else ds
+    ds = fuse() if ds is None else ds  # the default answer: every figure, on one basis
     if not isinstance(ds, Dataset):
         raise fail("ds", func, "a tradepath Dataset", type(ds).__name__,
                    "Use tp.load_dataset() or tp.Dataset.from_csv(path).")
@@ -379,7 +391,10 @@ def _chart_content(
     if source is None:
         from .._version import __version__
 
-        source = f"Source: figures from the documents; tradepath {__version__}"
+        source = (f"Source: figures from the documents; tradepath {__version__}"
+                  if not isinstance(ds, FusedDataset) else
+                  "Source: the documents and the official series on both bases, fused on "
+                  f"{BASIS_NAMES[ds.basis]} basis; tradepath {__version__}")
     horizon = report_horizon(items)
     # One pool for the whole report: each model is fitted and simulated once per series, and
     # every target, follow-up, comparison row, page, table and figure reads the same paths.
@@ -434,8 +449,30 @@ def _chart_content(
         balance_source=balance_source, region=region, findings={}, skipped=skipped,
         source=source, checks=ds.check(),
         official=pd.DataFrame(columns=list(OFFICIAL_COLUMNS)) if documents else None,
+        alternatives=(pd.DataFrame(columns=list(ANSWER_COLUMNS))
+                      if isinstance(ds, FusedDataset) else None),
     )
+    if content.alternatives is not None:  # what fused_alternatives needs besides the content
+        content.alternatives.attrs["model"] = model_arg
     return content, kw
+
+
+def fused_alternatives(c: ReportContent) -> pd.DataFrame:
+    """Each target of a fused-history report answered from each source and basis alone
+    (:func:`tradepath.fusion.answers.alternative_answers`), with the report's model, paths,
+    seed and horizon; for the data page, which the second process draws meanwhile."""
+    from ..fusion import FusedDataset
+    from ..fusion.answers import alternative_answers
+
+    if c.alternatives is None or len(c.alternatives) or not isinstance(c.dataset,
+                                                                        FusedDataset):
+        return c.alternatives if c.alternatives is not None else pd.DataFrame()
+    kw = dict(model=c.alternatives.attrs.get("model", c.model), n_paths=c.n_paths,
+              seed=c.seed, horizon=report_horizon(c.targets), pool=SimulationPool())
+    asked = [*c.assessments, *c.followups.values()]
+    fused = c.dataset
+    return pd.concat([alternative_answers(fused, a.target, **kw) for a in asked],
+                     ignore_index=True)
 
 
 def _complete(content: ReportContent, kw: dict[str, Any]) -> ReportContent:

@@ -13,7 +13,7 @@ from .._format import format_probability, format_year, plain_plurals
 from .._lazy import pyplot
 from ..assess import Assessment
 from .content import _A4, _WRAP, ReportContent, _spread
-from .data_page import _draw_data, _inherited_failures
+from .data_page import _draw_data, _draw_fused_data, _inherited_failures
 from .tables import _data_table, _text_block
 
 if TYPE_CHECKING:
@@ -79,14 +79,23 @@ def _pages(c: ReportContent) -> list[_Page]:
         pages.append(_Page(
             "official", "The documents against the official series", _official_intro(c),
             0, lambda fig: _draw_official(fig, c)))
-    pages.append(_Page(
-        "data", "The data and where each figure comes from",
-        "Every figure in the documents, with its reporting country, its kind and its source "
-        "(document and line; the documents are listed by title and date under the table). "
-        "Derived figures are computed from stated growth rates; lower bounds and figures of "
-        "unstated basis are shown but not fitted. The checks test the identities and claims "
-        "the figures allow.",
-        0, lambda fig: _draw_data(fig, c)))
+    if c.alternatives is not None:  # a fused history: its figures, estimate and basis gap
+        pages.append(_Page(
+            "data", "The data: every figure, on both bases, read as one history",
+            "The documents' figures and the official series on Vietnam's and Korea's bases, "
+            "fused into one annual history on one basis: a local linear trend with the gap "
+            "between the two countries' statistics estimated as a slowly varying quantity "
+            "(tp.fuse). Years without a figure are estimated, never filled in as data.",
+            0, lambda fig: _draw_fused_data(fig, c)))
+    else:
+        pages.append(_Page(
+            "data", "The data and where each figure comes from",
+            "Every figure in the documents, with its reporting country, its kind and its "
+            "source (document and line; the documents are listed by title and date under the "
+            "table). Derived figures are computed from stated growth rates; lower bounds and "
+            "figures of unstated basis are shown but not fitted. The checks test the "
+            "identities and claims the figures allow.",
+            0, lambda fig: _draw_data(fig, c)))
     main = c.main
     if main is not None:
         others = [a for a in c.assessments if a is not main]
@@ -288,7 +297,9 @@ def _read_with_care(c: ReportContent) -> list[str]:
     # Figures on different bases differ by construction: not a contradiction.
     basis = checks["check"].str.contains("different bases", regex=False)
     fails = checks[(checks["status"] == "fail") & ~basis]
-    inherited = _inherited_failures(c.dataset.observations, checks)
+    # A fused history's checks are those of the figures it fused (FusedDataset.check).
+    figures = getattr(c.dataset, "source_dataset", None) or c.dataset
+    inherited = _inherited_failures(figures.observations, checks)
     distinct = fails[[(r.check, r.period) not in inherited for r in fails.itertuples()]]
     repeat = (f" ({len(fails) - len(distinct)} more repeat them in figures derived from the "
               "same document line)" if len(distinct) < len(fails) else "")

@@ -82,6 +82,13 @@ def _tables(c: ReportContent) -> dict[str, pd.DataFrame]:
         out["forecast_bands"] = bands.reset_index()
     if c.official is not None:
         out["official_comparison"] = c.official
+    if c.alternatives is not None:
+        from ..fusion import FusedDataset
+
+        assert isinstance(ds, FusedDataset)
+        out["fused"] = ds.to_frame().reset_index()
+        out["fused_used"] = ds.used
+        out["fused_left_out"] = ds.left_out
     if c.region is not None:
         b = c.region.boundary().reset_index()
         b.insert(0, "target", c.region.target.name)
