@@ -248,3 +248,43 @@ def test_trend_panel_prior_refusals():
 
 def test_reference_prior_object():
     assert REFERENCE_TREND_PRIOR.is_reference and not PRIOR.is_reference
+
+
+def test_the_stored_panel_prior_is_the_one_learned_from_the_shipped_panel(tmp_path):
+    # data/damped_panel_prior.json spares every process the learning; it must hold exactly
+    # what learning gives now (else: write_shipped_trend_prior() writes it again).
+    import json
+
+    from tradepath.data.schema import data_dir
+    from tradepath.models import damped
+
+    stored = json.loads((data_dir() / damped.PRIOR_FILE).read_text(encoding="utf-8"))
+    assert stored["reference_series_sha256"] == damped._panel_hash()
+    for name, slope in (("slope", True), ("volatility", False)):
+        assert damped.TrendPrior(**stored["priors"][name]) == \
+            damped._learn_shipped_trend_prior(slope)
+    written = json.loads(damped.write_shipped_trend_prior(tmp_path).read_text())
+    assert written == stored
+
+
+def test_a_stale_stored_prior_is_not_read(monkeypatch, tmp_path):
+    # A file learned from another panel (another hash) is ignored: the prior is learned.
+    import dataclasses
+    import json
+
+    from tradepath.models import damped
+
+    fresh = damped._learn_shipped_trend_prior(True)
+    bogus = dataclasses.asdict(dataclasses.replace(fresh, nu0=1.0, source="stale"))
+    for sha, expected in (("another panel", fresh), (damped._panel_hash(), None)):
+        path = tmp_path / f"{sha[:8]}.json"
+        path.write_text(json.dumps({"reference_series_sha256": sha,
+                                    "priors": {"slope": bogus}}))
+        monkeypatch.setattr(damped, "_prior_path", lambda p=path: p)
+        damped._shipped_trend_prior.cache_clear()
+        try:
+            got = damped._shipped_trend_prior(True)
+        finally:
+            damped._shipped_trend_prior.cache_clear()
+        # the same hash: the file is read (here its bogus values); another: learned afresh
+        assert got == (expected if expected is not None else damped.TrendPrior(**bogus))
