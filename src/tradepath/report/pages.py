@@ -291,6 +291,10 @@ def _feasible_caption(r: FeasibleRegion) -> str:
     return text
 
 
+#: Contradictions named on the detail page (the rest are counted; all are in checks.csv).
+_SHOW_FAILS = 2
+
+
 def _read_with_care(c: ReportContent) -> list[str]:
     """The notes under the detailed answer."""
     checks = c.consistency()
@@ -304,10 +308,13 @@ def _read_with_care(c: ReportContent) -> list[str]:
     repeat = (f" ({len(fails) - len(distinct)} more repeat them in figures derived from the "
               "same document line)" if len(distinct) < len(fails) else "")
     n = len(distinct)
+    shown = [f"{r.check} ({r.period}: {r.observed:.1f} against {r.expected:.1f})"
+             for r in distinct.itertuples()][:_SHOW_FAILS]
+    more = (f"; {n - len(shown)} more in the data page's table and checks.csv"
+            if n > len(shown) else "")
     notes = [(f"{n} contradiction{'s' if n != 1 else ''} among {len(checks)} consistency "
-              "checks: " + "; ".join(f"{r.check} ({r.period}: {r.observed:.1f} against "
-                                     f"{r.expected:.1f})" for r in distinct.itertuples())
-              + repeat + ".") if n else "Every testable identity and claim in the data holds."]
+              "checks: " + "; ".join(shown) + more + repeat + ".")
+             if n else "Every testable identity and claim in the data holds."]
     for r in checks[basis & (checks["status"] == "fail")].itertuples():
         notes.append(f"The {r.period} total is {r.observed:.1f} bn in a document that does not "
                      f"state its basis, against {r.expected:.1f} bn on Vietnam's basis; the "
