@@ -172,9 +172,15 @@ _HEADERS = {"probability": "chance", "p_inside": "model alone", "p_outside": "re
 
 def _for_reading(frame: Any, horizon: Any) -> Any:
     """A table for people: years in words, probabilities and growth rates in per cent."""
+    import pandas as pd
+
     from ._format import format_pct, format_probability
 
-    out = _years_in_words(frame, horizon).astype(object).fillna("")
+    out = _years_in_words(frame, horizon)
+    # Object columns with "" for a missing value, built as such: fillna on an object frame
+    # would cast numbers back (and pandas 2 warns of it).
+    out = pd.DataFrame({c: pd.Series(["" if v is None or v != v else v for v in out[c]],
+                                     index=out.index, dtype=object) for c in out.columns})
     if "status" in out.columns:  # answered from the data: no model, no record
         data = out["status"] != "simulated"
         out.loc[data, [c for c in ("p_inside", "p_outside", "pool_weight")
