@@ -285,7 +285,7 @@ def _add_common(p: argparse.ArgumentParser, *, table: bool = True) -> None:
         p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                        help="output format (default: table)")
     p.add_argument("--data", metavar="FILE",
-                   help="a CSV of your own observations instead of the documents' dataset")
+                   help="a CSV of your own observations instead of the embedded data")
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                    help="show tracebacks on errors")
 
