@@ -783,7 +783,10 @@ def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = 
     """The tables on real data: reference targets, panel levels, VN-KR answers."""
     frame, extra = reference_targets_scores(n_paths, seed)
     if write_pool:
+        from tradepath.outside_view import write_pool_inputs
+
         emit(f"Wrote {write_pool_data(extra)}")
+        emit(f"Wrote {write_pool_inputs()} (the pool's outside views, stored)")
     table, rel = reference_targets_tables(frame, extra)
     sc = extra["scored"]
     pool = extra["pool"]

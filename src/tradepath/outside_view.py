@@ -452,6 +452,24 @@ def learn_pool(
 POOL_FILE = "reference_inside.csv"
 
 
+#: :func:`pool_inputs` of the shipped files, stored with their hash (each outside view is a
+#: fit with the target's pair left out: most of a second in all); written by
+#: :func:`write_pool_inputs`.
+POOL_INPUTS_FILE = "reference_pool_inputs.json"
+_POOL_INPUTS = ("reference_targets.csv", "reference_series.csv", POOL_FILE)
+
+
+def write_pool_inputs(folder: Any = None) -> Any:
+    """Store :func:`pool_inputs` of the shipped files (:data:`POOL_INPUTS_FILE`, in
+    ``folder``, default the package's data folder); returns the file's path."""
+    from .data.stored import write_stored
+
+    inputs = pool_inputs()
+    value = {c: [v.item() if hasattr(v, "item") else v for v in inputs[c]]
+             for c in inputs.columns}
+    return write_stored(POOL_INPUTS_FILE, _POOL_INPUTS, value, folder)
+
+
 def reference_inside() -> pd.DataFrame:
     """The shipped inside views of the resolved reference targets (:data:`POOL_FILE`)."""
     from .data.schema import data_file
@@ -507,7 +525,10 @@ def reference_pool() -> Pool:
     those of :data:`POOL_FILE`. Without that file, the prior alone (weight 0.5 +- 0.21).
     Cached.
     """
-    inputs = pool_inputs()
+    from .data.stored import read_stored
+
+    stored = read_stored(POOL_INPUTS_FILE, _POOL_INPUTS)
+    inputs = pd.DataFrame(stored) if stored is not None else pool_inputs()
     return learn_pool(inputs["p_inside"], inputs["p_outside"], inputs["met"],
                       n_points=inputs["points"] if POOL_BY_LENGTH else None,
                       source=f"{len(inputs)} resolved reference targets")

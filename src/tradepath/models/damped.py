@@ -222,40 +222,21 @@ def trend_panel_prior(
     return _trend_prior_cached(key, slope, src, strength_mixture)
 
 
-#: The shipped panel's priors as learned by :func:`trend_panel_prior`, stored beside the
-#: panel with the hash of ``reference_series.csv`` they were learned from (learning them
-#: takes most of a second; every process would). A stale file is never read: a changed
-#: panel is learned again, and a test checks the stored values against a fresh learning
-#: (:func:`write_shipped_trend_prior` writes the file).
+#: The shipped panel's priors as learned by :func:`trend_panel_prior`, stored with the hash of
+#: the panel's file (:mod:`tradepath.data.stored`; :func:`write_shipped_trend_prior` writes it).
 PRIOR_FILE = "damped_panel_prior.json"
-
-
-def _prior_path() -> Any:
-    from ..data.schema import data_dir
-
-    return data_dir() / PRIOR_FILE
-
-
-def _panel_hash() -> str:
-    import hashlib
-
-    from ..data.schema import data_file
-
-    return hashlib.sha256(data_file("reference_series.csv").read_bytes()).hexdigest()
+_PRIOR_INPUTS = ("reference_series.csv",)
 
 
 @functools.cache
 def _shipped_trend_prior(slope: bool) -> TrendPrior:
-    """:func:`trend_panel_prior` of the shipped panel, once per process (from
-    :data:`PRIOR_FILE` when it was learned from the same panel)."""
-    import json
+    """:func:`trend_panel_prior` of the shipped panel, once per process (stored when it was
+    learned from the same panel)."""
+    from ..data.stored import read_stored
 
-    path = _prior_path()
-    if path.is_file():
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        stored = doc.get("priors", {}).get("slope" if slope else "volatility")
-        if doc.get("reference_series_sha256") == _panel_hash() and stored:
-            return TrendPrior(**stored)
+    stored = read_stored(PRIOR_FILE, _PRIOR_INPUTS)
+    if stored is not None and ("slope" if slope else "volatility") in stored:
+        return TrendPrior(**stored["slope" if slope else "volatility"])
     return _learn_shipped_trend_prior(slope)
 
 
@@ -266,21 +247,15 @@ def _learn_shipped_trend_prior(slope: bool) -> TrendPrior:
 
 
 def write_shipped_trend_prior(folder: Any = None) -> Any:
-    """Learn the shipped panel's priors and write :data:`PRIOR_FILE` (into ``folder``,
-    default the package's data folder); returns its path."""
+    """Learn the shipped panel's priors and store them (:data:`PRIOR_FILE`, in ``folder``,
+    default the package's data folder); returns the file's path."""
     import dataclasses
-    import json
-    from pathlib import Path
 
-    from ..data.schema import data_dir
+    from ..data.stored import write_stored
 
-    doc = {"reference_series_sha256": _panel_hash(),
-           "priors": {name: dataclasses.asdict(_learn_shipped_trend_prior(slope))
-                      for name, slope in (("slope", True), ("volatility", False))}}
-    path = Path(data_dir() if folder is None else folder) / PRIOR_FILE
-    path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    return path
-
+    value = {name: dataclasses.asdict(_learn_shipped_trend_prior(slope))
+             for name, slope in (("slope", True), ("volatility", False))}
+    return write_stored(PRIOR_FILE, _PRIOR_INPUTS, value, folder)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
