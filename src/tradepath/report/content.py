@@ -50,7 +50,6 @@ FIGURES = ("fan", "crossing", "comparison", "balance", "feasible")
 _MANIFEST = "manifest.json"
 _GENERATOR = "tradepath report"
 _A4 = (8.27, 11.69)
-_WRAP = 100  # characters per line of body text at 9 pt across the A4 text width
 
 
 def report_horizon(targets: Sequence[Target]) -> int:

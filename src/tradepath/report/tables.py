@@ -3,10 +3,19 @@ their measured width with room around the text."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
 __all__: list[str] = []
+
+#: Characters per line of body text at 9 pt across the A4 text width.
+_WRAP = 100
+
+
+def _wrap(text: str, width: int = _WRAP) -> str:
+    """Paragraphs (lines of ``text``) filled to ``width`` characters."""
+    return "\n".join(textwrap.fill(p, width=width) if p else "" for p in text.split("\n"))
 
 
 def _text_block(fig: Any, x: float, y: float, text: str, **kw: Any) -> float:
