@@ -122,3 +122,30 @@ def test_one_answer_per_target_everywhere(content, written, pages):
         assert row1[4] == cy.median_text()
         assert "| " + " | ".join(row1) + " |" in md
         assert " ".join(row1[2:5]) in page1
+
+
+def test_page1_says_what_each_source_alone_would_answer(content, written, pages):
+    """On the fused history, "what would change the answer" weighs the documents alone and
+    each basis of the official series alone against the other changes, each line with the
+    probabilities of the data page's table."""
+    from tradepath.bottom_line import format_probability as words
+    from tradepath.report.pages import changes
+
+    moves = changes(content)
+    assert 1 <= len(moves) <= 3
+    alone = [m for m in moves if "from one source alone" in m]
+    assert alone  # the default report: the documents alone move 100B by 2030 most
+    page1 = _flat(pages[0]).replace("\u00a0", " ")
+    md = _flat((written / "summary.md").read_text(encoding="utf-8"))
+    alt = content.alternatives
+    for m in moves:
+        assert m in md and _flat(m) in page1
+    for m in alone:
+        name = m.split(": from one source alone")[0]
+        line = next(x for x in content.bottom.lines if x.name == name)
+        target = (line.followup or line).target.name
+        rows = alt[(alt["target"] == target) & (alt["data"] != "fused history")]
+        assert len(rows) >= 2
+        for r in rows.itertuples():
+            said = words(r.probability) if r.status == "simulated" else r.answer
+            assert f"{said} from {r.data} ({r.basis} basis)" in m

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["ANSWER_COLUMNS", "alternative_answers", "answer_sources"]
 
 #: Columns of :func:`alternative_answers`.
-ANSWER_COLUMNS = ("target", "data", "basis", "status", "answer", "p_combined", "p_inside",
-                  "last_year", "last_value", "years", "detail")
-_LABELS = {"documents": "the documents", "official": "official series", "user": "your figures"}
+ANSWER_COLUMNS = ("target", "data", "basis", "status", "answer", "probability", "p_combined",
+                  "p_inside", "last_year", "last_value", "years", "detail")
+_LABELS = {"documents": "the documents", "official": "the official series", "user": "your figures"}
 
 
 def answer_sources(ds: FusedDataset) -> list[tuple[str, str, Dataset]]:
@@ -94,7 +94,8 @@ def alternative_answers(ds: FusedDataset, target: Target, **kwargs: Any) -> pd.D
     DataFrame
         One row per source (:data:`ANSWER_COLUMNS`): ``data`` and ``basis`` name it,
         ``status`` is the assessment's (or ``cannot answer``, with the reason in ``detail``),
-        ``answer`` the headline in words (a probability, "missed", "met in 2012"),
+        ``answer`` the headline in words (a probability, "missed", "met in 2012") and
+        ``probability`` in numbers (NaN unless simulated),
         ``years`` the number of years with a figure of the target's flow.
 
     Examples
@@ -116,9 +117,10 @@ def alternative_answers(ds: FusedDataset, target: Target, **kwargs: Any) -> pd.D
             a = assess(source, target, reporter=cast("Reporter", basis), **kwargs)
         except (ModelError, DataError) as exc:
             rows.append((target.name, data, BASIS_NAMES[basis], "cannot answer", "—",
-                         math.nan, math.nan, None, math.nan, 0, str(exc)))
+                         math.nan, math.nan, math.nan, None, math.nan, 0, str(exc)))
             continue
         years = int(a.history[target.flow].notna().sum())
         rows.append((target.name, data, BASIS_NAMES[basis], a.status, _answer(a),
-                     a.p_combined, a.p_inside, a.last_year, a.last_value, years, a.basis))
+                     a.probability if a.status == "simulated" else math.nan, a.p_combined,
+                     a.p_inside, a.last_year, a.last_value, years, a.basis))
     return pd.DataFrame(rows, columns=list(ANSWER_COLUMNS))

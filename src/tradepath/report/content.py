@@ -101,9 +101,10 @@ class ReportContent:
         and for the fused history (which has them in ``alternatives``).
     alternatives : DataFrame or None
         For the fused history (:func:`tradepath.fuse`), each target answered from the fused
-        history and from each source and basis alone: computed where the data page is drawn
-        (:func:`fused_alternatives`, in the second process), so an empty frame until then;
-        None for other data.
+        history and from each source and basis alone (:func:`fused_alternatives`, for page 1's
+        "what would change the answer" and the data page; :func:`write_report` has the
+        second process compute them first), an empty frame until then; None for other
+        data.
     checks : DataFrame or None
         ``dataset.check()``, run once for the pages and the tables (None: not run yet).
     """
@@ -351,7 +352,10 @@ def build_report(
     """
     content, kw = _chart_content(ds, targets=targets, balance=balance, model=model,
                                  n_paths=n_paths, seed=seed, source=source)
-    return _complete(content, kw)
+    content = _complete(content, kw)
+    if content.alternatives is None:
+        return content
+    return dataclasses.replace(content, alternatives=fused_alternatives(content))
 
 
 def _chart_content(

@@ -358,14 +358,40 @@ def answer_sentences(c: ReportContent) -> list[str]:
 
 def changes(c: ReportContent, top: int = 3) -> list[str]:
     """"What would change the answer": the ``top`` changes that move a headline most, over
-    every target (each on the headline probability, assessed again with the same seed)."""
+    every target: each sensitivity (the headline probability assessed again with the same
+    seed) and, on a fused history, the answer from each source alone (its largest move)."""
     assert c.bottom is not None
-    items = []
+    items: list[tuple[float, str]] = []
     for line in c.bottom.lines:
         x = line.followup if line.followup is not None else line
-        items += [(line.name, s) for s in x.changes(top)]
-    items.sort(key=lambda t: -abs(t[1].headline_effect))
-    return [f"{name}: {s.describe_headline()}" for name, s in items[:top]]
+        items += [(abs(s.headline_effect), f"{line.name}: {s.describe_headline()}")
+                  for s in x.changes(top)]
+        items += _evidence(c, line.name, x)
+    items.sort(key=lambda t: -t[0])
+    return [text for _, text in items[:top]]
+
+
+def _evidence(c: ReportContent, name: str, line: Any) -> list[tuple[float, str]]:
+    """The target of ``line`` from each source of a fused history alone, as one change:
+    (its largest move of the headline, the line in words); none where there is nothing to
+    compare."""
+    from ..bottom_line.words import format_probability as in_words
+
+    alt = c.alternatives
+    base = line.headline_probability
+    if alt is None or not len(alt) or base is None:
+        return []
+    rows = alt[(alt["target"] == line.target.name) & (alt["data"] != "fused history")]
+    if not len(rows):
+        return []
+    moves = (rows["probability"] - base).abs()
+    if not moves.notna().any():
+        return []
+    parts = [(in_words(r.probability) if r.status == "simulated" else str(r.answer))
+             + f" from {r.data} ({r.basis} basis)" for r in rows.itertuples()]
+    return [(float(moves.max()), f"{name}: from one source alone, the chance by "
+                                 f"{line.target.by} would be {', '.join(parts)}, against "
+                                 f"{in_words(base)} from all of them")]
 
 
 def _nobreak(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -27,6 +28,7 @@ from .content import (
     ReportContent,
     _chart_content,
     _complete,
+    fused_alternatives,
 )
 from .pages import (
     ANSWER_COLUMNS,
@@ -342,10 +344,13 @@ def _cut_out(fig: Any, page: _Page, tmp: Path, exts: Sequence[str],
 
 
 def _second_process(c: ReportContent, tmp: Path, part: Path | None, pages: list[_Page],
-                    which: Sequence[int], exts: Sequence[str], meta: dict[str, str]) -> None:
-    """Body of the second process (:func:`_draw_pages`). It exits 0 when its pages are all
-    written; on any failure it exits 1 quietly and the parent draws them again itself (so an
-    error is raised there, with its own type and message)."""
+                    which: Sequence[int], exts: Sequence[str], meta: dict[str, str],
+                    send: Any) -> None:
+    """Body of the second process: on a fused history, first each target from each source
+    alone (sent to the parent, whose first page lists them), then :func:`_draw_pages`. It
+    exits 0 when its pages are all written; on any failure it exits 1 quietly and the parent
+    does the work again itself (so an error is raised there, with its own type and
+    message)."""
     # Forked with SIGINT and SIGTERM blocked (see _start): the parent's handlers would raise
     # into the copy of its stack. Here SIGTERM ends the process, and Ctrl-C is for the
     # parent, which stops this one.
@@ -353,6 +358,11 @@ def _second_process(c: ReportContent, tmp: Path, part: Path | None, pages: list[
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     try:
+        if c.alternatives is not None:
+            c = dataclasses.replace(c, alternatives=fused_alternatives(c))
+            send.send(c.alternatives)
+            pages = _pages(c)
+        send.close()
         _draw_pages(c, tmp, part, pages, which, exts, meta)
     except BaseException:
         os._exit(1)
@@ -369,11 +379,14 @@ def _start(c: ReportContent, tmp: Path, part: Path | None, pages: list[_Page],
     """
     import multiprocessing
 
-    worker = multiprocessing.get_context("fork").Process(
-        target=_second_process, args=(c, tmp, part, pages, which, exts, meta), daemon=True)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    worker = ctx.Process(target=_second_process,
+                         args=(c, tmp, part, pages, which, exts, meta, send), daemon=True)
     release = hold_signals()
     try:
         worker.start()
+        send.close()  # the second process holds the only sending end: its exit ends the pipe
     finally:
         try:
             # A signal that came during the fork is raised here: its exception must not
@@ -384,7 +397,21 @@ def _start(c: ReportContent, tmp: Path, part: Path | None, pages: list[_Page],
                 worker.terminate()
                 worker.join()
             raise
-    return worker
+    return worker, receive
+
+
+def _with_alternatives(c: ReportContent, receive: Any) -> ReportContent:
+    """``c`` with each target from each source alone (on a fused history): as the second
+    process sent them, or computed here if it did not."""
+    if c.alternatives is None or len(c.alternatives):
+        return c
+    alt = None
+    if receive is not None:
+        with contextlib.suppress(EOFError, OSError):
+            alt = receive.recv()
+        receive.close()
+    return dataclasses.replace(c, alternatives=alt if alt is not None else
+                               fused_alternatives(c))
 
 
 def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...], n_jobs: int | None = None,
@@ -409,15 +436,16 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...], n_jobs: int |
     ours, theirs_pdf = (None, None) if parts is None else (parts / "a.pdf", parts / "b.pdf")
     pages = _pages(c)  # the same pages before and after finish(): only their text changes
     here, there = _split(pages)
-    worker = None
+    worker = receive = None
     try:
         if there and (parts is not None or exts) and _jobs(n_jobs) > 1:
-            worker = _start(c, tmp, theirs_pdf, pages, there, exts, meta)
+            worker, receive = _start(c, tmp, theirs_pdf, pages, there, exts, meta)
         if finish is not None:
             c = finish()
-            if [p.title for p in _pages(c)] != [p.title for p in pages]:
-                raise RuntimeError("the report's pages changed when its content was finished")
-            pages = _pages(c)
+        c = _with_alternatives(c, receive)
+        if [p.title for p in _pages(c)] != [p.title for p in pages]:
+            raise RuntimeError("the report's pages changed when its content was finished")
+        pages = _pages(c)
         files += _draw_pages(c, tmp, ours, pages, here, exts, meta)
         theirs = [f"{pages[i].figure}.{e}" for i in there if pages[i].figure for e in exts]
         done = False
