@@ -70,8 +70,8 @@ def test_each_example_runs(example, tmp_path):
         assert list(summary.index) == [s.name for s in spec.scenarios]
 
 
-def test_required_example_gives_the_documents_answers(tmp_path):
-    run_file(Path(EXAMPLES[0]).parent / "required_export_growth.toml", tmp_path / "o")
+def test_required_example_gives_the_documents_answers(tmp_path, ds):
+    run_file(Path(EXAMPLES[0]).parent / "required_export_growth.toml", tmp_path / "o", ds=ds)
     req = pd.read_csv(tmp_path / "o" / "required.csv")
     exports = req[req["flow"] == "exports"].set_index(["target", "given"])["rate"]
     # two-sided: 150 bn in 2030 with imports at +3 % needs a surplus above 10 % of trade
@@ -89,8 +89,8 @@ def test_required_example_gives_the_documents_answers(tmp_path):
                                                                          "rate"]
 
 
-def test_feasible_region_example_boundary(tmp_path):
-    run_file(Path(EXAMPLES[0]).parent / "feasible_region.toml", tmp_path / "o")
+def test_feasible_region_example_boundary(tmp_path, ds):
+    run_file(Path(EXAMPLES[0]).parent / "feasible_region.toml", tmp_path / "o", ds=ds)
     b = pd.read_csv(tmp_path / "o" / "feasible_region.csv")
     assert list(b.columns) == ["import_rate", "min_export_rate"] and len(b) == 1000
     row = b.iloc[int(np.argmin(np.abs(b["import_rate"] - 0.05)))]
@@ -323,13 +323,24 @@ def test_observations_from_the_file(tmp_path, ds):
 
 # -- the volatility the probabilities rest on ------------------------------------------------
 def test_summary_states_the_volatility_and_the_years_it_comes_from(tmp_path, ds):
+    """A file without [data] reads the fused history (each flow has its own figures); the
+    documents alone have too few exports and imports, so both take the total's volatility."""
     from tradepath.models.random_walk import RandomWalk
+
+    path = write(tmp_path, GOOD + "\n[simulation]\nn_paths = 200\n")
+    fused = tp.fuse()
+    sig = {f: float(RandomWalk().fit(fused.series(f)).params["sigma"])
+           for f in ("exports", "imports")}
+    md = evaluate(path).to_markdown()
+    assert (f"σ = {sig['exports']:.4f} a year for exports and {sig['imports']:.4f} for "
+            "imports") in md
+    assert 0.08 < sig["exports"] < 0.2 and sig["exports"] != sig["imports"]
+    x = fused.series("exports")
+    assert f"the {len(x)} exports figures of {', '.join(str(int(y)) for y in x.index)}" in md
 
     totals = ds.series("total")
     sigma = float(RandomWalk().fit(totals).params["sigma"])
-    path = write(tmp_path, GOOD + "\n[simulation]\nn_paths = 200\n")
-    res = evaluate(path)
-    md = res.to_markdown()
+    md = evaluate(path, ds).to_markdown()
     assert f"σ = {sigma:.4f} a year for exports and {sigma:.4f} for imports" in md
     years = ", ".join(str(int(y)) for y in totals.index)
     assert f"the {len(totals)} totals of {years}" in md

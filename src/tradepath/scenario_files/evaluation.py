@@ -142,7 +142,9 @@ def _dataset_for(spec: ScenarioFile, ds: Dataset | None) -> Dataset:
             raise fail("ds", "evaluate", "a tradepath Dataset or None", type(ds).__name__)
         return ds
     if spec.observations is None:
-        return load_dataset()
+        from ..fusion import fuse
+
+        return fuse()  # every figure held, on one basis: the answer the report gives
     return _wrap(spec._doc, ("data", "observations"), lambda: Dataset.from_csv(
         spec.observations, targets=load_dataset().targets))  # type: ignore[arg-type]
 
@@ -166,7 +168,8 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
     ----------
     spec : ScenarioFile or path
     ds : Dataset, optional
-        Overrides the file's ``[data]``; default the embedded dataset.
+        Overrides the file's ``[data]``; default the fused history of the embedded
+        figures (:func:`tradepath.fuse`), as for the report.
 
     Returns
     -------

@@ -269,7 +269,7 @@ class ScenarioFile:
     title, description : str
     observations : Path or None
         ``[data] observations``: a CSV of observations (relative paths are relative to the
-        file); None uses the embedded dataset.
+        file); None uses the fused history of the embedded figures (:func:`tradepath.fuse`).
     start : int or None
         ``[defaults] start``: base year of the inverse questions (None: the latest year).
     reporter : str
