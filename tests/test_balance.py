@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import tradepath as tp
@@ -122,3 +125,41 @@ def test_margin_values():
     np.testing.assert_allclose(balance.balanced().margin(70.0, 30.0), 0.1 - 0.4)
     np.testing.assert_allclose(balance.ratio(0.8).margin(40.0, 50.0), 0.0, atol=1e-15)
     np.testing.assert_allclose(balance.deficit(20.0).margin(30.0, 60.0), -10.0)
+
+
+def _frame(years, exports, imports):
+    return pd.DataFrame({"exports": exports, "imports": imports},
+                        index=pd.Index(years, name="year"))
+
+
+def test_more_balanced_compares_with_the_level_when_the_target_was_set():
+    """A target that says when it was set compares with the deficit share then (the latest
+    year on or before the announcement with both flows), else the first year after it; one
+    that does not, with the latest year; an explicit base with the latest year up to it."""
+    annual = _frame([2018, 2020, 2023, 2024], [20, 20, 30, 40], [60, 40, 50, 50])
+    share = {y: (m - x) / (x + m) for y, x, m in annual.itertuples()}
+    cond = balance.more_balanced()
+
+    def bound(target):
+        b = target.balance.bind(annual)
+        return b.base_year, b.max, b.when
+
+    assert bound(tp.Target(150, by=2030, balance=cond)) == (2024, share[2024], "latest")
+    assert bound(tp.Target(150, by=2030, balance=cond, announced=2021)) == (
+        2020, share[2020], "set")
+    assert bound(tp.Target(150, by=2030, balance=cond, announced=2020)) == (
+        2020, share[2020], "set")
+    assert bound(tp.Target(150, by=2030, balance=cond, announced=2015)) == (
+        2018, share[2018], "after set")
+    assert bound(tp.Target(150, by=2030, balance=balance.more_balanced(2023),
+                           announced=2019)) == (2023, share[2023], "given")
+    # The announcement travels with the target: replacing its condition or its deadline keeps it.
+    t = tp.Target(150, by=2030, balance=cond, announced=2021)
+    assert bound(dataclasses.replace(t, balance=cond)) == (2020, share[2020], "set")
+    assert bound(dataclasses.replace(t, by=2035)) == (2020, share[2020], "set")
+    assert "when the target was set (2021)" in t.describe()
+    # The words say which level.
+    from tradepath.bottom_line import condition_words
+
+    assert condition_words(t.balance.bind(annual)).startswith(
+        "deficit below its level when the target was set, 33.3 % of trade in 2020")

@@ -66,12 +66,14 @@ def test_verdict_missed_needs_a_figure_below_in_every_year_of_the_window(ds):
     high = _with(ds, [("2022", "total", 101.0)])
     v = past_verdict(t, high.annual())
     assert v.verdict == "unknown" and v.gaps == (2022,) and "condition" in v.basis
-    # with flows that satisfy it: met in 2022; with flows that fail it: missed
-    ok = _with(ds, [("2022", "total", 101.0), ("2022", "exports", 40.0),
+    # with flows that satisfy it (more balanced than 2021, when the target was set): met in
+    # 2022; with flows that fail it: missed
+    set_in = [("2021", "exports", 25.0), ("2021", "imports", 53.0)]  # 35.9 % of 78.0
+    ok = _with(ds, [*set_in, ("2022", "total", 101.0), ("2022", "exports", 40.0),
                     ("2022", "imports", 61.0)])
     assert past_verdict(t, ok.annual()).year == 2022
-    bad = _with(ds, [("2022", "total", 101.0), ("2022", "exports", 20.0),
-                     ("2022", "imports", 81.0)])
+    bad = _with(ds, [*set_in, ("2022", "total", 101.0), ("2022", "exports", 30.0),
+                     ("2022", "imports", 71.0)])
     v = past_verdict(t, bad.annual())
     assert v.verdict == "missed" and "condition fails: 2022" in v.basis
     # no announcement: the window starts at the first figure, so the 2013-2020 gap counts
@@ -133,7 +135,7 @@ def test_text_prints_the_computed_numbers_in_plain_words(line):
     assert f"{t.required_growth:+.1%}".replace("%", " %") in text
     assert f"the median path grows {t.median_path_growth:+.1%}".replace("%", " %") in text
     assert f"median {t.deficit:.1f} bn" in text
-    assert "deficit below its latest level, 37.2 % of trade in 2024" in text
+    assert "deficit below its first level after the target was set, 38.2 % of trade in 2023" in text
     assert "inf" not in text and "nan" not in text.lower()
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), "code names in the text"
     assert "equal weights" in text  # the model choice is disclosed

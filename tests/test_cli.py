@@ -85,10 +85,10 @@ def test_assess_table_lists_every_target_with_its_finding():
     assert "20B by 2015: met in 2012" in r.stdout
     # The fused history (the default) answers the past target from data: Korea's 2022 and
     # 2023 figures, on Vietnam's basis, are below 100 bn.
-    assert "100B by 2023 with deficit share < 35.8% (its 2025 level): missed" in r.stdout
+    assert "100B by 2023 with deficit share < 43.7% (its 2021 level): missed" in r.stdout
     docs = run_cli("assess", "--model", "random_walk", "--paths", "500", "--dataset",
                    "documents")
-    assert "100B by 2023 with deficit share < 37.2% (its 2024 level): unknown" in docs.stdout
+    assert "100B by 2023 with deficit share < 38.2% (its 2023 level): unknown" in docs.stdout
     assert re.search(r"150B by 2030 .*: probability \d+% by 2030 \(combined\)\. Inside view .* "
                      r"On the paths of the random walk with drift", r.stdout)
 
@@ -172,7 +172,8 @@ def test_report_writes_the_pdf(tmp_path):
     assert f"report.pdf has {meta['page_count']} pages" in r.stdout
     assert meta["pages"][0] == "Vietnam–Korea trade targets: if and when"
     # The answer of page 1, one sentence per target, from the fused history.
-    assert "150B by 2030 (deficit below its latest level, 35.8 % of trade in 2025): " in r.stdout
+    assert ("150B by 2030 (deficit below its level when the target was set, 42.0 % of trade "
+            "in 2022): ") in r.stdout
     assert " chance by 2030." in r.stdout
 
 

@@ -406,7 +406,7 @@ def test_required_growth_bad_input(ds):
     with pytest.raises(tp.UnknownNameError):
         required_growth(ds, "200B by 2040", other=0.05)
     by_name = required_growth(ds, "150B by 2030", other=0.05)
-    assert by_name.condition == "deficit share < 37.2% (its 2024 level)"
+    assert by_name.condition == "deficit share < 38.2% (its 2023 level)"
 
 
 def test_infeasible_says_so_plainly(ds):

@@ -182,13 +182,18 @@ class DeficitAtMost(BalanceCondition):
 class MoreBalanced(BalanceCondition):
     """Deficit share strictly below its level in a base year ("more balanced").
 
-    ``base=None`` uses the latest year with both flows in the data. :meth:`bind` resolves the
-    base year against an annual frame and returns a :class:`DeficitShareAtMost` (strict).
-    ``two_sided=True`` compares the gap either way, ``|m - x| / (x + m)``, with its base level.
+    The base year: ``base`` when given (the latest year on or before it with both flows);
+    else, for a target that says when it was set (:attr:`tradepath.Target.announced`, copied
+    here as ``announced``), its level then: the latest year on or before the announcement with
+    both flows, or the first year after it when none is; else the latest year with both flows
+    in the data. :meth:`bind` resolves the base year against an annual frame and returns a
+    :class:`DeficitShareAtMost` (strict). ``two_sided=True`` compares the gap either way,
+    ``|m - x| / (x + m)``, with its base level.
     """
 
     base: int | None = None
     two_sided: bool = False
+    announced: int | None = None
 
     def holds(self, exports: Any, imports: Any) -> np.ndarray:
         raise DataError(
@@ -198,8 +203,12 @@ class MoreBalanced(BalanceCondition):
 
     def bind(self, annual: pd.DataFrame) -> DeficitShareAtMost:
         both = annual[["exports", "imports"]].dropna()
+        when = "latest"
         if self.base is not None:
-            both = both[both.index <= self.base]
+            both, when = both[both.index <= self.base], "given"
+        elif self.announced is not None and not both.empty:
+            before = both[both.index <= self.announced]
+            both, when = (before, "set") if len(before) else (both.iloc[:1], "after set")
         if both.empty:
             raise DataError(
                 "a 'more balanced' condition needs a year with both exports and imports"
@@ -211,16 +220,22 @@ class MoreBalanced(BalanceCondition):
         share = float(_share(both.loc[year, "exports"], both.loc[year, "imports"]))
         share = abs(share) if self.two_sided else share
         return _BoundMoreBalanced(max=share, strict=True, two_sided=self.two_sided,
-                                  base_year=year)
+                                  base_year=year, when=when)
 
     def describe(self) -> str:
-        base = "the latest year with both flows" if self.base is None else str(self.base)
-        return f"deficit share below its level in {base}"
+        if self.base is not None:
+            return f"deficit share below its level in {self.base}"
+        if self.announced is not None:
+            return f"deficit share below its level when the target was set ({self.announced})"
+        return "deficit share below its level in the latest year with both flows"
 
 
 @dataclass(frozen=True, slots=True)
 class _BoundMoreBalanced(DeficitShareAtMost):
     base_year: int = 0
+    #: How the base year was chosen: "latest", "given", "set" (the announcement) or
+    #: "after set" (the first year after it with both flows).
+    when: str = "latest"
 
     def describe(self) -> str:
         what = "deficit or surplus" if self.two_sided else "deficit share"
@@ -306,7 +321,8 @@ def deficit(max: float) -> DeficitAtMost:
 
 
 def more_balanced(base: int | None = None, *, two_sided: bool = False) -> MoreBalanced:
-    """Deficit share below its level in ``base`` (default: the latest year with both flows);
+    """Deficit share below its level in ``base`` (default: when the target was set, if it
+    says, else the latest year with both flows; see :class:`MoreBalanced`);
     ``two_sided=True``: the gap either way, ``|m - x| / (x + m)``, below its base level."""
     if base is not None:
         base = check_year("base", "more_balanced", base)

@@ -53,8 +53,8 @@ exit codes: 0 success, 1 a tradepath error (message on stderr), 2 a usage error,
 
 _BALANCE_HELP = ("balance condition: none, balanced (deficit or surplus <= 10 %% of trade), "
                  "balanced_one_sided (deficit share <= 10 %%), more_balanced (deficit share "
-                 "below its latest level), balanced:S, deficit_share:S, ratio:R or "
-                 "deficit:D (US$ bn)")
+                 "below its level when the target was set, else its latest), balanced:S, "
+                 "deficit_share:S, ratio:R or deficit:D (US$ bn)")
 
 
 def _emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tomllib
 from dataclasses import dataclass
@@ -74,6 +75,12 @@ class Target:
                 raise fail("announced", "Target", f"at most the deadline by={by}", announced,
                            "A target is announced before (or in) its deadline year.")
             object.__setattr__(self, "announced", announced)
+            cond = self.balance
+            if (isinstance(cond, _balance.MoreBalanced) and cond.base is None
+                    and cond.announced != announced):
+                # "More balanced" than when the target was set.
+                object.__setattr__(self, "balance",
+                                   dataclasses.replace(cond, announced=announced))
         for name in ("name", "source", "outcome", "note"):
             if not isinstance(getattr(self, name), str):
                 raise fail(name, "Target", "a string", getattr(self, name),

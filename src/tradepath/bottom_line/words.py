@@ -56,7 +56,11 @@ def condition_words(cond: BalanceCondition | None) -> str:
         op = "below" if cond.strict else "at most"
         base = getattr(cond, "base_year", None)
         if base:
-            return f"{gap} {op} its latest level, {_pct1(cond.max)} of trade in {base}"
+            level = {"set": "its level when the target was set",
+                     "after set": "its first level after the target was set",
+                     "given": f"its {base} level"}.get(getattr(cond, "when", ""),
+                                                       "its latest level")
+            return f"{gap} {op} {level}, {_pct1(cond.max)} of trade in {base}"
         return f"{gap} {op} {_pct1(cond.max)} of trade"
     return cond.describe()
 
