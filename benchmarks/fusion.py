@@ -137,8 +137,10 @@ def backtest(origins: range, horizons: tuple[int, ...], seed: int,
     return pd.DataFrame(rows)
 
 
-def summary(cases: pd.DataFrame) -> pd.DataFrame:
-    """Scores per basis and method, on the forecasts every method made (the same cases)."""
+def summary(cases: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Scores per basis and method, on the forecasts every method made (the same cases), with
+    a 90 % interval for the coverage from resampling whole origins (the forecasts made at one
+    origin share its data and the shocks after it, so they are not independent)."""
     key = ["origin", "basis", "flow", "horizon"]
     n_methods = cases.groupby(key)["method"].transform("nunique")
     common = cases[n_methods == cases["method"].nunique()]
@@ -146,6 +148,17 @@ def summary(cases: pd.DataFrame) -> pd.DataFrame:
            .agg(n=("ape", "size"), mape=("ape", "mean"), coverage_80=("covered", "mean"),
                 crps_bn=("crps", "mean"), median_ape=("ape", "median"))
            .reset_index())
+    rng = np.random.default_rng(seed)
+    low, high = [], []
+    for basis, method in zip(out["basis"], out["method"], strict=True):
+        part = common[(common["basis"] == basis) & (common["method"] == method)]
+        per = part.groupby("origin")["covered"].agg(["sum", "size"])
+        draw = rng.integers(0, len(per), size=(n_boot, len(per)))
+        boot = per["sum"].to_numpy()[draw].sum(axis=1) / per["size"].to_numpy()[draw].sum(axis=1)
+        low.append(np.quantile(boot, 0.05))
+        high.append(np.quantile(boot, 0.95))
+    out.insert(out.columns.get_loc("coverage_80") + 1, "coverage 90 % interval",
+               [f"{a:.2f}–{b:.2f}" for a, b in zip(low, high, strict=True)])
     out["mape"] *= 100
     out["median_ape"] *= 100
     return out.rename(columns={"mape": "MAPE %", "median_ape": "median APE %"})
