@@ -290,3 +290,14 @@ def test_sensitivity_error_matches_the_spread_over_seeds(ds):
     for label in labels:
         ratio = np.std(effects[label], ddof=1) / np.mean(errors[label])
         assert 0.5 < ratio < 2.0, (label, ratio)
+
+
+def test_when_says_a_year_once_when_a_tenth_and_half_the_paths_share_it():
+    from tradepath.crossing import CrossingYear
+
+    years = pd.Index(range(2026, 2031), name="year")
+    early = CrossingYear(pd.Series([0.6, 0.2, 0.1, 0.05, 0.03], index=years), 0.02, 2050, 20_000)
+    assert early.when() == "half the simulated paths meet it by 2026; 2 % not by 2050"
+    later = CrossingYear(pd.Series([0.15, 0.2, 0.3, 0.2, 0.1], index=years), 0.05, 2050, 20_000)
+    assert later.when() == ("1 in 10 simulated paths meet it by 2026, half by 2028; 5 % not "
+                            "by 2050")

@@ -96,14 +96,18 @@ class CrossingYear(ResultDisplay):
     def when(self) -> str:
         """When the paths meet the target, in words that do not contradict each other: the
         year one path in ten has met it by, the median year with its Monte Carlo precision
-        (:meth:`median_text`) and the share not met by the horizon."""
+        (:meth:`median_text`; said alone when it is that same year) and the share not met by
+        the horizon."""
         h = self.horizon
         q10 = self.quantile(0.1)
         if not math.isfinite(q10):
             return f"fewer than 1 in 10 simulated paths meet it by {h}"
         text = f"1 in 10 simulated paths meet it by {format_year(q10, h)}"
         if math.isfinite(self.median_range()[0]):
-            text += f", half by {self.median_text()}"
+            if self.median_text() == format_year(q10, h):  # one year for both: said once
+                text = f"half the simulated paths meet it by {self.median_text()}"
+            else:
+                text += f", half by {self.median_text()}"
         if self.p_not_by_horizon >= 0.005:
             text += f"; {self.p_not_by_horizon:.0%} not by {h}".replace("%", " %")
         return text
