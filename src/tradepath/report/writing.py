@@ -412,6 +412,11 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...], n_jobs: int |
     worker = None
     try:
         if there and (parts is not None or exts) and _jobs(n_jobs) > 1:
+            # Loaded before the fork, which inherits them: both processes draw, and loading
+            # them twice cost the second one most of a CPU second.
+            pyplot()
+            if parts is not None:
+                import matplotlib.backends.backend_pdf  # noqa: F401
             worker = _start(c, tmp, theirs_pdf, pages, there, exts, meta)
         if finish is not None:
             c = finish()
