@@ -6,6 +6,7 @@ Run with::
     python benchmarks/speed.py --quick    # fewer repeats and samples, about 3 minutes
     python benchmarks/speed.py --only report            # the report against 065bdfc, 3 min
     python benchmarks/speed.py --only report --phases   # and where the working tree's time goes
+    python benchmarks/speed.py --only fuse_assess       # tp.fuse + tp.assess, 20,000 paths
 
 Medians over repeated runs (after one untimed warm-up run) of:
 
@@ -34,7 +35,11 @@ Medians over repeated runs (after one untimed warm-up run) of:
   each run's peak memory. The earlier version runs from a source archive of that commit
   (``git archive``, unpacked once under ``benchmarks/results/``) put first on ``PYTHONPATH``,
   with the same interpreter and libraries; the script checks that each child imports the
-  intended copy.
+  intended copy;
+* ``fuse_assess``: ``tp.fuse()`` and then ``tp.assess`` of 150B by 2030 with the default model,
+  20,000 paths, seed 0, of the working tree against ``--baseline``, each in its own process
+  (the first call, with the imports it triggers, then medians of the following calls: wall
+  and CPU seconds, for the fusion and the assessment apart).
 
 Ratios are straightforward time / tradepath time: above 1, tradepath is faster. Memory: the
 peak resident set size of the report and of the batch subprocesses (``os.wait4``'s
@@ -267,6 +272,23 @@ def child_batch(repeat: int) -> None:
                       "statuses": out["status"].value_counts().to_dict()}))
 
 
+def child_fuse_assess(repeat: int) -> None:
+    """In a subprocess: time ``tp.fuse()`` and ``tp.assess`` (150B by 2030, the default model,
+    20,000 paths, seed 0) on the tradepath that this process imports, print JSON: the first
+    call (with the imports it triggers) and each later call, wall and CPU seconds."""
+    target = tp.Target(150, by=2030)
+    runs = []
+    for _ in range(repeat + 1):
+        t0, c0 = time.perf_counter(), time.process_time()
+        ds = tp.fuse()
+        t1, c1 = time.perf_counter(), time.process_time()
+        a = tp.assess(ds, target, n_paths=20_000, seed=0)
+        t2, c2 = time.perf_counter(), time.process_time()
+        runs.append({"fuse_s": t1 - t0, "fuse_cpu_s": c1 - c0, "assess_s": t2 - t1,
+                     "assess_cpu_s": c2 - c1, "total_s": t2 - t0, "total_cpu_s": c2 - c0})
+    print(json.dumps({"runs": runs, "p_inside": a.p_inside, "probability": a.probability}))
+
+
 def import_times(repeat: int) -> dict[str, float]:
     """Median wall times (s) of fresh interpreters importing tradepath, pandas, and both
     tradepath with its numerical core (first use of ``tp.assess``) and pandas + statsmodels."""
@@ -347,6 +369,26 @@ def bench_report(repeat: int = 3, rev: str = BASELINE) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["ratio_to_baseline"] = frame["median_s"].iloc[0] / frame["median_s"]
     return frame
+
+
+def bench_fuse_assess(repeat: int = 5, rev: str = BASELINE) -> pd.DataFrame:
+    """``tp.fuse()`` + ``tp.assess`` with 20,000 paths: the working tree against commit
+    ``rev``, each in a fresh process (:func:`child_fuse_assess`)."""
+    py, script = sys.executable, str(Path(__file__).resolve())
+    rows = []
+    for label, path in ((f"{rev} (source archive)", baseline_source(rev)),
+                        ("working tree", None)):
+        child = run_child([py, script, "--child-fuse-assess", str(repeat)], env=_env(path))
+        res = json.loads(child.stdout.strip().splitlines()[-1])
+        first, later = res["runs"][0], pd.DataFrame(res["runs"][1:])
+        rows.append({"version": label, "first_call_s": first["total_s"],
+                     "first_call_cpu_s": first["total_cpu_s"],
+                     **{f"median_{k}": float(later[k].median()) for k in later.columns},
+                     "p_inside": res["p_inside"], "probability": res["probability"]})
+        print(f"  fuse+assess, {label}: first {first['total_s']:.2f} s, then "
+              f"{rows[-1]['median_total_s']:.3f} s ({rows[-1]['median_total_cpu_s']:.3f} CPU s)",
+              flush=True)
+    return pd.DataFrame(rows)
 
 
 def report_phases(out: Path) -> pd.DataFrame:
@@ -430,21 +472,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, help="runs per measurement (default 7; quick 3)")
     parser.add_argument("--import-only", action="store_true",
                         help="measure only the import times and print them")
-    parser.add_argument("--only", choices=["report"],
-                        help="run one benchmark: 'report' (the working tree against --baseline)")
+    parser.add_argument("--only", choices=["report", "fuse_assess"],
+                        help="run one benchmark against --baseline: 'report' (tradepath "
+                             "report) or 'fuse_assess' (tp.fuse + tp.assess, 20,000 paths)")
     parser.add_argument("--baseline", default=BASELINE,
                         help=f"git revision the report is compared with (default {BASELINE})")
     parser.add_argument("--phases", action="store_true",
                         help="with --only report: also time the working tree's report by phase")
     parser.add_argument("--child-batch", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-report", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-fuse-assess", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_batch is not None:
         return child_batch(args.child_batch)
     if args.child_report is not None:
         return straight_report(args.child_report)
+    if args.child_fuse_assess is not None:
+        return child_fuse_assess(args.child_fuse_assess)
     if args.only == "report":
         return main_report(args.repeat or 3, args.baseline, args.phases)
+    if args.only == "fuse_assess":
+        return main_fuse_assess(args.repeat or 5, args.baseline)
 
     repeat = args.repeat or (3 if args.quick else 7)
     if args.import_only:
@@ -660,6 +708,22 @@ def main_report(repeat: int, rev: str, phases: bool) -> None:
                               "process's CPU time (less sensitive to other load)."],
                           {"seconds": 2, "cpu_seconds": 2}))
     print(f"(total {time.perf_counter() - started:.0f} s; tables in benchmarks/results/)")
+
+
+def main_fuse_assess(repeat: int, rev: str) -> None:
+    """``--only fuse_assess``: the fusion and a 20,000-path assessment against ``rev``."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    env_line = (f"{platform.python_implementation()} {platform.python_version()}; "
+                f"{os.cpu_count()} cores; load average before the run {load}")
+    print(env_line, flush=True)
+    table = bench_fuse_assess(repeat, rev)
+    notes = [env_line, f"`ds = tp.fuse(); tp.assess(ds, tp.Target(150, by=2030), "
+             f"n_paths=20_000, seed=0)` (the default model), each version in a fresh "
+             f"process: the first call (with the imports it triggers), then medians of "
+             f"{repeat} further calls, wall and CPU (user + system) seconds."]
+    print()
+    print(write_table(table, "speed_fuse_assess", f"tp.fuse + tp.assess: working tree "
+                      f"against {rev}", notes, {c: 3 for c in table.columns if c != "version"}))
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from tradepath.models import (
 )
 from tradepath.models.ensemble import _allocate
 from tradepath.models.saturating import curve
-from tradepath.models.statespace import filter_trend
+from tradepath.models.statespace import filter_trend, trend_loglike
 
 YEARS = np.array([2005, 2006, 2008, 2009, 2011, 2013, 2014, 2016, 2018, 2019, 2021, 2022])
 
@@ -258,6 +258,13 @@ def test_local_linear_trend_matches_statsmodels():
     assert_allclose(paths.mean(axis=0), fc.predicted_mean, atol=0.003)
     assert_allclose(paths.var(axis=0), fc.var_pred_mean, rtol=0.03)
     assert fit.params["slope"] == pytest.approx(smooth.filtered_state[1, -1], rel=1e-8)
+
+
+def test_trend_loglike_matches_statsmodels():
+    mod = _uc(maturing_series(3))
+    variances = np.array([[4e-4, 1e-4, 2e-4], [1e-3, 0.0, 5e-4], [1e-5, 2e-3, 1e-6]])
+    assert_allclose(trend_loglike(mod.endog[:, 0], variances),
+                    [mod.loglike(v) for v in variances], atol=1e-6)  # diffuse start: 1e-7
 
 
 def test_parameter_draws_widen_the_local_linear_trend():

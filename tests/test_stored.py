@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 
 from tradepath.data import stored
 from tradepath.data.schema import data_dir
-from tradepath.models import damped
+from tradepath.models import damped, priors
 from tradepath.outside_view import POOL_INPUTS_FILE, learn_pool, pool_inputs, reference_pool
 
 
@@ -31,6 +31,19 @@ def test_the_stored_panel_prior_is_the_one_learned_from_the_shipped_panel(tmp_pa
         assert_allclose([kept[k] for k in learned], list(learned.values()), rtol=1e-4)
     assert damped._shipped_trend_prior(True) == damped.TrendPrior(**doc["value"]["slope"])
     written = json.loads(damped.write_shipped_trend_prior(tmp_path).read_text())
+    assert written["inputs_sha256"] == doc["inputs_sha256"]
+
+
+def test_the_stored_growth_prior_is_the_one_learned_from_the_shipped_panel(tmp_path):
+    # Else: tradepath.models.priors.write_shipped_prior() stores it again.
+    doc = _doc(priors.PRIOR_FILE)
+    assert doc["inputs_sha256"] == stored.data_hash(tuple(doc["inputs"]))
+    learned = dataclasses.asdict(priors._learn_shipped_prior())
+    kept = dict(doc["value"])
+    assert kept.pop("source") == learned.pop("source")
+    assert_allclose([kept[k] for k in learned], list(learned.values()), rtol=1e-4)
+    assert priors._shipped_prior() == priors.GrowthPrior(**doc["value"])
+    written = json.loads(priors.write_shipped_prior(tmp_path).read_text())
     assert written["inputs_sha256"] == doc["inputs_sha256"]
 
 

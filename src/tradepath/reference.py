@@ -427,20 +427,32 @@ def reference_targets(extra: pd.DataFrame | str | Path | None = None) -> pd.Data
     >>> len(t), int((t["outcome"] == "met").sum())
     (85, 18)
     """
+    if extra is None:
+        return _shipped_reference_targets().copy()
     targets = _shipped_targets()
-    if extra is not None:
-        if isinstance(extra, str | Path):
-            user = _validate_targets(_read(extra, "targets"), str(extra), source="user")
-        elif isinstance(extra, pd.DataFrame):
-            user = _validate_targets(extra, "extra", source="user")
-        else:
-            raise fail("extra", "reference_targets", "a pandas DataFrame or a CSV path",
-                       type(extra).__name__)
-        if user.empty:
-            raise DataError("the extra targets hold no rows: add at least one target, or "
-                            "leave extra out", origin=str(extra) if isinstance(
-                                extra, str | Path) else "extra")
-        targets = pd.concat([targets, user], ignore_index=True)
+    if isinstance(extra, str | Path):
+        user = _validate_targets(_read(extra, "targets"), str(extra), source="user")
+    elif isinstance(extra, pd.DataFrame):
+        user = _validate_targets(extra, "extra", source="user")
+    else:
+        raise fail("extra", "reference_targets", "a pandas DataFrame or a CSV path",
+                   type(extra).__name__)
+    if user.empty:
+        raise DataError("the extra targets hold no rows: add at least one target, or "
+                        "leave extra out", origin=str(extra) if isinstance(
+                            extra, str | Path) else "extra")
+    targets = pd.concat([targets, user], ignore_index=True)
+    return _with_ambition(targets)
+
+
+@functools.cache
+def _shipped_reference_targets() -> pd.DataFrame:
+    """:func:`reference_targets` of the shipped targets alone, once per process (every
+    outside view asks for it)."""
+    return _with_ambition(_shipped_targets())
+
+
+def _with_ambition(targets: pd.DataFrame) -> pd.DataFrame:
     targets = targets.reset_index(drop=True)
     panels = {c: reference_panel(currency=c) for c in sorted(set(targets["currency"]))}
     return pd.concat([targets, _ambition(targets, panels)], axis=1)

@@ -475,9 +475,31 @@ def trend_posterior(
     return TrendPosterior(mean=mean, kappa=kappa, nu=nu, scale=scale, log_ml=log_ml)
 
 
+#: The shipped panel's prior as learned by :func:`panel_prior`, stored with the hash of the
+#: panel's file (:mod:`tradepath.data.stored`; :func:`write_shipped_prior` writes it).
+PRIOR_FILE = "growth_panel_prior.json"
+_PRIOR_INPUTS = ("reference_series.csv",)
+
+
 @functools.cache
 def _shipped_prior() -> GrowthPrior:
-    """:func:`panel_prior` of the shipped panel (which never changes), once per process."""
+    """:func:`panel_prior` of the shipped panel, once per process (stored when it was learned
+    from the same panel: learning it takes about half a second)."""
+    from ..data.stored import read_stored
+
+    stored = read_stored(PRIOR_FILE, _PRIOR_INPUTS)
+    return GrowthPrior(**stored) if stored is not None else _learn_shipped_prior()
+
+
+def _learn_shipped_prior() -> GrowthPrior:
     from ..reference import reference_panel
 
     return panel_prior(reference_panel(min_points=2))
+
+
+def write_shipped_prior(folder: Any = None) -> Any:
+    """Learn the shipped panel's prior and store it (:data:`PRIOR_FILE`, in ``folder``,
+    default the package's data folder); returns the file's path."""
+    from ..data.stored import write_stored
+
+    return write_stored(PRIOR_FILE, _PRIOR_INPUTS, asdict(_learn_shipped_prior()), folder)

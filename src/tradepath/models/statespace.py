@@ -1,18 +1,18 @@
 """The local linear trend in logs: a level and a slope (the annual log growth) that wanders
-as a random walk, estimated by statsmodels' ``UnobservedComponents``. Its sibling that lets the
-slope decay towards zero is :mod:`tradepath.models.damped`.
+as a random walk, estimated as statsmodels' ``UnobservedComponents`` does, on a NumPy Kalman
+filter. Its sibling that lets the slope decay towards zero is :mod:`tradepath.models.damped`.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from .._lazy import lazy_import
 from .._validation import check_choice, check_real
 from ..errors import ModelError
 from ._base import FitResult, GrowthModel
@@ -21,11 +21,79 @@ __all__ = [
     "LocalLinearTrend",
     "LocalLinearTrendFit",
     "filter_trend",
+    "trend_loglike",
 ]
 
+_LOG2PI = float(np.log(2 * np.pi))
 #: Variance of the approximate diffuse prior on the initial level and slope (statsmodels'
 #: default for ``UnobservedComponents``).
 DIFFUSE_VARIANCE = 1e6
+
+
+def _run_filter(y: np.ndarray, *variances: np.ndarray, phi: np.ndarray | float = 1.0,
+                diffuse: float = DIFFUSE_VARIANCE, burn: int | None = None
+                ) -> tuple[np.ndarray, ...]:
+    """The filter of :func:`filter_trend` (``variances``: irregular, level, slope) vectorised
+    over parameter sets: the last year's state (``a0, a1, p00, p01, p11``) and, with ``burn``,
+    the log-likelihood of the years from index ``burn`` on (else zeros)."""
+    h, q_level, q_slope = (np.asarray(v, dtype=float) for v in variances)
+    n = q_level.shape[0]
+    phi = np.broadcast_to(np.asarray(phi, dtype=float), (n,))
+    start = (np.zeros(n), np.zeros(n), np.full(n, diffuse), np.zeros(n), np.full(n, diffuse))
+    obs = [None if np.isnan(v) else v for v in y]
+    return _kalman(obs, h, q_level, q_slope, phi, start, np.log, burn)
+
+
+def _kalman(y: list[Any], h: Any, q_level: Any, q_slope: Any, phi: Any,
+            start: tuple[Any, ...], log: Any, burn: int | None) -> tuple[Any, ...]:
+    """The Kalman recursions of a (damped) local linear trend on arrays (one element per
+    parameter set) or on Python floats (one set, ten times faster for the optimiser);
+    ``y`` holds None for a year without an observation."""
+    a0, a1, p00, p01, p11 = start
+    llf = 0.0 * h
+    last = len(y) - 1
+    for t, obs in enumerate(y):
+        if obs is not None:
+            f = p00 + h
+            v = obs - a0
+            if burn is not None and t >= burn:
+                llf = llf - 0.5 * (_LOG2PI + log(f) + v * v / f)
+            k0, k1 = p00 / f, p01 / f
+            a0, a1 = a0 + k0 * v, a1 + k1 * v
+            p00, p01, p11 = p00 * h / f, p01 * h / f, p11 - p01 * p01 / f
+        if t == last:
+            break
+        a0, a1 = a0 + a1, phi * a1
+        p00, p01, p11 = (p00 + 2 * p01 + p11 + q_level, phi * (p01 + p11),
+                         phi * phi * p11 + q_slope)
+    return a0, a1, p00, p01, p11, llf
+
+
+def trend_loglike(y: np.ndarray, variances: np.ndarray, *,
+                  diffuse: float = DIFFUSE_VARIANCE) -> np.ndarray:
+    """Log-likelihood of a local linear trend for each row of ``variances``.
+
+    Parameters
+    ----------
+    y : ndarray, shape (n_years,)
+        Log levels on a complete annual index (NaN: no observation).
+    variances : ndarray, shape (n_sets, 3)
+        ``(irregular, level, slope)`` variances.
+    diffuse : float, default 1e6
+        Variance of the approximate diffuse prior on the initial state.
+
+    Returns
+    -------
+    ndarray, shape (n_sets,)
+
+    Notes
+    -----
+    statsmodels' ``UnobservedComponents(y, "local linear trend").loglike``: the prediction
+    error decomposition after an approximate diffuse start, leaving out the first two years
+    (one per state) as statsmodels does.
+    """
+    v = np.atleast_2d(np.asarray(variances, dtype=float))
+    return _run_filter(y, v[:, 0], v[:, 1], v[:, 2], diffuse=diffuse, burn=2)[-1]
 
 
 def filter_trend(
@@ -67,26 +135,8 @@ def filter_trend(
     :math:`P_{00} H / F` instead of :math:`P_{00} - P_{00}^2 / F` to avoid cancellation after a
     diffuse start.
     """
-    n = np.shape(var_level)[0]
-    h = np.asarray(var_irregular, dtype=float)
-    q_level = np.asarray(var_level, dtype=float)
-    q_slope = np.asarray(var_slope, dtype=float)
-    phi = np.broadcast_to(np.asarray(phi, dtype=float), (n,))
-    a0, a1 = np.zeros(n), np.zeros(n)
-    p00, p01, p11 = np.full(n, diffuse), np.zeros(n), np.full(n, diffuse)
-    last = len(y) - 1
-    for t, obs in enumerate(y):
-        if not np.isnan(obs):
-            f = p00 + h
-            v = obs - a0
-            k0, k1 = p00 / f, p01 / f
-            a0, a1 = a0 + k0 * v, a1 + k1 * v
-            p00, p01, p11 = p00 * h / f, p01 * h / f, p11 - p01 * p01 / f
-        if t == last:
-            break
-        a0, a1 = a0 + a1, phi * a1
-        p00, p01, p11 = (p00 + 2 * p01 + p11 + q_level, phi * (p01 + p11),
-                         phi * phi * p11 + q_slope)
+    a0, a1, p00, p01, p11, _ = _run_filter(y, var_irregular, var_level, var_slope, phi=phi,
+                                           diffuse=diffuse)
     mean = np.column_stack([a0, a1])
     cov = np.stack([np.column_stack([p00, p01]), np.column_stack([p01, p11])], axis=1)
     return mean, cov
@@ -129,6 +179,73 @@ def _complete_log(s: pd.Series) -> np.ndarray:
     return np.log(full.to_numpy(dtype=float))
 
 
+def _hp_filter(x: np.ndarray, lamb: float = 1600.0) -> tuple[np.ndarray, np.ndarray]:
+    """Hodrick-Prescott cycle and trend of ``x`` (statsmodels' ``hpfilter``, dense)."""
+    n = len(x)
+    k = np.diff(np.eye(n), n=2, axis=0)  # second differences, shape (n - 2, n)
+    trend = np.linalg.solve(np.eye(n) + lamb * k.T @ k, x)
+    return x - trend, trend
+
+
+def _start_params(y_obs: np.ndarray) -> np.ndarray:
+    """statsmodels' starting variances for a local linear trend (irregular, level, slope),
+    from two passes of the Hodrick-Prescott filter over the observed log levels."""
+    resid, trend1 = _hp_filter(y_obs)
+    cycle2, trend2 = _hp_filter(trend1)
+    return np.array([np.var(resid), np.std(cycle2) ** 2, np.std(trend2) ** 2])
+
+
+def _maximise(y: np.ndarray, y_obs: np.ndarray) -> tuple[np.ndarray, float, bool]:
+    """Maximum likelihood of the square roots of the three variances: (estimate,
+    log-likelihood, converged).
+
+    The steps of statsmodels' ``UnobservedComponents.fit``, on :func:`trend_loglike`: its
+    starting values; L-BFGS on minus the mean log-likelihood over the square roots (its
+    unconstrained parameters) with forward differences of step 1e-5; then Powell from
+    there if L-BFGS stops short (often in its line search next to the optimum, where the
+    numerical gradient is noise; Powell needs none).
+    """
+    from scipy import optimize
+
+    nobs = len(y)
+    obs = [None if math.isnan(v) else float(v) for v in y]
+    start = (0.0, 0.0, DIFFUSE_VARIANCE, 0.0, DIFFUSE_VARIANCE)
+
+    def neg(u: np.ndarray) -> float:
+        h, q_level, q_slope = (float(v) for v in u**2)
+        return -_kalman(obs, h, q_level, q_slope, 1.0, start, math.log, 2)[-1] / nobs
+
+    u = np.sqrt(_start_params(y_obs))
+    u, fun, info = optimize.fmin_l_bfgs_b(neg, u, approx_grad=True, epsilon=1e-5,
+                                          bounds=[(None, None)] * len(u), maxiter=500)
+    converged = info["warnflag"] == 0
+    if not converged:
+        u, fun, *_, warnflag = optimize.fmin_powell(
+            neg, np.sqrt(u**2), xtol=1e-4, ftol=1e-4, maxiter=2000, full_output=True,
+            disp=False)
+        converged = not warnflag
+    u = np.sqrt(u**2)  # the likelihood is even in each square root
+    return u, float(-fun * nobs), bool(converged)
+
+
+def _hessian(y: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Hessian of the log-likelihood in the square roots of the variances at ``u``:
+    statsmodels' ``approx_hess3`` (Ridout's four-point formula, step ``eps**(1/4) *
+    max(|u|, 0.1)``), its 24 points in one vectorised filter run."""
+    n = len(u)
+    h = np.finfo(float).eps ** 0.25 * np.maximum(np.abs(u), 0.1)
+    ee = np.diag(h)
+    pairs = [(i, j) for i in range(n) for j in range(i, n)]
+    pts = np.array([u + si * ee[i] + sj * ee[j] for i, j in pairs
+                    for si, sj in ((1, 1), (1, -1), (-1, 1), (-1, -1))])
+    ll = trend_loglike(y, pts**2).reshape(len(pairs), 4)
+    hess = np.empty((n, n))
+    for k, (i, j) in enumerate(pairs):
+        hess[i, j] = hess[j, i] = ((ll[k, 0] - ll[k, 1]) - (ll[k, 2] - ll[k, 3])) / (
+            4.0 * h[i] * h[j])
+    return hess
+
+
 # -- local linear trend ----------------------------------------------------------------------
 
 _UC_NAMES = ("sigma2_irregular", "sigma2_level", "sigma2_trend")
@@ -160,7 +277,8 @@ class LocalLinearTrendFit(FitResult):
 
 
 class LocalLinearTrend(GrowthModel):
-    """Local linear trend in logs (statsmodels ``UnobservedComponents``), gaps as missing years.
+    """Local linear trend in logs (as statsmodels' ``UnobservedComponents``), gaps as missing
+    years.
 
     Parameters
     ----------
@@ -229,8 +347,6 @@ class LocalLinearTrend(GrowthModel):
             "parameter_uncertainty", "LocalLinearTrend", parameter_uncertainty, (True, False))
 
     def _fit(self, s: pd.Series) -> LocalLinearTrendFit:
-        structural = lazy_import("statsmodels.tsa.statespace.structural")
-        numdiff = lazy_import("statsmodels.tools.numdiff")
         y = _complete_log(s)
         t_obs = s.index.to_numpy(dtype=float)
         y_obs = np.log(s.to_numpy(dtype=float))
@@ -238,25 +354,19 @@ class LocalLinearTrend(GrowthModel):
         if np.max(np.abs(resid)) <= 1e-9 * max(1.0, float(np.max(np.abs(y_obs)))):
             raise ModelError(self._line_message)
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                mod = structural.UnobservedComponents(y, "local linear trend")
-                res = mod.fit(disp=False, maxiter=500)
-                if not res.mle_retvals.get("converged", False):
-                    # L-BFGS often stops in its line search next to the optimum, where the
-                    # numerical gradient is noise; Powell needs no gradient.
-                    res = mod.fit(start_params=res.params, disp=False, maxiter=2000,
-                                  method="powell")
-                u = mod.untransform_params(res.params)
-                hess = numdiff.approx_hess3(u, lambda p: mod.loglike(p, transformed=False))
+                u, llf, converged = _maximise(y, y_obs)
+                hess = _hessian(y, u)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError) as exc:
             raise ModelError(f"local_linear_trend: the fit failed ({exc}).") from None
-        if not res.mle_retvals.get("converged", False):
+        if not converged:
             raise ModelError(
                 "local_linear_trend: maximum likelihood did not converge on "
                 f"{len(s)} observations; the three variances are not identified. Use "
                 "damped_trend or random_walk."
             )
+        params = u**2
         eig = np.linalg.eigvalsh(-hess) if np.all(np.isfinite(hess)) else np.array([np.nan])
         if not np.all(np.isfinite(eig)) or eig.min() <= 0:
             raise ModelError(
@@ -264,7 +374,7 @@ class LocalLinearTrend(GrowthModel):
                 f"estimate (Hessian eigenvalues {np.round(eig, 4).tolist()}); the variances are "
                 "not identified by these data. Use damped_trend or random_walk."
             )
-        if float(np.sum(res.params)) <= 1e-10:
+        if float(np.sum(params)) <= 1e-10:
             raise ModelError(self._line_message)
         cov = np.linalg.inv(-hess)
         cov = (cov + cov.T) / 2
@@ -276,8 +386,9 @@ class LocalLinearTrend(GrowthModel):
                 f"(standard error {se.max():.3g} > max_sqrt_se={self.max_sqrt_se:g}, on the "
                 "annual log scale). Use damped_trend or random_walk, or add observations."
             )
-        level, slope = (float(v) for v in res.filtered_state[:, -1])
-        variances = {k: float(v) for k, v in zip(_UC_NAMES, res.params, strict=True)}
+        mean, _ = filter_trend(y, params[:1], params[1:2], params[2:])
+        level, slope = (float(v) for v in mean[0])
+        variances = {k: float(v) for k, v in zip(_UC_NAMES, params, strict=True)}
         notes = (
             f"Three variances estimated by maximum likelihood from {len(s)} observations; "
             "their sampling uncertainty (asymptotic normal of the square roots) is drawn per "
@@ -289,6 +400,6 @@ class LocalLinearTrend(GrowthModel):
             params=variances | {"level": level, "slope": slope},
             growth=float(np.expm1(slope)), notes=notes,
             extras={"y": y.tolist(), "sqrt_params": u.tolist(), "sqrt_cov": cov.tolist(),
-                    "loglike": float(res.llf),
+                    "loglike": llf,
                     "parameter_uncertainty": self.parameter_uncertainty},
         )

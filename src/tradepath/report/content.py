@@ -107,6 +107,9 @@ class ReportContent:
         data.
     checks : DataFrame or None
         ``dataset.check()``, run once for the pages and the tables (None: not run yet).
+    pool : SimulationPool or None
+        The report's fits and paths (:class:`tradepath.pool.SimulationPool`), reused by the
+        answers computed later (:func:`fused_alternatives`); None: a new pool there.
     """
 
     dataset: Dataset
@@ -127,6 +130,7 @@ class ReportContent:
     official: pd.DataFrame | None = None
     checks: pd.DataFrame | None = None
     alternatives: pd.DataFrame | None = None
+    pool: SimulationPool | None = field(default=None, repr=False, compare=False)
 
     def consistency(self) -> pd.DataFrame:
         """The dataset's consistency checks (:meth:`Dataset.check`), run once."""
@@ -450,7 +454,7 @@ def _chart_content(
         dataset=ds, targets=items, model=model_name, n_paths=n_paths, seed=seed,
         assessments=assessments, followups=followups, comparisons={}, main=main,
         balance_source=balance_source, region=region, findings={}, skipped=skipped,
-        source=source, checks=ds.check(),
+        source=source, checks=ds.check(), pool=pool,
         official=pd.DataFrame(columns=list(OFFICIAL_COLUMNS)) if documents else None,
         alternatives=(pd.DataFrame(columns=list(ANSWER_COLUMNS))
                       if isinstance(ds, FusedDataset) else None),
@@ -470,8 +474,10 @@ def fused_alternatives(c: ReportContent) -> pd.DataFrame:
     if c.alternatives is None or len(c.alternatives) or not isinstance(c.dataset,
                                                                         FusedDataset):
         return c.alternatives if c.alternatives is not None else pd.DataFrame()
+    # The report's pool: the fused history's own row is the report's assessment, read again.
     kw = dict(model=c.alternatives.attrs.get("model", c.model), n_paths=c.n_paths,
-              seed=c.seed, horizon=report_horizon(c.targets), pool=SimulationPool())
+              seed=c.seed, horizon=report_horizon(c.targets),
+              pool=c.pool if c.pool is not None else SimulationPool())
     asked = [*c.assessments, *c.followups.values()]
     fused = c.dataset
     return pd.concat([alternative_answers(fused, a.target, **kw) for a in asked],

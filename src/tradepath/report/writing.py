@@ -262,18 +262,21 @@ def _jobs(n_jobs: int | None) -> int:
 def _split(pages: list[_Page]) -> tuple[list[int], list[int]]:
     """The pages drawn here and those a second process can draw (by index).
 
-    The second process draws what the charts' content already holds: the fan, crossing,
-    balance and feasible-region charts and the data page. This one computes every model for
-    the comparison, the bottom line and the official series, draws the pages that show them
-    (summary, official series, model comparison) and the method page. Measured on the
-    embedded report (seconds, one process): here about 2.2 for that content and 2.2 for its
-    pages; there 3.4 for the four charts and 0.6 for the data page; each process first
-    loads matplotlib (0.7). With the method page there too, or the data page here, one
-    process waited for the other. The split is the same whether or not a second process
-    runs, so report.pdf is made of the same two parts.
+    The second process draws what the charts' content already holds: the fan, crossing and
+    balance charts and the data page (with each source's answers). This one computes every
+    model for the comparison, the bottom line and the official series, draws the pages that
+    show them (summary, detail, official series, model comparison), the feasible-region
+    chart and the method page. Measured on the fused report (CPU seconds): before the fork
+    about 4 (imports, the charts' content, matplotlib); then here 2.6 for the rest of the
+    content and 3.1 for its pages, 0.9 for the feasible region; there 2.2 for the data page
+    and 4.5 for the three charts. With the feasible region there too, the second process
+    finished a second after this one; with the data page here, this one waited. The split
+    is the same whether or not a second process runs, so report.pdf is made of the same two
+    parts.
     """
     there = [i for i, p in enumerate(pages)
-             if (p.figure is not None and p.key != "comparison") or p.key == "data"]
+             if (p.figure is not None and p.key not in ("comparison", "feasible"))
+             or p.key == "data"]
     return [i for i in range(len(pages)) if i not in there], there
 
 
@@ -439,6 +442,11 @@ def _write_all(c: ReportContent, tmp: Path, fmts: tuple[str, ...], n_jobs: int |
     worker = receive = None
     try:
         if there and (parts is not None or exts) and _jobs(n_jobs) > 1:
+            # Loaded before the fork, which inherits them: both processes draw, and loading
+            # them twice cost the second one most of a CPU second.
+            pyplot()
+            if parts is not None:
+                import matplotlib.backends.backend_pdf  # noqa: F401
             worker, receive = _start(c, tmp, theirs_pdf, pages, there, exts, meta)
         if finish is not None:
             c = finish()
