@@ -26,7 +26,6 @@ import pandas as pd
 import pytest
 
 import tradepath as tp
-from tradepath import balance
 from tradepath._io import MANIFEST, check_destination, output_dir
 from tradepath._validation import check_rate, check_year, check_years, fail
 from tradepath.errors import (
@@ -38,8 +37,9 @@ from tradepath.errors import (
     ParameterError,
     ScenarioFileError,
 )
-from tradepath.outside_view import combine
-from tradepath.targets import outcome_from_data
+from tradepath.reference.views import combine
+from tradepath.targets import balance
+from tradepath.targets.target import outcome_from_data
 
 #: Longest message any error in the catalogue may have (characters).
 MAX_MESSAGE = 600
@@ -757,7 +757,7 @@ _TOML = ("[[scenario]]\nstart = 2024\nend = 2035\nexports = {{ growth = {g} }}\n
 
 def toml(content: str | bytes, name: str = "s.toml") -> Callable[[Ctx], Any]:
     """Write ``content`` to a scenario file and read it."""
-    from tradepath.scenario_files import read_scenario_file
+    from tradepath.scenarios.files import read_scenario_file
 
     def run(ctx: Ctx) -> Any:
         path = ctx.tmp / name
@@ -771,7 +771,7 @@ def toml(content: str | bytes, name: str = "s.toml") -> Callable[[Ctx], Any]:
 
 
 def _scenario_data(data: str) -> Callable[[Ctx], Any]:
-    from tradepath.scenario_files import run_file
+    from tradepath.scenarios.files import run_file
 
     def run(ctx: Ctx) -> Any:
         (ctx.tmp / "obs.csv").write_text(data, encoding="utf-8")
@@ -810,7 +810,7 @@ SCENARIO_FILES = [
     refused("TOML binary file", toml(b"\x00\xff\xfe garbage"), ScenarioFileError,
             "cannot read the scenario file"),
     refused("TOML file missing", lambda c: __import__(
-        "tradepath.scenario_files", fromlist=["x"]).read_scenario_file(c.tmp / "no.toml"),
+        "tradepath.scenarios.files", fromlist=["x"]).read_scenario_file(c.tmp / "no.toml"),
         ScenarioFileError, "cannot read the scenario file"),
     refused("[data] observations = an empty file", _scenario_data(""), ScenarioFileError,
             "obs.csv' is empty (0 bytes)"),
@@ -839,7 +839,7 @@ def _report(out: Path, **kwargs: Any) -> Any:
 
 
 def _scenario_run(out: Path, **kwargs: Any) -> Any:
-    from tradepath.scenario_files import run_file
+    from tradepath.scenarios.files import run_file
 
     (out.parent.parent / "s.toml").write_text(_TOML.format(g=0.1), encoding="utf-8")
     return run_file(out.parent.parent / "s.toml", out, **kwargs)
@@ -1147,7 +1147,7 @@ def test_target_announced_before_the_first_figure_is_unknown_not_missed():
     # Totals 2010-15 of 50-75; 100 by 2014 announced in 2005: 2005-2009 have no figure and
     # may have been above 100, so a miss in every year of 2005-2014 cannot be shown. The
     # verdict, its basis text and the status agree.
-    from tradepath.bottom_line import past_verdict
+    from tradepath.verdict import past_verdict
 
     years = list(range(2010, 2016))
     ds = tp.Dataset.from_frame(pd.DataFrame({"period": years, "flow": "total",

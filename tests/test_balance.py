@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import tradepath as tp
-from tradepath import balance
 from tradepath.scenarios import Scenario, growth, required_growth
+from tradepath.targets import balance
 
 X0, M0 = 25.6, 55.9  # 2024, document 002 line 5
 

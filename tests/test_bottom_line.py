@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 import tradepath as tp
-from tradepath import balance
-from tradepath.bottom_line import (
+from tradepath.models import MODELS
+from tradepath.targets import balance
+from tradepath.verdict import (
     MODEL_LABELS,
     BottomLine,
     bottom_line,
@@ -21,7 +22,6 @@ from tradepath.bottom_line import (
     past_verdict,
     sensitivities,
 )
-from tradepath.models import MODELS
 
 KW = dict(n_paths=2000, seed=7)
 

@@ -24,13 +24,13 @@ LAYERS: list[tuple[str, ...]] = [
      "tradepath._defaults",
      "tradepath._display"),
     ("tradepath._validation", "tradepath._deprecation"),
-    ("tradepath.balance", "tradepath._io", "tradepath.logistic"),
-    ("tradepath.targets",),
-    ("tradepath._checks",),
+    ("tradepath.targets.balance", "tradepath._io", "tradepath.reference.logistic"),
+    ("tradepath.targets", "tradepath.targets.target"),
+    ("tradepath.data.checks",),
     ("tradepath.data", "tradepath.data.*"),
-    ("tradepath.reference", "tradepath.reference.*"),
-    ("tradepath.progress", "tradepath.crossing"),
-    ("tradepath.assessment",),
+    ("tradepath.reference.rates",),
+    ("tradepath.assessment.progress", "tradepath.assessment.crossing"),
+    ("tradepath.assessment.results",),
     ("tradepath.models._base",),
     ("tradepath.models.priors", "tradepath.models.stochastic_growth"),
     ("tradepath.models.random_walk", "tradepath.models.cagr", "tradepath.models.loglinear",
@@ -39,16 +39,17 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.models.ensemble",),
     ("tradepath.models",),
     ("tradepath.fusion", "tradepath.fusion.*"),
-    ("tradepath.outside_view", "tradepath.pool"),
+    ("tradepath.reference", "tradepath.reference.views", "tradepath.assessment.pool"),
     ("tradepath.scenarios", "tradepath.scenarios.*"),
-    ("tradepath.assess", "tradepath.backtest", "tradepath.backtest.*"),
-    ("tradepath.batch", "tradepath.batch.*", "tradepath.bottom_line", "tradepath.bottom_line.*"),
+    ("tradepath.assessment", "tradepath.assessment.core", "tradepath.backtesting",
+     "tradepath.backtesting.*"),
+    ("tradepath.batch", "tradepath.batch.*", "tradepath.verdict", "tradepath.verdict.*"),
     ("tradepath.fusion.answers",),
     ("tradepath.plotting.style", "tradepath.plotting._parts"),
     ("tradepath.plotting", "tradepath.plotting.*"),
     ("tradepath.sources", "tradepath.sources.*"),
-    ("tradepath.report", "tradepath.report.*", "tradepath.scenario_files",
-     "tradepath.scenario_files.*"),
+    ("tradepath.report", "tradepath.report.*", "tradepath.scenarios.files",
+     "tradepath.scenarios.files.*"),
     ("tradepath.cli", "tradepath.__main__"),
     ("tradepath",),
 ]
@@ -182,4 +183,4 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     """The parser finds function-level and module-level imports (a check of the check)."""
     names = {t for t, _, _ in _imports("tradepath.report.pages")}
     assert "tradepath.plotting" in names or any(n.startswith("tradepath.plotting") for n in names)
-    assert layer("tradepath.plotting") > layer("tradepath.assess")
+    assert layer("tradepath.plotting") > layer("tradepath.assessment.core")

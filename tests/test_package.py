@@ -39,7 +39,7 @@ def test_all_lists_the_lazy_names_and_no_module():
 
 
 def test_backtest_is_a_function_and_its_module_stays_importable():
-    from tradepath.backtest import calibration, event_backtest
+    from tradepath.backtesting import calibration, event_backtest
 
     assert callable(tp.backtest) and tp.backtest.__name__ == "backtest"
     assert callable(calibration) and callable(event_backtest)
@@ -67,7 +67,7 @@ def test_renamed_names_warn_and_give_the_same_result(ds):
 
 
 def test_every_result_object_has_the_result_protocol(ds):
-    from tradepath.backtest import EventBacktest
+    from tradepath.backtesting import EventBacktest
     from tradepath.scenarios import (
         FeasibleRegion,
         RequiredDeficit,
@@ -160,7 +160,7 @@ def test_old_dataset_keywords_warn_and_draw_the_same(ds):
 
 
 def test_scenario_files_take_ds_and_the_old_keyword_warns(ds, tmp_path):
-    from tradepath.scenario_files import evaluate, run_file
+    from tradepath.scenarios.files import evaluate, run_file
 
     path = EXAMPLE
     with pytest.warns(tp.TradepathDeprecationWarning, match="'dataset' parameter of evaluate"):
@@ -275,7 +275,7 @@ def test_scenario_results_table_summary_and_plot(ds):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from tradepath.scenario_files import evaluate
+    from tradepath.scenarios.files import evaluate
 
     res = evaluate(EXAMPLE, ds=ds)
     text = res.summary()
@@ -301,10 +301,10 @@ def test_scenario_results_table_summary_and_plot(ds):
 
 
 def test_every_result_object_has_plot():
-    from tradepath.backtest import EventBacktest
+    from tradepath.backtesting import EventBacktest
     from tradepath.reference import BaseRate
-    from tradepath.scenario_files import ScenarioResults
     from tradepath.scenarios import FeasibleRegion, RequiredDeficit, RequiredGrowth, ScenarioPaths
+    from tradepath.scenarios.files import ScenarioResults
 
     for cls in (tp.Assessment, tp.CrossingYear, ScenarioPaths, RequiredGrowth, RequiredDeficit,
                 FeasibleRegion, EventBacktest, tp.models.FitResult, ScenarioResults, BaseRate):

@@ -17,8 +17,8 @@ from matplotlib.colors import to_rgb
 
 import tradepath as tp
 from tradepath import plotting as P
-from tradepath.bottom_line import model_label
 from tradepath.scenarios import Scenario, feasible_region, growth
+from tradepath.verdict import model_label
 
 
 def _grey(color) -> float:

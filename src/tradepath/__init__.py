@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> the module that defines it (relative to this package).
 _EXPORTS: dict[str, str] = {
     "__version__": "._version",
-    "Assessment": ".assess",
-    "CrossingYear": ".crossing",
-    "assess": ".assess",
-    "compare": ".assess",
-    "compare_models": ".assess",
+    "Assessment": ".assessment",
+    "CrossingYear": ".assessment",
+    "assess": ".assessment",
+    "compare": ".assessment",
+    "compare_models": ".assessment",
     "compare_scenarios": ".scenarios",
     "TradepathDeprecationWarning": "._deprecation",
-    "backtest": ".backtest",
-    "calibration": ".backtest",
-    "event_backtest": ".backtest",
+    "backtest": ".backtesting",
+    "calibration": ".backtesting",
+    "event_backtest": ".backtesting",
     "assess_many": ".batch",
     "Dataset": ".data",
     "load_dataset": ".data",
@@ -59,14 +59,16 @@ _EXPORTS: dict[str, str] = {
     "reference_series": ".reference",
     "reference_summary": ".reference",
     "base_rate": ".reference",
-    "outside_view": ".outside_view",
-    "bottom_line": ".bottom_line",
+    "outside_view": ".reference",
+    "bottom_line": ".verdict",
 }
 
 #: Submodules reachable as attributes (``tp.balance``) for code written before the lazy
 #: package; they are not public names of the package itself.
-_SUBMODULES = frozenset({"balance", "batch", "data", "errors", "models", "plotting", "progress",
-                         "report", "scenario_files", "scenarios", "targets"})
+_SUBMODULES = {"balance": ".targets.balance",
+               **{m: f".{m}" for m in ("assessment", "backtesting", "batch", "data", "errors",
+                                       "models", "plotting", "reference", "report", "scenarios",
+                                       "targets", "verdict")}}
 
 #: The public names (the keys of _EXPORTS; a test checks that the two agree).
 __all__ = [
@@ -137,7 +139,7 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
     elif name in _SUBMODULES:
-        value = importlib.import_module(f".{name}", __name__)
+        value = importlib.import_module(_SUBMODULES[name], __name__)
     else:
         raise AttributeError(f"module 'tradepath' has no attribute {name!r}")
     if name not in _SUBMODULES:
@@ -152,11 +154,10 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     from ._deprecation import TradepathDeprecationWarning
     from ._version import __version__
-    from .assess import Assessment, assess, compare, compare_models
-    from .backtest import backtest, calibration, event_backtest
+    from .assessment.core import Assessment, assess, compare, compare_models
+    from .assessment.crossing import CrossingYear
+    from .backtesting import backtest, calibration, event_backtest
     from .batch import assess_many
-    from .bottom_line import bottom_line
-    from .crossing import CrossingYear
     from .data import Dataset, cross_check, load_dataset, mirror_ratios
     from .errors import (
         DataError,
@@ -174,8 +175,8 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
     from .fusion import FusedDataset, fuse
     from .fusion.answers import alternative_answers
     from .models import DEFAULT_MODEL, MODELS, get_model
-    from .outside_view import outside_view
-    from .reference import base_rate, reference_series, reference_summary, reference_targets
+    from .reference.rates import base_rate, reference_series, reference_summary, reference_targets
+    from .reference.views import outside_view
     from .report import write_report
     from .scenarios import (
         Scenario,
@@ -186,4 +187,5 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names directly
         share_path,
         shock,
     )
-    from .targets import Target
+    from .targets.target import Target
+    from .verdict import bottom_line

@@ -12,8 +12,14 @@ import pandas as pd
 
 from .._defaults import HORIZON
 from .._validation import check_cells, check_choice, check_int, check_year, fail
-from ..progress import OBSERVED_WINDOW, data_status, observed_growth, on_track, required_growth
-from ..targets import Target
+from ..assessment.progress import (
+    OBSERVED_WINDOW,
+    data_status,
+    observed_growth,
+    on_track,
+    required_growth,
+)
+from ..targets.target import Target
 from .kernel import _assess_chunk, _random_walk_fit, _rw_crossing_counts
 from .rules import _no_error, _resolve_targets
 from .table import (
@@ -146,11 +152,11 @@ def assess_many(
         (``"data"`` when the data answer), ``status`` ("simulated"; "met" or "missed" when
         the data answer, as in :func:`tradepath.assess`; "error"), ``probability`` (met by
         the deadline: the model's own probability, the inside view of
-        :class:`~tradepath.assess.Assessment`), ``crossing_q10``, ``crossing_q50``,
+        :class:`~tradepath.assessment.core.Assessment`), ``crossing_q10``, ``crossing_q50``,
         ``crossing_q90`` (quantiles of the first year met; ``inf`` = not by the horizon),
         ``p_not_by_horizon``, ``met_year`` (observed), ``required_growth``,
         ``fitted_growth``, ``observed_growth``, ``on_track_ratio``, ``on_track``
-        (:func:`tradepath.assess.on_track_label`; "" when the deadline has passed) and
+        (:func:`tradepath.assessment.core.on_track_label`; "" when the deadline has passed) and
         ``error`` ("" or why the series could not be assessed).
 
     Raises

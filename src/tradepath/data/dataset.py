@@ -19,7 +19,7 @@ from .._validation import (
     fail,
 )
 from ..errors import DataError, UnknownNameError
-from ..targets import Target, read_targets
+from ..targets.target import Target, read_targets
 from .countries import pair_reporters
 from .files import _check_duplicates, _read_claims, _read_csv, _validate
 from .schema import (
@@ -458,7 +458,7 @@ class Dataset:
         rtol = check_real("rtol", "Dataset.check", rtol, lo=0.0, hi=1.0)
         key = ("check", rtol)
         if key not in self._cache:  # the dataset never changes: checked once per tolerance
-            from .._checks import run_checks
+            from .checks import run_checks
             from .official import disagreements
 
             obs = preferred(self.observations, None)  # identities use the preferred figures

@@ -11,8 +11,8 @@ import pandas as pd
 from .._format import format_probability, format_year
 from .._lazy import pyplot
 from .._validation import fail
-from ..assess import Assessment
-from ..targets import Target
+from ..assessment.core import Assessment
+from ..targets.target import Target
 from .style import _TARGET
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._validation import fail
-from ..backtest import EventBacktest
+from ..backtesting import EventBacktest
 from ._parts import _axes
 from .style import _SERIES, _TARGET
 

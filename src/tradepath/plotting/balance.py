@@ -11,9 +11,9 @@ import pandas as pd
 from .._deprecation import renamed_keywords
 from .._format import format_probability, model_label
 from .._validation import check_choice, check_real, fail
-from ..assess import Assessment
-from ..balance import BalanceCondition
+from ..assessment.core import Assessment
 from ..scenarios.solve import max_deficit
+from ..targets.balance import BalanceCondition
 from ._parts import _axes, _draw_points, _integer_years, _new_figure, _quantiles, _tint, _titles
 from .style import _A4_TEXT_WIDTH_IN, _DEFICIT, _EXPORTS, _IMPORTS, _TARGET
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .._format import format_probability
 from .._validation import fail
-from ..bottom_line import model_label
+from ..verdict import model_label
 from ._parts import _axes, _integer_years, _new_figure
 from .style import _A4_TEXT_WIDTH_IN, _FORECAST, _TARGET
 

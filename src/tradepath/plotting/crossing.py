@@ -10,7 +10,7 @@ import numpy as np
 
 from .._format import format_probability, format_year
 from .._validation import check_real, fail
-from ..assess import Assessment, CrossingYear
+from ..assessment.core import Assessment, CrossingYear
 from ._parts import _axes, _new_figure, _titles
 from .style import _A4_TEXT_WIDTH_IN, _FORECAST, _TARGET
 

@@ -12,9 +12,9 @@ import pandas as pd
 from .._deprecation import renamed_keywords
 from .._format import model_label
 from .._validation import check_real, fail
-from ..assess import Assessment
+from ..assessment.core import Assessment
 from ..models import FitResult
-from ..targets import Target
+from ..targets.target import Target
 from ._parts import (
     _axes,
     _check_assessment,

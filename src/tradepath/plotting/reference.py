@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._validation import check_real, fail
-from ..reference import BaseRate, base_rate
+from ..reference.rates import BaseRate, base_rate
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._deprecation import renamed_keywords
 from .._validation import check_choice, check_real, fail
-from ..targets import Target
+from ..targets.target import Target
 from ._parts import _axes, _draw_points, _history_points, _integer_years, _target_line, _tint
 from .style import _SERIES, LINESTYLES
 

@@ -16,9 +16,9 @@ import pandas as pd
 from .._io import STOP_SIGNALS, check_destination, hold_signals, output_dir
 from .._lazy import pyplot
 from .._validation import check_choice, check_int, fail
-from ..balance import BalanceCondition
 from ..data import Dataset
-from ..targets import Target
+from ..targets.balance import BalanceCondition
+from ..targets.target import Target
 from .content import (
     _GENERATOR,
     _MANIFEST,

@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import balance as _balance
 from .._deprecation import warn_deprecated
 from .._validation import fail
 from ..data import Dataset
-from ..targets import Target
+from ..targets import balance as _balance
+from ..targets.target import Target
 from .scenario import Scenario
 from .simulation import _bind, _check_target, _met
 
@@ -26,7 +26,7 @@ def _as_condition(value: Any, func: str) -> _balance.BalanceCondition | None:
         return value
     if isinstance(value, str):
         return _balance.from_name(value)
-    raise fail("balance", func, "None, a tradepath.balance condition or its name", value)
+    raise fail("balance", func, "None, a tradepath.targets.balance condition or its name", value)
 
 
 def compare_scenarios(scenarios: Iterable[Scenario], ds: Dataset | None = None, *,

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import balance as _balance
 from .._format import format_pct
 from .._validation import check_cells, check_choice, check_int, check_real, fail
 from ..data import Dataset
-from ..targets import Target
+from ..targets import balance as _balance
+from ..targets.target import Target
 from .required import _window_checks
 from .scenario import Base, _as_base, _resolve_base
 from .simulation import _bind, _level, _met

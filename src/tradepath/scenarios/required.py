@@ -17,7 +17,7 @@ from .._format import format_pct
 from .._validation import check_choice, check_int, fail
 from ..data import Dataset
 from ..errors import ModelError
-from ..targets import Target
+from ..targets.target import Target
 from .scenario import Base, Scenario, _as_base, _as_spec, _resolve_base
 from .simulation import _bind, _met
 from .solve import _check_bounds, _solve, _target_from

@@ -14,7 +14,7 @@ import pandas as pd
 from .._validation import check_cells, check_choice, check_int, check_real, check_rng, fail
 from ..data import REPORTERS, Dataset
 from ..errors import DataError, ParameterError
-from ..targets import Target
+from ..targets.target import Target
 from .simulation import ScenarioPaths, _bind, _check_target, _met, _sigmas
 from .specs import (
     _YEAR_HI,

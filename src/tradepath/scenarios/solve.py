@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .. import balance as _balance
 from .._validation import check_real, fail
 from ..data import Dataset
-from ..targets import Target
+from ..targets import balance as _balance
+from ..targets.target import Target
 from .simulation import _check_target, _level
 from .specs import Reading, _check_rate
 
@@ -206,14 +206,14 @@ def max_deficit(condition: _balance.BalanceCondition, total: Any, *,
     """The largest deficit ``m - x`` that meets ``condition`` at a given two-way ``total``.
 
     Found by bisection on ``d`` in ``[-total, total]`` with ``x = (total - d) / 2`` and
-    ``m = (total + d) / 2``; every condition in :mod:`tradepath.balance` gets easier as the
+    ``m = (total + d) / 2``; every condition in :mod:`tradepath.targets.balance` gets easier as the
     deficit shrinks, so the set of deficits that meet it is an interval below this value.
     NaN where even a balanced-trade surplus of ``total`` fails.
 
     Parameters
     ----------
     condition : BalanceCondition
-        Bound to the data (see :meth:`tradepath.balance.BalanceCondition.bind`).
+        Bound to the data (see :meth:`tradepath.targets.balance.BalanceCondition.bind`).
     total : float or array
         Two-way trade, US$ bn.
 

@@ -16,8 +16,8 @@ from ..batch import assess_many
 from ..data import Dataset
 from ..data.countries import country
 from ..errors import DataError, TradepathError
-from ..outside_view import combine, outside_view
-from ..targets import Target
+from ..reference.views import combine, outside_view
+from ..targets.target import Target
 from .comtrade import fetch_comtrade
 from .imf import fetch_imf
 
@@ -43,7 +43,7 @@ def fetch(source: Literal["imf", "comtrade"], reporter: str, partner: str,
 
 def _targets(targets: pd.DataFrame | str | Path | None) -> pd.DataFrame:
     if targets is None:
-        from ..reference import reference_targets
+        from ..reference.rates import reference_targets
 
         targets = reference_targets()
     elif isinstance(targets, str | Path):
@@ -131,7 +131,7 @@ def dashboard(
         "missed" when the data answer), ``model_alone`` (the model's probability of meeting the
         target by its deadline), ``record`` (the base rate of comparable historical targets,
         :func:`tradepath.outside_view`), ``headline`` (the two pooled by
-        :func:`tradepath.outside_view.combine`; the data's answer when they answer) and
+        :func:`tradepath.reference.views.combine`; the data's answer when they answer) and
         ``error`` (why a pair could not be fetched or assessed; the other rows go on).
     """
     table = _targets(targets)

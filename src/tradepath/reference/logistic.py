@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._validation import check_int, check_real, fail
-from .errors import ModelError
+from .._validation import check_int, check_real, fail
+from ..errors import ModelError
 
 __all__ = ["LogisticFit", "fit_logistic"]
 
@@ -133,7 +133,7 @@ def fit_logistic(
 
     Examples
     --------
-    >>> from tradepath.logistic import fit_logistic
+    >>> from tradepath.reference.logistic import fit_logistic
     >>> fit = fit_logistic([0.5, 1.0, 2.0, 3.0], [1, 1, 0, 0])  # separated
     >>> bool(fit.coef[1] < 0)
     True

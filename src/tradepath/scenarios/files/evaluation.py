@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import scenarios as sc
-from .._deprecation import renamed_keywords, warn_deprecated
-from .._display import ResultDisplay
-from .._validation import fail
-from ..data import Dataset, load_dataset
-from ..targets import Target
+from ... import scenarios as sc
+from ..._deprecation import renamed_keywords, warn_deprecated
+from ..._display import ResultDisplay
+from ..._validation import fail
+from ...data import Dataset, load_dataset
+from ...targets.target import Target
 from ._doc import KeyPath, _wrap
 from .read import ScenarioFile, read_scenario_file
 
@@ -83,7 +83,7 @@ class ScenarioResults(ResultDisplay):
         """Every scenario's path with the targets (see
         :func:`tradepath.plotting.plot_scenarios`; keyword arguments go to it, e.g.
         ``flow="balance"``)."""
-        from ..plotting import plot_scenarios
+        from ...plotting import plot_scenarios
 
         kwargs.setdefault("targets", self.targets)
         kwargs.setdefault("title", self.file.title)

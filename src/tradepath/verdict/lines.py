@@ -12,16 +12,16 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_int, fail
-from ..assess import Assessment
+from ..assessment.core import Assessment
+from ..assessment.pool import SimulationPool
 from ..data import DEFAULT_KINDS, Dataset, Reporter
-from ..pool import SimulationPool
-from ..targets import Target
+from ..targets.target import Target
 
 if TYPE_CHECKING:
     from ..models import FitResult
 
+from .past import PastVerdict, past_verdict
 from .sensitivity import Sensitivity, _met, _recent, sensitivities
-from .verdict import PastVerdict, past_verdict
 from .words import (
     _finite,
     _growth,
@@ -460,7 +460,7 @@ def bottom_line(
         if not isinstance(a, Assessment):
             raise fail("assessments", "bottom_line", "Assessment objects", a)
     if pool is not None and not isinstance(pool, SimulationPool):
-        raise fail("pool", "bottom_line", "a tradepath.pool.SimulationPool or None", pool)
+        raise fail("pool", "bottom_line", "a tradepath.assessment.SimulationPool or None", pool)
     followups, comparisons = dict(followups or {}), dict(comparisons or {})
     outside, combined = dict(outside or {}), dict(combined or {})
     # The targets on one series share their re-runs (one fit and one set of paths each).

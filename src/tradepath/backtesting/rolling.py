@@ -132,7 +132,7 @@ def backtest(
     --------
     >>> import tradepath as tp
     >>> s = tp.load_dataset().series("total")
-    >>> from tradepath.backtest import backtest
+    >>> from tradepath.backtesting import backtest
     >>> bt = backtest(s, ["cagr", "random_walk"], n_paths=500)
     >>> list(bt["model"])
     ['cagr', 'random_walk']

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .. import _format as _fmt
 from .._format import MODEL_LABELS, model_label
-from ..balance import BalanceCondition, DeficitShareAtMost
+from ..targets.balance import BalanceCondition, DeficitShareAtMost
 
 if TYPE_CHECKING:
     pass

@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import check_real, check_year, fail
-from .errors import DataError
+from .._validation import check_real, check_year, fail
+from ..errors import DataError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -334,7 +334,7 @@ def balanced(max: float = 0.10, *, two_sided: bool = True) -> DeficitShareAtMost
 
 def _check_bool(name: str, func: str, value: Any) -> bool:
     if not isinstance(value, bool | np.bool_):
-        from ._validation import fail
+        from .._validation import fail
 
         raise fail(name, func, "True or False", value)
     return bool(value)

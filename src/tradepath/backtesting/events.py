@@ -14,7 +14,7 @@ from .._display import ResultDisplay
 from .._validation import check_cells, check_int, check_rng, fail
 from ..errors import ModelError
 from ..models import GrowthModel
-from ..targets import Target
+from ..targets.target import Target
 from .rolling import _resolve_models, _series
 
 __all__ = ["EventBacktest", "event_backtest"]
@@ -121,7 +121,7 @@ def event_backtest(
     --------
     >>> import tradepath as tp
     >>> ds = tp.load_dataset()
-    >>> from tradepath.backtest import event_backtest
+    >>> from tradepath.backtesting import event_backtest
     >>> eb = event_backtest(ds.series("total"), ds.target("20B by 2015"), ["random_walk"])
     >>> eb.events.loc[0, "status"]
     'refused'

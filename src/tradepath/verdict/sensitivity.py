@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from .._validation import fail
-from ..assess import Assessment, assess
+from ..assessment.core import Assessment, assess
+from ..assessment.pool import SimulationPool, by_identity
 from ..data import DEFAULT_KINDS, Dataset, Reporter
 from ..errors import TradepathError
-from ..pool import SimulationPool, by_identity
-from ..targets import Target
+from ..targets.target import Target
 
 if TYPE_CHECKING:
     pass
@@ -164,7 +164,7 @@ def sensitivities(
         As passed to :func:`tradepath.assess` for ``a``.
     pool : SimulationPool, optional
         Shares the re-runs with other calls (another target on the same series asks for the
-        same changed data: :class:`tradepath.pool.SimulationPool`).
+        same changed data: :class:`tradepath.assessment.pool.SimulationPool`).
 
     Returns
     -------
@@ -181,7 +181,7 @@ def sensitivities(
     * **without the oldest figure**, and **without each rounded figure** (kind
       "approximate");
     * **the other reading of the balance condition** (two-sided against one-sided, see
-      :mod:`tradepath.balance`), and **no balance condition** (from the same paths);
+      :mod:`tradepath.targets.balance`), and **no balance condition** (from the same paths);
     * **another model**: the model whose probability is farthest from this one, from
       ``comparison``.
     """

@@ -85,7 +85,7 @@ def synthetic_series(
 
     Examples
     --------
-    >>> from tradepath.backtest import synthetic_series
+    >>> from tradepath.backtesting import synthetic_series
     >>> df = synthetic_series("damped", n_series=2, seed=1)
     >>> sorted(df["role"].unique())
     ['fit', 'future']

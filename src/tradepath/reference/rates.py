@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_int, fail
-from .data.schema import data_file
-from .errors import DataError
+from .._validation import check_choice, check_int, fail
+from ..data.schema import data_file
+from ..errors import DataError
 from .logistic import LogisticFit, fit_logistic
 
 __all__ = [
@@ -514,7 +514,7 @@ class BaseRate:
     def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
         """Outcomes against ambition with the fitted base rate (see
         :func:`tradepath.plotting.plot_reference`; keyword arguments go to it)."""
-        from .plotting import plot_reference
+        from ..plotting import plot_reference
 
         return plot_reference(self, ax=ax, **kwargs)
 
@@ -537,7 +537,7 @@ def base_rate(
         Count figures that were projections or estimates rather than government targets
         (``target_type == "projection"``).
     prior_scale, firth
-        Regularisation of the logistic fit, as in :func:`tradepath.logistic.fit_logistic`.
+        Regularisation of the logistic fit, as in :func:`tradepath.reference.logistic.fit_logistic`.
         The growth gap is a fraction a year (0.10 = 10 points), so the default slope prior
         (s.d. 2.5 per unit) is weak: it leaves odds ratios up to exp(0.5) per 10-point gap
         well inside two prior standard deviations, yet keeps the estimate finite under

@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import balance as _balance
-from .. import scenarios as sc
-from ..data import REPORTERS
-from ..errors import ScenarioFileError
-from ..targets import Target
+from ... import scenarios as sc
+from ...data import REPORTERS
+from ...errors import ScenarioFileError
+from ...targets import balance as _balance
+from ...targets.target import Target
 from ._doc import (
     _FLOWS,
     _SCENARIO_KEYS,
@@ -339,7 +339,7 @@ def read_scenario_file(path: str | os.PathLike[str]) -> ScenarioFile:
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from tradepath.scenario_files import read_scenario_file
+    >>> from tradepath.scenarios.files import read_scenario_file
     >>> p = Path(tempfile.mkdtemp()) / "s.toml"
     >>> _ = p.write_text('''
     ... [[scenario]]

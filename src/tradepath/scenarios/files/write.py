@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from .._deprecation import renamed_keywords
-from .._io import check_destination, output_dir
-from ..data import Dataset
+from ..._deprecation import renamed_keywords
+from ..._io import check_destination, output_dir
+from ...data import Dataset
 from .evaluation import ScenarioResults, evaluate
 from .read import read_scenario_file
 
@@ -69,8 +69,8 @@ def _write_figures(res: ScenarioResults, d: Path) -> list[Path]:
     the simulated bands) and ``feasible.png``."""
     if not res.file.outputs.plots:
         return []
-    from .. import plotting
-    from .._lazy import pyplot
+    from ... import plotting
+    from ..._lazy import pyplot
 
     figures: list[tuple[str, tuple[float, float], Callable[[Any], Any]]] = []
     plt = pyplot()
