@@ -650,11 +650,6 @@ def _many(frame: pd.DataFrame, **kwargs: Any) -> Callable[[Ctx], pd.DataFrame]:
     return lambda c: assess_many(frame, Multiple(2.0, by=2030), **kwargs)
 
 
-def _deprecated_compare(ctx: Ctx) -> pd.DataFrame:
-    with pytest.warns(tp.TradepathWarning, match="compare_models"):
-        return tp.compare(embedded(), _T150, models="cagr", n_paths=200)
-
-
 ASSESS = [
     accepted("assess exclude=None", _assess(exclude=None, n_paths=200, seed=1),
              lambda a: a.probability == tp.assess(embedded(), _T150, n_paths=200,
@@ -692,8 +687,8 @@ ASSESS = [
     accepted("compare_models models='cagr' (a string)", lambda c: tp.compare_models(
         embedded(), _T150, models="cagr", n_paths=200),
         lambda f: list(f["model"]) == ["cagr"] and f["status"].iloc[0] == "simulated"),
-    accepted("compare(models='cagr') (the old name)", _deprecated_compare,
-             lambda f: list(f["model"]) == ["cagr"]),
+    refused("compare (the old name of compare_models)", lambda c: tp.compare(
+        embedded(), _T150, models="cagr"), AttributeError, "has no attribute 'compare'"),
     refused("compare_models models='cgar' (typo)", lambda c: tp.compare_models(
         embedded(), _T150, models="cgar"), tp.UnknownNameError, "cgar"),
     accepted("assess_many where every value is 'n/a'", _many(_PAIRS.assign(value="n/a")),

@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tradepath.errors", "tradepath._version", "tradepath._lazy", "tradepath._format",
      "tradepath._defaults",
      "tradepath._display"),
-    ("tradepath._validation", "tradepath._deprecation"),
+    ("tradepath._validation", "tradepath._moved"),
     ("tradepath.targets.balance", "tradepath._io", "tradepath.reference.logistic"),
     ("tradepath.targets", "tradepath.targets.target"),
     ("tradepath.data.checks",),

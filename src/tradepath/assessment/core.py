@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from .._defaults import DEFAULT_PATHS, DEFAULT_REPORTER, default_horizon
-from .._deprecation import warn_deprecated
 from .._validation import (
     YEAR_MAX,
     check_cells,
@@ -53,7 +52,6 @@ __all__ = [
     "ShareModel",
     "assess",
     "assess_targets",
-    "compare",
     "compare_models",
     "on_track_label",
     "on_track_labels",
@@ -453,9 +451,3 @@ def compare_models(
             rows.append(pd.DataFrame([{"target": target.name, "model": name,
                                        "status": "refused", "message": str(exc)}]))
     return pd.concat(rows, ignore_index=True)
-
-
-def compare(*args: Any, **kwargs: Any) -> pd.DataFrame:
-    """Deprecated name of :func:`compare_models` (same arguments)."""
-    warn_deprecated("tradepath.compare", "tradepath.compare_models")
-    return compare_models(*args, **kwargs)

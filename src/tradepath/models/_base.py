@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._deprecation import keyword_only
 from .._display import ResultDisplay
 from .._validation import check_cells, check_int, check_real, check_rng, check_year, fail
 from ..errors import ModelError
@@ -129,7 +128,6 @@ class FitResult(ResultDisplay):
         """Log levels for years last_year+1 .. last_year+steps, shape (n_paths, steps)."""
         raise NotImplementedError
 
-    @keyword_only("n_paths", "end", first=1)
     def simulate(self, *, n_paths: int = 10_000, end: int, seed: Any = 0) -> pd.DataFrame:
         """Simulate annual levels up to ``end``: rows are paths, columns years.
 
@@ -159,7 +157,6 @@ class FitResult(ResultDisplay):
             columns=pd.Index(range(self.last_year + 1, end + 1), name="year"),
         )
 
-    @keyword_only("n_paths", "end", first=1)
     def simulate_array(self, *, n_paths: int = 10_000, end: int, seed: Any = 0) -> np.ndarray:
         """As :meth:`simulate`, as a NumPy array of shape ``(n_paths, end - last_year)``."""
         func = f"{type(self).__name__}.simulate"
@@ -192,13 +189,6 @@ class FitResult(ResultDisplay):
         from ..plotting import plot_forecast
 
         return plot_forecast(self, ax=ax, **kwargs)
-
-    def summary_frame(self, end: int, **kwargs: Any) -> pd.DataFrame:
-        """Deprecated name of :meth:`forecast` (same arguments)."""
-        from .._deprecation import warn_deprecated
-
-        warn_deprecated(f"{type(self).__name__}.summary_frame", "forecast")
-        return self.forecast(end, **kwargs)
 
     def to_frame(self) -> pd.DataFrame:
         """Parameters as a one-column frame (``estimate``), plus the fitted growth."""

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._deprecation import keyword_only
 from .._validation import check_int, check_rng
 from ..data import Dataset, parse_period
 from ..errors import ModelError
@@ -203,7 +202,6 @@ class ShareModel:
                 "last_share": float(1 / (1 + math.exp(-self.logits[-1]))),
                 "last_time": float(self.times[-1])}
 
-    @keyword_only("n_paths", "seed", first=2)
     def simulate(self, years: np.ndarray, *, n_paths: int = 10_000, seed: Any = 0) -> np.ndarray:
         """Export-share paths at ``year + 0.5`` for each year in ``years``: (n_paths, len).
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._deprecation import renamed_keywords
 from .._format import format_probability, model_label
 from .._validation import check_choice, check_real, fail
 from ..assessment.core import Assessment
@@ -53,7 +52,6 @@ def _balance_source(obj: Any, func: str) -> tuple[pd.DataFrame | None, Assessmen
     raise fail("obj", func, "an Assessment or a projection DataFrame", type(obj).__name__)
 
 
-@renamed_keywords(history="ds")
 def plot_balance(
     obj: Assessment | pd.DataFrame,
     *,

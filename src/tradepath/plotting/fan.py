@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._deprecation import renamed_keywords
 from .._format import model_label
 from .._validation import check_real, fail
 from ..assessment.core import Assessment
@@ -41,7 +40,6 @@ __all__ = ["plot_fan", "plot_forecast"]
 
 
 # -- fan chart -------------------------------------------------------------------------------
-@renamed_keywords(data="ds")
 def plot_fan(
     assessment: Assessment,
     *,

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._deprecation import renamed_keywords
 from .._validation import check_choice, check_real, fail
 from ..targets.target import Target
 from ._parts import _axes, _draw_points, _history_points, _integer_years, _target_line, _tint
@@ -59,7 +58,6 @@ def _scenario_frames(obj: Any, ds: Dataset | None, func: str) -> dict[str, pd.Da
                "frame with a 'scenario' column", type(obj).__name__)
 
 
-@renamed_keywords(data="ds", history="ds")
 def plot_scenarios(
     scenarios: Sequence[Any] | Mapping[str, Any] | pd.DataFrame,
     *,

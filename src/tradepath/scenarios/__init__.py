@@ -37,7 +37,7 @@ Examples
 
 from __future__ import annotations
 
-from .comparison import compare, compare_scenarios
+from .comparison import compare_scenarios
 from .feasible import FeasibleRegion, feasible_region
 from .required import (
     RequiredDeficit,
@@ -81,7 +81,6 @@ __all__ = [
     "SharePath",
     "Shock",
     "Shocked",
-    "compare",
     "compare_scenarios",
     "deficit_path",
     "feasible_region",

@@ -10,7 +10,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..._deprecation import renamed_keywords
 from ..._io import check_destination, output_dir
 from ...data import Dataset
 from .evaluation import ScenarioResults, evaluate
@@ -109,7 +108,6 @@ WRITERS: tuple[Callable[[ScenarioResults, Path], list[Path]], ...] = (
 )
 
 
-@renamed_keywords(dataset="ds")
 def run_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
              overwrite: bool = False, ds: Dataset | None = None) -> list[Path]:
     """Run a scenario file and write its outputs into ``out_dir``.
