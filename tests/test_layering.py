@@ -184,3 +184,21 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     names = {t for t, _, _ in _imports("tradepath.report.pages")}
     assert "tradepath.plotting" in names or any(n.startswith("tradepath.plotting") for n in names)
     assert layer("tradepath.plotting") > layer("tradepath.assessment.core")
+
+
+def test_plotting_is_a_leaf():
+    """No module below the report imports the figures at import time (a result's ``plot``
+    method imports them when called), and the figures load at most a third of the package."""
+    import subprocess
+    import sys
+
+    above = {"tradepath.report", "tradepath.scenarios.files", "tradepath.cli", "tradepath"}
+    bad = [f"{name} -> {target}" for name in MODULES if not name.startswith("tradepath.plotting")
+           for target, at_import, _ in _imports(name)
+           if at_import and _known(target).startswith("tradepath.plotting")
+           and not any(name == a or name.startswith(a + ".") for a in above - {"tradepath"})]
+    assert not bad, "modules importing the figures at import time:\n" + "\n".join(bad)
+    code = ("import sys, tradepath.plotting; "
+            "print(sum(m == 'tradepath' or m.startswith('tradepath.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) <= len(MODULES) / 3, (int(out.stdout), len(MODULES))

@@ -279,7 +279,7 @@ def test_balance_needs_simulated_flows(ds):
     (tp.balance.deficit_share(0.2) | tp.balance.deficit(10), 100.0, 20.0),
 ])
 def test_max_deficit(cond, total, expected):
-    assert float(P.max_deficit(cond, total)) == pytest.approx(expected, rel=1e-9)
+    assert float(tp.scenarios.max_deficit(cond, total)) == pytest.approx(expected, rel=1e-9)
 
 
 def test_comparison_one_row_per_model_with_its_probability(comparison, output_dir):

@@ -30,7 +30,6 @@ Examples
 from __future__ import annotations
 
 from .._format import format_probability, format_year
-from ..scenarios.solve import max_deficit
 from .backtest import plot_event_backtest
 from .balance import balance_figure, plot_balance
 from .comparison import comparison_figure, plot_comparison
@@ -52,7 +51,6 @@ __all__ = [
     "crossing_figure",
     "format_probability",
     "format_year",
-    "max_deficit",
     "plot_balance",
     "plot_basis_gap",
     "plot_comparison",

@@ -11,7 +11,6 @@ import pandas as pd
 from .._format import format_probability, format_year
 from .._lazy import pyplot
 from .._validation import fail
-from ..assessment.core import Assessment
 from ..targets.target import Target
 from .style import _TARGET
 
@@ -19,9 +18,19 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
+    from ..assessment.results import Assessment
     from ..data import Dataset
 
 __all__ = []
+
+
+def _is_assessment(obj: Any) -> bool:
+    """Whether ``obj`` is an :class:`~tradepath.assessment.Assessment`. Imported here, at the
+    call, so that importing the figures does not load the assessment (an object that is one
+    has loaded it already)."""
+    from ..assessment.results import Assessment
+
+    return isinstance(obj, Assessment)
 
 
 # -- formatting ------------------------------------------------------------------------------
@@ -101,7 +110,7 @@ def _titles(ax: Axes, title: str | None, lines: Sequence[str], gid: str = "subti
 
 
 def _check_assessment(obj: Any, func: str, name: str = "assessment") -> Assessment:
-    if not isinstance(obj, Assessment):
+    if not _is_assessment(obj):
         raise fail(name, func, "a tradepath Assessment (from tp.assess)", type(obj).__name__)
     return obj
 
@@ -252,7 +261,7 @@ def _target_line(ax: Axes, t: Target, *, start: float, color: str = _TARGET,
 def _missed_same_level(t: Target, items: Sequence[Target | Assessment]) -> Target | None:
     """A missed target with the same level and flow as ``t`` and an earlier deadline."""
     for o in items:
-        if isinstance(o, Assessment) and o.status in ("missed", "unknown") \
+        if _is_assessment(o) and o.status in ("missed", "unknown") \
                 and o.target.flow == t.flow \
                 and o.target.value == t.value and o.target.by < t.by:
             return o.target

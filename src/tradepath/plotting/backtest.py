@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._validation import fail
-from ..backtesting import EventBacktest
 from ._parts import _axes
 from .style import _SERIES, _TARGET
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from ..backtesting import EventBacktest
 
 __all__ = ["plot_event_backtest"]
 
@@ -56,6 +57,8 @@ def plot_event_backtest(
     'P(met) at announcement'
     """
     func = "plot_event_backtest"
+    from ..backtesting import EventBacktest
+
     if not isinstance(backtest, EventBacktest):
         raise fail("backtest", func, "an EventBacktest (from tp.event_backtest)",
                    type(backtest).__name__)

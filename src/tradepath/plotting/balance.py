@@ -10,16 +10,24 @@ import pandas as pd
 
 from .._format import format_probability, model_label
 from .._validation import check_choice, check_real, fail
-from ..assessment.core import Assessment
-from ..scenarios.solve import max_deficit
-from ..targets.balance import BalanceCondition
-from ._parts import _axes, _draw_points, _integer_years, _new_figure, _quantiles, _tint, _titles
+from ..targets.balance import BalanceCondition, max_deficit
+from ._parts import (
+    _axes,
+    _draw_points,
+    _integer_years,
+    _is_assessment,
+    _new_figure,
+    _quantiles,
+    _tint,
+    _titles,
+)
 from .style import _A4_TEXT_WIDTH_IN, _DEFICIT, _EXPORTS, _IMPORTS, _TARGET
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
+    from ..assessment.results import Assessment
     from ..data import Dataset
 
 __all__ = ["balance_figure", "plot_balance"]
@@ -28,7 +36,7 @@ __all__ = ["balance_figure", "plot_balance"]
 # -- exports, imports and balance ------------------------------------------------------------
 def _balance_source(obj: Any, func: str) -> tuple[pd.DataFrame | None, Assessment | None,
                                                  BalanceCondition | None, str]:
-    if isinstance(obj, Assessment):
+    if _is_assessment(obj):
         if "exports" not in obj.paths or "imports" not in obj.paths:
             raise fail("obj", func, "an assessment of a target with a balance condition "
                        "(it simulates exports and imports)",

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._format import format_probability
+from .._format import format_probability, model_label
 from .._validation import fail
-from ..verdict import model_label
 from ._parts import _axes, _integer_years, _new_figure
 from .style import _A4_TEXT_WIDTH_IN, _FORECAST, _TARGET
 

@@ -10,13 +10,15 @@ import numpy as np
 
 from .._format import format_probability, format_year
 from .._validation import check_real, fail
-from ..assessment.core import Assessment, CrossingYear
-from ._parts import _axes, _new_figure, _titles
+from ._parts import _axes, _is_assessment, _new_figure, _titles
 from .style import _A4_TEXT_WIDTH_IN, _FORECAST, _TARGET
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
+
+    from ..assessment.crossing import CrossingYear
+    from ..assessment.results import Assessment
 
 
 __all__ = ["crossing_figure", "plot_crossing"]
@@ -75,7 +77,9 @@ def plot_crossing(
     """
     func = "plot_crossing"
     a = None
-    if isinstance(obj, Assessment):
+    from ..assessment.crossing import CrossingYear
+
+    if _is_assessment(obj):
         a = obj
         if obj.crossing_year is None:
             raise fail("obj", func, "a simulated assessment (status 'simulated')",

@@ -11,8 +11,6 @@ import pandas as pd
 
 from .._format import model_label
 from .._validation import check_real, fail
-from ..assessment.core import Assessment
-from ..models import FitResult
 from ..targets.target import Target
 from ._parts import (
     _axes,
@@ -21,6 +19,7 @@ from ._parts import (
     _extra_observations,
     _history_points,
     _integer_years,
+    _is_assessment,
     _missed_same_level,
     _n_years,
     _quantiles,
@@ -34,7 +33,9 @@ from .style import _BAND_TINT, _FORECAST, _TARGET, BAND_LEVELS
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from ..assessment.results import Assessment
     from ..data import Dataset
+    from ..models import FitResult
 
 __all__ = ["plot_fan", "plot_forecast"]
 
@@ -119,7 +120,7 @@ def plot_fan(
     # Fan: the bands start at the last observation, so the forecast visibly leaves the data.
     horizon = a.last_year + _n_years(a)
     all_targets = [a, *targets]
-    deadlines = [(x.target if isinstance(x, Assessment) else x).by for x in all_targets]
+    deadlines = [(x.target if _is_assessment(x) else x).by for x in all_targets]
     if end is None and a.paths:
         end = min(max(max(deadlines) + 5, a.last_year + 1), horizon)
     elif end is None:  # answered from the data: nothing to forecast
@@ -168,7 +169,7 @@ def plot_fan(
     x0, x1 = min(first_year, *deadlines) - 0.8, end + 0.8
     moved = False
     for i, obj in enumerate(all_targets):
-        t = obj.target if isinstance(obj, Assessment) else obj
+        t = obj.target if _is_assessment(obj) else obj
         earlier = _missed_same_level(t, all_targets)
         if earlier is not None:
             # The same level asked again after a missed deadline: continue its line, dotted,
@@ -190,23 +191,23 @@ def plot_fan(
             if lab:
                 handles.append(parts[0])
             name = t.name
-            if isinstance(obj, Assessment) and obj.status == "met":
+            if _is_assessment(obj) and obj.status == "met":
                 name += f": met in {obj.met_year}"
-            elif isinstance(obj, Assessment) and obj.status in ("missed", "unknown"):
+            elif _is_assessment(obj) and obj.status in ("missed", "unknown"):
                 name += f": {obj.status}"
             # Near the left edge the name goes to the right of its diamond, clear of the axis.
             left = (t.by - x0) / (x1 - x0) < 0.3
             ax.annotate(name, xy=(t.by, t.value), xytext=(6 if left else -5, 5),
                         textcoords="offset points", ha="left" if left else "right",
                         va="bottom", fontsize="small", color="#8a3c00", gid=f"target{i}-name")
-        if isinstance(obj, Assessment) and obj.status == "simulated":
+        if _is_assessment(obj) and obj.status == "simulated":
             captions.append(_target_caption(obj))
 
     # Axes, limits and the annotation box.
     ax.set_xlim(x0, x1)
     values_max = max([float(hist.max()) if len(hist) else 0.0]
                      + [float(v) for v in extra["value"]]
-                     + [(o.target if isinstance(o, Assessment) else o).value
+                     + [(o.target if _is_assessment(o) else o).value
                         for o in all_targets])
     if log:
         ax.set_yscale("log")
@@ -287,6 +288,8 @@ def plot_forecast(
     'US$ bn'
     """
     func = "plot_forecast"
+    from ..models import FitResult
+
     if not isinstance(fit, FitResult):
         raise fail("fit", func, "a fitted model (a FitResult, from model.fit(series))",
                    type(fit).__name__)

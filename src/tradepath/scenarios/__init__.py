@@ -37,6 +37,7 @@ Examples
 
 from __future__ import annotations
 
+from ..targets.balance import max_deficit
 from .comparison import compare_scenarios
 from .feasible import FeasibleRegion, feasible_region
 from .required import (
@@ -48,7 +49,6 @@ from .required import (
 )
 from .scenario import Base, Scenario
 from .simulation import ScenarioPaths
-from .solve import max_deficit
 from .specs import (
     ByYear,
     Constant,
