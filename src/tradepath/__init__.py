@@ -51,9 +51,9 @@ _EXPORTS: dict[str, str] = {
     # the reference class and the outside view
     "base_rate": ".reference",
     "outside_view": ".reference",
-    "reference_series": ".reference",
+    "reference_series": ".data.reference",
     "reference_summary": ".reference",
-    "reference_targets": ".reference",
+    "reference_targets": ".data.reference",
     # the assessment, its evaluation and the verdict
     "Assessment": ".assessment",
     "CrossingYear": ".assessment",

@@ -197,7 +197,7 @@ class SimulationPool:
     def reference_targets(self) -> pd.DataFrame:
         """:func:`tradepath.reference.reference_targets` (the outside view's class), once."""
         if self._reference is None:
-            from ..reference.rates import reference_targets
+            from ..data.reference import reference_targets
 
             self._reference = reference_targets()
         return self._reference

@@ -1,7 +1,9 @@
 """The reference class of announced trade targets and the outside view learned from it.
 
-- :mod:`~tradepath.reference.rates`: the shipped panel of series and targets, and the base
-  rates of comparable targets (:func:`base_rate`, :func:`reference_summary`);
+- :mod:`tradepath.data.reference` reads the shipped panel of series and targets
+  (:func:`reference_targets`, :func:`reference_series`, :func:`reference_panel`);
+- :mod:`~tradepath.reference.rates`: the base rates of comparable targets
+  (:func:`base_rate`, :func:`reference_summary`);
 - :mod:`~tradepath.reference.views`: the outside view of one target (:func:`outside_view`)
   and its combination with a model's probability (:func:`combine`);
 - :mod:`~tradepath.reference.logistic`: the penalised logistic regression both rest on.
@@ -9,19 +11,16 @@
 
 from __future__ import annotations
 
-from .logistic import LogisticFit, fit_logistic
-from .rates import (
-    AMBITION_BANDS,
+from ..data.reference import (
     OUTCOMES,
     SERIES_COLUMNS,
     TARGET_COLUMNS,
-    BaseRate,
-    base_rate,
     reference_panel,
     reference_series,
-    reference_summary,
     reference_targets,
 )
+from .logistic import LogisticFit, fit_logistic
+from .rates import AMBITION_BANDS, BaseRate, base_rate, reference_summary
 from .views import (
     OUTSIDE_FEATURES,
     OutsideView,

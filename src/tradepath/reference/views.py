@@ -151,7 +151,7 @@ def target_features(series: pd.Series, value: float, deadline: int) -> dict[str,
         ``growth_gap``, ``level_multiple``, ``years_to_deadline`` (NaN where the data
         cannot say, e.g. a single point has no trailing growth).
     """
-    from .rates import _fill
+    from ..data.reference import _fill
 
     s = series.dropna().sort_index()
     if len(s) == 0:
@@ -166,7 +166,7 @@ def target_features(series: pd.Series, value: float, deadline: int) -> dict[str,
 
 
 def _resolved(targets: pd.DataFrame | None) -> pd.DataFrame:
-    from .rates import reference_targets
+    from ..data.reference import reference_targets
 
     t = reference_targets() if targets is None else targets
     keep = t["outcome"].isin(["met", "missed"]) & t["growth_gap"].notna()
@@ -484,7 +484,7 @@ def reference_inside() -> pd.DataFrame:
 
 def pool_inputs(targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each shipped inside view with the outside view of its target, the pair left out."""
-    from .rates import reference_panel, reference_targets
+    from ..data.reference import reference_panel, reference_targets
 
     ref = reference_targets() if targets is None else targets
     inside = reference_inside()

@@ -43,7 +43,7 @@ def fetch(source: Literal["imf", "comtrade"], reporter: str, partner: str,
 
 def _targets(targets: pd.DataFrame | str | Path | None) -> pd.DataFrame:
     if targets is None:
-        from ..reference.rates import reference_targets
+        from ..data.reference import reference_targets
 
         targets = reference_targets()
     elif isinstance(targets, str | Path):
