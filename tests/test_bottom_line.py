@@ -9,14 +9,13 @@ import pandas as pd
 import pytest
 
 import tradepath as tp
+from tradepath._format import format_probability, format_year
 from tradepath.models import MODELS
 from tradepath.targets import balance
 from tradepath.verdict import (
     MODEL_LABELS,
     BottomLine,
     bottom_line,
-    format_probability,
-    format_year,
     from_report,
     model_label,
     past_verdict,

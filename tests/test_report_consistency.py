@@ -11,8 +11,8 @@ import pytest
 from conftest import run_cli
 
 from tradepath import report as R
+from tradepath._format import format_probability
 from tradepath.report import writing as W
-from tradepath.verdict import format_probability
 
 pytestmark = pytest.mark.slow
 

@@ -12,11 +12,11 @@ import pytest
 
 import tradepath as tp
 from tradepath import report as R
+from tradepath._format import format_probability
 from tradepath.plotting import report_style
 from tradepath.reference.views import outside_view
 from tradepath.report import writing as W
 from tradepath.report.pages import _pages, _render_page
-from tradepath.verdict import format_probability
 
 pytestmark = pytest.mark.slow
 

@@ -20,7 +20,7 @@ from .core import (
 )
 from .crossing import QUANTILES, CrossingYear
 from .pool import SimulationPool, by_identity
-from .progress import OBSERVED_WINDOW, data_status, observed_growth, on_track, required_growth
+from .progress import OBSERVED_WINDOW, data_status, observed_growth, on_track, required_rate
 from .results import Assessment, Reading
 
 __all__ = [
@@ -41,5 +41,5 @@ __all__ = [
     "on_track",
     "on_track_label",
     "on_track_labels",
-    "required_growth",
+    "required_rate",
 ]

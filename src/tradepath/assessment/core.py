@@ -37,7 +37,7 @@ from .progress import (
     observed_growth,
     on_track_label,
     on_track_labels,
-    required_growth,
+    required_rate,
 )
 from .results import Assessment, Reading
 
@@ -272,7 +272,7 @@ def assess(
     if horizon < target.by:
         raise fail("horizon", func, f"at least the deadline {target.by}", horizon)
     steps_to_deadline = max(target.by - last_year, 0)
-    required = float(required_growth(target.value, last_value, steps_to_deadline))
+    required = float(required_rate(target.value, last_value, steps_to_deadline))
     observed = _observed_growth(s) if len(s) > 1 else math.nan
     ratio, label = on_track_label(observed, required) if steps_to_deadline else (math.nan, "")
     common: dict[str, Any] = dict(

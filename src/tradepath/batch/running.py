@@ -17,7 +17,7 @@ from ..assessment.progress import (
     data_status,
     observed_growth,
     on_track,
-    required_growth,
+    required_rate,
 )
 from ..targets.target import Target
 from .kernel import _assess_chunk, _random_walk_fit, _rw_crossing_counts
@@ -279,7 +279,7 @@ def assess_many(
 
     # Required and observed growth, and the on-track label, as tp.assess computes them.
     ahead = np.where(ok, tgt_by - last_year, 0.0)
-    required = required_growth(tgt_value, last_value, ahead)
+    required = required_rate(tgt_value, last_value, ahead)
     # Observed growth from the first observation in the last OBSERVED_WINDOW years (at least
     # the second-to-last observation) to the last one.
     key = tab.code * 10_000.0 + tab.year

@@ -19,7 +19,7 @@ from ..data.reference import (
     reference_series,
     reference_targets,
 )
-from .logistic import LogisticFit, fit_logistic
+from .logistic import LogisticRegressionFit, fit_logistic
 from .rates import AMBITION_BANDS, BaseRate, base_rate, reference_summary
 from .views import (
     OUTSIDE_FEATURES,
@@ -39,7 +39,7 @@ __all__ = [
     "SERIES_COLUMNS",
     "TARGET_COLUMNS",
     "BaseRate",
-    "LogisticFit",
+    "LogisticRegressionFit",
     "OutsideView",
     "Pool",
     "base_rate",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._validation import fail
 from ..data.reference import reference_targets
-from .logistic import LogisticFit, fit_logistic
+from .logistic import LogisticRegressionFit, fit_logistic
 
 __all__ = ["AMBITION_BANDS", "BaseRate", "base_rate", "reference_summary"]
 
@@ -48,7 +48,7 @@ class BaseRate:
         deadline, value_at_deadline_usd_bn, ratio`` (value / target).
     by_band : pandas.DataFrame
         ``band, n, met, rate`` per ambition band (:data:`AMBITION_BANDS`).
-    fit : LogisticFit or None
+    fit : LogisticRegressionFit or None
         P(met) against ``growth_gap`` (required minus trailing annual growth) on the resolved
         targets where it is computable; None with fewer than 3 of them.
     resolved : pandas.DataFrame
@@ -60,7 +60,7 @@ class BaseRate:
     rate: float
     shortfall: pd.DataFrame
     by_band: pd.DataFrame
-    fit: LogisticFit | None
+    fit: LogisticRegressionFit | None
     resolved: pd.DataFrame
 
     def summary(self) -> pd.DataFrame:

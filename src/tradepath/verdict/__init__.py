@@ -37,7 +37,7 @@ from __future__ import annotations
 from .lines import BottomLine, TargetLine, bottom_line, from_report
 from .past import PastVerdict, past_verdict
 from .sensitivity import Sensitivity, sensitivities
-from .words import MODEL_LABELS, condition_words, format_probability, format_year, model_label
+from .words import MODEL_LABELS, condition_words, model_label
 
 __all__ = [
     "MODEL_LABELS",
@@ -47,8 +47,6 @@ __all__ = [
     "TargetLine",
     "bottom_line",
     "condition_words",
-    "format_probability",
-    "format_year",
     "from_report",
     "model_label",
     "past_verdict",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._format import format_probability, format_year
 from .._validation import check_int, fail
 from ..assessment.core import Assessment
 from ..assessment.pool import SimulationPool
@@ -27,8 +28,6 @@ from .words import (
     _growth,
     _pct1,
     condition_words,
-    format_probability,
-    format_year,
     model_label,
 )
 

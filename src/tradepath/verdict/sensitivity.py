@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._format import format_probability
 from .._validation import fail
 from ..assessment.core import Assessment, assess
 from ..assessment.pool import SimulationPool, by_identity
@@ -21,7 +22,7 @@ from ..targets.target import Target
 if TYPE_CHECKING:
     pass
 
-from .words import RECENT_WINDOW, _growth, condition_words, format_probability, model_label
+from .words import RECENT_WINDOW, _growth, condition_words, model_label
 
 __all__ = ["Sensitivity", "paired_error", "path_met", "sensitivities"]
 
