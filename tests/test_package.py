@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import tradepath as tp
@@ -128,35 +129,85 @@ def test_scenario_files_take_ds(ds):
 def test_every_public_function_names_its_dataset_ds():
     """No public function or method takes a Dataset under another name than ``ds`` (two
     datasets with distinct roles, as in ``cross_check(documents, official)``, excepted)."""
+    import inspect
+
+    two_roles = {"cross_check", "merge_datasets", "merge", "__init__"}
+    bad = []
+    for qual, f in _public_callables():
+        if qual.split(".")[-1] in two_roles or qual.split(".")[-1].startswith("_"):
+            continue
+        for p in inspect.signature(f).parameters.values():
+            if ("Dataset" in str(p.annotation) or p.name in ("data", "dataset",
+                                                              "history")) \
+                    and p.name != "ds":
+                bad.append(f"{qual}({p.name})")
+    assert not bad, bad
+
+
+def _public_callables():
+    """(qualified name, function) of every public function and method of every module."""
+    import dataclasses
     import importlib
     import inspect
     import pkgutil
 
-    two_roles = {"cross_check", "merge_datasets", "merge", "__init__"}
-    bad = []
     for info in pkgutil.walk_packages(tp.__path__, "tradepath."):
         if info.name.endswith("__main__"):
             continue
         mod = importlib.import_module(info.name)
         for name in getattr(mod, "__all__", []):
             obj = getattr(mod, name)
-            funcs = [(name, obj)] if inspect.isfunction(obj) else [
-                (f"{name}.{k}", getattr(v, "__func__", v)) for k, v in vars(obj).items()
-                if inspect.isfunction(getattr(v, "__func__", v))] if inspect.isclass(obj) else []
-            for qual, f in funcs:
-                if qual.split(".")[-1] in two_roles or qual.split(".")[-1].startswith("_"):
-                    continue
-                for p in inspect.signature(f).parameters.values():
-                    if ("Dataset" in str(p.annotation) or p.name in ("data", "dataset",
-                                                                      "history")) \
-                            and p.name != "ds":
-                        bad.append(f"{info.name}.{qual}({p.name})")
+            if inspect.isfunction(obj):
+                yield f"{info.name}.{name}", obj
+            elif inspect.isclass(obj):
+                # a results dataclass's __init__ records settings, it has none of its own
+                for k, v in vars(obj).items():
+                    if k == "__init__" and dataclasses.is_dataclass(obj):
+                        continue
+                    f = getattr(v, "__func__", v)
+                    if inspect.isfunction(f) and (not k.startswith("_") or k == "__init__"):
+                        yield f"{info.name}.{name}.{k}", f
+
+
+def test_defaults_come_from_the_one_table():
+    """Paths, seed and reporter defaults are the table's (tradepath._defaults), and every
+    public function that takes a seed takes an int, a Generator or None."""
+    import inspect
+
+    import numpy as np
+
+    from tradepath import _defaults as D
+
+    paths = {D.DEFAULT_PATHS, D.BATCH_PATHS, D.FORECAST_PATHS, D.CALIBRATION_PATHS}
+    bad = []
+    for qual, f in _public_callables():
+        params = inspect.signature(f).parameters
+        if "n_paths" in params and params["n_paths"].default not in (*paths, inspect._empty):
+            bad.append(f"{qual}: n_paths={params['n_paths'].default}")
+        if "seed" in params and params["seed"].default not in (D.DEFAULT_SEED, inspect._empty):
+            bad.append(f"{qual}: seed={params['seed'].default}")
+        if "reporter" in params and params["reporter"].default not in (D.DEFAULT_REPORTER,
+                                                                      inspect._empty):
+            bad.append(f"{qual}: reporter={params['reporter'].default}")
     assert not bad, bad
+    # write_report and assess_many record or derive an integer seed: a Generator gives one
+    frame = pd.DataFrame({"pair": ["A"] * 4, "year": [2020, 2021, 2022, 2023],
+                          "value": [1.0, 1.1, 1.3, 1.4]})
+    from tradepath.batch import Multiple
+
+    a = tp.assess_many(frame, Multiple(1.5, by=2030), n_paths=200,
+                       seed=np.random.default_rng(3))
+    b = tp.assess_many(frame, Multiple(1.5, by=2030), n_paths=200,
+                       seed=np.random.default_rng(3))
+    pd.testing.assert_frame_equal(a, b)
+    assert tp.assess_many(frame, Multiple(1.5, by=2030), n_paths=200, seed=None)["status"] \
+        .iloc[0] == "simulated"
 
 
 def test_simulate_signatures_agree():
     import inspect
 
+    from tradepath._defaults import DEFAULT_PATHS
     from tradepath.models import FitResult
     from tradepath.models.share import ShareModel
     from tradepath.scenarios import Scenario
@@ -168,7 +219,7 @@ def test_simulate_signatures_agree():
         assert shared in (["n_paths", "end", "seed"], ["n_paths", "seed"]), func.__qualname__
         for n in shared:
             assert params[n].kind is inspect.Parameter.KEYWORD_ONLY, (func.__qualname__, n)
-        assert params["n_paths"].default == 10_000 and params["seed"].default == 0
+        assert params["n_paths"].default == DEFAULT_PATHS and params["seed"].default == 0
         # Before them, by position, only the data the method needs.
         positional = [n for n, p in params.items()
                       if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]

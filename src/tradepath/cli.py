@@ -310,6 +310,8 @@ def _add_targets(p: argparse.ArgumentParser) -> None:
 
 
 def _add_model(p: argparse.ArgumentParser, *, paths: int, model: bool = True) -> None:
+    from ._defaults import DEFAULT_SEED
+
     g = p.add_argument_group("simulation")
     if model:
         g.add_argument("--model", metavar="NAME",
@@ -317,7 +319,8 @@ def _add_model(p: argparse.ArgumentParser, *, paths: int, model: bool = True) ->
                             "'tradepath compare' for the list)")
     g.add_argument("--paths", type=int, default=paths, metavar="N",
                    help=f"simulated paths per target (default: {paths:,})")
-    g.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    g.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                   help=f"random seed (default: {DEFAULT_SEED})")
 
 
 def _horizon(args: argparse.Namespace, targets: Any) -> int:

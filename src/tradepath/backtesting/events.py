@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import FORECAST_PATHS
 from .._display import ResultDisplay
 from .._validation import check_cells, check_int, check_rng, fail
 from ..errors import ModelError
@@ -79,7 +80,7 @@ def event_backtest(
     targets: Sequence[Target] | Target,
     models: Sequence[str | GrowthModel] | None = None,
     *,
-    n_paths: int = 4000,
+    n_paths: int = FORECAST_PATHS,
     seed: Any = 0,
 ) -> EventBacktest:
     """Score the probabilities models gave, at announcement, for targets with known outcome.

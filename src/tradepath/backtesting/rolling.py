@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import BATCH_PATHS
 from .._validation import check_cells, check_choice, check_int, check_rng, fail
 from ..errors import ModelError, ParameterError
 from ..models import MODELS, GrowthModel, get_model
@@ -71,7 +72,7 @@ def backtest(
     *,
     origins: Sequence[int] | None = None,
     horizons: Sequence[int] = (1, 2, 3),
-    n_paths: int = 2000,
+    n_paths: int = BATCH_PATHS,
     seed: Any = 0,
     min_train: int = 3,
     by_horizon: bool = False,

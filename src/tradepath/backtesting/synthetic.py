@@ -9,6 +9,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from .._defaults import CALIBRATION_PATHS
 from .._validation import check_cells, check_choice, check_int, check_rng, fail
 from ..errors import ModelError
 from ..models import GrowthModel
@@ -159,7 +160,7 @@ def calibration(
     n_points: tuple[int, int] = (5, 8),
     span: int = 15,
     horizons: Sequence[int] = (1, 3, 6),
-    n_paths: int = 400,
+    n_paths: int = CALIBRATION_PATHS,
     seed: Any = 0,
 ) -> pd.DataFrame:
     """Calibration of models on synthetic series: interval coverage and probability scores.

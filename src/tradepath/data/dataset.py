@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .._defaults import DEFAULT_REPORTER
 from .._io import output_file
 from .._validation import (
     check_choice,
@@ -331,7 +332,7 @@ class Dataset:
 
     def annual(
         self,
-        reporter: Reporter = "VN",
+        reporter: Reporter = DEFAULT_REPORTER,
         *,
         kinds: Sequence[str] = DEFAULT_KINDS,
         mirror: bool = False,
@@ -397,7 +398,7 @@ class Dataset:
 
     def annual_kinds(
         self,
-        reporter: Reporter = "VN",
+        reporter: Reporter = DEFAULT_REPORTER,
         *,
         kinds: Sequence[str] = DEFAULT_KINDS,
         mirror: bool = False,
@@ -409,7 +410,7 @@ class Dataset:
     def series(
         self,
         flow: str = "total",
-        reporter: Reporter = "VN",
+        reporter: Reporter = DEFAULT_REPORTER,
         *,
         kinds: Sequence[str] = DEFAULT_KINDS,
         start: int | None = None,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import FORECAST_PATHS
 from .._format import model_label
 from .._validation import check_real, fail
 from ..targets.target import Target
@@ -251,7 +252,7 @@ def plot_forecast(
     ax: Axes | None = None,
     end: int | None = None,
     level: float = 0.8,
-    n_paths: int = 4000,
+    n_paths: int = FORECAST_PATHS,
     seed: Any = 0,
     legend: bool = True,
     title: str | None = None,

@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
-from .._defaults import DEFAULT_PATHS, HORIZON, default_horizon
+from .._defaults import DEFAULT_PATHS, DEFAULT_SEED, HORIZON, default_horizon
 from .._format import plain_plurals
-from .._validation import check_int, check_rng, fail
+from .._validation import check_int, check_seed, fail
 from ..assessment.core import Assessment, assess, compare_models
 from ..assessment.pool import SimulationPool
 from ..data import Dataset, load_dataset
@@ -314,7 +313,7 @@ def build_report(
     balance: BalanceCondition | None = None,
     model: str | GrowthModel | None = None,
     n_paths: int = DEFAULT_PATHS,
-    seed: int = 0,
+    seed: Any = DEFAULT_SEED,
     source: str | None = None,
 ) -> ReportContent:
     """Compute everything the report shows, without writing anything.
@@ -332,8 +331,9 @@ def build_report(
         Default :data:`tradepath.models.DEFAULT_MODEL`.
     n_paths : int, default 20000
         Paths per assessment (see :data:`DEFAULT_PATHS`).
-    seed : int, default 0
-        Same seed, same report.
+    seed : int, numpy.random.Generator or None, default 0
+        Same seed, same report; a Generator or None gives one integer seed, drawn once and
+        recorded in the manifest.
     source : str, optional
         The note under every figure; default "Source: figures from the documents; tradepath
         <version>".
@@ -375,10 +375,7 @@ def _chart_content(
         raise fail("ds", func, "a tradepath Dataset", type(ds).__name__,
                    "Use tp.load_dataset() or tp.Dataset.from_csv(path).")
     n_paths = check_int("n_paths", func, n_paths, lo=1)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise fail("seed", func, "an integer (the report records it)", seed)
-    check_rng("seed", func, int(seed))
-    seed = int(seed)
+    seed = check_seed("seed", func, seed)  # the integer the report records
     if balance is not None and not isinstance(balance, BalanceCondition):
         raise fail("balance", func, "a tradepath.targets.balance condition or None", balance)
     items = _check_targets(ds.targets if targets is None else targets, func)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_REPORTER
 from .._format import format_pct
 from .._validation import check_cells, check_choice, check_int, check_real, fail
 from ..data import Dataset
@@ -176,7 +177,7 @@ def feasible_region(
     *,
     start: int | None = None,
     reading: Reading = "by",
-    reporter: str = "VN",
+    reporter: str = DEFAULT_REPORTER,
     base: Mapping[str, float] | Base | None = None,
 ) -> FeasibleRegion:
     """Which pairs of constant export and import growth rates meet ``target``.

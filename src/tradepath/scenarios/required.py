@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_REPORTER
 from .._display import ResultDisplay
 from .._format import format_pct
 from .._validation import check_choice, check_int, fail
@@ -160,7 +161,7 @@ def required_growth(
     deficit: DeficitPath | None = None,
     start: int | None = None,
     reading: Reading = "by",
-    reporter: str = "VN",
+    reporter: str = DEFAULT_REPORTER,
     base: Mapping[str, float] | Base | None = None,
     bounds: tuple[float, float] = DEFAULT_BOUNDS,
 ) -> RequiredGrowth:
@@ -433,7 +434,7 @@ def required_deficit(
     as_share: bool = False,
     start: int | None = None,
     reading: Reading = "by",
-    reporter: str = "VN",
+    reporter: str = DEFAULT_REPORTER,
     base: Mapping[str, float] | Base | None = None,
 ) -> RequiredDeficit:
     """The deficit path implied by a target: how far the deficit must fall, given total growth.

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._defaults import BATCH_PATHS, DEFAULT_SEED
 from .._validation import check_choice, fail
 from ..batch import assess_many
 from ..data import Dataset
@@ -102,8 +103,8 @@ def dashboard(
     source: Literal["imf", "comtrade"] = "imf",
     fetch_kwargs: Mapping[str, Any] | None = None,
     model: str = "random_walk",
-    n_paths: int = 2000,
-    seed: int = 0,
+    n_paths: int = BATCH_PATHS,
+    seed: Any = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Every target's chance on one table: fetched, assessed together, read against the record.
 

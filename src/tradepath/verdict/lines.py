@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_REPORTER
 from .._format import format_probability, format_year
 from .._validation import check_int, fail
 from ..assessment.core import Assessment
@@ -408,7 +409,7 @@ def bottom_line(
     outside: Mapping[str, float] | None = None,
     combined: Mapping[str, float] | None = None,
     sensitivities: bool = True,
-    reporter: Reporter = "VN",
+    reporter: Reporter = DEFAULT_REPORTER,
     kinds: Sequence[str] = DEFAULT_KINDS,
     pool: SimulationPool | None = None,
 ) -> BottomLine:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_REPORTER
 from .._format import format_probability
 from .._validation import fail
 from ..assessment.core import Assessment, assess
@@ -142,7 +143,7 @@ def sensitivities(
     a: Assessment,
     *,
     comparison: pd.DataFrame | None = None,
-    reporter: Reporter = "VN",
+    reporter: Reporter = DEFAULT_REPORTER,
     kinds: Sequence[str] = DEFAULT_KINDS,
     pool: SimulationPool | None = None,
 ) -> tuple[Sensitivity, ...]:
