@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._defaults import DEFAULT_PATHS, DEFAULT_REPORTER, default_horizon
+from .._defaults import DEFAULT_PATHS, DEFAULT_REPORTER, DEFAULT_SEED, default_horizon
 from .._validation import (
     YEAR_MAX,
     check_cells,
@@ -167,7 +167,7 @@ def assess(
     *,
     model: str | GrowthModel | None = None,
     n_paths: int = DEFAULT_PATHS,
-    seed: Any = 0,
+    seed: Any = DEFAULT_SEED,
     reporter: Reporter = DEFAULT_REPORTER,
     kinds: Sequence[str] = DEFAULT_KINDS,
     start: int | None = None,

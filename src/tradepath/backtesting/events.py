@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._defaults import FORECAST_PATHS
+from .._defaults import DEFAULT_SEED, FORECAST_PATHS
 from .._display import ResultDisplay
 from .._validation import check_cells, check_int, check_rng, fail
 from ..errors import ModelError
@@ -81,7 +81,7 @@ def event_backtest(
     models: Sequence[str | GrowthModel] | None = None,
     *,
     n_paths: int = FORECAST_PATHS,
-    seed: Any = 0,
+    seed: Any = DEFAULT_SEED,
 ) -> EventBacktest:
     """Score the probabilities models gave, at announcement, for targets with known outcome.
 

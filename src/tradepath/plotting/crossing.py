@@ -53,8 +53,7 @@ def plot_crossing(
         Draw the cumulative probability.
     interval : float, default 0.8
         Level of the crossing-year interval written on the chart.
-    color : str
-        Bar colour.
+    color : str, the forecast's blue
     title : str, optional
         Default: the target's name for an Assessment.
     legend : bool, default True
@@ -75,10 +74,9 @@ def plot_crossing(
     >>> ds = tp.load_dataset()
     >>> ax = plot_crossing(tp.assess(ds, ds.target("150B by 2030"), n_paths=500))
     """
-    func = "plot_crossing"
-    a = None
     from ..assessment.crossing import CrossingYear
 
+    func, a = "plot_crossing", None
     if _is_assessment(obj):
         a = obj
         if obj.crossing_year is None:

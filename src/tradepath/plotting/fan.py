@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._defaults import FORECAST_PATHS
+from .._defaults import DEFAULT_SEED, FORECAST_PATHS
 from .._format import model_label
 from .._validation import check_real, fail
 from ..targets.target import Target
@@ -279,7 +279,7 @@ def plot_forecast(
     end: int | None = None,
     level: float = 0.8,
     n_paths: int = FORECAST_PATHS,
-    seed: Any = 0,
+    seed: Any = DEFAULT_SEED,
     legend: bool = True,
     title: str | None = None,
 ) -> Axes:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._defaults import DEFAULT_PATHS, DEFAULT_REPORTER
+from .._defaults import DEFAULT_PATHS, DEFAULT_REPORTER, DEFAULT_SEED
 from .._validation import check_cells, check_choice, check_int, check_real, check_rng, fail
 from ..data import REPORTERS, Dataset
 from ..errors import DataError, ParameterError
@@ -418,7 +418,7 @@ class Scenario:
 
     # -- uncertainty -----------------------------------------------------------------------
     def simulate(self, ds: Dataset | None = None, *, n_paths: int = DEFAULT_PATHS,
-                 end: int | None = None, seed: Any = 0,
+                 end: int | None = None, seed: Any = DEFAULT_SEED,
                  sigma: float | Mapping[str, float] | None = None,
                  correlation: float = 0.0) -> ScenarioPaths:
         """Paths around the scenario with log-normal noise on each flow's annual growth.
@@ -489,7 +489,7 @@ class Scenario:
         )
 
     def probability(self, ds: Dataset | None, target: Target, *, reading: Reading = "by",
-                    n_paths: int = DEFAULT_PATHS, seed: Any = 0,
+                    n_paths: int = DEFAULT_PATHS, seed: Any = DEFAULT_SEED,
                     sigma: float | Mapping[str, float] | None = None,
                     correlation: float = 0.0) -> float:
         """P(``target`` met by its deadline) under the noise of :meth:`simulate`.
