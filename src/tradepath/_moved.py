@@ -25,6 +25,7 @@ MOVED: dict[str, str] = {
     "tradepath.scenario_files": "tradepath.scenarios.files",
     "tradepath.bottom_line": "tradepath.verdict",
     "tradepath.backtest": "tradepath.backtesting",
+    "tradepath.sources.dashboard": "tradepath.sources.monitoring",
 }
 
 
