@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -24,13 +25,16 @@ if TYPE_CHECKING:
 __all__ = []
 
 
-def _is_assessment(obj: Any) -> bool:
-    """Whether ``obj`` is an :class:`~tradepath.assessment.Assessment`. Imported here, at the
-    call, so that importing the figures does not load the assessment (an object that is one
-    has loaded it already)."""
-    from ..assessment.results import Assessment
+def _is(obj: Any, module: str, cls: str) -> bool:
+    """Whether ``obj`` is an instance of ``module.cls``, without importing ``module``: an
+    object of that class exists only once its module is loaded, so the figures never load
+    (or import) the domain to check what they were given."""
+    mod = sys.modules.get(module)
+    return mod is not None and isinstance(obj, getattr(mod, cls))
 
-    return isinstance(obj, Assessment)
+
+def _is_assessment(obj: Any) -> bool:
+    return _is(obj, "tradepath.assessment.results", "Assessment")
 
 
 # -- formatting ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._validation import fail
-from ._parts import _axes
+from ._parts import _axes, _is
 from .style import _SERIES, _TARGET
 
 if TYPE_CHECKING:
@@ -57,9 +57,7 @@ def plot_event_backtest(
     'P(met) at announcement'
     """
     func = "plot_event_backtest"
-    from ..backtesting import EventBacktest
-
-    if not isinstance(backtest, EventBacktest):
+    if not _is(backtest, "tradepath.backtesting.events", "EventBacktest"):
         raise fail("backtest", func, "an EventBacktest (from tp.event_backtest)",
                    type(backtest).__name__)
     ax = _axes(ax, func)

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._format import format_probability, format_year
 from .._validation import check_real, fail
-from ._parts import _axes, _is_assessment, _new_figure, _titles
+from ._parts import _axes, _is, _is_assessment, _new_figure, _titles
 from .style import _A4_TEXT_WIDTH_IN, _FORECAST, _TARGET
 
 if TYPE_CHECKING:
@@ -74,8 +74,6 @@ def plot_crossing(
     >>> ds = tp.load_dataset()
     >>> ax = plot_crossing(tp.assess(ds, ds.target("150B by 2030"), n_paths=500))
     """
-    from ..assessment.crossing import CrossingYear
-
     func, a = "plot_crossing", None
     if _is_assessment(obj):
         a = obj
@@ -86,7 +84,7 @@ def plot_crossing(
                        "assess the same level with a later deadline to ask when it is met.")
         cy = obj.crossing_year
         deadline = obj.target.by if deadline is None else deadline
-    elif isinstance(obj, CrossingYear):
+    elif _is(obj, "tradepath.assessment.crossing", "CrossingYear"):
         cy = obj
     else:
         raise fail("obj", func, "an Assessment or a CrossingYear", type(obj).__name__)

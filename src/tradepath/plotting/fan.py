@@ -20,6 +20,7 @@ from ._parts import (
     _extra_observations,
     _history_points,
     _integer_years,
+    _is,
     _is_assessment,
     _missed_same_level,
     _n_years,
@@ -315,9 +316,7 @@ def plot_forecast(
     'US$ bn'
     """
     func = "plot_forecast"
-    from ..models import FitResult
-
-    if not isinstance(fit, FitResult):
+    if not _is(fit, "tradepath.models._base", "FitResult"):
         raise fail("fit", func, "a fitted model (a FitResult, from model.fit(series))",
                    type(fit).__name__)
     level = check_real("level", func, level, lo=0.0, hi=1.0, lo_open=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._validation import check_real, fail
+from ._parts import _is
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -70,9 +71,7 @@ def plot_reference(
     check_real("level", func, level, lo=0.0, hi=1.0)
     if not 0.0 < level < 1.0:
         raise fail("level", func, "strictly between 0 and 1", level)
-    from ..reference.rates import BaseRate
-
-    if not isinstance(base, BaseRate):
+    if not _is(base, "tradepath.reference.rates", "BaseRate"):
         raise fail("base", func, "a BaseRate from base_rate()", type(base).__name__)
     plt = pyplot()
     if ax is None:
