@@ -219,8 +219,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "tradepath.assessment.core.assess": "its body is being changed for speed; split after",
     "tradepath.scenarios.files.read.read_scenario_file": "the scenario files' volatility keys "
                                                           "are being added; split after",
-    "tradepath.scenarios.required.required_growth": "the scenarios' volatility is being "
-                                                    "changed; split after",
 }
 
 
