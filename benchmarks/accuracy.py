@@ -75,7 +75,7 @@ from _common import (
 )
 
 import tradepath as tp
-from tradepath.backtest import backtest, event_backtest, synthetic_series
+from tradepath.backtesting import backtest, event_backtest, synthetic_series
 from tradepath.models import DEFAULT_MODEL, MODELS, get_model
 
 BASELINES = ("naive", "sm_arima_drift", "sm_holt_damped")
@@ -519,8 +519,8 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
     view and the pool learned without the pair's reference targets. Returns the per-target
     frame and the score table (pair-bootstrap 90 % intervals).
     """
-    from tradepath.outside_view import learn_pool, outside_view, pool_inputs
     from tradepath.reference import reference_panel, reference_targets
+    from tradepath.reference.views import learn_pool, outside_view, pool_inputs
 
     pseudo = panel_pseudo_targets(n_paths, seed)
     ref = reference_targets()
@@ -596,8 +596,8 @@ def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dic
     the pair out, and the pool's weight for a target is learned on the other pairs' targets
     (nested leave-one-pair-out).
     """
-    from tradepath.outside_view import POOL_BY_LENGTH, learn_pool, outside_view
     from tradepath.reference import reference_panel, reference_targets
+    from tradepath.reference.views import POOL_BY_LENGTH, learn_pool, outside_view
 
     ref = reference_targets()
     resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
@@ -727,7 +727,7 @@ def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tupl
 def write_pool_data(extra: dict[str, Any]) -> Path:
     """Write the scored targets' inside views to the library's data file (the pool's input)."""
     from tradepath.data.schema import data_dir
-    from tradepath.outside_view import POOL_FILE
+    from tradepath.reference.views import POOL_FILE
 
     sc = extra["scored"]
     out = sc[["pair", "target", "currency", "announced", "deadline", "met", "points",
@@ -741,7 +741,7 @@ def write_pool_data(extra: dict[str, Any]) -> Path:
 def vn_kr_answers(n_paths: int, seed: int) -> pd.DataFrame:
     """Inside, outside and combined probabilities of the VN-KR targets on every dataset."""
     from tradepath.models import StochasticGrowth
-    from tradepath.outside_view import outside_view
+    from tradepath.reference.views import outside_view
 
     rows = []
     datasets = [("documents (VN basis)", tp.load_dataset(), "VN")]
@@ -783,7 +783,7 @@ def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = 
     """The tables on real data: reference targets, panel levels, VN-KR answers."""
     frame, extra = reference_targets_scores(n_paths, seed)
     if write_pool:
-        from tradepath.outside_view import write_pool_inputs
+        from tradepath.reference.views import write_pool_inputs
 
         emit(f"Wrote {write_pool_data(extra)}")
         emit(f"Wrote {write_pool_inputs()} (the pool's outside views, stored)")
@@ -852,7 +852,7 @@ def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = 
                      "VN-KR targets: inside, outside and combined probabilities",
                      ["tp.assess with the default model: p_inside (the ensemble), p_outside "
                       "(base rate by growth gap; comparable/resolved targets), p_combined "
-                      "(the headline: tradepath.outside_view.combine, times the model's chance "
+                      "(the headline: tradepath.reference.views.combine, times the model's chance "
                       "of the balance condition given the level); p_stochastic_growth: that "
                       "model alone."],
                      {"p_stochastic_growth": 3, "p_inside": 3, "p_outside": 3,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import tradepath as tp
-from tradepath.assess import ShareModel, assess, on_track_label
+from tradepath.assessment.core import ShareModel, assess, on_track_label
 from tradepath.models.random_walk import RandomWalk, first_passage_probability
 
 
@@ -192,7 +192,7 @@ def test_observed_growth_runs_over_the_last_five_years_in_assess_and_batch():
 
 
 def test_more_balanced_is_strict_at_the_base_share():
-    from tradepath.balance import DeficitShareAtMost
+    from tradepath.targets.balance import DeficitShareAtMost
 
     cond = DeficitShareAtMost(max=0.2, strict=True)
     assert not cond.holds(np.array([40.0]), np.array([60.0]))[0]  # share exactly 0.2
@@ -217,7 +217,7 @@ def test_share_model_volatility_is_the_prior_weighted_closed_form():
 
 
 def test_assessment_reports_inside_outside_and_combined(ds):
-    from tradepath.outside_view import combine, outside_view
+    from tradepath.reference.views import combine, outside_view
 
     t = tp.Target(150, by=2030)
     a = assess(ds, t, model=RandomWalk(), n_paths=2000, seed=3)
@@ -270,7 +270,7 @@ def test_a_nearly_met_target_after_decades_of_growth_is_likely():
 
 def test_the_balance_condition_comes_from_the_model_given_the_level(ds):
     """combined = pool(level alone) x P(condition | level reached), both from the same paths."""
-    from tradepath.outside_view import combine, outside_view
+    from tradepath.reference.views import combine, outside_view
 
     t150 = ds.target("150B by 2030")
     level = assess(ds, tp.Target(150, by=2030), n_paths=4000, seed=5)

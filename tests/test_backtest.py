@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 import tradepath as tp
-from tradepath.backtest import (
+from tradepath.backtesting import (
     EventBacktest,
     backtest,
     calibration,

@@ -26,7 +26,6 @@ import pandas as pd
 import pytest
 
 import tradepath as tp
-from tradepath import balance
 from tradepath._io import MANIFEST, check_destination, output_dir
 from tradepath._validation import check_rate, check_year, check_years, fail
 from tradepath.errors import (
@@ -38,8 +37,9 @@ from tradepath.errors import (
     ParameterError,
     ScenarioFileError,
 )
-from tradepath.outside_view import combine
-from tradepath.targets import outcome_from_data
+from tradepath.reference.views import combine
+from tradepath.targets import balance
+from tradepath.targets.target import outcome_from_data
 
 #: Longest message any error in the catalogue may have (characters).
 MAX_MESSAGE = 600
@@ -650,11 +650,6 @@ def _many(frame: pd.DataFrame, **kwargs: Any) -> Callable[[Ctx], pd.DataFrame]:
     return lambda c: assess_many(frame, Multiple(2.0, by=2030), **kwargs)
 
 
-def _deprecated_compare(ctx: Ctx) -> pd.DataFrame:
-    with pytest.warns(tp.TradepathWarning, match="compare_models"):
-        return tp.compare(embedded(), _T150, models="cagr", n_paths=200)
-
-
 ASSESS = [
     accepted("assess exclude=None", _assess(exclude=None, n_paths=200, seed=1),
              lambda a: a.probability == tp.assess(embedded(), _T150, n_paths=200,
@@ -692,8 +687,8 @@ ASSESS = [
     accepted("compare_models models='cagr' (a string)", lambda c: tp.compare_models(
         embedded(), _T150, models="cagr", n_paths=200),
         lambda f: list(f["model"]) == ["cagr"] and f["status"].iloc[0] == "simulated"),
-    accepted("compare(models='cagr') (the old name)", _deprecated_compare,
-             lambda f: list(f["model"]) == ["cagr"]),
+    refused("compare (the old name of compare_models)", lambda c: tp.compare(
+        embedded(), _T150, models="cagr"), AttributeError, "has no attribute 'compare'"),
     refused("compare_models models='cgar' (typo)", lambda c: tp.compare_models(
         embedded(), _T150, models="cgar"), tp.UnknownNameError, "cgar"),
     accepted("assess_many where every value is 'n/a'", _many(_PAIRS.assign(value="n/a")),
@@ -757,7 +752,7 @@ _TOML = ("[[scenario]]\nstart = 2024\nend = 2035\nexports = {{ growth = {g} }}\n
 
 def toml(content: str | bytes, name: str = "s.toml") -> Callable[[Ctx], Any]:
     """Write ``content`` to a scenario file and read it."""
-    from tradepath.scenario_files import read_scenario_file
+    from tradepath.scenarios.files import read_scenario_file
 
     def run(ctx: Ctx) -> Any:
         path = ctx.tmp / name
@@ -771,7 +766,7 @@ def toml(content: str | bytes, name: str = "s.toml") -> Callable[[Ctx], Any]:
 
 
 def _scenario_data(data: str) -> Callable[[Ctx], Any]:
-    from tradepath.scenario_files import run_file
+    from tradepath.scenarios.files import run_file
 
     def run(ctx: Ctx) -> Any:
         (ctx.tmp / "obs.csv").write_text(data, encoding="utf-8")
@@ -810,7 +805,7 @@ SCENARIO_FILES = [
     refused("TOML binary file", toml(b"\x00\xff\xfe garbage"), ScenarioFileError,
             "cannot read the scenario file"),
     refused("TOML file missing", lambda c: __import__(
-        "tradepath.scenario_files", fromlist=["x"]).read_scenario_file(c.tmp / "no.toml"),
+        "tradepath.scenarios.files", fromlist=["x"]).read_scenario_file(c.tmp / "no.toml"),
         ScenarioFileError, "cannot read the scenario file"),
     refused("[data] observations = an empty file", _scenario_data(""), ScenarioFileError,
             "obs.csv' is empty (0 bytes)"),
@@ -839,7 +834,7 @@ def _report(out: Path, **kwargs: Any) -> Any:
 
 
 def _scenario_run(out: Path, **kwargs: Any) -> Any:
-    from tradepath.scenario_files import run_file
+    from tradepath.scenarios.files import run_file
 
     (out.parent.parent / "s.toml").write_text(_TOML.format(g=0.1), encoding="utf-8")
     return run_file(out.parent.parent / "s.toml", out, **kwargs)
@@ -1147,7 +1142,7 @@ def test_target_announced_before_the_first_figure_is_unknown_not_missed():
     # Totals 2010-15 of 50-75; 100 by 2014 announced in 2005: 2005-2009 have no figure and
     # may have been above 100, so a miss in every year of 2005-2014 cannot be shown. The
     # verdict, its basis text and the status agree.
-    from tradepath.bottom_line import past_verdict
+    from tradepath.verdict import past_verdict
 
     years = list(range(2010, 2016))
     ds = tp.Dataset.from_frame(pd.DataFrame({"period": years, "flow": "total",

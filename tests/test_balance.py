@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import tradepath as tp
-from tradepath import balance
 from tradepath.scenarios import Scenario, growth, required_growth
+from tradepath.targets import balance
 
 X0, M0 = 25.6, 55.9  # 2024, document 002 line 5
 
@@ -159,7 +159,7 @@ def test_more_balanced_compares_with_the_level_when_the_target_was_set():
     assert bound(dataclasses.replace(t, by=2035)) == (2020, share[2020], "set")
     assert "when the target was set (2021)" in t.describe()
     # The words say which level.
-    from tradepath.bottom_line import condition_words
+    from tradepath.verdict import condition_words
 
     assert condition_words(t.balance.bind(annual)).startswith(
         "deficit below its level when the target was set, 33.3 % of trade in 2020")

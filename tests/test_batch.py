@@ -378,7 +378,7 @@ def test_empty_frame_and_other_column_names():
     [
         (dict(n_paths=0), tp.ParameterError, "'n_paths' parameter of assess_many"),
         (dict(seed=-1), tp.ParameterError, "'seed' parameter of assess_many"),
-        (dict(seed=np.random.default_rng(0)), tp.ParameterError, "pass an int"),
+        (dict(seed=1.5), tp.ParameterError, "'seed' parameter of assess_many"),
         (dict(n_jobs=0), tp.ParameterError, "'n_jobs' parameter"),
         (dict(horizon=1800), tp.ParameterError, "'horizon' parameter"),
         (dict(method="fast"), tp.ParameterError, "'method' parameter"),

@@ -9,19 +9,18 @@ import pandas as pd
 import pytest
 
 import tradepath as tp
-from tradepath import balance
-from tradepath.bottom_line import (
+from tradepath._format import format_probability, format_year
+from tradepath.models import MODELS
+from tradepath.targets import balance
+from tradepath.verdict import (
     MODEL_LABELS,
     BottomLine,
     bottom_line,
-    format_probability,
-    format_year,
     from_report,
     model_label,
     past_verdict,
     sensitivities,
 )
-from tradepath.models import MODELS
 
 KW = dict(n_paths=2000, seed=7)
 
@@ -293,7 +292,7 @@ def test_sensitivity_error_matches_the_spread_over_seeds(ds):
 
 
 def test_when_says_a_year_once_when_a_tenth_and_half_the_paths_share_it():
-    from tradepath.crossing import CrossingYear
+    from tradepath.assessment.crossing import CrossingYear
 
     years = pd.Index(range(2026, 2031), name="year")
     early = CrossingYear(pd.Series([0.6, 0.2, 0.1, 0.05, 0.03], index=years), 0.02, 2050, 20_000)

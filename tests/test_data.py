@@ -341,7 +341,7 @@ def test_ratio_claim_tolerance_is_the_larger_of_rtol_and_half_a_decimal(total_20
 
 
 def test_read_targets_keeps_the_balance_base_year(tmp_path):
-    from tradepath.targets import read_targets
+    from tradepath.targets.target import read_targets
 
     path = tmp_path / "targets.toml"
     path.write_text('[[target]]\nname = "t"\nvalue_usd_bn = 150\nby = 2030\n'

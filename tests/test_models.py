@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose
 from scipy import optimize, stats
 
 import tradepath as tp
-from tradepath.backtest import calibration
+from tradepath.backtesting import calibration
 from tradepath.models import (
     CAGR,
     DEFAULT_MODEL,

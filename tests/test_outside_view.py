@@ -12,8 +12,9 @@ from scipy import special
 
 import tradepath as tp
 from tradepath.data.schema import data_file
-from tradepath.logistic import fit_logistic
-from tradepath.outside_view import (
+from tradepath.reference import reference_targets
+from tradepath.reference.logistic import fit_logistic
+from tradepath.reference.views import (
     EPS,
     POOL_FILE,
     OutsideView,
@@ -25,7 +26,6 @@ from tradepath.outside_view import (
     reference_pool,
     target_features,
 )
-from tradepath.reference import reference_targets
 
 SERIES = pd.Series({2015: 40.0, 2017: 50.0, 2019: 60.0, 2020: 62.0})
 

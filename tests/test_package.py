@@ -39,35 +39,47 @@ def test_all_lists_the_lazy_names_and_no_module():
 
 
 def test_backtest_is_a_function_and_its_module_stays_importable():
-    from tradepath.backtest import calibration, event_backtest
+    from tradepath.backtesting import calibration, event_backtest
 
     assert callable(tp.backtest) and tp.backtest.__name__ == "backtest"
     assert callable(calibration) and callable(event_backtest)
     assert callable(tp.assess)
 
 
-def test_renamed_names_warn_and_give_the_same_result(ds):
-    from tradepath.models import RandomWalk
-    from tradepath.scenarios import Scenario, growth
+def test_old_names_and_paths_fail_with_a_message_naming_the_new_one(ds):
+    import importlib
+    import re
 
-    target = ds.target("150B by 2030")
-    with pytest.warns(tp.TradepathDeprecationWarning, match="compare_models"):
-        old = tp.compare(ds, target, models=["cagr"], n_paths=100)
-    pd.testing.assert_frame_equal(old, tp.compare_models(ds, target, models=["cagr"],
-                                                         n_paths=100))
-    s = [Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05))]
-    with pytest.warns(DeprecationWarning, match="compare_scenarios"):
-        old = tp.scenarios.compare(s, ds)
-    pd.testing.assert_frame_equal(old, tp.compare_scenarios(s, ds))
-    fit = RandomWalk().fit(ds.series("total"))
-    with pytest.warns(tp.TradepathDeprecationWarning, match="forecast"):
-        old = fit.summary_frame(2030, n_paths=200)
-    pd.testing.assert_frame_equal(old, fit.forecast(2030, n_paths=200))
-    assert issubclass(tp.TradepathDeprecationWarning, tp.TradepathWarning)
+    from tradepath.models import RandomWalk
+
+    for old in ("compare",):
+        with pytest.raises(AttributeError, match=f"no attribute '{old}'"):
+            getattr(tp, old)
+    with pytest.raises(AttributeError):
+        tp.scenarios.compare  # noqa: B018 - the attribute access is the test
+    with pytest.raises(AttributeError):
+        RandomWalk().fit(ds.series("total")).summary_frame  # noqa: B018
+    # a submodule of a moved package fails at the package, with the package's new home
+    for old, new in [("tradepath.pool", "tradepath.assessment.pool"),
+                     ("tradepath.assess", "tradepath.assessment.core"),
+                     ("tradepath.scenario_files.read", "tradepath.scenarios.files"),
+                     ("tradepath.bottom_line", "tradepath.verdict")]:
+        with pytest.raises(ModuleNotFoundError, match=re.escape(f"it moved to '{new}'")):
+            importlib.import_module(old)
+    with pytest.raises(ModuleNotFoundError, match=r"moved to 'tradepath\.scenarios\.files'"):
+        from tradepath import scenario_files  # noqa: F401
+    with pytest.raises(ModuleNotFoundError, match=r"^No module named 'tradepath\.nothing'$"):
+        importlib.import_module("tradepath.nothing")
+    # The README's namespaces still read as before; the four names are functions.
+    assert tp.balance.more_balanced is importlib.import_module(
+        "tradepath.targets.balance").more_balanced
+    from tradepath import outside_view
+
+    assert all(callable(f) for f in (tp.assess, tp.backtest, tp.bottom_line, outside_view))
 
 
 def test_every_result_object_has_the_result_protocol(ds):
-    from tradepath.backtest import EventBacktest
+    from tradepath.backtesting import EventBacktest
     from tradepath.scenarios import (
         FeasibleRegion,
         RequiredDeficit,
@@ -103,114 +115,99 @@ def html_escape(text: str) -> str:
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "export_shock_2026.toml"
 
 
-def _drawn(ax) -> list:
-    """Every line and collection's data on ``ax``, in drawing order (to compare two plots)."""
-    import numpy as np
+def test_scenario_files_take_ds(ds):
+    from tradepath.scenarios.files import evaluate, run_file
 
-    out = [np.asarray(line.get_xydata()) for line in ax.get_lines()]
-    out += [np.asarray(p.vertices) for c in ax.collections for p in c.get_paths()]
-    return out
-
-
-def _same_drawing(a, b) -> None:
-    import numpy as np
-
-    da, db = _drawn(a), _drawn(b)
-    assert len(da) == len(db) and da
-    for x, y in zip(da, db, strict=True):
-        np.testing.assert_allclose(x, y)
-
-
-def test_old_dataset_keywords_warn_and_draw_the_same(ds):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from tradepath import plotting as P
-    from tradepath.scenarios import Scenario, growth
-
-    target = ds.target("150B by 2030")
-    a = tp.assess(ds, target, model="random_walk", n_paths=300, seed=1)
-    scen = [Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05), name="s")]
-    proj = scen[0].project(ds)
-    cases = [
-        (P.plot_fan, (a,), "data", {}),
-        (P.plot_scenarios, (scen,), "data", {"targets": [target]}),
-        (P.plot_scenarios, (scen,), "history", {"targets": [target]}),
-        (P.plot_balance, (proj,), "history", {}),
-    ]
-    for func, args, old, extra in cases:
-        fig, (left, right) = plt.subplots(1, 2)
-        with pytest.warns(tp.TradepathDeprecationWarning,
-                          match=rf"'{old}' parameter of {func.__name__} is deprecated; use ds="):
-            func(*args, ax=left, **{old: ds}, **extra)
-        func(*args, ax=right, ds=ds, **extra)
-        _same_drawing(left, right)
-        plt.close(fig)
-    # Two old names of the one new parameter: the same object is fine, two are an error.
-    fig, ax = plt.subplots()
-    with pytest.warns(tp.TradepathDeprecationWarning):
-        P.plot_scenarios(scen, ax=ax, data=ds, history=ds)
-    with pytest.raises(tp.ParameterError, match="give ds= only"):
-        P.plot_scenarios(scen, ax=ax, data=ds, history=ds.annual())
-    with pytest.raises(tp.ParameterError, match="give ds= only"):
-        P.plot_fan(a, ax=ax, data=ds, ds=ds.annual())
-    plt.close(fig)
-
-
-def test_scenario_files_take_ds_and_the_old_keyword_warns(ds, tmp_path):
-    from tradepath.scenario_files import evaluate, run_file
-
-    path = EXAMPLE
-    with pytest.warns(tp.TradepathDeprecationWarning, match="'dataset' parameter of evaluate"):
-        old = evaluate(path, dataset=ds)
-    new = evaluate(path, ds=ds)
-    pd.testing.assert_frame_equal(old.table, new.table)
-    pd.testing.assert_frame_equal(old.paths, new.paths)
-    with pytest.warns(tp.TradepathDeprecationWarning, match="'dataset' parameter of run_file"):
-        a = run_file(path, tmp_path / "old", dataset=ds)
-    b = run_file(path, tmp_path / "new", ds=ds)
-    assert [p.name for p in a] == [p.name for p in b]
-    for p, q in zip(a, b, strict=True):
-        if p.suffix in (".csv", ".md"):
-            assert p.read_text(encoding="utf-8") == q.read_text(encoding="utf-8"), p.name
+    with pytest.raises(TypeError, match="dataset"):
+        evaluate(EXAMPLE, dataset=ds)
+    with pytest.raises(TypeError, match="dataset"):
+        run_file(EXAMPLE, "unused", dataset=ds)
     with pytest.raises(tp.ParameterError, match="'ds' parameter of evaluate"):
-        evaluate(path, ds="documents")
+        evaluate(EXAMPLE, ds="documents")
 
 
 def test_every_public_function_names_its_dataset_ds():
     """No public function or method takes a Dataset under another name than ``ds`` (two
     datasets with distinct roles, as in ``cross_check(documents, official)``, excepted)."""
+    import inspect
+
+    two_roles = {"cross_check", "merge_datasets", "merge", "__init__"}
+    bad = []
+    for qual, f in _public_callables():
+        if qual.split(".")[-1] in two_roles or qual.split(".")[-1].startswith("_"):
+            continue
+        for p in inspect.signature(f).parameters.values():
+            if ("Dataset" in str(p.annotation) or p.name in ("data", "dataset",
+                                                              "history")) \
+                    and p.name != "ds":
+                bad.append(f"{qual}({p.name})")
+    assert not bad, bad
+
+
+def _public_callables():
+    """(qualified name, function) of every public function and method of every module."""
+    import dataclasses
     import importlib
     import inspect
     import pkgutil
 
-    two_roles = {"cross_check", "merge_datasets", "merge", "__init__"}
-    bad = []
     for info in pkgutil.walk_packages(tp.__path__, "tradepath."):
         if info.name.endswith("__main__"):
             continue
         mod = importlib.import_module(info.name)
         for name in getattr(mod, "__all__", []):
             obj = getattr(mod, name)
-            funcs = [(name, obj)] if inspect.isfunction(obj) else [
-                (f"{name}.{k}", getattr(v, "__func__", v)) for k, v in vars(obj).items()
-                if inspect.isfunction(getattr(v, "__func__", v))] if inspect.isclass(obj) else []
-            for qual, f in funcs:
-                if qual.split(".")[-1] in two_roles or qual.split(".")[-1].startswith("_"):
-                    continue
-                for p in inspect.signature(f).parameters.values():
-                    if ("Dataset" in str(p.annotation) or p.name in ("data", "dataset",
-                                                                      "history")) \
-                            and p.name != "ds":
-                        bad.append(f"{info.name}.{qual}({p.name})")
+            if inspect.isfunction(obj):
+                yield f"{info.name}.{name}", obj
+            elif inspect.isclass(obj):
+                # a results dataclass's __init__ records settings, it has none of its own
+                for k, v in vars(obj).items():
+                    if k == "__init__" and dataclasses.is_dataclass(obj):
+                        continue
+                    f = getattr(v, "__func__", v)
+                    if inspect.isfunction(f) and (not k.startswith("_") or k == "__init__"):
+                        yield f"{info.name}.{name}.{k}", f
+
+
+def test_defaults_come_from_the_one_table():
+    """Paths, seed and reporter defaults are the table's (tradepath._defaults), and every
+    public function that takes a seed takes an int, a Generator or None."""
+    import inspect
+
+    import numpy as np
+
+    from tradepath import _defaults as D
+
+    paths = {D.DEFAULT_PATHS, D.BATCH_PATHS, D.FORECAST_PATHS, D.CALIBRATION_PATHS}
+    bad = []
+    for qual, f in _public_callables():
+        params = inspect.signature(f).parameters
+        if "n_paths" in params and params["n_paths"].default not in (*paths, inspect._empty):
+            bad.append(f"{qual}: n_paths={params['n_paths'].default}")
+        if "seed" in params and params["seed"].default not in (D.DEFAULT_SEED, inspect._empty):
+            bad.append(f"{qual}: seed={params['seed'].default}")
+        if "reporter" in params and params["reporter"].default not in (D.DEFAULT_REPORTER,
+                                                                      inspect._empty):
+            bad.append(f"{qual}: reporter={params['reporter'].default}")
     assert not bad, bad
+    # write_report and assess_many record or derive an integer seed: a Generator gives one
+    frame = pd.DataFrame({"pair": ["A"] * 4, "year": [2020, 2021, 2022, 2023],
+                          "value": [1.0, 1.1, 1.3, 1.4]})
+    from tradepath.batch import Multiple
+
+    a = tp.assess_many(frame, Multiple(1.5, by=2030), n_paths=200,
+                       seed=np.random.default_rng(3))
+    b = tp.assess_many(frame, Multiple(1.5, by=2030), n_paths=200,
+                       seed=np.random.default_rng(3))
+    pd.testing.assert_frame_equal(a, b)
+    assert tp.assess_many(frame, Multiple(1.5, by=2030), n_paths=200, seed=None)["status"] \
+        .iloc[0] == "simulated"
 
 
 def test_simulate_signatures_agree():
     import inspect
 
+    from tradepath._defaults import DEFAULT_PATHS
     from tradepath.models import FitResult
     from tradepath.models.share import ShareModel
     from tradepath.scenarios import Scenario
@@ -222,14 +219,14 @@ def test_simulate_signatures_agree():
         assert shared in (["n_paths", "end", "seed"], ["n_paths", "seed"]), func.__qualname__
         for n in shared:
             assert params[n].kind is inspect.Parameter.KEYWORD_ONLY, (func.__qualname__, n)
-        assert params["n_paths"].default == 10_000 and params["seed"].default == 0
+        assert params["n_paths"].default == DEFAULT_PATHS and params["seed"].default == 0
         # Before them, by position, only the data the method needs.
         positional = [n for n, p in params.items()
                       if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
         assert positional in (["self"], ["self", "ds"], ["self", "years"]), func.__qualname__
 
 
-def test_positional_simulate_warns_and_gives_the_same_paths(ds):
+def test_simulate_takes_its_settings_by_keyword(ds):
     import numpy as np
 
     from tradepath.models import RandomWalk
@@ -237,26 +234,17 @@ def test_positional_simulate_warns_and_gives_the_same_paths(ds):
     from tradepath.scenarios import Scenario, growth
 
     fit = RandomWalk().fit(ds.series("total"))
-    with pytest.warns(tp.TradepathDeprecationWarning, match=r"n_paths, end of .*simulate by "
-                                                            r"position"):
-        old = fit.simulate(200, 2030, seed=4)
-    pd.testing.assert_frame_equal(old, fit.simulate(n_paths=200, end=2030, seed=4))
-    with pytest.warns(tp.TradepathDeprecationWarning, match="use the keyword n_paths="):
-        old = fit.simulate_array(200, end=2030, seed=4)
-    np.testing.assert_array_equal(old, fit.simulate_array(n_paths=200, end=2030, seed=4))
+    with pytest.raises(TypeError, match="positional"):
+        fit.simulate(200, 2030, seed=4)
+    with pytest.raises(TypeError, match="positional"):
+        fit.simulate_array(200, end=2030, seed=4)
     # The default seed is 0, as everywhere: same call, same paths.
     np.testing.assert_array_equal(fit.simulate_array(n_paths=50, end=2027),
                                   fit.simulate_array(n_paths=50, end=2027, seed=0))
-    with pytest.raises(tp.ParameterError, match="n_paths both by position and by keyword"):
-        fit.simulate(200, n_paths=100, end=2030)
-    with pytest.raises(tp.ParameterError, match="at most 3 positional"):
-        fit.simulate(200, 2030, 1)
     sm = ShareModel.from_dataset(ds, "VN", tp.data.DEFAULT_KINDS)
     years = np.arange(2025, 2031)
-    with pytest.warns(tp.TradepathDeprecationWarning, match="n_paths, seed of"):
-        old = sm.simulate(years, 100, np.random.default_rng(5))
-    np.testing.assert_array_equal(old, sm.simulate(years, n_paths=100,
-                                                   seed=np.random.default_rng(5)))
+    with pytest.raises(TypeError, match="positional"):
+        sm.simulate(years, 100, np.random.default_rng(5))
     # Scenario.simulate takes end= like the others: the same as the scenario ending there.
     s = Scenario(2024, 2030, exports=growth(0.1), imports=growth(0.05), name="s")
     longer = s.simulate(ds, n_paths=100, end=2033, seed=2)
@@ -275,7 +263,7 @@ def test_scenario_results_table_summary_and_plot(ds):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from tradepath.scenario_files import evaluate
+    from tradepath.scenarios.files import evaluate
 
     res = evaluate(EXAMPLE, ds=ds)
     text = res.summary()
@@ -283,13 +271,6 @@ def test_scenario_results_table_summary_and_plot(ds):
     last = res.paths[res.paths["scenario"] == "no shock"].iloc[-1]
     assert f"total {last['total']:,.2f} bn" in text
     assert res.to_frame() is res.table and "<table" in res._repr_html_()
-    with pytest.warns(tp.TradepathDeprecationWarning, match="ScenarioResults.table"):
-        old = res.summary.loc["no shock"]
-    pd.testing.assert_series_equal(old, res.table.loc["no shock"])
-    with pytest.warns(tp.TradepathDeprecationWarning):
-        assert list(res.summary.columns) == list(res.table.columns)
-    with pytest.warns(tp.TradepathDeprecationWarning):
-        assert len(res.summary) == len(res.table)
     fig, ax = plt.subplots()
     assert res.plot(ax=ax) is ax
     lines = {ln.get_gid(): ln for ln in ax.get_lines()}
@@ -301,16 +282,16 @@ def test_scenario_results_table_summary_and_plot(ds):
 
 
 def test_every_result_object_has_plot():
-    from tradepath.backtest import EventBacktest
+    from tradepath.backtesting import EventBacktest
     from tradepath.reference import BaseRate
-    from tradepath.scenario_files import ScenarioResults
     from tradepath.scenarios import FeasibleRegion, RequiredDeficit, RequiredGrowth, ScenarioPaths
+    from tradepath.scenarios.files import ScenarioResults
 
     for cls in (tp.Assessment, tp.CrossingYear, ScenarioPaths, RequiredGrowth, RequiredDeficit,
                 FeasibleRegion, EventBacktest, tp.models.FitResult, ScenarioResults, BaseRate):
         assert callable(getattr(cls, "plot", None)), cls.__name__
     assert callable(ScenarioResults.to_frame) and callable(ScenarioResults._repr_html_)
-    assert isinstance(ScenarioResults.summary, property)  # returns the callable summary
+    assert callable(ScenarioResults.summary)
 
 
 def test_the_oldest_tested_versions_are_the_declared_floors():

@@ -17,8 +17,10 @@ from matplotlib.colors import to_rgb
 
 import tradepath as tp
 from tradepath import plotting as P
-from tradepath.bottom_line import model_label
+from tradepath._format import format_probability as fp
+from tradepath._format import format_year
 from tradepath.scenarios import Scenario, feasible_region, growth
+from tradepath.verdict import model_label
 
 
 def _grey(color) -> float:
@@ -91,10 +93,10 @@ def test_fan_has_bands_median_targets_and_the_probability(ds, balanced, missed, 
         deadlines = sorted(int(m.get_xdata()[0]) for m in marks)
         assert deadlines == [2015, 2023, 2030, 2030]
         box = _by_gid(fig, "annotation")[0].get_text()
-        assert f"P(met by 2030) = {balanced.probability:.0%}" in box
-        assert f"P(met by 2030) = {followup.probability:.0%}" in box
+        assert f"P(met by 2030) = {fp(balanced.probability)}" in box
+        assert f"P(met by 2030) = {fp(followup.probability)}" in box
         cy = balanced.crossing_year
-        assert f"median {P.format_year(cy.median, cy.horizon)}" in box
+        assert f"median {format_year(cy.median, cy.horizon)}" in box
         # Above the axes, so it covers no data.
         assert _by_gid(fig, "annotation")[0].get_position() == (0, 1)
         names = [t.get_text() for t in _by_gid(fig, "target") if hasattr(t, "get_text")]
@@ -153,13 +155,13 @@ def test_crossing_bars_cumulative_and_not_by_horizon(balanced, output_dir):
         deadline = _by_gid(fig, "deadline")[0]
         assert deadline.get_xdata()[0] == pytest.approx(2030.5)  # the end of the year
         sub = _by_gid(fig, "subtitle")[0].get_text()
-        assert f"P(met by 2030) = {balanced.probability:.0%}" in sub
+        assert f"P(met by 2030) = {fp(balanced.probability)}" in sub
         # The headline pools in the base rate; the bars and line are the model's paths, and
         # the subtitle gives what they add up to by the deadline.
         shown = cum[list(cy.distribution.index).index(2030)] / 100
         assert shown == pytest.approx(balanced.p_inside)
-        assert f"the model's paths (shown): {balanced.p_inside:.0%}" in sub
-        assert f"{cy.p_not_by_horizon:.0%}" in _texts(fig)
+        assert f"the model's paths (shown): {fp(balanced.p_inside)}" in sub
+        assert fp(cy.p_not_by_horizon) in _texts(fig)
         _assert_integer_years(ax)
         _save(fig, output_dir, "crossing")
 
@@ -201,8 +203,8 @@ def test_balance_flows_and_share_with_the_condition(balanced, output_dir):
         level = float((balanced.paths["total"][:, : k + 1] >= 150).any(axis=1).mean())
         subs = [t.get_text() for t in _by_gid(fig, "subtitle")]
         assert subs == ["medians and 80% bands (random walk with drift)",
-                        f"the condition holds in 2030 on {P.format_probability(p)} of all "
-                        f"paths\n{P.format_probability(balanced.p_inside / level)} of the "
+                        f"the condition holds in 2030 on {fp(p)} of all "
+                        f"paths\n{fp(balanced.p_inside / level)} of the "
                         "paths that reach 150B meet it too"]
         # The hatching (condition fails) is drawn over the band, not hidden behind it.
         hatch = next(c for c in right.collections if c.get_gid() == "condition-fails")
@@ -279,7 +281,7 @@ def test_balance_needs_simulated_flows(ds):
     (tp.balance.deficit_share(0.2) | tp.balance.deficit(10), 100.0, 20.0),
 ])
 def test_max_deficit(cond, total, expected):
-    assert float(P.max_deficit(cond, total)) == pytest.approx(expected, rel=1e-9)
+    assert float(tp.scenarios.max_deficit(cond, total)) == pytest.approx(expected, rel=1e-9)
 
 
 def test_comparison_one_row_per_model_with_its_probability(comparison, output_dir):
@@ -294,7 +296,7 @@ def test_comparison_one_row_per_model_with_its_probability(comparison, output_di
         right = [t.get_text() for t in sec.get_yticklabels()][::-1]
         for row, text in zip(comparison.itertuples(), right, strict=True):
             if row.status == "simulated":
-                assert text == f"P = {P.format_probability(row.p_inside)}"  # its own
+                assert text == f"P = {fp(row.p_inside)}"  # its own
             else:
                 assert text == "refused"
         assert _by_gid(fig, "deadline")
@@ -370,10 +372,13 @@ def test_palette_is_okabe_ito_and_paired_with_line_styles():
     assert len(P.COLORS) == len(P.LINESTYLES) == len(set(map(str, P.LINESTYLES)))
 
 
-@pytest.mark.parametrize(("p", "text"), [(0.0, "0%"), (0.004, "<1%"), (0.5031, "50%"),
-                                         (0.996, ">99%"), (1.0, "100%"), (math.nan, "n/a")])
+@pytest.mark.parametrize(("p", "text"), [(0.0, "0 %"), (0.004, "<1 %"), (0.5031, "50 %"),
+                                         (0.996, ">99 %"), (1.0, "100 %"), (math.nan, "–")])
 def test_format_probability(p, text):
-    assert P.format_probability(p) == text
+    """One format for the figures, the report and the text (``tradepath._format``)."""
+    from tradepath._format import format_probability
+
+    assert format_probability(p) == text
 
 
 def test_bad_arguments_name_the_parameter(balanced):

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import tradepath as tp
-from tradepath.assess import assess, assess_targets, compare_models
-from tradepath.pool import SimulationPool, by_identity
+from tradepath.assessment.core import assess, assess_targets, compare_models
+from tradepath.assessment.pool import SimulationPool, by_identity
 
 KW = dict(n_paths=3000, seed=11, horizon=2045)
 
@@ -103,9 +103,9 @@ def test_by_identity_keys_keep_the_object():
 
 
 def test_share_models_differing_only_in_a_prior_get_their_own_paths():
+    from tradepath.assessment.pool import simulate
     from tradepath.models import get_model
     from tradepath.models.share import ShareModel
-    from tradepath.pool import simulate
 
     s = pd.Series({2019: 60.0, 2021: 70.0, 2023: 75.0, 2024: 80.0})
     sim = simulate(get_model("random_walk").fit(s), 500, 2030, np.random.default_rng(1),

@@ -11,7 +11,6 @@ import pytest
 from numpy.testing import assert_allclose
 
 from tradepath.errors import DataError, ModelError, ParameterError, TradepathError
-from tradepath.logistic import fit_logistic
 from tradepath.reference import (
     OUTCOMES,
     SERIES_COLUMNS,
@@ -21,6 +20,7 @@ from tradepath.reference import (
     reference_summary,
     reference_targets,
 )
+from tradepath.reference.logistic import fit_logistic
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 RAW = Path(__file__).resolve().parents[2] / "shared" / "reference"

@@ -8,7 +8,7 @@ import pytest
 
 import tradepath as tp
 from tradepath import report as R
-from tradepath.plotting import format_probability
+from tradepath._format import format_probability
 from tradepath.report import writing as W  # the module whose functions write_report calls
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ import pytest
 from conftest import run_cli
 
 from tradepath import report as R
-from tradepath.bottom_line import format_probability
+from tradepath._format import format_probability
 from tradepath.report import writing as W
 
 pytestmark = pytest.mark.slow
@@ -128,7 +128,6 @@ def test_page1_says_what_each_source_alone_would_answer(content, written, pages)
     """On the fused history, "what would change the answer" weighs the documents alone and
     each basis of the official series alone against the other changes, each line with the
     probabilities of the data page's table."""
-    from tradepath.bottom_line import format_probability as words
     from tradepath.report.pages import changes
 
     moves = changes(content)
@@ -147,5 +146,5 @@ def test_page1_says_what_each_source_alone_would_answer(content, written, pages)
         rows = alt[(alt["target"] == target) & (alt["data"] != "fused history")]
         assert len(rows) >= 2
         for r in rows.itertuples():
-            said = words(r.probability) if r.status == "simulated" else r.answer
+            said = format_probability(r.probability) if r.status == "simulated" else r.answer
             assert f"{said} from {r.data} ({r.basis} basis)" in m

@@ -12,9 +12,9 @@ import pytest
 
 import tradepath as tp
 from tradepath import report as R
-from tradepath.bottom_line import format_probability
-from tradepath.outside_view import outside_view
+from tradepath._format import format_probability
 from tradepath.plotting import report_style
+from tradepath.reference.views import outside_view
 from tradepath.report import writing as W
 from tradepath.report.pages import _pages, _render_page
 

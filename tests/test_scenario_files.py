@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 import tradepath as tp
-from tradepath import scenario_files as sf
-from tradepath.scenario_files import evaluate, read_scenario_file, run_file
-from tradepath.scenario_files import write as sf_write  # run_file's module
 from tradepath.scenarios import Scenario, growth
+from tradepath.scenarios import files as sf
+from tradepath.scenarios.files import evaluate, read_scenario_file, run_file
+from tradepath.scenarios.files import write as sf_write  # run_file's module
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.toml"))
 

@@ -8,182 +8,90 @@ needs them. Submodules stay importable as ``tradepath.<name>``.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-#: Public name -> the module that defines it (relative to this package).
+from ._moved import MOVED, install_moved_finder, moved_message
+
+#: The public API, kept once: each public name and the module that defines it (relative to
+#: this package). ``__all__`` is its keys; a name loads on first use.
 _EXPORTS: dict[str, str] = {
     "__version__": "._version",
-    "Assessment": ".assess",
-    "CrossingYear": ".crossing",
-    "assess": ".assess",
-    "compare": ".assess",
-    "compare_models": ".assess",
-    "compare_scenarios": ".scenarios",
-    "TradepathDeprecationWarning": "._deprecation",
-    "backtest": ".backtest",
-    "calibration": ".backtest",
-    "event_backtest": ".backtest",
-    "assess_many": ".batch",
-    "Dataset": ".data",
-    "load_dataset": ".data",
-    "FusedDataset": ".fusion",
-    "fuse": ".fusion",
-    "alternative_answers": ".fusion.answers",
+    # errors and warnings
     "DataError": ".errors",
+    "Interrupted": ".errors",
     "ModelError": ".errors",
+    "OutputError": ".errors",
+    "OutputExistsError": ".errors",
     "ParameterError": ".errors",
     "ScenarioFileError": ".errors",
     "SourceError": ".errors",
     "TradepathError": ".errors",
     "TradepathWarning": ".errors",
     "UnknownNameError": ".errors",
+    # data
+    "Dataset": ".data",
+    "cross_check": ".data",
+    "load_dataset": ".data",
+    "mirror_ratios": ".data",
+    "FusedDataset": ".fusion",
+    "alternative_answers": ".fusion.answers",
+    "fuse": ".fusion",
+    # targets, models, scenarios
+    "Target": ".targets",
     "DEFAULT_MODEL": ".models",
     "MODELS": ".models",
     "get_model": ".models",
-    "write_report": ".report",
     "Scenario": ".scenarios",
+    "compare_scenarios": ".scenarios",
     "deficit_path": ".scenarios",
     "growth": ".scenarios",
     "ramp": ".scenarios",
     "share_path": ".scenarios",
     "shock": ".scenarios",
-    "Target": ".targets",
-    "OutputError": ".errors",
-    "OutputExistsError": ".errors",
-    "Interrupted": ".errors",
-    "cross_check": ".data",
-    "mirror_ratios": ".data",
-    "reference_targets": ".reference",
-    "reference_series": ".reference",
-    "reference_summary": ".reference",
+    # the reference class and the outside view
     "base_rate": ".reference",
-    "outside_view": ".outside_view",
-    "bottom_line": ".bottom_line",
+    "outside_view": ".reference",
+    "reference_series": ".data.reference",
+    "reference_summary": ".reference",
+    "reference_targets": ".data.reference",
+    # the assessment, its evaluation and the verdict
+    "Assessment": ".assessment",
+    "CrossingYear": ".assessment",
+    "assess": ".assessment",
+    "compare_models": ".assessment",
+    "assess_many": ".batch",
+    "backtest": ".backtesting",
+    "calibration": ".backtesting",
+    "event_backtest": ".backtesting",
+    "bottom_line": ".verdict",
+    "write_report": ".report",
 }
 
-#: Submodules reachable as attributes (``tp.balance``) for code written before the lazy
-#: package; they are not public names of the package itself.
-_SUBMODULES = frozenset({"balance", "batch", "data", "errors", "models", "plotting", "progress",
-                         "report", "scenario_files", "scenarios", "targets"})
+#: Modules reachable as attributes without an import (``tp.balance.more_balanced``,
+#: ``tp.plotting``); they are namespaces, not public names.
+_NAMESPACES: dict[str, str] = {
+    "balance": ".targets.balance",
+    **{m: f".{m}" for m in ("assessment", "backtesting", "batch", "data", "errors", "fusion",
+                            "models", "plotting", "reference", "report", "scenarios", "sources",
+                            "targets", "verdict")},
+}
 
-#: The public names (the keys of _EXPORTS; a test checks that the two agree).
-__all__ = [
-    "DEFAULT_MODEL",
-    "MODELS",
-    "Assessment",
-    "CrossingYear",
-    "DataError",
-    "Dataset",
-    "FusedDataset",
-    "Interrupted",
-    "ModelError",
-    "OutputError",
-    "OutputExistsError",
-    "ParameterError",
-    "Scenario",
-    "ScenarioFileError",
-    "SourceError",
-    "Target",
-    "TradepathDeprecationWarning",
-    "TradepathError",
-    "TradepathWarning",
-    "UnknownNameError",
-    "__version__",
-    "alternative_answers",
-    "assess",
-    "assess_many",
-    "backtest",
-    "base_rate",
-    "bottom_line",
-    "calibration",
-    "compare",
-    "compare_models",
-    "compare_scenarios",
-    "cross_check",
-    "deficit_path",
-    "event_backtest",
-    "fuse",
-    "get_model",
-    "growth",
-    "load_dataset",
-    "mirror_ratios",
-    "outside_view",
-    "ramp",
-    "reference_series",
-    "reference_summary",
-    "reference_targets",
-    "share_path",
-    "shock",
-    "write_report",
-]
+__all__ = sorted(_EXPORTS)
 
-
-class _Package(types.ModuleType):
-    """The package module; a submodule named like a public function (``tradepath.assess``)
-    must not replace that function when the import system binds the submodule here."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == f".{name}":
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+install_moved_finder()
 
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    elif name in _SUBMODULES:
-        value = importlib.import_module(f".{name}", __name__)
-    else:
-        raise AttributeError(f"module 'tradepath' has no attribute {name!r}")
-    if name not in _SUBMODULES:
         globals()[name] = value  # later look-ups skip this function
-    return value
+        return value
+    if name in _NAMESPACES:
+        return importlib.import_module(_NAMESPACES[name], __name__)
+    if f"{__name__}.{name}" in MOVED:
+        raise AttributeError(moved_message(f"{__name__}.{name}"))
+    raise AttributeError(f"module 'tradepath' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS, *_SUBMODULES})
-
-
-if TYPE_CHECKING:  # static analysers and IDEs see the names directly
-    from ._deprecation import TradepathDeprecationWarning
-    from ._version import __version__
-    from .assess import Assessment, assess, compare, compare_models
-    from .backtest import backtest, calibration, event_backtest
-    from .batch import assess_many
-    from .bottom_line import bottom_line
-    from .crossing import CrossingYear
-    from .data import Dataset, cross_check, load_dataset, mirror_ratios
-    from .errors import (
-        DataError,
-        Interrupted,
-        ModelError,
-        OutputError,
-        OutputExistsError,
-        ParameterError,
-        ScenarioFileError,
-        SourceError,
-        TradepathError,
-        TradepathWarning,
-        UnknownNameError,
-    )
-    from .fusion import FusedDataset, fuse
-    from .fusion.answers import alternative_answers
-    from .models import DEFAULT_MODEL, MODELS, get_model
-    from .outside_view import outside_view
-    from .reference import base_rate, reference_series, reference_summary, reference_targets
-    from .report import write_report
-    from .scenarios import (
-        Scenario,
-        compare_scenarios,
-        deficit_path,
-        growth,
-        ramp,
-        share_path,
-        shock,
-    )
-    from .targets import Target
+    return sorted({*globals(), *_EXPORTS, *_NAMESPACES})

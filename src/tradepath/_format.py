@@ -18,20 +18,21 @@ __all__ = [
 
 
 def format_probability(p: float) -> str:
-    """A probability as the figures show it: whole per cent, "<1%" and ">99%" at the ends.
+    """A probability as the report, the text and the figures write it: a whole per cent with
+    a space before the sign, "<1 %" and ">99 %" at the ends, "–" if unknown.
 
     Examples
     --------
     >>> format_probability(0.503), format_probability(0.001), format_probability(0.0)
-    ('50%', '<1%', '0%')
+    ('50 %', '<1 %', '0 %')
     """
     if p is None or not math.isfinite(p):
-        return "n/a"
+        return "–"
     if 0 < p < 0.005:
-        return "<1%"
+        return "<1 %"
     if 0.995 < p < 1:
-        return ">99%"
-    return f"{p:.0%}"
+        return ">99 %"
+    return f"{p:.0%}".replace("%", " %")
 
 
 def format_year(y: float, horizon: int | float | None = None) -> str:
@@ -43,7 +44,7 @@ def format_year(y: float, horizon: int | float | None = None) -> str:
     ('2030', 'after 2040')
     """
     if y is None or (isinstance(y, float) and math.isnan(y)):
-        return "n/a"
+        return "–"
     if not math.isfinite(y):
         return f"after {int(horizon)}" if horizon is not None and math.isfinite(horizon) \
             else "not by the horizon"

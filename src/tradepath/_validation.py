@@ -28,6 +28,7 @@ __all__ = [
     "check_rate",
     "check_real",
     "check_rng",
+    "check_seed",
     "check_year",
     "check_years",
     "echo",
@@ -211,6 +212,16 @@ def check_rng(name: str, func: str, value: Any) -> np.random.Generator:
             raise fail(name, func, "a non-negative integer seed or a numpy Generator", value)
         return np.random.default_rng(value)
     raise fail(name, func, "an integer seed, None or a numpy.random.Generator", value)
+
+
+def check_seed(name: str, func: str, value: Any) -> int:
+    """A seed given as an int, None or a Generator, as the integer it stands for (to record it,
+    or to derive a seed per series from it): an int is itself, None draws one from fresh
+    entropy, a Generator draws one from its stream."""
+    if isinstance(value, np.random.Generator):
+        return int(value.integers(2**63))
+    check_rng(name, func, value)  # refuses anything else, with the one message
+    return int(np.random.SeedSequence().entropy % 2**63) if value is None else int(value)
 
 
 def check_cells(func: str, n_paths: int, n_years: int, n_arrays: int = 1) -> None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .data import Dataset
-    from .targets import Target
+    from .targets.target import Target
 
 __all__ = ["EXIT_INTERRUPTED", "build_parser", "main"]
 
@@ -130,7 +130,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_assess(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .assess import assess
+    from .assessment.core import assess
     from .report.content import _followup
 
     ds = _dataset(args)
@@ -212,7 +212,7 @@ def _years_in_words(frame: Any, horizon: Any) -> Any:
 def _cmd_compare(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .assess import compare_models
+    from .assessment.core import compare_models
 
     ds = _dataset(args)
     targets = _targets(args, ds)
@@ -234,7 +234,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenario_run(args: argparse.Namespace) -> int:
-    from .scenario_files import run_file
+    from .scenarios.files import run_file
 
     ds = _dataset(args) if args.data else None
     written = run_file(args.file, args.out, overwrite=args.overwrite, ds=ds)
@@ -310,6 +310,8 @@ def _add_targets(p: argparse.ArgumentParser) -> None:
 
 
 def _add_model(p: argparse.ArgumentParser, *, paths: int, model: bool = True) -> None:
+    from ._defaults import DEFAULT_SEED
+
     g = p.add_argument_group("simulation")
     if model:
         g.add_argument("--model", metavar="NAME",
@@ -317,7 +319,8 @@ def _add_model(p: argparse.ArgumentParser, *, paths: int, model: bool = True) ->
                             "'tradepath compare' for the list)")
     g.add_argument("--paths", type=int, default=paths, metavar="N",
                    help=f"simulated paths per target (default: {paths:,})")
-    g.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    g.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                   help=f"random seed (default: {DEFAULT_SEED})")
 
 
 def _horizon(args: argparse.Namespace, targets: Any) -> int:

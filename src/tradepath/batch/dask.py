@@ -8,7 +8,7 @@ import pandas as pd
 
 from .._validation import fail
 from ..errors import DataError, TradepathError
-from ..targets import Target
+from ..targets.target import Target
 from .running import _check_targets_type, assess_many
 from .table import Multiple
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import TradepathError
-from ..targets import Target
+from ..targets.target import Target
 from .table import _BIG, _CHUNK, series_seed
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def _rw_crossing_counts(
 
 def _assess_series(task: tuple[Any, ...]) -> dict[str, Any]:
     """One series through :func:`tradepath.assess` (also run in worker processes)."""
-    from ..assess import assess
+    from ..assessment.core import assess
     from ..data import Dataset
 
     sid, years, values, value, by, horizon, model, n_paths, seed = task

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .._validation import fail
 from ..errors import DataError, TradepathWarning
-from ..targets import Target
+from ..targets.target import Target
 from .table import _BY_RANGE, Multiple, _listing, _numeric, _Table
 
 if TYPE_CHECKING:

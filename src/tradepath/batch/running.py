@@ -10,10 +10,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._defaults import HORIZON
-from .._validation import check_cells, check_choice, check_int, check_year, fail
-from ..progress import OBSERVED_WINDOW, data_status, observed_growth, on_track, required_growth
-from ..targets import Target
+from .._defaults import BATCH_PATHS, DEFAULT_SEED, HORIZON
+from .._validation import check_cells, check_choice, check_int, check_seed, check_year, fail
+from ..assessment.progress import (
+    OBSERVED_WINDOW,
+    data_status,
+    observed_growth,
+    on_track,
+    required_rate,
+)
+from ..targets.target import Target
 from .kernel import _assess_chunk, _random_walk_fit, _rw_crossing_counts
 from .rules import _no_error, _resolve_targets
 from .table import (
@@ -95,8 +101,8 @@ def assess_many(
     time_col: str = "year",
     value_col: str = "value",
     model: str | GrowthModel = "random_walk",
-    n_paths: int = 2000,
-    seed: int = 0,
+    n_paths: int = BATCH_PATHS,
+    seed: Any = DEFAULT_SEED,
     horizon: int | None = None,
     n_jobs: int = 1,
     method: Method = "auto",
@@ -106,105 +112,47 @@ def assess_many(
     Parameters
     ----------
     frame : DataFrame
-        A long table with one row per series and year: ``id_col`` (the series, e.g. a trade
-        pair ``"VNM-KOR"``), ``time_col`` (whole years, numbers, numeric text or dates) and
-        ``value_col`` (the annual level, US$ bn). Rows may come in any order; a missing value
-        is a gap. Other columns are ignored.
+        A long table, one row per series and year: ``id_col`` (the series), ``time_col``
+        (whole years or dates) and ``value_col`` (US$ bn); any order; a missing value is a gap.
     targets : Target, Multiple or DataFrame
-        One :class:`tradepath.Target` applied to every series (its level and deadline; the
-        value column is the flow it applies to); a rule such as ``Multiple(2.0, by=2030)``
-        ("double the last value by 2030"), which gives every series its own level; or a
-        DataFrame with columns ``id_col``, ``target`` (level) and ``by`` (deadline), one row per
-        series.
+        One :class:`tradepath.Target` for every series; a rule such as
+        ``Multiple(2.0, by=2030)`` (double the last value by 2030); or a DataFrame with
+        columns ``id_col``, ``target`` (level) and ``by`` (deadline).
     id_col, time_col, value_col : str, default "pair", "year", "value"
-        Column names in ``frame``.
     model : str or GrowthModel, default "random_walk"
         A registry name (:data:`tradepath.models.MODELS`) or a configured model.
     n_paths : int, default 2000
         Simulated paths per series.
-    seed : int, default 0
-        Same seed, same numbers; a series' numbers do not depend on the rest of the batch, on
-        ``n_jobs`` or on how the batch is partitioned (see Notes).
+    seed : int, numpy.random.Generator or None, default 0
+        Same seed, same numbers, whatever the batch around a series or ``n_jobs`` (a
+        Generator or None gives one integer seed, drawn once).
     horizon : int, optional
-        Last simulated year; default 2050 or each target's deadline if later (the one default
-        of :func:`tradepath.assess`, the command line and the report).
+        Last simulated year; default 2050 or each target's deadline if later.
     n_jobs : int, default 1
-        Workers: threads on the random walk's vectorised path, processes (a
-        ``concurrent.futures.ProcessPoolExecutor``) on the per-series path; -1 uses every
-        core. Results do not depend on it.
+        Workers (threads on the vectorised path, processes on the per-series path); -1 uses
+        every core. Results do not depend on it.
     method : {"auto", "vectorised", "per_series"}, default "auto"
-        "auto" takes the vectorised path when the model has one (the random walk) and the
-        per-series path otherwise; "per_series" always calls :func:`tradepath.assess` once per
-        series (the random walk's rows then equal ``tp.assess`` exactly, see Notes).
+        "auto": vectorised when the model has such a path (the random walk); "per_series"
+        calls :func:`tradepath.assess` once per series (rows then equal ``tp.assess``).
 
     Returns
     -------
     DataFrame
-        One row per series, sorted by id (when ids can be sorted), with columns ``id_col`` and
-        :data:`RESULT_COLUMNS`: ``n_obs`` (observed years used), ``first_year``,
-        ``last_year``, ``last_value``, ``target`` (level), ``by``, ``horizon``, ``model``
-        (``"data"`` when the data answer), ``status`` ("simulated"; "met" or "missed" when
-        the data answer, as in :func:`tradepath.assess`; "error"), ``probability`` (met by
-        the deadline: the model's own probability, the inside view of
-        :class:`~tradepath.assess.Assessment`), ``crossing_q10``, ``crossing_q50``,
-        ``crossing_q90`` (quantiles of the first year met; ``inf`` = not by the horizon),
-        ``p_not_by_horizon``, ``met_year`` (observed), ``required_growth``,
-        ``fitted_growth``, ``observed_growth``, ``on_track_ratio``, ``on_track``
-        (:func:`tradepath.assess.on_track_label`; "" when the deadline has passed) and
-        ``error`` ("" or why the series could not be assessed).
+        One row per series, sorted by id (when ids can be sorted): ``id_col`` and
+        :data:`RESULT_COLUMNS` (``status``, ``probability``, crossing-year quantiles, growth
+        needed and observed, ``on_track``, ``error``; see the guide's "What comes back").
 
     Raises
     ------
-    DataError
-        A column named in ``id_col``, ``time_col`` or ``value_col`` (or a column of the
-        targets frame) is missing.
-    ParameterError, UnknownNameError
-        A bad argument (the message names it), or an unknown model name.
+    DataError, ParameterError, UnknownNameError
+        A missing column; a bad argument (the message names it); an unknown model name.
 
     Notes
     -----
-    **Bad series do not fail the batch.** Years that are not whole numbers, values that are
-    not numbers or not positive, duplicate years, fewer observations than the model needs
-    (3 for the random walk), a missing or invalid target, or a horizon before the deadline
-    give the series status "error" and the reason in ``error``; the other series are
-    assessed. Rows without an id are left out with a :class:`TradepathWarning`.
-
-    **Answered from the data** as in :func:`tradepath.assess`: a target met in an observed
-    year up to its deadline is "met" (probability 1, ``met_year``); a deadline at or before
-    the last observation without it is "missed" (probability 0).
-
-    **The random walk, vectorised.** The rows are sorted by (id, year) once; drift and
-    volatility come from per-series sums (``numpy.add.reduceat`` over the offsets), with
-    exactly the estimator of :class:`tradepath.models.RandomWalk`. Each series then draws
-    ``n_paths`` paths from the same posterior as ``RandomWalk`` (``sigma^2 ~ (k-1) s^2 /
-    chi2(k-1)``, ``drift ~ N(mu_hat, sigma^2 / span)``, normal annual shocks in logs), and the
-    target counts as met in a year when that year's simulated level reaches it (annual
-    monitoring, as in :func:`tradepath.assess`). The standardised draws are shared by all
-    series (common random numbers): the uniform behind each path's volatility, the normal
-    behind its drift and its shocks, all from ``seed``. The work is a few passes over
-    ``n_series x n_paths x years`` numbers in blocks of 32 series, with no Python loop over
-    series or paths. The numbers are those of the same model simulated with other random
-    draws than :func:`tradepath.assess` uses: within Monte Carlo error of ``tp.assess``
-    (standard error at most ``0.5 / sqrt(n_paths)``, 0.011 at 2000 paths), not equal to it.
-    Shared draws make comparisons between series sharper, but Monte Carlo errors of
-    different series are correlated, so they do not average out in totals over series.
-
-    *Why simulation and not the closed form.* The first-passage probability of the random
-    walk has a closed form only under continuous monitoring
-    (:func:`tradepath.models.random_walk.first_passage_probability`); its annual-monitoring
-    version rests on the Broadie–Glasserman–Kou shift, an expansion for many monitoring dates
-    per unit of volatility. Annual trade series with steady growth are the opposite case
-    (drift per year comparable to or larger than the yearly volatility), and there the
-    shifted closed form, even integrated exactly over the posterior, misses the probability
-    of meeting a target within ten years by a median of 0.008 and up to 0.04 on synthetic
-    20-year series, and the crossing-year distribution by up to 0.07 (``python
-    benchmarks/accuracy.py``, table ``batch_closed_form``). Simulation has no such bias, and
-    the vectorised kernel meets the speed goal.
-
-    **Other models** run one :func:`tradepath.assess` per series on a
-    :class:`tradepath.Dataset` of that series, with the series' own seed
-    ``numpy.random.default_rng(series_seed(seed, id))``, so every row equals ``tp.assess``
-    with that seed, whatever ``n_jobs``.
+    A series that cannot be assessed gets status "error" and the reason in ``error``; the
+    batch goes on. The random walk runs vectorised with shared draws (within Monte Carlo
+    error of ``tp.assess``); other models call ``tp.assess`` per series with the seed
+    ``series_seed(seed, id)``. The method is in the guide's "Many pairs at once".
 
     Examples
     --------
@@ -220,19 +168,8 @@ def assess_many(
     {'pair': ['A', 'B'], 'target': [19.5, 7.95], 'status': ['simulated', 'simulated']}
     """
     func = "assess_many"
-    n_paths = check_int("n_paths", func, n_paths, lo=1)
-    if isinstance(seed, np.random.Generator):
-        raise fail("seed", func, "a non-negative integer", seed,
-                   "A Generator would tie each series' numbers to the order of the batch; "
-                   "pass an int.")
-    seed = check_int("seed", func, seed, lo=0)
-    if horizon is not None:
-        horizon = check_year("horizon", func, horizon)
-    n_jobs = check_int("n_jobs", func, n_jobs, lo=-1)
-    if n_jobs == 0:
-        raise fail("n_jobs", func, "a positive number of workers, or -1 for every core", n_jobs)
-    n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
-    check_choice("method", func, method, ("auto", "vectorised", "per_series"))
+    n_paths, seed, horizon, n_jobs = _check_settings(func, n_paths, seed, horizon, n_jobs,
+                                                     method)
     _check_targets_type(targets, id_col)
     gm, vectorised = _resolve_model(model, method)
 
@@ -253,7 +190,50 @@ def assess_many(
     last_year = np.where(has, year[last], np.nan)
     last_value = np.where(has, value[last], np.nan)
     hz = np.fmax(tgt_by, HORIZON) if horizon is None else np.full(n, float(horizon))
-    errors = np.where(_no_error(tab.errors), tgt_errors, tab.errors)
+    errors = _horizon_errors(np.where(_no_error(tab.errors), tgt_errors, tab.errors), hz,
+                             tgt_by, last_year)
+    ok = _no_error(errors)
+
+    cols.update(
+        n_obs=tab.n_obs, first_year=np.where(has, year[first], np.nan),
+        last_year=last_year, last_value=last_value,
+        target=tgt_value, by=tgt_by, horizon=np.where(np.isfinite(tgt_by), hz, np.nan),
+    )
+
+    _progress(cols, tab, ok, tgt_value, tgt_by, last, last_year, last_value)
+    need = _answered_from_data(cols, tab, ok, errors, tgt_value, tgt_by, last_year)
+    todo = np.flatnonzero(need)
+    if len(todo):  # refuse a run too large for memory before allocating anything
+        k_max = int(np.max(hz[todo] - last_year[todo]))
+        check_cells(func, n_paths, k_max, n_arrays=2 if vectorised else 3)
+    if len(todo) and vectorised:
+        _vectorised_random_walk(cols, tab, todo, gm, tgt_value, tgt_by, hz, last_year,
+                                last_value, n_paths=n_paths, seed=seed, n_jobs=n_jobs)
+    elif len(todo):
+        _per_series(cols, tab, todo, model, tgt_value, tgt_by, hz, n_paths=n_paths, seed=seed,
+                    n_jobs=n_jobs)
+    return _frame(cols, id_col, id_dtype)
+
+
+def _check_settings(func: str, n_paths: Any, seed: Any, horizon: Any, n_jobs: Any,
+                    method: Any) -> tuple[int, int, int | None, int]:
+    """:func:`assess_many`'s settings checked: paths, the integer seed, horizon, workers."""
+    n_paths = check_int("n_paths", func, n_paths, lo=1)
+    seed = check_seed("seed", func, seed)
+    if horizon is not None:
+        horizon = check_year("horizon", func, horizon)
+    n_jobs = check_int("n_jobs", func, n_jobs, lo=-1)
+    if n_jobs == 0:
+        raise fail("n_jobs", func, "a positive number of workers, or -1 for every core", n_jobs)
+    n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+    check_choice("method", func, method, ("auto", "vectorised", "per_series"))
+    return n_paths, seed, horizon, n_jobs
+
+
+def _horizon_errors(errors: np.ndarray, hz: np.ndarray, tgt_by: np.ndarray,
+                    last_year: np.ndarray) -> np.ndarray:
+    """``errors`` with a reason for each series whose horizon is before its deadline or too
+    far after its last observation."""
     free = _no_error(errors)
     early = free & (hz < tgt_by)
     far = free & ~early & (hz - last_year > _MAX_STEPS)
@@ -263,17 +243,18 @@ def assess_many(
     for s in np.flatnonzero(far):
         errors[s] = (f"the horizon {int(hz[s])} is more than {_MAX_STEPS} years after the "
                      f"last observation ({int(last_year[s])})")
-    ok = _no_error(errors)
+    return errors
 
-    cols.update(
-        n_obs=tab.n_obs, first_year=np.where(has, year[first], np.nan),
-        last_year=last_year, last_value=last_value,
-        target=tgt_value, by=tgt_by, horizon=np.where(np.isfinite(tgt_by), hz, np.nan),
-    )
 
-    # Required and observed growth, and the on-track label, as tp.assess computes them.
+def _progress(cols: dict[str, Any], tab: _Table, ok: np.ndarray, tgt_value: np.ndarray,
+              tgt_by: np.ndarray, last: np.ndarray, last_year: np.ndarray,
+              last_value: np.ndarray) -> None:
+    """Required and observed growth, and the on-track label, as tp.assess computes them."""
+    n = len(tab.ids)
+    has = tab.n_obs > 0
+    year, value = (tab.year, tab.value) if tab.year.size else (np.full(1, np.nan),) * 2
     ahead = np.where(ok, tgt_by - last_year, 0.0)
-    required = required_growth(tgt_value, last_value, ahead)
+    required = required_rate(tgt_value, last_value, ahead)
     # Observed growth from the first observation in the last OBSERVED_WINDOW years (at least
     # the second-to-last observation) to the last one.
     key = tab.code * 10_000.0 + tab.year
@@ -290,7 +271,16 @@ def assess_many(
                 observed_growth=np.where(ok, observed, np.nan),
                 on_track_ratio=ratio, on_track=label)
 
-    # Answered from the data: met in an observed year up to the deadline, or deadline past.
+
+def _answered_from_data(cols: dict[str, Any], tab: _Table, ok: np.ndarray, errors: np.ndarray,
+                        tgt_value: np.ndarray, tgt_by: np.ndarray,
+                        last_year: np.ndarray) -> np.ndarray:
+    """Status from the data (met in an observed year up to the deadline, or the deadline
+    past); returns which series are left to simulate."""
+    n = len(tab.ids)
+    has = tab.n_obs > 0
+    year = tab.year if tab.year.size else np.full(1, np.nan)
+    first = tab.starts
     row_by = tgt_by[tab.code]
     hit_row = (tab.year <= row_by) & (tab.value >= tgt_value[tab.code])
     met_year = np.full(n, np.inf)
@@ -312,18 +302,7 @@ def assess_many(
         met_year=np.where(met, met_year, np.nan),
         error=np.where(ok, "", errors).astype(object),
     )
-
-    todo = np.flatnonzero(need)
-    if len(todo):  # refuse a run too large for memory before allocating anything
-        k_max = int(np.max(hz[todo] - last_year[todo]))
-        check_cells(func, n_paths, k_max, n_arrays=2 if vectorised else 3)
-    if len(todo) and vectorised:
-        _vectorised_random_walk(cols, tab, todo, gm, tgt_value, tgt_by, hz, last_year,
-                                last_value, n_paths=n_paths, seed=seed, n_jobs=n_jobs)
-    elif len(todo):
-        _per_series(cols, tab, todo, model, tgt_value, tgt_by, hz, n_paths=n_paths, seed=seed,
-                    n_jobs=n_jobs)
-    return _frame(cols, id_col, id_dtype)
+    return need
 
 
 def _vectorised_random_walk(cols: dict[str, Any], tab: _Table, todo: np.ndarray,

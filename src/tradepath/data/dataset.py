@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .._defaults import DEFAULT_REPORTER
 from .._io import output_file
 from .._validation import (
     check_choice,
@@ -19,7 +20,7 @@ from .._validation import (
     fail,
 )
 from ..errors import DataError, UnknownNameError
-from ..targets import Target, read_targets
+from ..targets.target import Target, read_targets
 from .countries import pair_reporters
 from .files import _check_duplicates, _read_claims, _read_csv, _validate
 from .schema import (
@@ -331,7 +332,7 @@ class Dataset:
 
     def annual(
         self,
-        reporter: Reporter = "VN",
+        reporter: Reporter = DEFAULT_REPORTER,
         *,
         kinds: Sequence[str] = DEFAULT_KINDS,
         mirror: bool = False,
@@ -397,7 +398,7 @@ class Dataset:
 
     def annual_kinds(
         self,
-        reporter: Reporter = "VN",
+        reporter: Reporter = DEFAULT_REPORTER,
         *,
         kinds: Sequence[str] = DEFAULT_KINDS,
         mirror: bool = False,
@@ -409,7 +410,7 @@ class Dataset:
     def series(
         self,
         flow: str = "total",
-        reporter: Reporter = "VN",
+        reporter: Reporter = DEFAULT_REPORTER,
         *,
         kinds: Sequence[str] = DEFAULT_KINDS,
         start: int | None = None,
@@ -458,7 +459,7 @@ class Dataset:
         rtol = check_real("rtol", "Dataset.check", rtol, lo=0.0, hi=1.0)
         key = ("check", rtol)
         if key not in self._cache:  # the dataset never changes: checked once per tolerance
-            from .._checks import run_checks
+            from .checks import run_checks
             from .official import disagreements
 
             obs = preferred(self.observations, None)  # identities use the preferred figures

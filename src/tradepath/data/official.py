@@ -33,15 +33,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._checks import CHECK_COLUMNS
 from .._validation import check_real
 from ..errors import DataError
+from .checks import CHECK_COLUMNS
 from .dataset import Dataset, load_dataset
 from .files import _check_duplicates, _read_csv, _validate
 from .schema import CLAIM_COLUMNS, DEFAULT_KINDS, parse_period, preferred
 
 if TYPE_CHECKING:
-    from ..targets import Target
+    from ..targets.target import Target
 
 __all__ = [
     "CROSS_CHECK_COLUMNS",

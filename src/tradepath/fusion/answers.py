@@ -16,11 +16,11 @@ from .._validation import fail
 from ..data import Dataset
 from ..data.schema import CLAIM_COLUMNS
 from ..errors import DataError, ModelError
-from ..targets import Target
+from ..targets.target import Target
 from .history import BASIS_NAMES, FusedDataset
 
 if TYPE_CHECKING:
-    from ..assessment import Assessment
+    from ..assessment.results import Assessment
     from ..data import Reporter
 
 __all__ = ["ANSWER_COLUMNS", "alternative_answers", "answer_sources"]
@@ -106,7 +106,7 @@ def alternative_answers(ds: FusedDataset, target: Target, **kwargs: Any) -> pd.D
     >>> alternative_answers(ds, ds.target("100B by 2023"), n_paths=500)["answer"].iloc[0]
     'missed'
     """
-    from ..assess import assess
+    from ..assessment.core import assess
 
     if not isinstance(target, Target):
         raise fail("target", "alternative_answers", "a tradepath Target", target)

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._deprecation import keyword_only
+from .._defaults import DEFAULT_PATHS, DEFAULT_SEED, FORECAST_PATHS
 from .._display import ResultDisplay
 from .._validation import check_cells, check_int, check_real, check_rng, check_year, fail
 from ..errors import ModelError
@@ -129,15 +129,15 @@ class FitResult(ResultDisplay):
         """Log levels for years last_year+1 .. last_year+steps, shape (n_paths, steps)."""
         raise NotImplementedError
 
-    @keyword_only("n_paths", "end", first=1)
-    def simulate(self, *, n_paths: int = 10_000, end: int, seed: Any = 0) -> pd.DataFrame:
+    def simulate(self, *, n_paths: int = DEFAULT_PATHS, end: int,
+                 seed: Any = DEFAULT_SEED) -> pd.DataFrame:
         """Simulate annual levels up to ``end``: rows are paths, columns years.
 
         Each path draws its own parameters (see the model's Notes), then its own shocks.
 
         Parameters
         ----------
-        n_paths : int, default 10000
+        n_paths : int, default 20000
         end : int
             Last year simulated, after :attr:`last_year`.
         seed : int, numpy.random.Generator or None, default 0
@@ -151,16 +151,16 @@ class FitResult(ResultDisplay):
         Notes
         -----
         Every ``simulate`` in tradepath takes ``n_paths``, ``end`` and ``seed`` by keyword, in
-        that order, with the same defaults (10000 paths, seed 0); the data it needs, if any,
-        come first and by position. Passing ``n_paths`` and ``end`` by position is deprecated.
+        that order, with the same defaults (20000 paths, seed 0, from ``tradepath._defaults``);
+        the data it needs, if any, come first and by position.
         """
         return pd.DataFrame(
             self.simulate_array(n_paths=n_paths, end=end, seed=seed),
             columns=pd.Index(range(self.last_year + 1, end + 1), name="year"),
         )
 
-    @keyword_only("n_paths", "end", first=1)
-    def simulate_array(self, *, n_paths: int = 10_000, end: int, seed: Any = 0) -> np.ndarray:
+    def simulate_array(self, *, n_paths: int = DEFAULT_PATHS, end: int,
+                 seed: Any = DEFAULT_SEED) -> np.ndarray:
         """As :meth:`simulate`, as a NumPy array of shape ``(n_paths, end - last_year)``."""
         func = f"{type(self).__name__}.simulate"
         n_paths = check_int("n_paths", func, n_paths, lo=1)
@@ -171,7 +171,8 @@ class FitResult(ResultDisplay):
         return np.exp(self._simulate_log(n_paths, steps, rng))
 
     def forecast(
-        self, end: int, *, alpha: float = 0.2, n_paths: int = 4000, seed: Any = 0
+        self, end: int, *, alpha: float = 0.2, n_paths: int = FORECAST_PATHS,
+        seed: Any = DEFAULT_SEED
     ) -> pd.DataFrame:
         """Median and central ``1 - alpha`` interval by year, from simulated paths.
 
@@ -192,13 +193,6 @@ class FitResult(ResultDisplay):
         from ..plotting import plot_forecast
 
         return plot_forecast(self, ax=ax, **kwargs)
-
-    def summary_frame(self, end: int, **kwargs: Any) -> pd.DataFrame:
-        """Deprecated name of :meth:`forecast` (same arguments)."""
-        from .._deprecation import warn_deprecated
-
-        warn_deprecated(f"{type(self).__name__}.summary_frame", "forecast")
-        return self.forecast(end, **kwargs)
 
     def to_frame(self) -> pd.DataFrame:
         """Parameters as a one-column frame (``estimate``), plus the fitted growth."""

@@ -207,7 +207,7 @@ def trend_panel_prior(
         if (isinstance(exclude, tuple | list | set | frozenset) and not exclude
                 and strength_mixture):
             return _shipped_trend_prior(slope)  # the default: every fit asks for it
-        from ..reference import reference_panel
+        from ..data.reference import reference_panel
 
         panel = reference_panel(min_points=2)
     series = panel_series(panel)
@@ -241,7 +241,7 @@ def _shipped_trend_prior(slope: bool) -> TrendPrior:
 
 
 def _learn_shipped_trend_prior(slope: bool) -> TrendPrior:
-    from ..reference import reference_panel
+    from ..data.reference import reference_panel
 
     return trend_panel_prior(reference_panel(min_points=2), slope=slope)
 

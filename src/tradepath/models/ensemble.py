@@ -10,6 +10,7 @@ from typing import ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from .._defaults import CALIBRATION_PATHS, DEFAULT_SEED
 from .._validation import check_choice, check_int, fail
 from ..errors import ModelError, UnknownNameError
 from ._base import FitResult, GrowthModel
@@ -162,8 +163,8 @@ class Ensemble(GrowthModel):
         horizons: Sequence[int] = (1, 2, 3),
         min_origins: int = 3,
         min_train: int = 4,
-        n_paths: int = 400,
-        seed: int = 0,
+        n_paths: int = CALIBRATION_PATHS,
+        seed: int = DEFAULT_SEED,
     ) -> None:
         func = "Ensemble"
         if isinstance(components, str | GrowthModel) or not isinstance(components, Sequence):

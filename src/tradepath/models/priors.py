@@ -322,7 +322,7 @@ def panel_prior(panel: Any = None, *, exclude: Iterable[str] = ()) -> GrowthPrio
     if panel is None:
         if isinstance(exclude, tuple | list | set | frozenset) and not exclude:
             return _shipped_prior()  # the default: every fit asks for it
-        from ..reference import reference_panel
+        from ..data.reference import reference_panel
 
         panel = reference_panel(min_points=2)
     series = panel_series(panel)
@@ -492,7 +492,7 @@ def _shipped_prior() -> GrowthPrior:
 
 
 def _learn_shipped_prior() -> GrowthPrior:
-    from ..reference import reference_panel
+    from ..data.reference import reference_panel
 
     return panel_prior(reference_panel(min_points=2))
 

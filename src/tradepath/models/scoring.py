@@ -1,6 +1,6 @@
 """Scoring of probabilistic forecasts: the sample CRPS and rolling-origin forecasts.
 
-The ensemble weighs its components with these, and :mod:`tradepath.backtest` builds its
+The ensemble weighs its components with these, and :mod:`tradepath.backtesting` builds its
 reports on them; they sit below both.
 """
 

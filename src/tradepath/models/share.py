@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._deprecation import keyword_only
+from .._defaults import DEFAULT_PATHS, DEFAULT_SEED
 from .._validation import check_int, check_rng
 from ..data import Dataset, parse_period
 from ..errors import ModelError
@@ -203,8 +203,8 @@ class ShareModel:
                 "last_share": float(1 / (1 + math.exp(-self.logits[-1]))),
                 "last_time": float(self.times[-1])}
 
-    @keyword_only("n_paths", "seed", first=2)
-    def simulate(self, years: np.ndarray, *, n_paths: int = 10_000, seed: Any = 0) -> np.ndarray:
+    def simulate(self, years: np.ndarray, *, n_paths: int = DEFAULT_PATHS,
+                 seed: Any = DEFAULT_SEED) -> np.ndarray:
         """Export-share paths at ``year + 0.5`` for each year in ``years``: (n_paths, len).
 
         ``n_paths`` and ``seed`` (an int, or a Generator whose stream continues) are

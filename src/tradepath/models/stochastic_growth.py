@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_SEED
 from .._validation import check_int, fail
 from ..errors import ModelError
 from ._base import FitResult, GrowthModel
@@ -275,7 +276,7 @@ class StochasticGrowth(GrowthModel):
         *,
         prior: Literal["panel", "weak"] | GrowthPrior = "panel",
         n_draws: int = 4000,
-        seed: int = 0,
+        seed: int = DEFAULT_SEED,
     ) -> None:
         if not (isinstance(prior, GrowthPrior) or prior in ("panel", "weak")):
             raise fail("prior", "StochasticGrowth", "'panel', 'weak' or a GrowthPrior", prior)

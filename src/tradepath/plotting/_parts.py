@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -11,17 +12,29 @@ import pandas as pd
 from .._format import format_probability, format_year
 from .._lazy import pyplot
 from .._validation import fail
-from ..assess import Assessment
-from ..targets import Target
+from ..targets.target import Target
 from .style import _TARGET
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
+    from ..assessment.results import Assessment
     from ..data import Dataset
 
 __all__ = []
+
+
+def _is(obj: Any, module: str, cls: str) -> bool:
+    """Whether ``obj`` is an instance of ``module.cls``, without importing ``module``: an
+    object of that class exists only once its module is loaded, so the figures never load
+    (or import) the domain to check what they were given."""
+    mod = sys.modules.get(module)
+    return mod is not None and isinstance(obj, getattr(mod, cls))
+
+
+def _is_assessment(obj: Any) -> bool:
+    return _is(obj, "tradepath.assessment.results", "Assessment")
 
 
 # -- formatting ------------------------------------------------------------------------------
@@ -101,7 +114,7 @@ def _titles(ax: Axes, title: str | None, lines: Sequence[str], gid: str = "subti
 
 
 def _check_assessment(obj: Any, func: str, name: str = "assessment") -> Assessment:
-    if not isinstance(obj, Assessment):
+    if not _is_assessment(obj):
         raise fail(name, func, "a tradepath Assessment (from tp.assess)", type(obj).__name__)
     return obj
 
@@ -252,7 +265,7 @@ def _target_line(ax: Axes, t: Target, *, start: float, color: str = _TARGET,
 def _missed_same_level(t: Target, items: Sequence[Target | Assessment]) -> Target | None:
     """A missed target with the same level and flow as ``t`` and an earlier deadline."""
     for o in items:
-        if isinstance(o, Assessment) and o.status in ("missed", "unknown") \
+        if _is_assessment(o) and o.status in ("missed", "unknown") \
                 and o.target.flow == t.flow \
                 and o.target.value == t.value and o.target.by < t.by:
             return o.target

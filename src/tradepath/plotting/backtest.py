@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._validation import fail
-from ..backtest import EventBacktest
-from ._parts import _axes
+from ._parts import _axes, _is
 from .style import _SERIES, _TARGET
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from ..backtesting import EventBacktest
 
 __all__ = ["plot_event_backtest"]
 
@@ -56,7 +57,7 @@ def plot_event_backtest(
     'P(met) at announcement'
     """
     func = "plot_event_backtest"
-    if not isinstance(backtest, EventBacktest):
+    if not _is(backtest, "tradepath.backtesting.events", "EventBacktest"):
         raise fail("backtest", func, "an EventBacktest (from tp.event_backtest)",
                    type(backtest).__name__)
     ax = _axes(ax, func)

@@ -8,19 +8,26 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._deprecation import renamed_keywords
 from .._format import format_probability, model_label
 from .._validation import check_choice, check_real, fail
-from ..assess import Assessment
-from ..balance import BalanceCondition
-from ..scenarios.solve import max_deficit
-from ._parts import _axes, _draw_points, _integer_years, _new_figure, _quantiles, _tint, _titles
+from ..targets.balance import BalanceCondition, max_deficit
+from ._parts import (
+    _axes,
+    _draw_points,
+    _integer_years,
+    _is_assessment,
+    _new_figure,
+    _quantiles,
+    _tint,
+    _titles,
+)
 from .style import _A4_TEXT_WIDTH_IN, _DEFICIT, _EXPORTS, _IMPORTS, _TARGET
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
+    from ..assessment.results import Assessment
     from ..data import Dataset
 
 __all__ = ["balance_figure", "plot_balance"]
@@ -29,7 +36,7 @@ __all__ = ["balance_figure", "plot_balance"]
 # -- exports, imports and balance ------------------------------------------------------------
 def _balance_source(obj: Any, func: str) -> tuple[pd.DataFrame | None, Assessment | None,
                                                  BalanceCondition | None, str]:
-    if isinstance(obj, Assessment):
+    if _is_assessment(obj):
         if "exports" not in obj.paths or "imports" not in obj.paths:
             raise fail("obj", func, "an assessment of a target with a balance condition "
                        "(it simulates exports and imports)",
@@ -53,7 +60,6 @@ def _balance_source(obj: Any, func: str) -> tuple[pd.DataFrame | None, Assessmen
     raise fail("obj", func, "an Assessment or a projection DataFrame", type(obj).__name__)
 
 
-@renamed_keywords(history="ds")
 def plot_balance(
     obj: Assessment | pd.DataFrame,
     *,
@@ -78,26 +84,24 @@ def plot_balance(
         and ``imports`` columns (a scenario: one line each).
     ax : matplotlib Axes, optional
     show : {"flows", "share"}, default "flows"
-        "flows": exports, imports and the deficit in US$ bn, with the largest deficit the
-        balance condition allows at the median total. "share": the deficit as a share of
-        two-way trade, with the condition's threshold and, for an assessment, the probability
-        that the condition holds in the deadline year.
+        "flows": exports, imports and the balance in US$ bn. "share": the deficit as a share
+        of two-way trade, with the condition's threshold and, for an assessment, how often
+        the condition holds in the deadline year.
     ds : Dataset or annual DataFrame, optional
         Observed values (default: the assessment's history).
     history_kinds : DataFrame, optional
         Kinds of the observed values (default: the assessment's, or the Dataset's).
     condition : BalanceCondition, optional
-        Default: the assessment's target condition, bound to the data. Drawn where it applies:
-        over the forecast years.
+        Default: the assessment's target condition, bound to the data; drawn over the
+        forecast years.
     level : float, optional
-        Central band drawn around each median (assessments only); default 0.5 for "flows"
-        (three overlapping bands stay readable) and 0.8 for "share".
+        Central band around each median (assessments only); default 0.5 for "flows" (three
+        overlapping bands stay readable) and 0.8 for "share".
     end : int, optional
         Last year shown; default five years after the target's deadline (assessments) or the
         projection's last year.
     label : str, optional
-        Name of the forecast in the legend (default: the model, or the projection's
-        ``attrs["name"]``).
+        The forecast's name in the legend (default: the model, or ``attrs["name"]``).
     legend : bool or dict, default True
         Legend below the axes; a dict gives options for ``Axes.legend`` (e.g. ``ncol``).
     title : str, optional
@@ -108,10 +112,9 @@ def plot_balance(
 
     Notes
     -----
-    The deficit is ``imports - exports`` (Vietnam's side, so a positive value is Vietnam's
-    deficit) and the deficit share ``(m - x) / (x + m)``. The condition's threshold is
-    computed by :func:`max_deficit` at the median total, so a condition on the absolute
-    deficit shows as a falling share.
+    The deficit is ``imports - exports`` (positive: Vietnam's deficit), its share
+    ``(m - x) / (x + m)``; the condition's threshold is :func:`max_deficit` at the median
+    total (a bound on the absolute deficit shows as a falling share).
 
     Examples
     --------
@@ -129,8 +132,78 @@ def plot_balance(
     level = check_real("level", func, level, lo=0.0, hi=1.0, lo_open=True)
     ax = _axes(ax, func)
     label = name if label is None else label
-    if condition is not None:
-        cond = condition
+    cond = condition if condition is not None else cond
+    hist, hk = _history(ds, a, history_kinds)
+    if cond is not None and hist is not None:
+        cond = cond.bind(hist)
+    lo_q, hi_q = round((1 - level) / 2, 6), round((1 + level) / 2, 6)
+    fc = _forecast(a, proj, (lo_q, 0.5, hi_q), end)
+    years = fc["total"].index.to_numpy(dtype=float)
+    labelled: set[str] = set()
+    handles: list[Any] = []
+    scale = 100.0 if show == "share" else 1.0
+
+    def series(flow: str, color: str, ls: Any, text: str, tint: float) -> None:
+        anchor = _draw_observed(ax, hist, hk, flow, scale, color, years[0], labelled, handles)
+        x, f = years, fc[flow] * scale
+        y_med, y_lo, y_hi = f[0.5].to_numpy(), f[lo_q].to_numpy(), f[hi_q].to_numpy()
+        if anchor is not None:
+            x = np.r_[anchor[0], x]
+            y_med, y_lo, y_hi = (np.r_[anchor[1], y] for y in (y_med, y_lo, y_hi))
+        (ln,) = ax.plot(x, y_med, color=color, ls=ls, lw=1.9, zorder=3, gid=f"line-{flow}",
+                        label=f"{text}: median" if a is not None else text)
+        handles.append(ln)
+        if a is not None and tint > 0:
+            handles.append(ax.fill_between(x, y_lo, y_hi, color=_tint(color, tint), lw=0,
+                                           zorder=1, gid=f"band-{flow}",
+                                           label=f"{text}: {level:.0%} band"))
+
+    if show == "flows":
+        series("imports", _IMPORTS, "--", "imports", 0.25)
+        series("exports", _EXPORTS, "-", "exports", 0.25)
+        series("balance", _DEFICIT, "-.", "balance (exports − imports)", 0.25)
+        # The condition is drawn on the share panel: in US$ it would sit on the median deficit.
+        ax.set_ylabel("US$ bn")
+        subtitle = [f"medians and {level:.0%} bands ({model_label(label)})" if a is not None
+                    else str(label)]
+    else:
+        series("deficit_share", _DEFICIT, "-", "deficit share", 0.2)
+        subtitle = [] if cond is None else _draw_condition(ax, cond, a, fc, years, hi_q,
+                                                           handles)
+        ax.set_ylabel("deficit, % of two-way trade")
+    ax.axhline(0, color="#777777", lw=0.6, zorder=0)
+    _integer_years(ax)
+    ax.set_xlabel("year")
+    _titles(ax, title, subtitle)
+    if legend:
+        opts: dict[str, Any] = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+                                    fontsize="small", handlelength=3.2)
+        ax.legend(handles=handles, **(opts | (legend if isinstance(legend, dict) else {})))
+    return ax
+
+
+def _draw_observed(ax: Axes, hist: pd.DataFrame | None, hk: Any, flow: str, scale: float,
+                   color: str, first_forecast: float, labelled: set[str],
+                   handles: list[Any]) -> tuple[float, float] | None:
+    """The observed values of ``flow`` by kind; returns the last one when it precedes the
+    forecast (the forecast line then starts from it)."""
+    if hist is None or not len(s := hist[flow].dropna()):
+        return None
+    kind_col = "balance" if flow in ("balance", "deficit_share") else flow
+    kk = (hk[kind_col].reindex(s.index).fillna("reported")
+          if hk is not None and kind_col in hk.columns
+          else pd.Series("reported", index=s.index))
+    handles.extend(_draw_points(ax, s.index, s.to_numpy() * scale, kk.to_numpy(),
+                                color=color if flow != "deficit_share" else "black",
+                                labelled=labelled))
+    if s.index[-1] < first_forecast:
+        return (float(s.index[-1]), float(s.iloc[-1]) * scale)
+    return None
+
+
+def _history(ds: Any, a: Assessment | None,
+             history_kinds: pd.DataFrame | None) -> tuple[pd.DataFrame | None, Any]:
+    """The observed flows with their deficit, balance and deficit share, and their kinds."""
     hk = history_kinds
     if ds is None and a is not None:
         hist = a.history
@@ -140,107 +213,54 @@ def plot_balance(
         hk = ds.annual_kinds() if hk is None else hk
     else:
         hist = ds
-    if cond is not None and hist is not None:
-        cond = cond.bind(hist)
     if hist is not None:
         hist = hist.assign(deficit=hist["imports"] - hist["exports"],
                            balance=hist["exports"] - hist["imports"])
         hist["deficit_share"] = hist["deficit"] / (hist["exports"] + hist["imports"])
+    return hist, hk
 
-    # The forecast frame: median and band edges by year (or the projection's one line).
-    lo_q, hi_q = round((1 - level) / 2, 6), round((1 + level) / 2, 6)
+
+def _forecast(a: Assessment | None, proj: pd.DataFrame | None, qs: tuple[float, float, float],
+              end: int | None) -> dict[str, pd.DataFrame]:
+    """Median and band edges by year for each flow (or the projection's one line)."""
     flows = ("exports", "imports", "balance", "deficit_share", "total")
     if a is not None:
-        fc = {f: _quantiles(a, f, (lo_q, 0.5, hi_q)) for f in flows}
-        if end is None:
-            end = a.target.by + 5
-        fc = {f: q.loc[q.index <= end] for f, q in fc.items()}
-    else:
-        assert proj is not None
-        if end is not None:
-            proj = proj.loc[proj.index <= end]
-        fc = {f: pd.DataFrame({lo_q: proj[f], 0.5: proj[f], hi_q: proj[f]}) for f in flows}
-    years = fc["total"].index.to_numpy(dtype=float)
-    labelled: set[str] = set()
-    handles: list[Any] = []
-    scale = 100.0 if show == "share" else 1.0
+        end = a.target.by + 5 if end is None else end
+        return {f: (q := _quantiles(a, f, qs)).loc[q.index <= end] for f in flows}
+    assert proj is not None
+    if end is not None:
+        proj = proj.loc[proj.index <= end]
+    return {f: pd.DataFrame({qs[0]: proj[f], 0.5: proj[f], qs[2]: proj[f]}) for f in flows}
 
-    def series(flow: str, color: str, ls: Any, text: str, tint: float) -> None:
-        anchor: tuple[float, float] | None = None
-        if hist is not None:
-            s = hist[flow].dropna()
-            if len(s):
-                kind_col = "balance" if flow in ("balance", "deficit_share") else flow
-                kk = (hk[kind_col].reindex(s.index).fillna("reported")
-                      if hk is not None and kind_col in hk.columns
-                      else pd.Series("reported", index=s.index))
-                handles.extend(_draw_points(ax, s.index, s.to_numpy() * scale, kk.to_numpy(),
-                                            color=color if flow != "deficit_share" else "black",
-                                            labelled=labelled))
-                if s.index[-1] < years[0]:
-                    anchor = (float(s.index[-1]), float(s.iloc[-1]) * scale)
-        f = fc[flow] * scale
-        x = years
-        y_med, y_lo, y_hi = f[0.5].to_numpy(), f[lo_q].to_numpy(), f[hi_q].to_numpy()
-        if anchor is not None:
-            x = np.r_[anchor[0], x]
-            y_med, y_lo, y_hi = (np.r_[anchor[1], y] for y in (y_med, y_lo, y_hi))
-        band = None
-        if a is not None and tint > 0:
-            band = ax.fill_between(x, y_lo, y_hi, color=_tint(color, tint), lw=0, zorder=1,
-                                   gid=f"band-{flow}", label=f"{text}: {level:.0%} band")
-        (ln,) = ax.plot(x, y_med, color=color, ls=ls, lw=1.9, zorder=3, gid=f"line-{flow}",
-                        label=f"{text}: median" if a is not None else text)
-        handles.append(ln)
-        if band is not None:
-            handles.append(band)
 
-    if show == "flows":
-        series("imports", _IMPORTS, "--", "imports", 0.25)
-        series("exports", _EXPORTS, "-", "exports", 0.25)
-        series("balance", _DEFICIT, "-.", "balance (exports − imports)", 0.25)
-        # The condition is on the deficit's share of trade: drawn on the share panel (in
-        # US$ at the median total it would lie on the median deficit and say nothing).
-        ax.set_ylabel("US$ bn")
-        ax.axhline(0, color="#777777", lw=0.6, zorder=0)
-    else:
-        series("deficit_share", _DEFICIT, "-", "deficit share", 0.2)
-        subtitle: list[str] = []
-        if cond is not None:
-            t_med = fc["total"][0.5].to_numpy()
-            share = max_deficit(cond, t_med) / t_med * 100
-            (cl,) = ax.plot(years, share, color=_TARGET, ls="--", lw=1.7, zorder=4,
-                            gid="condition", label=f"condition: {cond.describe()}")
-            handles.append(cl)
-            top = max(float(np.nanmax(fc["deficit_share"][hi_q])) * 100, float(np.nanmax(share)))
-            # Over the band (zorder 1), under the median line: the hatching stays visible.
-            ax.fill_between(years, share, top * 1.2 + 5, facecolor="none", hatch="//",
-                            edgecolor=_tint(_TARGET, 0.6), lw=0, zorder=2,
-                            gid="condition-fails", label="condition fails (hatched)")
-            handles.append(ax.collections[-1])
-            if a is not None and a.target.by in fc["total"].index:
-                k = a.target.by - a.last_year - 1
-                p = float(np.mean(cond.holds(a.paths["exports"][:, k], a.paths["imports"][:, k])))
-                subtitle.append(f"the condition holds in {a.target.by} on "
-                                f"{format_probability(p)} of all paths")
-                level = float((a.paths["total"][:, : k + 1] >= a.target.value).any(axis=1)
-                              .mean()) if "total" in a.paths else 0.0
-                if level > 0 and math.isfinite(a.p_inside):
-                    subtitle.append(f"{format_probability(a.p_inside / level)} of the paths "
-                                    f"that reach {a.target.value:g}B meet it too")
-        ax.set_ylabel("deficit, % of two-way trade")
-        ax.axhline(0, color="#777777", lw=0.6, zorder=0)
-    _integer_years(ax)
-    ax.set_xlabel("year")
-    if show == "flows":
-        subtitle = [f"medians and {level:.0%} bands ({model_label(label)})" if a is not None
-                    else str(label)]
-    _titles(ax, title, subtitle)
-    if legend:
-        opts: dict[str, Any] = dict(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
-                                    fontsize="small", handlelength=3.2)
-        ax.legend(handles=handles, **(opts | (legend if isinstance(legend, dict) else {})))
-    return ax
+def _draw_condition(ax: Axes, cond: BalanceCondition, a: Assessment | None,
+                    fc: dict[str, pd.DataFrame], years: np.ndarray, hi_q: float,
+                    handles: list[Any]) -> list[str]:
+    """The condition's bound on the deficit share at the median total, hatched where it
+    fails; returns the subtitle lines (how often it holds on the paths)."""
+    subtitle: list[str] = []
+    t_med = fc["total"][0.5].to_numpy()
+    share = max_deficit(cond, t_med) / t_med * 100
+    (cl,) = ax.plot(years, share, color=_TARGET, ls="--", lw=1.7, zorder=4,
+                    gid="condition", label=f"condition: {cond.describe()}")
+    handles.append(cl)
+    top = max(float(np.nanmax(fc["deficit_share"][hi_q])) * 100, float(np.nanmax(share)))
+    # Over the band (zorder 1), under the median line: the hatching stays visible.
+    ax.fill_between(years, share, top * 1.2 + 5, facecolor="none", hatch="//",
+                    edgecolor=_tint(_TARGET, 0.6), lw=0, zorder=2,
+                    gid="condition-fails", label="condition fails (hatched)")
+    handles.append(ax.collections[-1])
+    if a is not None and a.target.by in fc["total"].index:
+        k = a.target.by - a.last_year - 1
+        p = float(np.mean(cond.holds(a.paths["exports"][:, k], a.paths["imports"][:, k])))
+        subtitle.append(f"the condition holds in {a.target.by} on "
+                        f"{format_probability(p)} of all paths")
+        reach = float((a.paths["total"][:, : k + 1] >= a.target.value).any(axis=1)
+                      .mean()) if "total" in a.paths else 0.0
+        if reach > 0 and math.isfinite(a.p_inside):
+            subtitle.append(f"{format_probability(a.p_inside / reach)} of the paths "
+                            f"that reach {a.target.value:g}B meet it too")
+    return subtitle
 
 
 def balance_figure(

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._format import format_probability
+from .._format import format_probability, model_label
 from .._validation import fail
-from ..bottom_line import model_label
 from ._parts import _axes, _integer_years, _new_figure
 from .style import _A4_TEXT_WIDTH_IN, _FORECAST, _TARGET
 
@@ -105,21 +104,7 @@ def plot_comparison(
         labels.append(re.sub(r" \([^)]*\)$", "", model_label(str(row.model))))
         status = str(row.status)
         if status == "simulated":
-            lo, med, hi = (float(v) for v in (row.crossing_lower_80, row.crossing_median,
-                                              row.crossing_upper_80))
-            color = _FORECAST
-            hi_end = hi if math.isfinite(hi) else after - 0.3
-            lo_end = lo if math.isfinite(lo) else after - 0.3
-            ax.plot([lo_end, hi_end], [y, y], ls="-", color=color, lw=3.2, solid_capstyle="butt",
-                    zorder=3, gid=f"interval-{row.model}")
-            if not math.isfinite(hi):
-                ax.annotate("", xy=(after, y), xytext=(hi_end - 0.1, y),
-                            arrowprops=dict(arrowstyle="-|>", color=color, lw=1.6,
-                                            mutation_scale=10), zorder=3)
-            if not math.isnan(med):  # a median after the horizon sits on the "after" tick
-                ax.plot([med if math.isfinite(med) else after], [y], ls="none",
-                        marker="o", ms=7, mfc="white", mec="black", mew=1.3, zorder=4,
-                        gid=f"median-{row.model}")
+            _draw_interval(ax, row, y, after)
             own = row.p_inside if "p_inside" in frame.columns else row.probability
             right.append(f"P = {format_probability(float(own))}")
         elif status in ("met", "missed", "unknown"):
@@ -132,10 +117,9 @@ def plot_comparison(
                          else f"P = {format_probability(float(row.probability))}")
         else:
             msg = str(row.message).removeprefix(f"{row.model}: ")
-            ax.text(x_lo - 0.8, y, textwrap.fill(f"not fitted: {msg}", width=80),
-                    va="center", ha="left", fontsize="small", color="#222222",
-                    gid=f"refused-{row.model}", zorder=5,
-                    bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
+            ax.text(x_lo - 0.8, y, textwrap.fill(f"not fitted: {msg}", width=80), va="center",
+                    ha="left", fontsize="small", color="#222222", gid=f"refused-{row.model}",
+                    zorder=5, bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
             right.append("refused")
     if deadline is not None:
         ax.axvline(deadline + 0.5, color=_TARGET, ls="--", lw=1.4, zorder=2, gid="deadline")
@@ -161,6 +145,24 @@ def plot_comparison(
                   + ("; dashed: end of the deadline year" if deadline is not None else ""))
     ax.set_title(title if title is not None else target)
     return ax
+
+
+def _draw_interval(ax: Axes, row: Any, y: float, after: float) -> None:
+    """A model's 80 % interval of the first year met (an arrow past the horizon when it runs
+    beyond) and its median."""
+    lo, med, hi = (float(v) for v in (row.crossing_lower_80, row.crossing_median,
+                                      row.crossing_upper_80))
+    hi_end = hi if math.isfinite(hi) else after - 0.3
+    lo_end = lo if math.isfinite(lo) else after - 0.3
+    ax.plot([lo_end, hi_end], [y, y], ls="-", color=_FORECAST, lw=3.2, solid_capstyle="butt",
+            zorder=3, gid=f"interval-{row.model}")
+    if not math.isfinite(hi):
+        ax.annotate("", xy=(after, y), xytext=(hi_end - 0.1, y),
+                    arrowprops=dict(arrowstyle="-|>", color=_FORECAST, lw=1.6,
+                                    mutation_scale=10), zorder=3)
+    if not math.isnan(med):  # a median after the horizon sits on the "after" tick
+        ax.plot([med if math.isfinite(med) else after], [y], ls="none", marker="o", ms=7,
+                mfc="white", mec="black", mew=1.3, zorder=4, gid=f"median-{row.model}")
 
 
 def _common_range(frames: Sequence[pd.DataFrame], deadlines: Sequence[int | None]

@@ -10,13 +10,15 @@ import numpy as np
 
 from .._format import format_probability, format_year
 from .._validation import check_real, fail
-from ..assess import Assessment, CrossingYear
-from ._parts import _axes, _new_figure, _titles
+from ._parts import _axes, _is, _is_assessment, _new_figure, _titles
 from .style import _A4_TEXT_WIDTH_IN, _FORECAST, _TARGET
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
+
+    from ..assessment.crossing import CrossingYear
+    from ..assessment.results import Assessment
 
 
 __all__ = ["crossing_figure", "plot_crossing"]
@@ -51,8 +53,7 @@ def plot_crossing(
         Draw the cumulative probability.
     interval : float, default 0.8
         Level of the crossing-year interval written on the chart.
-    color : str
-        Bar colour.
+    color : str, the forecast's blue
     title : str, optional
         Default: the target's name for an Assessment.
     legend : bool, default True
@@ -73,9 +74,8 @@ def plot_crossing(
     >>> ds = tp.load_dataset()
     >>> ax = plot_crossing(tp.assess(ds, ds.target("150B by 2030"), n_paths=500))
     """
-    func = "plot_crossing"
-    a = None
-    if isinstance(obj, Assessment):
+    func, a = "plot_crossing", None
+    if _is_assessment(obj):
         a = obj
         if obj.crossing_year is None:
             raise fail("obj", func, "a simulated assessment (status 'simulated')",
@@ -84,7 +84,7 @@ def plot_crossing(
                        "assess the same level with a later deadline to ask when it is met.")
         cy = obj.crossing_year
         deadline = obj.target.by if deadline is None else deadline
-    elif isinstance(obj, CrossingYear):
+    elif _is(obj, "tradepath.assessment.crossing", "CrossingYear"):
         cy = obj
     else:
         raise fail("obj", func, "an Assessment or a CrossingYear", type(obj).__name__)

@@ -9,12 +9,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._deprecation import renamed_keywords
+from .._defaults import DEFAULT_SEED, FORECAST_PATHS
 from .._format import model_label
 from .._validation import check_real, fail
-from ..assess import Assessment
-from ..models import FitResult
-from ..targets import Target
+from ..targets.target import Target
 from ._parts import (
     _axes,
     _check_assessment,
@@ -22,6 +20,8 @@ from ._parts import (
     _extra_observations,
     _history_points,
     _integer_years,
+    _is,
+    _is_assessment,
     _missed_same_level,
     _n_years,
     _quantiles,
@@ -35,13 +35,14 @@ from .style import _BAND_TINT, _FORECAST, _TARGET, BAND_LEVELS
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from ..assessment.results import Assessment
     from ..data import Dataset
+    from ..models import FitResult
 
 __all__ = ["plot_fan", "plot_forecast"]
 
 
 # -- fan chart -------------------------------------------------------------------------------
-@renamed_keywords(data="ds")
 def plot_fan(
     assessment: Assessment,
     *,
@@ -114,26 +115,81 @@ def plot_fan(
     levels = sorted({float(check_real("levels", func, lv, lo=0.0, hi=1.0, lo_open=True))
                      for lv in levels}, reverse=True)
     hist, kinds = _history_points(a.history, a.history_kinds, flow)
-    labelled: set[str] = set()
     handles: list[Any] = []
     first_year = float(hist.index.min()) if len(hist) else float(a.last_year)
 
     # Fan: the bands start at the last observation, so the forecast visibly leaves the data.
     horizon = a.last_year + _n_years(a)
     all_targets = [a, *targets]
-    deadlines = [(x.target if isinstance(x, Assessment) else x).by for x in all_targets]
+    deadlines = [(x.target if _is_assessment(x) else x).by for x in all_targets]
     if end is None and a.paths:
         end = min(max(max(deadlines) + 5, a.last_year + 1), horizon)
     elif end is None:  # answered from the data: nothing to forecast
         end = max(max(deadlines), a.last_year) + 1
-    top_clipped = False
+    qf, outer_hi = _draw_bands(ax, a, flow, levels, end, handles)
+
+    extra = _draw_observations(ax, hist, kinds, ds, flow, handles)
+
+    x0, x1 = min(first_year, *deadlines) - 0.8, end + 0.8
+    captions = _draw_targets(ax, all_targets, first_year, x0, x1, handles)
+
+    # Axes, limits and the annotation box.
+    ax.set_xlim(x0, x1)
+    values_max = max([float(hist.max()) if len(hist) else 0.0]
+                     + [float(v) for v in extra["value"]]
+                     + [(o.target if _is_assessment(o) else o).value
+                        for o in all_targets])
+    if ylim is None:
+        ylim = _fan_ylim(a, hist, values_max, qf, levels, outer_hi, log)
+    if log:
+        _log_axis(ax)
+    ax.set_ylim(*ylim)
+    _integer_years(ax)
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"{flow} trade, US$ bn" if flow == "total" else f"{flow}, US$ bn")
+    # The numbers go above the axes, under the title: they never cover the data.
+    lines = [ln for c in captions for ln in c] if annotate else []
+    _titles(ax, title, lines, gid="annotation")
+    if math.isfinite(outer_hi) and outer_hi > ax.get_ylim()[1]:  # the outer band is cut
+        for h in handles:
+            if h.get_gid() == f"band-{levels[0]:g}":
+                h.set_label(f"{levels[0]:.0%} band (runs above the chart)")
+    if legend:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+                  ncol=3 if len(handles) > 4 else 2, fontsize="small",
+                  handlelength=2.2, columnspacing=1.2)
+    return ax
+
+
+def _draw_observations(ax: Axes, hist: pd.Series, kinds: pd.Series, ds: Any, flow: str,
+                       handles: list[Any]) -> pd.DataFrame:
+    """Observations by kind, then the ones not used in the fit (bounds, other bases), which
+    are returned."""
+    labelled: set[str] = set()
+    handles += _draw_points(ax, hist.index, hist.to_numpy(), kinds.to_numpy(),
+                            labelled=labelled)
+    extra = _extra_observations(ds, flow, hist, kinds)
+    if len(extra):
+        # A figure beside a fitted one of the same year (another basis) is set a little to
+        # the right, so the two markers do not overlap.
+        shift = np.where(np.isin(extra["year"].to_numpy(dtype=float),
+                                 hist.index.to_numpy(dtype=float)), 0.35, 0.0)
+        handles += _draw_points(ax, extra["year"] + shift, extra["value"], extra["kind"],
+                                labelled=labelled)
+    return extra
+
+
+def _draw_bands(ax: Axes, a: Assessment, flow: str, levels: list[float], end: float,
+                handles: list[Any]) -> tuple[pd.DataFrame | None, float]:
+    """The fan: bands from the last observation and the median path. Returns the quantiles
+    drawn (None when nothing is simulated) and the top of the outer band."""
     if a.status == "simulated" and a.paths:
         qs = sorted({q for lv in levels for q in ((1 - lv) / 2, (1 + lv) / 2)} | {0.5})
         qs = [round(q, 6) for q in qs]
         try:
             qf = _quantiles(a, flow, qs)
         except KeyError as exc:
-            raise fail("levels", func, "levels whose quantiles the assessment holds",
+            raise fail("levels", "plot_fan", "levels whose quantiles the assessment holds",
                        list(levels)) from exc
         qf = qf.loc[qf.index <= end]
         anchor = pd.DataFrame([[a.last_value] * len(qs)], index=[a.last_year], columns=qf.columns)
@@ -148,29 +204,18 @@ def plot_fan(
         (med,) = ax.plot(x, qf[0.5], ls="-", color=_FORECAST, lw=2, zorder=3, gid="median",
                          label=f"median ({model_label(a.model)})")
         handles.insert(0, med)
-        outer_hi = qf[round((1 + levels[0]) / 2, 6)].max()
-    else:
-        outer_hi = -math.inf
+        return qf, float(qf[round((1 + levels[0]) / 2, 6)].max())
+    return None, -math.inf
 
-    # Observations, then the ones not used in the fit (bounds, other bases).
-    handles += _draw_points(ax, hist.index, hist.to_numpy(), kinds.to_numpy(),
-                            labelled=labelled)
-    extra = _extra_observations(ds, flow, hist, kinds)
-    if len(extra):
-        # A figure beside a fitted one of the same year (another basis) is set a little to
-        # the right, so the two markers do not overlap.
-        shift = np.where(np.isin(extra["year"].to_numpy(dtype=float),
-                                 hist.index.to_numpy(dtype=float)), 0.35, 0.0)
-        handles += _draw_points(ax, extra["year"] + shift, extra["value"], extra["kind"],
-                                labelled=labelled)
 
-    # Targets: a dashed line from announcement to deadline, a diamond at the deadline. The
-    # label at the diamond says what the data say; the box says what the model says.
+def _draw_targets(ax: Axes, all_targets: Sequence[Target | Assessment], first_year: float,
+                  x0: float, x1: float, handles: list[Any]) -> list[list[str]]:
+    """Targets: a dashed line from announcement to deadline, a diamond at the deadline. The
+    label at the diamond says what the data say; the captions (returned) what the model says."""
     captions = []
-    x0, x1 = min(first_year, *deadlines) - 0.8, end + 0.8
     moved = False
     for i, obj in enumerate(all_targets):
-        t = obj.target if isinstance(obj, Assessment) else obj
+        t = obj.target if _is_assessment(obj) else obj
         earlier = _missed_same_level(t, all_targets)
         if earlier is not None:
             # The same level asked again after a missed deadline: continue its line, dotted,
@@ -192,57 +237,39 @@ def plot_fan(
             if lab:
                 handles.append(parts[0])
             name = t.name
-            if isinstance(obj, Assessment) and obj.status == "met":
+            if _is_assessment(obj) and obj.status == "met":
                 name += f": met in {obj.met_year}"
-            elif isinstance(obj, Assessment) and obj.status in ("missed", "unknown"):
+            elif _is_assessment(obj) and obj.status in ("missed", "unknown"):
                 name += f": {obj.status}"
             # Near the left edge the name goes to the right of its diamond, clear of the axis.
             left = (t.by - x0) / (x1 - x0) < 0.3
             ax.annotate(name, xy=(t.by, t.value), xytext=(6 if left else -5, 5),
                         textcoords="offset points", ha="left" if left else "right",
                         va="bottom", fontsize="small", color="#8a3c00", gid=f"target{i}-name")
-        if isinstance(obj, Assessment) and obj.status == "simulated":
+        if _is_assessment(obj) and obj.status == "simulated":
             captions.append(_target_caption(obj))
+    return captions
 
-    # Axes, limits and the annotation box.
-    ax.set_xlim(x0, x1)
-    values_max = max([float(hist.max()) if len(hist) else 0.0]
-                     + [float(v) for v in extra["value"]]
-                     + [(o.target if isinstance(o, Assessment) else o).value
-                        for o in all_targets])
-    if log:
-        ax.set_yscale("log")
-        from matplotlib.ticker import FuncFormatter, LogLocator
 
-        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
-        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
-        if ylim is None:
-            lo = max(min(float(hist.min()) if len(hist) else values_max, values_max) / 1.6, 1e-3)
-            if a.status == "simulated" and a.paths:
-                lo = min(lo, float(qf[round((1 - levels[0]) / 2, 6)].min()) / 1.2)
-            hi = max(values_max * 2.5, outer_hi * 1.1 if math.isfinite(outer_hi) else 0)
-            ylim = (lo, hi)
-    elif ylim is None:
-        ylim = (0, values_max * 1.5)
-    ax.set_ylim(*ylim)
-    if math.isfinite(outer_hi) and outer_hi > ax.get_ylim()[1]:
-        top_clipped = True
-    _integer_years(ax)
-    ax.set_xlabel("year")
-    ax.set_ylabel(f"{flow} trade, US$ bn" if flow == "total" else f"{flow}, US$ bn")
-    # The numbers go above the axes, under the title: they never cover the data.
-    lines = [ln for c in captions for ln in c] if annotate else []
-    _titles(ax, title, lines, gid="annotation")
-    if top_clipped:
-        for h in handles:
-            if h.get_gid() == f"band-{levels[0]:g}":
-                h.set_label(f"{levels[0]:.0%} band (runs above the chart)")
-    if legend:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14),
-                  ncol=3 if len(handles) > 4 else 2, fontsize="small",
-                  handlelength=2.2, columnspacing=1.2)
-    return ax
+def _fan_ylim(a: Assessment, hist: pd.Series, values_max: float, qf: pd.DataFrame | None,
+              levels: list[float], outer_hi: float, log: bool) -> tuple[float, float]:
+    """Default y limits: room above the highest value or target; on a log axis, the bands."""
+    if not log:
+        return (0, values_max * 1.5)
+    lo = max(min(float(hist.min()) if len(hist) else values_max, values_max) / 1.6, 1e-3)
+    if qf is not None:
+        lo = min(lo, float(qf[round((1 - levels[0]) / 2, 6)].min()) / 1.2)
+    hi = max(values_max * 2.5, outer_hi * 1.1 if math.isfinite(outer_hi) else 0)
+    return (lo, hi)
+
+
+def _log_axis(ax: Axes) -> None:
+    from matplotlib.ticker import FuncFormatter, LogLocator
+
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
 
 
 # -- a fitted model's forecast ---------------------------------------------------------------
@@ -252,8 +279,8 @@ def plot_forecast(
     ax: Axes | None = None,
     end: int | None = None,
     level: float = 0.8,
-    n_paths: int = 4000,
-    seed: Any = 0,
+    n_paths: int = FORECAST_PATHS,
+    seed: Any = DEFAULT_SEED,
     legend: bool = True,
     title: str | None = None,
 ) -> Axes:
@@ -289,7 +316,7 @@ def plot_forecast(
     'US$ bn'
     """
     func = "plot_forecast"
-    if not isinstance(fit, FitResult):
+    if not _is(fit, "tradepath.models._base", "FitResult"):
         raise fail("fit", func, "a fitted model (a FitResult, from model.fit(series))",
                    type(fit).__name__)
     level = check_real("level", func, level, lo=0.0, hi=1.0, lo_open=True)

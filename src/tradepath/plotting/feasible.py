@@ -9,7 +9,7 @@ import numpy as np
 
 from .._validation import fail
 from ..errors import ParameterError
-from ..targets import Target
+from ..targets.target import Target
 from ._parts import _axes, _tint, _titles
 from .style import OKABE_ITO
 

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._validation import check_real, fail
-from ..reference import BaseRate, base_rate
+from ._parts import _is
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from ..reference.rates import BaseRate
 
 __all__ = ["plot_reference"]
 
@@ -23,7 +25,7 @@ _MET, _MISSED, _FIT = "#009E73", "#D55E00", "#0072B2"
 
 
 def plot_reference(
-    base: BaseRate | None = None,
+    base: BaseRate,
     *,
     ax: Axes | None = None,
     level: float = 0.8,
@@ -39,9 +41,9 @@ def plot_reference(
 
     Parameters
     ----------
-    base : BaseRate, optional
-        The result of :func:`~tradepath.reference.base_rate`; computed with its defaults if
-        omitted.
+    base : BaseRate
+        The result of :func:`~tradepath.base_rate` (``tp.base_rate().plot()`` draws this
+        figure too).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; the current Axes by default.
     level : float, default 0.8
@@ -57,8 +59,9 @@ def plot_reference(
 
     Examples
     --------
+    >>> import tradepath as tp
     >>> from tradepath.plotting import plot_reference
-    >>> ax = plot_reference()
+    >>> ax = plot_reference(tp.base_rate())
     >>> ax.get_ylabel()
     'P(target met by its deadline)'
     """
@@ -68,9 +71,7 @@ def plot_reference(
     check_real("level", func, level, lo=0.0, hi=1.0)
     if not 0.0 < level < 1.0:
         raise fail("level", func, "strictly between 0 and 1", level)
-    if base is None:
-        base = base_rate()
-    elif not isinstance(base, BaseRate):
+    if not _is(base, "tradepath.reference.rates", "BaseRate"):
         raise fail("base", func, "a BaseRate from base_rate()", type(base).__name__)
     plt = pyplot()
     if ax is None:

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._deprecation import renamed_keywords
 from .._validation import check_choice, check_real, fail
-from ..targets import Target
-from ._parts import _axes, _draw_points, _history_points, _integer_years, _target_line, _tint
+from ..targets.target import Target
+from ._parts import _axes, _draw_points, _history_points, _integer_years, _is, _target_line, _tint
 from .style import _SERIES, LINESTYLES
 
 if TYPE_CHECKING:
@@ -24,17 +23,19 @@ __all__ = ["plot_scenario_paths", "plot_scenarios", "scenario_figure"]
 
 
 # -- scenarios and the feasible region -------------------------------------------------------
+def _is_scenario(obj: Any) -> bool:
+    return _is(obj, "tradepath.scenarios.scenario", "Scenario")
+
+
 def _scenario_frames(obj: Any, ds: Dataset | None, func: str) -> dict[str, pd.DataFrame]:
     """Projections by scenario name from Scenario objects (projected on ``ds``), a mapping
     name -> projection, or a long frame with a ``scenario`` column."""
-    from ..scenarios import Scenario
-
-    if isinstance(obj, Scenario):
+    if _is_scenario(obj):
         obj = [obj]
     if isinstance(obj, Mapping):
         out = {}
         for k, v in obj.items():
-            if isinstance(v, Scenario):
+            if _is_scenario(v):
                 v = v.project(ds)
             if not isinstance(v, pd.DataFrame):
                 raise fail("scenarios", func, "a mapping of names to projection DataFrames",
@@ -50,7 +51,7 @@ def _scenario_frames(obj: Any, ds: Dataset | None, func: str) -> dict[str, pd.Da
             return frames
         return {str(obj.attrs.get("scenario") or "scenario"): obj}
     if isinstance(obj, Sequence) and not isinstance(obj, str) and obj \
-            and all(isinstance(s, Scenario) for s in obj):
+            and all(_is_scenario(s) for s in obj):
         names = [s.name or s.describe() for s in obj]
         if len(set(names)) != len(names):
             raise fail("scenarios", func, "scenarios with different names", names)
@@ -59,7 +60,6 @@ def _scenario_frames(obj: Any, ds: Dataset | None, func: str) -> dict[str, pd.Da
                "frame with a 'scenario' column", type(obj).__name__)
 
 
-@renamed_keywords(data="ds", history="ds")
 def plot_scenarios(
     scenarios: Sequence[Any] | Mapping[str, Any] | pd.DataFrame,
     *,
@@ -215,10 +215,8 @@ def plot_scenario_paths(
     >>> ax.get_xlabel()
     'year'
     """
-    from ..scenarios import ScenarioPaths
-
     func = "plot_scenario_paths"
-    if not isinstance(paths, ScenarioPaths):
+    if not _is(paths, "tradepath.scenarios.simulation", "ScenarioPaths"):
         raise fail("paths", func, "a ScenarioPaths (from Scenario.simulate)", type(paths).__name__)
     check_choice("flow", func, flow, _PATH_FLOWS)
     level = check_real("level", func, level, lo=0.0, hi=1.0, lo_open=True)

@@ -8,25 +8,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
-from .._defaults import DEFAULT_PATHS, HORIZON, default_horizon
+from .._defaults import DEFAULT_PATHS, DEFAULT_SEED, HORIZON, default_horizon
 from .._format import plain_plurals
-from .._validation import check_int, check_rng, fail
-from ..assess import Assessment, assess, compare_models
-from ..balance import BalanceCondition, more_balanced
+from .._validation import check_int, check_seed, fail
+from ..assessment.core import Assessment, assess, compare_models
+from ..assessment.pool import SimulationPool
 from ..data import Dataset, load_dataset
 from ..errors import DataError, ModelError, ParameterError
 from ..fusion.answers import ANSWER_COLUMNS
 from ..fusion.history import BASIS_NAMES
-from ..pool import SimulationPool
-from ..targets import Target
+from ..targets.balance import BalanceCondition, more_balanced
+from ..targets.target import Target
 
 if TYPE_CHECKING:
-    from ..bottom_line import BottomLine
     from ..models import GrowthModel
     from ..scenarios import FeasibleRegion
+    from ..verdict import BottomLine
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -93,7 +92,7 @@ class ReportContent:
     source : str
         The source note written under every figure.
     bottom : BottomLine or None
-        Page 1: the bottom line per target (:func:`tradepath.bottom_line.bottom_line`), with
+        Page 1: the bottom line per target (:func:`tradepath.verdict.bottom_line`), with
         the sensitivities.
     official : DataFrame or None
         The same targets answered from the official series on Korea's basis (through 2025)
@@ -108,7 +107,7 @@ class ReportContent:
     checks : DataFrame or None
         ``dataset.check()``, run once for the pages and the tables (None: not run yet).
     pool : SimulationPool or None
-        The report's fits and paths (:class:`tradepath.pool.SimulationPool`), reused by the
+        The report's fits and paths (:class:`tradepath.assessment.pool.SimulationPool`), reused by the
         answers computed later (:func:`fused_alternatives`); None: a new pool there.
     """
 
@@ -177,7 +176,7 @@ def _spread(frame: pd.DataFrame, model: str) -> str:
     p = ok.set_index("model")[own].astype(float)
     lo, hi = p.idxmin(), p.idxmax()
     others = [m for m in p.index if m != model]
-    from ..bottom_line import model_label
+    from ..verdict import model_label
 
     text = (f"Across the {len(p)} models that could be fitted their own probability ranges from "
             f"{p[lo]:.0%} ({model_label(lo)}) to {p[hi]:.0%} ({model_label(hi)})")
@@ -271,7 +270,7 @@ def select_targets(
     value, by : float and int, optional
         A target of ``value`` US$ bn total trade by ``by`` (both or neither).
     balance : str or BalanceCondition, optional
-        A condition (or its name, see :func:`tradepath.balance.from_name`). With ``value`` it
+        A condition (or its name, see :func:`~tradepath.targets.from_name`). With ``value`` it
         is the new target's condition (default none); otherwise it replaces the condition of
         every selected target that has one.
     name : str, optional
@@ -289,11 +288,11 @@ def select_targets(
     ['120B by 2028']
     """
     func = "select_targets"
-    from ..balance import from_name
+    from ..targets.balance import from_name
 
     cond = from_name(balance) if isinstance(balance, str) else balance
     if balance is not None and cond is not None and not isinstance(cond, BalanceCondition):
-        raise fail("balance", func, "a condition name or a tradepath.balance condition",
+        raise fail("balance", func, "a condition name or a tradepath.targets.balance condition",
                    balance)
     if (value is None) != (by is None):
         raise fail("by" if by is None else "value", func,
@@ -319,7 +318,7 @@ def build_report(
     balance: BalanceCondition | None = None,
     model: str | GrowthModel | None = None,
     n_paths: int = DEFAULT_PATHS,
-    seed: int = 0,
+    seed: Any = DEFAULT_SEED,
     source: str | None = None,
 ) -> ReportContent:
     """Compute everything the report shows, without writing anything.
@@ -337,8 +336,9 @@ def build_report(
         Default :data:`tradepath.models.DEFAULT_MODEL`.
     n_paths : int, default 20000
         Paths per assessment (see :data:`DEFAULT_PATHS`).
-    seed : int, default 0
-        Same seed, same report.
+    seed : int, numpy.random.Generator or None, default 0
+        Same seed, same report; a Generator or None gives one integer seed, drawn once and
+        recorded in the manifest.
     source : str, optional
         The note under every figure; default "Source: figures from the documents; tradepath
         <version>".
@@ -383,12 +383,9 @@ def _chart_content(
         raise fail("ds", func, "a tradepath Dataset", type(ds).__name__,
                    "Use tp.load_dataset() or tp.Dataset.from_csv(path).")
     n_paths = check_int("n_paths", func, n_paths, lo=1)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise fail("seed", func, "an integer (the report records it)", seed)
-    check_rng("seed", func, int(seed))
-    seed = int(seed)
+    seed = check_seed("seed", func, seed)  # the integer the report records
     if balance is not None and not isinstance(balance, BalanceCondition):
-        raise fail("balance", func, "a tradepath.balance condition or None", balance)
+        raise fail("balance", func, "a tradepath.targets.balance condition or None", balance)
     items = _check_targets(ds.targets if targets is None else targets, func)
     if balance is not None:
         items = tuple(dataclasses.replace(t, balance=balance) if t.balance is not None else t
@@ -489,7 +486,7 @@ def _complete(content: ReportContent, kw: dict[str, Any]) -> ReportContent:
     simulated target, the findings, the bottom line with its sensitivities and the official
     series beside the documents (what the other charts do not need, so that a second process
     can draw them meanwhile)."""
-    from ..bottom_line import bottom_line
+    from ..verdict import bottom_line
 
     ds = content.dataset
     assessments, followups = content.assessments, content.followups

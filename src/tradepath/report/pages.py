@@ -11,7 +11,7 @@ import numpy as np
 
 from .._format import format_probability, format_year, plain_plurals
 from .._lazy import pyplot
-from ..assess import Assessment
+from ..assessment.core import Assessment
 from .content import _A4, ReportContent, _spread
 from .data_page import _draw_data, _draw_fused_data, _inherited_failures
 from .official_page import _draw_official, _official_intro
@@ -145,7 +145,7 @@ def _pages(c: ReportContent) -> list[_Page]:
 
 
 def _label(model: str) -> str:
-    from ..bottom_line import model_label
+    from ..verdict import model_label
 
     return model_label(model)
 
@@ -155,7 +155,7 @@ def _settings_line(c: ReportContent) -> str:
 
     n = len(c.dataset.observations)
     data = c.source.removeprefix("Source: ").split("; tradepath")[0]
-    from ..bottom_line import model_label
+    from ..verdict import model_label
 
     return (f"Data: {data} ({n} figures). Model: {model_label(c.model)}, {c.n_paths:,} "
             f"simulated paths per target (random seed {c.seed}: the same seed gives the same "
@@ -179,7 +179,7 @@ def _comparison_caption(c: ReportContent) -> str:
         s = _spread(f, c.model)
         if s:
             parts.append(f"{name}: {s[0].lower()}{s[1:]}")
-    from ..bottom_line import model_label
+    from ..verdict import model_label
 
     return " ".join(parts) + f" The report's figures use the {model_label(c.model)}."
 
@@ -375,8 +375,6 @@ def _evidence(c: ReportContent, name: str, line: Any) -> list[tuple[float, str]]
     """The target of ``line`` from each source of a fused history alone, as one change:
     (its largest move of the headline, the line in words); none where there is nothing to
     compare."""
-    from ..bottom_line.words import format_probability as in_words
-
     alt = c.alternatives
     base = line.headline_probability
     if alt is None or not len(alt) or base is None:
@@ -387,11 +385,11 @@ def _evidence(c: ReportContent, name: str, line: Any) -> list[tuple[float, str]]
     moves = (rows["probability"] - base).abs()
     if not moves.notna().any():
         return []
-    parts = [(in_words(r.probability) if r.status == "simulated" else str(r.answer))
+    parts = [(format_probability(r.probability) if r.status == "simulated" else str(r.answer))
              + f" from {r.data} ({r.basis} basis)" for r in rows.itertuples()]
     return [(float(moves.max()), f"{name}: from one source alone, the chance by "
                                  f"{line.target.by} would be {', '.join(parts)}, against "
-                                 f"{in_words(base)} from all of them")]
+                                 f"{format_probability(base)} from all of them")]
 
 
 def _nobreak(text: str) -> str:

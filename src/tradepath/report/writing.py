@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_SEED
 from .._io import STOP_SIGNALS, check_destination, hold_signals, output_dir
 from .._lazy import pyplot
 from .._validation import check_choice, check_int, fail
-from ..balance import BalanceCondition
 from ..data import Dataset
-from ..targets import Target
+from ..targets.balance import BalanceCondition
+from ..targets.target import Target
 from .content import (
     _GENERATOR,
     _MANIFEST,
@@ -161,7 +162,7 @@ def write_report(
     balance: BalanceCondition | None = None,
     model: str | GrowthModel | None = None,
     n_paths: int = DEFAULT_PATHS,
-    seed: int = 0,
+    seed: Any = DEFAULT_SEED,
     formats: Iterable[str] = FORMATS,
     source: str | None = None,
     overwrite: bool = False,

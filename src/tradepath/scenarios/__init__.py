@@ -37,7 +37,8 @@ Examples
 
 from __future__ import annotations
 
-from .comparison import compare, compare_scenarios
+from ..targets.balance import max_deficit
+from .comparison import compare_scenarios
 from .feasible import FeasibleRegion, feasible_region
 from .required import (
     RequiredDeficit,
@@ -48,7 +49,6 @@ from .required import (
 )
 from .scenario import Base, Scenario
 from .simulation import ScenarioPaths
-from .solve import max_deficit
 from .specs import (
     ByYear,
     Constant,
@@ -81,7 +81,6 @@ __all__ = [
     "SharePath",
     "Shock",
     "Shocked",
-    "compare",
     "compare_scenarios",
     "deficit_path",
     "feasible_region",

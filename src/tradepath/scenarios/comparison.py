@@ -9,15 +9,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import balance as _balance
-from .._deprecation import warn_deprecated
 from .._validation import fail
 from ..data import Dataset
-from ..targets import Target
+from ..targets import balance as _balance
+from ..targets.target import Target
 from .scenario import Scenario
 from .simulation import _bind, _check_target, _met
 
-__all__ = ["compare", "compare_scenarios"]
+__all__ = ["compare_scenarios"]
 
 
 # -- comparing scenarios ----------------------------------------------------------------------
@@ -26,7 +25,7 @@ def _as_condition(value: Any, func: str) -> _balance.BalanceCondition | None:
         return value
     if isinstance(value, str):
         return _balance.from_name(value)
-    raise fail("balance", func, "None, a tradepath.balance condition or its name", value)
+    raise fail("balance", func, "None, a tradepath.targets.balance condition or its name", value)
 
 
 def compare_scenarios(scenarios: Iterable[Scenario], ds: Dataset | None = None, *,
@@ -64,14 +63,14 @@ def compare_scenarios(scenarios: Iterable[Scenario], ds: Dataset | None = None, 
     Examples
     --------
     >>> import dataclasses, tradepath as tp
-    >>> from tradepath.scenarios import Scenario, compare, growth
+    >>> from tradepath.scenarios import Scenario, compare_scenarios, growth
     >>> ds = tp.load_dataset()
     >>> a = Scenario(2024, 2035, exports=growth(0.12), imports=growth(0.05), name="A")
     >>> b = dataclasses.replace(a, exports=growth(0.15), name="B")
     >>> compare_scenarios([a, b], ds)["150B by 2030: first met"].tolist()
     [2033, 2032]
     """
-    func = "compare"
+    func = "compare_scenarios"
     items = list(scenarios) if not isinstance(scenarios, Scenario) else [scenarios]
     if not items:
         raise fail("scenarios", func, "at least one Scenario", items)
@@ -127,9 +126,3 @@ def compare_scenarios(scenarios: Iterable[Scenario], ds: Dataset | None = None, 
     out = pd.DataFrame(rows).set_index("scenario")
     out.attrs["conditions"] = conditions
     return out
-
-
-def compare(*args: Any, **kwargs: Any) -> pd.DataFrame:
-    """Deprecated name of :func:`compare_scenarios` (same arguments)."""
-    warn_deprecated("tradepath.scenarios.compare", "tradepath.compare_scenarios")
-    return compare_scenarios(*args, **kwargs)

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import balance as _balance
+from .._defaults import DEFAULT_REPORTER
 from .._format import format_pct
 from .._validation import check_cells, check_choice, check_int, check_real, fail
 from ..data import Dataset
-from ..targets import Target
+from ..targets import balance as _balance
+from ..targets.target import Target
 from .required import _window_checks
 from .scenario import Base, _as_base, _resolve_base
 from .simulation import _bind, _level, _met
@@ -176,7 +177,7 @@ def feasible_region(
     *,
     start: int | None = None,
     reading: Reading = "by",
-    reporter: str = "VN",
+    reporter: str = DEFAULT_REPORTER,
     base: Mapping[str, float] | Base | None = None,
 ) -> FeasibleRegion:
     """Which pairs of constant export and import growth rates meet ``target``.

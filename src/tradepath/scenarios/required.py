@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_REPORTER
 from .._display import ResultDisplay
 from .._format import format_pct
 from .._validation import check_choice, check_int, fail
 from ..data import Dataset
 from ..errors import ModelError
-from ..targets import Target
+from ..targets.target import Target
 from .scenario import Base, Scenario, _as_base, _as_spec, _resolve_base
 from .simulation import _bind, _met
 from .solve import _check_bounds, _solve, _target_from
@@ -150,6 +151,69 @@ def _window_checks(target: Target, base_year: int, func: str) -> None:
                    target.name, "Its deadline has passed in the data; see tp.assess.")
 
 
+def _deficit_floor(deficit: Any, b: Any, years: np.ndarray, lo: float) -> float:
+    """The lowest total growth worth searching: slower, the deficit would exceed the total
+    and make a flow negative, which is outside the question."""
+    k = years[1:] - b.year
+    d = np.abs(deficit.values(b.imports - b.exports, b.year, years[1:]))
+    floor = float(np.max((d / (b.exports + b.imports)) ** (1.0 / k) - 1.0))
+    return max(lo, floor + 1e-9 * max(1.0, abs(floor)))
+
+
+def _found(sol: Any, base_year: int, frame: pd.DataFrame, meets: str, any_rate: str,
+           lo: float, max_rate: float | None) -> str:
+    """The answer in words: the rate, the first year met and what the path looks like then."""
+    if sol.lower_open and base_year == sol.year:
+        msg = f"Already met in the base year {base_year}: {any_rate}."
+    else:
+        row = frame.loc[sol.year]
+        msg = (f"{meets}; at that rate it is first met in {sol.year} (total "
+               f"{row['total']:.1f} bn, balance {row['balance']:+.1f} bn, deficit share "
+               f"{row['deficit_share']:.1%}).")
+        if sol.lower_open:
+            msg += f" Any rate down to the bottom of the range ({format_pct(lo, 0)}) does."
+    if max_rate is not None:
+        msg += (f" Growth above {format_pct(max_rate, 2)} a year no longer meets it (the balance "
+                "condition fails).")
+    if sol.gaps:
+        msg += " The rates that meet it are not one interval: check the path year by year."
+    return msg
+
+
+def _template(flow: str, other: Any, export_share: Any, deficit: Any, kw: dict[str, Any],
+              b: Any, by: int, func: str) -> tuple[Scenario, str]:
+    """The scenario whose ``flow`` rate is solved for (set to 0 here), and the other flows'
+    specification in words."""
+    kw = {**kw, "total": None, "exports": None, "imports": None}
+    if flow == "total":
+        if other is not None:
+            raise fail("other", func, "None for flow='total' (use export_share or deficit)",
+                       other)
+        if export_share is not None and deficit is not None:
+            raise fail("deficit", func, "None when export_share is given", deficit)
+        kw["total"] = Constant(0.0)
+        if deficit is not None:
+            kw["deficit"] = deficit
+        else:
+            kw["export_share"] = export_share if export_share is not None else \
+                Constant(b.exports / (b.exports + b.imports))
+        template = Scenario(b.year, by, **kw)
+        given = template.describe().split(", ", 1)[1]
+    else:
+        if other is None:
+            mate = "imports" if flow == "exports" else "exports"
+            raise fail("other", func, f"the {mate}' growth specification", other,
+                       f"E.g. other=tp.growth(0.05): the answer depends on the {mate}.")
+        if export_share is not None or deficit is not None:
+            raise fail("export_share", func, "None unless flow='total'", export_share or deficit)
+        spec: Any = _as_spec(other, "other", func)
+        mate = "imports" if flow == "exports" else "exports"
+        kw |= {flow: Constant(0.0), mate: spec}
+        template = Scenario(b.year, by, **kw)
+        given = f"{mate} {spec.describe()}"
+    return template, given
+
+
 def required_growth(
     ds: Dataset | None,
     target: Target | str,
@@ -160,7 +224,7 @@ def required_growth(
     deficit: DeficitPath | None = None,
     start: int | None = None,
     reading: Reading = "by",
-    reporter: str = "VN",
+    reporter: str = DEFAULT_REPORTER,
     base: Mapping[str, float] | Base | None = None,
     bounds: tuple[float, float] = DEFAULT_BOUNDS,
 ) -> RequiredGrowth:
@@ -175,16 +239,16 @@ def required_growth(
     flow : {"exports", "imports", "total"}, default "exports"
         The flow whose constant growth is solved for.
     other : GrowthSpec or float
-        For ``flow="exports"`` the imports' specification, for ``"imports"`` the exports'.
-        Required for those flows: the answer depends on it.
+        For ``flow="exports"`` the imports' specification, for ``"imports"`` the exports'
+        (required: the answer depends on it).
     export_share, deficit : optional
         For ``flow="total"``: the mix, as for :meth:`Scenario.from_mix` or
         :meth:`Scenario.from_deficit`. Default: the export share stays at its base-year level.
     start : int, optional
         Base year (the last year with both flows at or before it); default the latest.
     reading : {"by", "in"}, default "by"
-        "by" (as :func:`tradepath.assess`): met in some year from the base year up to and
-        including the deadline. "in": met in the deadline year itself.
+        "by" (as :func:`tradepath.assess`): met in some year up to the deadline; "in": met in
+        the deadline year itself.
     reporter : {"VN", "KR", "unstated"}, default "VN"
     base : mapping, optional
         ``{"exports": ..., "imports": ...}`` in ``start`` instead of the data.
@@ -204,16 +268,9 @@ def required_growth(
 
     Notes
     -----
-    The target is met in a year when its flow is at least its value and its balance condition
-    holds in the same year. Raising export growth raises the total and improves every built-in
-    balance condition, so for exports the rates that meet the target are all rates above one
-    threshold. For imports the two pull apart: the total needs import growth of at least some
-    rate, the condition allows at most another, and the answer is the range between them
-    (``rate`` .. ``max_rate``), empty when the first exceeds the second. Under "by" the
-    thresholds of each year up to the deadline are solved and the smallest is reported (with
-    the year it applies to). Each threshold is a root found by ``scipy.optimize.brentq`` on a
-    continuous margin (level minus value; the condition's slack), then moved by at most 1e-9
-    so that the rate really meets the target (strict conditions such as "more balanced").
+    For imports the answer may be a range (``rate`` .. ``max_rate``): the total needs at
+    least one rate, the balance condition allows at most another. The method is in the
+    scenarios guide, "Required growth".
 
     Examples
     --------
@@ -231,72 +288,36 @@ def required_growth(
     check_choice("reading", func, reading, ("by", "in"))
     lo, hi = _check_bounds(bounds, func)
     base_obj = _as_base(base, func)
-    if start is not None:
-        start = check_int("start", func, start, lo=_YEAR_LO, hi=_YEAR_HI)
+    start = None if start is None else check_int("start", func, start, lo=_YEAR_LO, hi=_YEAR_HI)
     b = _resolve_base(ds, start=start, reporter=reporter, base=base_obj, func=func)
     _window_checks(target, b.year, func)
     cond = _bind(target.balance, b.annual)
-    kw: dict[str, Any] = {"reporter": reporter, "base": base_obj, "total": None,
-                          "exports": None, "imports": None}
-    if flow == "total":
-        if other is not None:
-            raise fail("other", func, "None for flow='total' (use export_share or deficit)",
-                       other)
-        if export_share is not None and deficit is not None:
-            raise fail("deficit", func, "None when export_share is given", deficit)
-        kw["total"] = Constant(0.0)
-        if deficit is not None:
-            kw["deficit"] = deficit
-        else:
-            kw["export_share"] = export_share if export_share is not None else \
-                Constant(b.exports / (b.exports + b.imports))
-        template = Scenario(b.year, target.by, **kw)
-        given = template.describe().split(", ", 1)[1]
-    else:
-        if other is None:
-            mate = "imports" if flow == "exports" else "exports"
-            raise fail("other", func, f"the {mate}' growth specification", other,
-                       f"E.g. other=tp.growth(0.05): the answer depends on the {mate}.")
-        if export_share is not None or deficit is not None:
-            raise fail("export_share", func, "None unless flow='total'", export_share or deficit)
-        spec: Any = _as_spec(other, "other", func)
-        mate = "imports" if flow == "exports" else "exports"
-        kw |= {flow: Constant(0.0), mate: spec}
-        template = Scenario(b.year, target.by, **kw)
-        given = f"{mate} {spec.describe()}"
+    template, given = _template(flow, other, export_share, deficit,
+                                {"reporter": reporter, "base": base_obj}, b, target.by, func)
 
     def evaluate(p: float) -> tuple[np.ndarray, np.ndarray]:
-        change: dict[str, Any] = {flow: Constant(p)}
-        s = dataclasses.replace(template, **change)
-        return s._flows(b)[1:]
+        return dataclasses.replace(template, **{flow: Constant(p)})._flows(b)[1:]
 
     years = np.arange(b.year, target.by + 1)
+    cond_text = cond.describe() if cond is not None else "none"
     search_lo = lo
     if flow == "total" and deficit is not None and not deficit.as_share:
-        # Total growth so slow that the deficit exceeds the total would make a flow negative:
-        # such rates are outside the question.
-        k = years[1:] - b.year
-        d = np.abs(deficit.values(b.imports - b.exports, b.year, years[1:]))
-        floor = float(np.max((d / (b.exports + b.imports)) ** (1.0 / k) - 1.0))
-        search_lo = max(lo, floor + 1e-9 * max(1.0, abs(floor)))
+        search_lo = _deficit_floor(deficit, b, years, lo)
         if search_lo >= hi:
             msg = (f"Not feasible: with {given}, total growth would need to exceed "
                    f"{format_pct(hi, 0)} a year just to keep the deficit below the total.")
-            return RequiredGrowth(target, cond.describe() if cond is not None else "none",
-                                  flow, reading, math.nan, None, False, msg, None, b.year,
-                                  (lo, hi), None, None)
+            return RequiredGrowth(target, cond_text, flow, reading, math.nan, None, False, msg,
+                                  None, b.year, (lo, hi), None, None)
     sol = _solve(evaluate, years, target, cond, search_lo, hi, reading, lambda r: format_pct(r, 2))
-    cond_text = cond.describe() if cond is not None else "none"
     what = f"{target.name} ({cond_text})" if cond is not None else target.name
     when = f"by {target.by}" if reading == "by" else f"in {target.by}"
-    head = f"{flow.capitalize()} growth from {b.year}"
     if isinstance(sol, str):
         msg = (f"Not feasible: no constant {flow} growth between {format_pct(lo, 0)} and "
                f"{format_pct(hi, 0)} a year meets {what} {when}, given {given}"
-               + (f" ({sol})." if sol else "."))
-        if flow == "total" and export_share is None and deficit is None and cond is not None:
-            msg += (" The export share stays at its base-year level here; give export_share= "
-                    "or deficit= to let the mix change.")
+               + (f" ({sol})." if sol else ".")
+               + (" The export share stays at its base-year level here; give export_share= "
+                  "or deficit= to let the mix change." if flow == "total" and export_share is None
+                  and deficit is None and cond is not None else ""))
         return RequiredGrowth(target, cond_text, flow, reading, math.nan, None, False, msg,
                               None, b.year, (lo, hi), None, None)
     rate = sol.lower
@@ -308,22 +329,9 @@ def required_growth(
     if not _met(target, cond, x, m)[window].any():  # pragma: no cover - a solver failure
         raise ModelError(f"{func}: the solved rate {rate!r} does not meet {target.name}")
     max_rate = None if sol.upper_open else sol.upper
-    if sol.lower_open and b.year == sol.year:
-        msg = (f"Already met in the base year {b.year}: any {flow} growth in the range meets "
-               f"{what} {when}.")
-    else:
-        row = frame.loc[sol.year]
-        msg = (f"{head} of at least {format_pct(rate, 2)} a year meets {what} {when}, given "
-               f"{given}; at that rate it is first met in {sol.year} (total "
-               f"{row['total']:.1f} bn, balance {row['balance']:+.1f} bn, deficit share "
-               f"{row['deficit_share']:.1%}).")
-        if sol.lower_open:
-            msg += f" Any rate down to the bottom of the range ({format_pct(lo, 0)}) does."
-    if max_rate is not None:
-        msg += (f" Growth above {format_pct(max_rate, 2)} a year no longer meets it (the balance "
-                "condition fails).")
-    if sol.gaps:
-        msg += " The rates that meet it are not one interval: check the path year by year."
+    msg = _found(sol, b.year, frame, f"{flow.capitalize()} growth from {b.year} of at least "
+                 f"{format_pct(rate, 2)} a year meets {what} {when}, given {given}",
+                 f"any {flow} growth in the range meets {what} {when}", lo, max_rate)
     return RequiredGrowth(target, cond_text, flow, reading, rate, max_rate, True, msg,
                           sol.year, b.year, (lo, hi), scen, frame)
 
@@ -433,7 +441,7 @@ def required_deficit(
     as_share: bool = False,
     start: int | None = None,
     reading: Reading = "by",
-    reporter: str = "VN",
+    reporter: str = DEFAULT_REPORTER,
     base: Mapping[str, float] | Base | None = None,
 ) -> RequiredDeficit:
     """The deficit path implied by a target: how far the deficit must fall, given total growth.

@@ -11,10 +11,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_PATHS, DEFAULT_REPORTER, DEFAULT_SEED
 from .._validation import check_cells, check_choice, check_int, check_real, check_rng, fail
 from ..data import REPORTERS, Dataset
 from ..errors import DataError, ParameterError
-from ..targets import Target
+from ..targets.target import Target
 from .simulation import ScenarioPaths, _bind, _check_target, _met, _sigmas
 from .specs import (
     _YEAR_HI,
@@ -192,7 +193,7 @@ class Scenario:
     _: KW_ONLY
     exports: GrowthSpec | None = None
     imports: GrowthSpec | None = None
-    reporter: str = "VN"
+    reporter: str = DEFAULT_REPORTER
     base: Base | None = None
     name: str = ""
     total: GrowthSpec | None = None
@@ -236,7 +237,7 @@ class Scenario:
     # -- construction ----------------------------------------------------------------------
     @classmethod
     def from_mix(cls, start: int, end: int, *, total: GrowthSpec | float,
-                 export_share: GrowthSpec | SharePath | float, reporter: str = "VN",
+                 export_share: GrowthSpec | SharePath | float, reporter: str = DEFAULT_REPORTER,
                  base: Mapping[str, float] | Base | None = None, name: str = "") -> Scenario:
         """Total growth plus the export share path.
 
@@ -269,7 +270,7 @@ class Scenario:
 
     @classmethod
     def from_deficit(cls, start: int, end: int, *, total: GrowthSpec | float,
-                     deficit: DeficitPath, reporter: str = "VN",
+                     deficit: DeficitPath, reporter: str = DEFAULT_REPORTER,
                      base: Mapping[str, float] | Base | None = None, name: str = "") -> Scenario:
         """Total growth plus a deficit path ("the deficit shrinks to X by year Y").
 
@@ -416,8 +417,8 @@ class Scenario:
         return int(years[np.argmax(ok)]) if ok.any() else None
 
     # -- uncertainty -----------------------------------------------------------------------
-    def simulate(self, ds: Dataset | None = None, *, n_paths: int = 10_000,
-                 end: int | None = None, seed: Any = 0,
+    def simulate(self, ds: Dataset | None = None, *, n_paths: int = DEFAULT_PATHS,
+                 end: int | None = None, seed: Any = DEFAULT_SEED,
                  sigma: float | Mapping[str, float] | None = None,
                  correlation: float = 0.0) -> ScenarioPaths:
         """Paths around the scenario with log-normal noise on each flow's annual growth.
@@ -426,7 +427,7 @@ class Scenario:
         ----------
         ds : Dataset, optional
             Gives the base and, when ``sigma`` is None, the volatility.
-        n_paths : int, default 10000
+        n_paths : int, default 20000
         end : int, optional
             Last year simulated; default the scenario's ``end``. Another year simulates
             ``dataclasses.replace(self, end=end)`` (a year-by-year path must cover it).
@@ -488,7 +489,7 @@ class Scenario:
         )
 
     def probability(self, ds: Dataset | None, target: Target, *, reading: Reading = "by",
-                    n_paths: int = 10_000, seed: Any = 0,
+                    n_paths: int = DEFAULT_PATHS, seed: Any = DEFAULT_SEED,
                     sigma: float | Mapping[str, float] | None = None,
                     correlation: float = 0.0) -> float:
         """P(``target`` met by its deadline) under the noise of :meth:`simulate`.

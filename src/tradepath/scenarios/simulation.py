@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import balance as _balance
 from .._display import ResultDisplay
 from .._validation import check_choice, check_real, fail
 from ..data import Dataset
 from ..errors import ModelError
-from ..targets import Target
+from ..targets import balance as _balance
+from ..targets.target import Target
 from .specs import Reading
 
 if TYPE_CHECKING:

@@ -12,14 +12,14 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .. import balance as _balance
 from .._validation import check_real, fail
 from ..data import Dataset
-from ..targets import Target
+from ..targets import balance as _balance
+from ..targets.target import Target
 from .simulation import _check_target, _level
 from .specs import Reading, _check_rate
 
-__all__ = ["max_deficit"]
+__all__: list[str] = []
 
 
 # -- inverse questions ------------------------------------------------------------------------
@@ -199,39 +199,3 @@ def _solve(evaluate: Callable[[float], tuple[np.ndarray, np.ndarray]], years: np
         gaps |= a > reach + 1e-12
         reach = max(reach, b)
     return _Solution(lower, upper, year, upper_year, upper >= hi, lower <= lo, gaps, "")
-
-
-def max_deficit(condition: _balance.BalanceCondition, total: Any, *,
-                iterations: int = 60) -> np.ndarray:
-    """The largest deficit ``m - x`` that meets ``condition`` at a given two-way ``total``.
-
-    Found by bisection on ``d`` in ``[-total, total]`` with ``x = (total - d) / 2`` and
-    ``m = (total + d) / 2``; every condition in :mod:`tradepath.balance` gets easier as the
-    deficit shrinks, so the set of deficits that meet it is an interval below this value.
-    NaN where even a balanced-trade surplus of ``total`` fails.
-
-    Parameters
-    ----------
-    condition : BalanceCondition
-        Bound to the data (see :meth:`tradepath.balance.BalanceCondition.bind`).
-    total : float or array
-        Two-way trade, US$ bn.
-
-    Returns
-    -------
-    numpy.ndarray
-    """
-    t = np.asarray(total, dtype=float)
-    lo, hi = -t.copy(), t.copy()
-
-    def ok(d: np.ndarray) -> np.ndarray:
-        return np.asarray(condition.holds((t - d) / 2, (t + d) / 2), dtype=bool)
-
-    out_ok = ok(hi)
-    feasible = ok(lo)
-    for _ in range(iterations):
-        mid = (lo + hi) / 2
-        good = ok(mid)
-        lo = np.where(good, mid, lo)
-        hi = np.where(good, hi, mid)
-    return np.where(out_ok, t, np.where(feasible, lo, np.nan))

@@ -14,8 +14,8 @@ from ..data.countries import COUNTRIES, Country, country
 from ._fetching import FETCH_COLUMNS, provenance
 from .cache import CachedResponse, ResponseCache, default_cache_dir
 from .comtrade import fetch_comtrade
-from .dashboard import DASHBOARD_COLUMNS, SOURCES, dashboard, fetch, plot_dashboard
 from .imf import fetch_imf
+from .monitoring import DASHBOARD_COLUMNS, SOURCES, dashboard, fetch, plot_dashboard
 
 __all__ = [
     "COUNTRIES",

@@ -11,12 +11,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import scenarios as sc
-from .._deprecation import renamed_keywords, warn_deprecated
-from .._display import ResultDisplay
-from .._validation import fail
-from ..data import Dataset, load_dataset
-from ..targets import Target
+from ... import scenarios as sc
+from ..._display import ResultDisplay
+from ..._validation import fail
+from ...data import Dataset, load_dataset
+from ...targets.target import Target
 from ._doc import KeyPath, _wrap
 from .read import ScenarioFile, read_scenario_file
 
@@ -37,9 +36,7 @@ class ScenarioResults(ResultDisplay):
         ``export_share``, ``deficit_share``.
     table : DataFrame
         :func:`tradepath.compare_scenarios` of the scenarios, plus ``T: P(met by <by>)``
-        columns when the file has ``[simulation]`` (``summary.csv``). Formerly ``summary``,
-        which is now the method every result has; reading ``summary`` as the table still
-        works for now, with a deprecation warning.
+        columns when the file has ``[simulation]`` (``summary.csv``).
     required : DataFrame or None
         One row per inverse question (see :meth:`RequiredGrowth.to_dict`).
     feasible : FeasibleRegion or None
@@ -61,10 +58,20 @@ class ScenarioResults(ResultDisplay):
     notes: tuple[str, ...]
     volatility: str = ""
 
-    @property
-    def summary(self) -> _Summary:
-        """``summary()``: the results in a few lines of text, as on every result object."""
-        return _Summary(self)
+    def summary(self) -> str:
+        """The results in a few lines of text, as on every result object."""
+        names = list(dict.fromkeys(self.paths["scenario"])) if not self.paths.empty else []
+        head = (f"{self.file.title}: {len(names)} scenario(s), {len(self.targets)} target(s)"
+                + (f", {len(self.required)} required-growth question(s)"
+                   if self.required is not None else "")
+                + (", a feasible region" if self.feasible is not None else ""))
+        lines = [head]
+        for name in names:
+            p = self.paths[self.paths["scenario"] == name]
+            last = p.iloc[-1]
+            lines.append(f"  {name}: total {float(last['total']):,.2f} bn and balance "
+                         f"{float(last['balance']):+,.2f} bn in {int(last['year'])}")
+        return "\n".join([*lines, *self.notes])
 
     def to_frame(self) -> pd.DataFrame:
         """The scenarios compared, one row each (:attr:`table`)."""
@@ -83,57 +90,11 @@ class ScenarioResults(ResultDisplay):
         """Every scenario's path with the targets (see
         :func:`tradepath.plotting.plot_scenarios`; keyword arguments go to it, e.g.
         ``flow="balance"``)."""
-        from ..plotting import plot_scenarios
+        from ...plotting import plot_scenarios
 
         kwargs.setdefault("targets", self.targets)
         kwargs.setdefault("title", self.file.title)
         return plot_scenarios(self.projections(), ax=ax, **kwargs)
-
-
-class _Summary:
-    """What ``ScenarioResults.summary`` returns: called, the text summary (the result
-    protocol); read as a table (``results.summary["col"]``, ``.loc``, ``.to_csv``), the
-    :attr:`~ScenarioResults.table` it used to be, with a deprecation warning."""
-
-    __slots__ = ("_res",)
-
-    def __init__(self, res: ScenarioResults) -> None:
-        self._res = res
-
-    def __call__(self) -> str:
-        res = self._res
-        names = list(dict.fromkeys(res.paths["scenario"])) if not res.paths.empty else []
-        head = (f"{res.file.title}: {len(names)} scenario(s), {len(res.targets)} target(s)"
-                + (f", {len(res.required)} required-growth question(s)"
-                   if res.required is not None else "")
-                + (", a feasible region" if res.feasible is not None else ""))
-        lines = [head]
-        for name in names:
-            p = res.paths[res.paths["scenario"] == name]
-            last = p.iloc[-1]
-            lines.append(f"  {name}: total {float(last['total']):,.2f} bn and balance "
-                         f"{float(last['balance']):+,.2f} bn in {int(last['year'])}")
-        return "\n".join([*lines, *res.notes])
-
-    def _table(self) -> pd.DataFrame:
-        warn_deprecated("Reading ScenarioResults.summary as a table",
-                        "ScenarioResults.table (summary() is the text)", stacklevel=4)
-        return self._res.table
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._table(), name)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._table()[key]
-
-    def __len__(self) -> int:
-        return len(self._table())
-
-    def __iter__(self) -> Any:
-        return iter(self._table())
-
-    def __repr__(self) -> str:
-        return f"<ScenarioResults.summary of {self._res.file.title!r}: call it for the text>"
 
 
 def _dataset_for(spec: ScenarioFile, ds: Dataset | None) -> Dataset:
@@ -159,7 +120,6 @@ def _resolve_target(spec: ScenarioFile, ds: Dataset, ref: Target | str, kp: KeyP
     raise spec._doc.error(kp, f"no target named {ref!r}; known: {names}")
 
 
-@renamed_keywords(dataset="ds")
 def evaluate(spec: ScenarioFile | str | os.PathLike[str],
              ds: Dataset | None = None) -> ScenarioResults:
     """Evaluate a scenario file in memory (what :func:`run_file` writes).

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .._validation import fail
-from ..targets import Target, outcome_from_data
+from ..targets.target import Target, outcome_from_data
 
 if TYPE_CHECKING:
     pass
@@ -85,7 +85,7 @@ def past_verdict(
     Examples
     --------
     >>> import tradepath as tp
-    >>> from tradepath.bottom_line import past_verdict
+    >>> from tradepath.verdict import past_verdict
     >>> ds = tp.load_dataset()
     >>> past_verdict(ds.target("100B by 2023"), ds.annual()).verdict
     'unknown'

@@ -31,8 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import check_int, check_real, fail
-from .errors import ModelError
+from .._validation import check_int, check_real, fail
+from ..errors import ModelError
 
 __all__ = [
     "OUTSIDE_FEATURES",
@@ -151,7 +151,7 @@ def target_features(series: pd.Series, value: float, deadline: int) -> dict[str,
         ``growth_gap``, ``level_multiple``, ``years_to_deadline`` (NaN where the data
         cannot say, e.g. a single point has no trailing growth).
     """
-    from .reference import _fill
+    from ..data.reference import _fill
 
     s = series.dropna().sort_index()
     if len(s) == 0:
@@ -166,7 +166,7 @@ def target_features(series: pd.Series, value: float, deadline: int) -> dict[str,
 
 
 def _resolved(targets: pd.DataFrame | None) -> pd.DataFrame:
-    from .reference import reference_targets
+    from ..data.reference import reference_targets
 
     t = reference_targets() if targets is None else targets
     keep = t["outcome"].isin(["met", "missed"]) & t["growth_gap"].notna()
@@ -209,7 +209,7 @@ def outside_view(
         a pair to leave the pair out).
     prior_scale : float, default :data:`OUTSIDE_PRIOR_SCALE`
         Standard deviation of the normal priors on the two slopes
-        (:func:`tradepath.logistic.fit_logistic`), truncated to slopes <= 0.
+        (:func:`tradepath.reference.logistic.fit_logistic`), truncated to slopes <= 0.
 
     Returns
     -------
@@ -462,7 +462,7 @@ _POOL_INPUTS = ("reference_targets.csv", "reference_series.csv", POOL_FILE)
 def write_pool_inputs(folder: Any = None) -> Any:
     """Store :func:`pool_inputs` of the shipped files (:data:`POOL_INPUTS_FILE`, in
     ``folder``, default the package's data folder); returns the file's path."""
-    from .data.stored import write_stored
+    from ..data.stored import write_stored
 
     inputs = pool_inputs()
     value = {c: [v.item() if hasattr(v, "item") else v for v in inputs[c]]
@@ -472,8 +472,8 @@ def write_pool_inputs(folder: Any = None) -> Any:
 
 def reference_inside() -> pd.DataFrame:
     """The shipped inside views of the resolved reference targets (:data:`POOL_FILE`)."""
-    from .data.schema import data_file
-    from .errors import DataError
+    from ..data.schema import data_file
+    from ..errors import DataError
 
     try:
         return pd.read_csv(data_file(POOL_FILE))
@@ -484,7 +484,7 @@ def reference_inside() -> pd.DataFrame:
 
 def pool_inputs(targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each shipped inside view with the outside view of its target, the pair left out."""
-    from .reference import reference_panel, reference_targets
+    from ..data.reference import reference_panel, reference_targets
 
     ref = reference_targets() if targets is None else targets
     inside = reference_inside()
@@ -525,7 +525,7 @@ def reference_pool() -> Pool:
     those of :data:`POOL_FILE`. Without that file, the prior alone (weight 0.5 +- 0.21).
     Cached.
     """
-    from .data.stored import read_stored
+    from ..data.stored import read_stored
 
     stored = read_stored(POOL_INPUTS_FILE, _POOL_INPUTS)
     inputs = pd.DataFrame(stored) if stored is not None else pool_inputs()

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import BATCH_PATHS, DEFAULT_SEED
 from .._validation import check_cells, check_choice, check_int, check_rng, fail
 from ..errors import ModelError, ParameterError
 from ..models import MODELS, GrowthModel, get_model
@@ -65,14 +66,53 @@ def _naive_scale(train: np.ndarray, years: np.ndarray) -> float:
     return float(np.mean(np.abs(np.diff(train)) / np.diff(years)))
 
 
+def _check_origins(origins: Any, years: np.ndarray, min_train: int, func: str) -> list[int]:
+    """The forecast origins, sorted: every eligible observed year by default."""
+    eligible = [int(y) for i, y in enumerate(years) if i + 1 >= min_train]
+    if origins is None:
+        return eligible
+    if isinstance(origins, int | np.integer) or not isinstance(origins, Iterable):
+        raise fail("origins", func, "a sequence of observed years", origins)
+    origins = [check_int("origins", func, o) for o in origins]
+    bad = [o for o in origins if o not in eligible]
+    if bad:
+        raise fail("origins", func, f"observed years with at least {min_train} observations "
+                   f"up to them ({eligible})", bad)
+    return sorted(set(origins))
+
+
+def _scored(ro: Any, s: pd.Series) -> pd.DataFrame:
+    """Each forecast case with its MASE, MAPE, CRPS (of the level and of its log) and
+    whether the outcome fell in the central 50, 80 and 95 % intervals."""
+    cases, years = ro.cases, s.index.to_numpy(dtype=int)
+    with np.errstate(over="ignore"):
+        paths = np.exp(ro.log_samples)
+    actual = cases["actual"].to_numpy(dtype=float)
+    err = np.abs(np.median(paths, axis=1) - actual)
+    scale = {o: _naive_scale(s[s.index <= o].to_numpy(), years[years <= o])
+             for o in cases["origin"].unique()}
+    q = cases["origin"].map(scale).to_numpy(dtype=float)
+    cols: dict[str, np.ndarray] = {
+        "mase": np.divide(err, q, out=np.full_like(err, np.nan), where=q > 0),
+        "mape": 100 * err / np.abs(actual),
+        "crps": crps_sample(paths, actual),
+        "crps_log": crps_sample(ro.log_samples, np.log(actual)),
+    }
+    for level in _LEVELS:
+        lo, hi = np.quantile(ro.log_samples, [(1 - level) / 2, (1 + level) / 2], axis=1)
+        inside = (np.log(actual) >= lo) & (np.log(actual) <= hi)
+        cols[f"coverage_{round(level * 100)}"] = inside * 1.0
+    return cases.assign(**cols)
+
+
 def backtest(
     series: pd.Series,
     models: Sequence[str | GrowthModel] | None = None,
     *,
     origins: Sequence[int] | None = None,
     horizons: Sequence[int] = (1, 2, 3),
-    n_paths: int = 2000,
-    seed: Any = 0,
+    n_paths: int = BATCH_PATHS,
+    seed: Any = DEFAULT_SEED,
     min_train: int = 3,
     by_horizon: bool = False,
 ) -> pd.DataFrame:
@@ -103,14 +143,11 @@ def backtest(
     Returns
     -------
     DataFrame
-        One row per model (or per model and horizon), columns: ``model``, (``horizon``),
-        ``n_forecasts`` (scored forecasts), ``n_refused`` (origins where the model refused),
-        ``mase``, ``mape`` (percent), ``crps`` (US$ bn, lower is better), ``crps_log``
-        (CRPS of the log level: a relative error, comparable across series), ``coverage_50``,
-        ``coverage_80``, ``coverage_95`` (share of outcomes inside the central intervals from
-        the paths). Metrics are NaN for a model with no forecast. ``crps`` is infinite when a
-        forecast had paths that overflowed (a model fitted on very few points can have tails
-        that heavy); ``crps_log`` stays finite.
+        One row per model (or per model and horizon): ``model``, (``horizon``),
+        ``n_forecasts``, ``n_refused`` (origins where the model refused), ``mase``, ``mape``
+        (percent), ``crps`` (US$ bn; infinite when paths overflowed), ``crps_log`` (CRPS of
+        the log level, comparable across series), ``coverage_50``, ``coverage_80``,
+        ``coverage_95``. Metrics are NaN for a model with no forecast.
 
     Raises
     ------
@@ -120,19 +157,17 @@ def backtest(
 
     Notes
     -----
-    The point forecast is the median of the paths. **MASE** divides each absolute error by
-    the mean absolute *one-year* naive error in the data up to its origin:
-    :math:`q = \\frac{1}{m}\\sum_i |y_{t_i} - y_{t_{i-1}}| / (t_i - t_{i-1})`, a change over a
-    gap of :math:`k` years counting as :math:`k` equal annual changes (Hyndman and Koehler,
-    2006, adapted to gaps). A MASE of 1 at horizon 1 matches the no-change forecast; errors
-    at longer horizons are scaled by the same one-year figure, so MASE grows with the
-    horizon. **CRPS** is the sample CRPS of the simulated levels (:func:`crps_sample`).
+    The point forecast is the median of the paths. MASE scales each absolute error by the
+    mean absolute one-year naive error up to its origin, a change over a gap of k years
+    counting as k equal annual changes (Hyndman and Koehler, 2006, adapted to gaps); CRPS is
+    the sample CRPS of the simulated levels (:func:`crps_sample`). The formulas are in the
+    guide's "Growth models in depth", "Backtesting".
 
     Examples
     --------
     >>> import tradepath as tp
     >>> s = tp.load_dataset().series("total")
-    >>> from tradepath.backtest import backtest
+    >>> from tradepath.backtesting import backtest
     >>> bt = backtest(s, ["cagr", "random_walk"], n_paths=500)
     >>> list(bt["model"])
     ['cagr', 'random_walk']
@@ -146,41 +181,10 @@ def backtest(
     check_cells(func, n_paths, max(horizons), n_arrays=4)
     rng = check_rng("seed", func, seed)
     check_choice("by_horizon", func, by_horizon, (True, False))
-    years = s.index.to_numpy(dtype=int)
-    eligible = [int(y) for i, y in enumerate(years) if i + 1 >= min_train]
-    if origins is None:
-        origins = eligible
-    else:
-        if isinstance(origins, int | np.integer) or not isinstance(origins, Iterable):
-            raise fail("origins", func, "a sequence of observed years", origins)
-        origins = [check_int("origins", func, o) for o in origins]
-        bad = [o for o in origins if o not in eligible]
-        if bad:
-            raise fail("origins", func, f"observed years with at least {min_train} observations "
-                       f"up to them ({eligible})", bad)
-    ro = rolling_origin(s, resolved, labels, origins=sorted(set(origins)), horizons=horizons,
+    origins = _check_origins(origins, s.index.to_numpy(dtype=int), min_train, func)
+    ro = rolling_origin(s, resolved, labels, origins=origins, horizons=horizons,
                         n_paths=n_paths, rng=rng)
-    cases = ro.cases
-    if len(cases):
-        with np.errstate(over="ignore"):
-            paths = np.exp(ro.log_samples)
-        actual = cases["actual"].to_numpy(dtype=float)
-        median = np.median(paths, axis=1)
-        err = np.abs(median - actual)
-        scale = {o: _naive_scale(s[s.index <= o].to_numpy(), years[years <= o])
-                 for o in cases["origin"].unique()}
-        q = cases["origin"].map(scale).to_numpy(dtype=float)
-        cols: dict[str, np.ndarray] = {
-            "mase": np.divide(err, q, out=np.full_like(err, np.nan), where=q > 0),
-            "mape": 100 * err / np.abs(actual),
-            "crps": crps_sample(paths, actual),
-            "crps_log": crps_sample(ro.log_samples, np.log(actual)),
-        }
-        for level in _LEVELS:
-            lo, hi = np.quantile(ro.log_samples, [(1 - level) / 2, (1 + level) / 2], axis=1)
-            inside = (np.log(actual) >= lo) & (np.log(actual) <= hi)
-            cols[f"coverage_{round(level * 100)}"] = inside * 1.0
-        cases = cases.assign(**cols)
+    cases = _scored(ro, s) if len(ro.cases) else ro.cases
     metrics = ["mase", "mape", "crps", "crps_log", "coverage_50", "coverage_80", "coverage_95"]
     keys = ["model", "horizon"] if by_horizon else ["model"]
     refused = ro.refusals.groupby("model").size()

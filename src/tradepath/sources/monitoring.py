@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._defaults import BATCH_PATHS, DEFAULT_SEED
 from .._validation import check_choice, fail
 from ..batch import assess_many
 from ..data import Dataset
 from ..data.countries import country
 from ..errors import DataError, TradepathError
-from ..outside_view import combine, outside_view
-from ..targets import Target
+from ..reference.views import combine, outside_view
+from ..targets.target import Target
 from .comtrade import fetch_comtrade
 from .imf import fetch_imf
 
@@ -43,7 +44,7 @@ def fetch(source: Literal["imf", "comtrade"], reporter: str, partner: str,
 
 def _targets(targets: pd.DataFrame | str | Path | None) -> pd.DataFrame:
     if targets is None:
-        from ..reference import reference_targets
+        from ..data.reference import reference_targets
 
         targets = reference_targets()
     elif isinstance(targets, str | Path):
@@ -102,8 +103,8 @@ def dashboard(
     source: Literal["imf", "comtrade"] = "imf",
     fetch_kwargs: Mapping[str, Any] | None = None,
     model: str = "random_walk",
-    n_paths: int = 2000,
-    seed: int = 0,
+    n_paths: int = BATCH_PATHS,
+    seed: Any = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Every target's chance on one table: fetched, assessed together, read against the record.
 
@@ -131,7 +132,7 @@ def dashboard(
         "missed" when the data answer), ``model_alone`` (the model's probability of meeting the
         target by its deadline), ``record`` (the base rate of comparable historical targets,
         :func:`tradepath.outside_view`), ``headline`` (the two pooled by
-        :func:`tradepath.outside_view.combine`; the data's answer when they answer) and
+        :func:`tradepath.reference.views.combine`; the data's answer when they answer) and
         ``error`` (why a pair could not be fetched or assessed; the other rows go on).
     """
     table = _targets(targets)

@@ -10,9 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from .._deprecation import renamed_keywords
-from .._io import check_destination, output_dir
-from ..data import Dataset
+from ..._io import check_destination, output_dir
+from ...data import Dataset
 from .evaluation import ScenarioResults, evaluate
 from .read import read_scenario_file
 
@@ -69,8 +68,8 @@ def _write_figures(res: ScenarioResults, d: Path) -> list[Path]:
     the simulated bands) and ``feasible.png``."""
     if not res.file.outputs.plots:
         return []
-    from .. import plotting
-    from .._lazy import pyplot
+    from ... import plotting
+    from ..._lazy import pyplot
 
     figures: list[tuple[str, tuple[float, float], Callable[[Any], Any]]] = []
     plt = pyplot()
@@ -109,7 +108,6 @@ WRITERS: tuple[Callable[[ScenarioResults, Path], list[Path]], ...] = (
 )
 
 
-@renamed_keywords(dataset="ds")
 def run_file(path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
              overwrite: bool = False, ds: Dataset | None = None) -> list[Path]:
     """Run a scenario file and write its outputs into ``out_dir``.

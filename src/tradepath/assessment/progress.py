@@ -20,7 +20,7 @@ __all__ = [
     "on_track",
     "on_track_label",
     "on_track_labels",
-    "required_growth",
+    "required_rate",
 ]
 
 #: Eurostat's bands for the ratio of observed to required growth (SDG progress assessment).
@@ -36,7 +36,7 @@ ON_TRACK_BANDS = (
 OBSERVED_WINDOW = 5
 
 
-def required_growth(target: Any, last_value: Any, years_ahead: Any) -> np.ndarray:
+def required_rate(target: Any, last_value: Any, years_ahead: Any) -> np.ndarray:
     """Constant annual growth from ``last_value`` that reaches ``target`` in ``years_ahead``
     years: ``(target / last_value) ** (1 / years_ahead) - 1``; NaN where no year is ahead."""
     ahead = np.asarray(years_ahead, dtype=float)

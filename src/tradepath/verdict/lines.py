@@ -11,24 +11,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_REPORTER
+from .._format import format_probability, format_year
 from .._validation import check_int, fail
-from ..assess import Assessment
+from ..assessment.core import Assessment
+from ..assessment.pool import SimulationPool
 from ..data import DEFAULT_KINDS, Dataset, Reporter
-from ..pool import SimulationPool
-from ..targets import Target
+from ..targets.target import Target
 
 if TYPE_CHECKING:
     from ..models import FitResult
 
+from .past import PastVerdict, past_verdict
 from .sensitivity import Sensitivity, _met, _recent, sensitivities
-from .verdict import PastVerdict, past_verdict
 from .words import (
     _finite,
     _growth,
     _pct1,
     condition_words,
-    format_probability,
-    format_year,
     model_label,
 )
 
@@ -409,7 +409,7 @@ def bottom_line(
     outside: Mapping[str, float] | None = None,
     combined: Mapping[str, float] | None = None,
     sensitivities: bool = True,
-    reporter: Reporter = "VN",
+    reporter: Reporter = DEFAULT_REPORTER,
     kinds: Sequence[str] = DEFAULT_KINDS,
     pool: SimulationPool | None = None,
 ) -> BottomLine:
@@ -460,7 +460,7 @@ def bottom_line(
         if not isinstance(a, Assessment):
             raise fail("assessments", "bottom_line", "Assessment objects", a)
     if pool is not None and not isinstance(pool, SimulationPool):
-        raise fail("pool", "bottom_line", "a tradepath.pool.SimulationPool or None", pool)
+        raise fail("pool", "bottom_line", "a tradepath.assessment.SimulationPool or None", pool)
     followups, comparisons = dict(followups or {}), dict(comparisons or {})
     outside, combined = dict(outside or {}), dict(combined or {})
     # The targets on one series share their re-runs (one fit and one set of paths each).

@@ -9,6 +9,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from .._defaults import CALIBRATION_PATHS, DEFAULT_SEED
 from .._validation import check_cells, check_choice, check_int, check_rng, fail
 from ..errors import ModelError
 from ..models import GrowthModel
@@ -35,7 +36,7 @@ def synthetic_series(
     n_points: tuple[int, int] = (5, 8),
     span: int = 15,
     horizon: int = 6,
-    seed: Any = 0,
+    seed: Any = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Synthetic annual trade-like series from a known process, observed with gaps.
 
@@ -46,8 +47,7 @@ def synthetic_series(
         ``"trend"``: a constant-growth trend with persistent but passing deviations.
         ``"damped"``: growth decaying geometrically, itself hit by shocks.
         ``"logistic"``: a logistic curve near or past its inflection, with persistent
-        deviations.
-        Parameters are drawn per series (see Notes).
+        deviations. Parameters are drawn per series (see Notes).
     n_series : int, default 100
     n_points : (int, int), default (5, 8)
         Smallest and largest number of observed years (drawn uniformly per series); the first
@@ -85,7 +85,7 @@ def synthetic_series(
 
     Examples
     --------
-    >>> from tradepath.backtest import synthetic_series
+    >>> from tradepath.backtesting import synthetic_series
     >>> df = synthetic_series("damped", n_series=2, seed=1)
     >>> sorted(df["role"].unique())
     ['fit', 'future']
@@ -159,8 +159,8 @@ def calibration(
     n_points: tuple[int, int] = (5, 8),
     span: int = 15,
     horizons: Sequence[int] = (1, 3, 6),
-    n_paths: int = 400,
-    seed: Any = 0,
+    n_paths: int = CALIBRATION_PATHS,
+    seed: Any = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Calibration of models on synthetic series: interval coverage and probability scores.
 

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._format import format_year, model_label
+from .._format import format_year, model_label
+from ..targets.target import Target
 from .crossing import CrossingYear
-from .targets import Target
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .models import FitResult
+    from ..models import FitResult
 
 __all__ = ["Assessment", "Reading"]
 
@@ -41,10 +41,10 @@ class Assessment:
         The model's probability (the *inside view*: this series alone).
     p_outside : float
         The *outside view*: the base rate of historical targets that asked for a similar
-        growth gap (:func:`tradepath.outside_view.outside_view`); NaN if it cannot be formed.
+        growth gap (:func:`tradepath.reference.views.outside_view`); NaN if it cannot be formed.
     p_combined : float
         The inside and outside views pooled on the logit scale
-        (:func:`tradepath.outside_view.combine`, the model's weight integrated over its
+        (:func:`tradepath.reference.views.combine`, the model's weight integrated over its
         posterior learned from the record of targets), times the model's chance of the
         balance condition given the level. The model alone if there is no outside view.
     headline : {"combined", "inside", "data"}
@@ -54,7 +54,7 @@ class Assessment:
         gap (0 when there is no outside view).
     pool_weight, pool_weight_sd : float
         Posterior mean and standard deviation of the model's weight in the pool
-        (:class:`tradepath.outside_view.Pool`); NaN when nothing is pooled.
+        (:class:`tradepath.reference.views.Pool`); NaN when nothing is pooled.
     pool_weight_interval : tuple of float
         Its 80 % posterior interval.
     basis : str
@@ -204,7 +204,7 @@ class Assessment:
 
     def plot(self, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Fan chart of this assessment (see :func:`tradepath.plotting.plot_fan`)."""
-        from .plotting import plot_fan
+        from ..plotting import plot_fan
 
         return plot_fan(self, ax=ax, **kwargs)
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._display import ResultDisplay
-from ._format import format_year
+from .._display import ResultDisplay
+from .._format import format_year
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -127,7 +127,7 @@ class CrossingYear(ResultDisplay):
 
     def plot(self, *, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Bar chart of the distribution; see :func:`tradepath.plotting.plot_crossing`."""
-        from .plotting import plot_crossing
+        from ..plotting import plot_crossing
 
         return plot_crossing(self, ax=ax, **kwargs)
 

@@ -17,14 +17,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._validation import check_int, check_real, fail
-from .errors import ModelError
+from .._validation import check_int, check_real, fail
+from ..errors import ModelError
 
-__all__ = ["LogisticFit", "fit_logistic"]
+__all__ = ["LogisticRegressionFit", "fit_logistic"]
 
 
 @dataclass(frozen=True, slots=True)
-class LogisticFit:
+class LogisticRegressionFit:
     """A logistic regression of outcome (1 = met) on its predictors, with its approximate
     posterior (or sampling) covariance.
 
@@ -56,9 +56,9 @@ class LogisticFit:
         logistic function. ``x``: shape (n,) with one predictor, (n, k) with several. Returns
         a frame with columns ``x, p, lower, upper`` (``x``: the first predictor).
         """
-        check_real("level", "LogisticFit.predict", level, lo=0.0, hi=1.0)
+        check_real("level", "LogisticRegressionFit.predict", level, lo=0.0, hi=1.0)
         if not 0.0 < level < 1.0:
-            raise fail("level", "LogisticFit.predict", "strictly between 0 and 1", level)
+            raise fail("level", "LogisticRegressionFit.predict", "strictly between 0 and 1", level)
         xa = np.asarray(x, dtype=float).reshape(-1, len(self.coef) - 1)
         design = np.column_stack([np.ones(len(xa)), xa])
         x = xa[:, 0]
@@ -86,7 +86,7 @@ def fit_logistic(
     firth: bool = False,
     max_iter: int = 100,
     nonpositive: Sequence[bool] | bool = False,
-) -> LogisticFit:
+) -> LogisticRegressionFit:
     """Logistic regression of a 0/1 outcome on one or a few predictors, regularised so that
     perfect separation on a small sample still gives finite estimates.
 
@@ -113,7 +113,7 @@ def fit_logistic(
 
     Returns
     -------
-    LogisticFit
+    LogisticRegressionFit
 
     Raises
     ------
@@ -133,7 +133,7 @@ def fit_logistic(
 
     Examples
     --------
-    >>> from tradepath.logistic import fit_logistic
+    >>> from tradepath.reference.logistic import fit_logistic
     >>> fit = fit_logistic([0.5, 1.0, 2.0, 3.0], [1, 1, 0, 0])  # separated
     >>> bool(fit.coef[1] < 0)
     True
@@ -191,8 +191,9 @@ def fit_logistic(
         if best is None or obj > best[0]:
             best = (obj, beta, cov)
     assert best is not None  # the face with every constrained slope at 0 is feasible
-    return LogisticFit(coef=best[1], cov=best[2], prior_scale=scales[0] if k == 1 else None,
-                       firth=firth, n=int(ya.size))
+    return LogisticRegressionFit(coef=best[1], cov=best[2],
+                                 prior_scale=scales[0] if k == 1 else None, firth=firth,
+                                 n=int(ya.size))
 
 
 def _newton(design: np.ndarray, ya: np.ndarray, prec: np.ndarray, firth: bool,

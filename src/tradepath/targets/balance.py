@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import check_real, check_year, fail
-from .errors import DataError
+from .._validation import check_real, check_year, fail
+from ..errors import DataError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,6 +54,7 @@ __all__ = [
     "deficit",
     "deficit_share",
     "from_name",
+    "max_deficit",
     "more_balanced",
     "ratio",
 ]
@@ -350,7 +351,7 @@ def balanced(max: float = 0.10, *, two_sided: bool = True) -> DeficitShareAtMost
 
 def _check_bool(name: str, func: str, value: Any) -> bool:
     if not isinstance(value, bool | np.bool_):
-        from ._validation import fail
+        from .._validation import fail
 
         raise fail(name, func, "True or False", value)
     return bool(value)
@@ -392,3 +393,39 @@ def from_name(name: str, *, base: int | None = None) -> BalanceCondition | None:
         "'deficit_share:S', 'ratio:R' or 'deficit:D'",
         name,
     )
+
+
+def max_deficit(condition: BalanceCondition, total: Any, *,
+                iterations: int = 60) -> np.ndarray:
+    """The largest deficit ``m - x`` that meets ``condition`` at a given two-way ``total``.
+
+    Found by bisection on ``d`` in ``[-total, total]`` with ``x = (total - d) / 2`` and
+    ``m = (total + d) / 2``; every condition in this module gets easier as the
+    deficit shrinks, so the set of deficits that meet it is an interval below this value.
+    NaN where even a balanced-trade surplus of ``total`` fails.
+
+    Parameters
+    ----------
+    condition : BalanceCondition
+        Bound to the data (see :meth:`BalanceCondition.bind`).
+    total : float or array
+        Two-way trade, US$ bn.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    t = np.asarray(total, dtype=float)
+    lo, hi = -t.copy(), t.copy()
+
+    def ok(d: np.ndarray) -> np.ndarray:
+        return np.asarray(condition.holds((t - d) / 2, (t + d) / 2), dtype=bool)
+
+    out_ok = ok(hi)
+    feasible = ok(lo)
+    for _ in range(iterations):
+        mid = (lo + hi) / 2
+        good = ok(mid)
+        lo = np.where(good, mid, lo)
+        hi = np.where(good, hi, mid)
+    return np.where(out_ok, t, np.where(feasible, lo, np.nan))

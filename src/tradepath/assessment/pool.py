@@ -19,10 +19,10 @@ import pandas as pd
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from .data import Dataset
-    from .models import FitResult, GrowthModel
-    from .models.share import ShareModel
-    from .targets import Target
+    from ..data import Dataset
+    from ..models import FitResult, GrowthModel
+    from ..models.share import ShareModel
+    from ..targets.target import Target
 
 __all__ = ["SimulationPool", "by_identity"]
 
@@ -101,7 +101,7 @@ class SimulationPool:
     """Fits and simulated paths computed once and reused by every assessment that asks.
 
     Pass one pool to several :func:`tradepath.assess` calls (or use
-    :func:`tradepath.assess.assess_targets`): a model fitted to the same series is fitted once,
+    :func:`~tradepath.assessment.assess_targets`): a model fitted to the same series is fitted once,
     and simulated once per number of paths, horizon and seed; each target then reads its
     probability, crossing years and balance off the same paths. The results are exactly those
     of assessing each target alone with the same seed.
@@ -120,7 +120,7 @@ class SimulationPool:
     Examples
     --------
     >>> import tradepath as tp
-    >>> from tradepath.pool import SimulationPool
+    >>> from tradepath.assessment.pool import SimulationPool
     >>> ds = tp.load_dataset()
     >>> pool = SimulationPool()
     >>> a = tp.assess(ds, tp.Target(100, by=2030), n_paths=2000, pool=pool)
@@ -163,7 +163,7 @@ class SimulationPool:
     def share_model(self, ds: Dataset, reporter: str, kinds: Sequence[str],
                     last_year: int) -> ShareModel:
         """:meth:`ShareModel.from_dataset`, once per dataset and settings."""
-        from .models.share import ShareModel
+        from ..models.share import ShareModel
 
         key = (by_identity(ds), reporter, tuple(kinds), last_year)  # a Dataset is immutable
         if key not in self._shares:
@@ -171,10 +171,10 @@ class SimulationPool:
         return self._shares[key]
 
     def outside_view(self, target: Target, s: pd.Series) -> Any:
-        """:func:`tradepath.outside_view.outside_view` of a target's level and deadline on a
+        """:func:`tradepath.reference.views.outside_view` of a target's level and deadline on a
         series, once (a :class:`~tradepath.errors.ModelError` is kept and raised again)."""
-        from .errors import ModelError
-        from .outside_view import outside_view
+        from ..errors import ModelError
+        from ..reference.views import outside_view
 
         key = (float(target.value), int(target.by), _series_key(s))
         if key not in self._views:
@@ -197,7 +197,7 @@ class SimulationPool:
     def reference_targets(self) -> pd.DataFrame:
         """:func:`tradepath.reference.reference_targets` (the outside view's class), once."""
         if self._reference is None:
-            from .reference import reference_targets
+            from ..data.reference import reference_targets
 
             self._reference = reference_targets()
         return self._reference

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .._format import format_year_list
+from .._validation import check_choice, check_real, check_year, fail
+from ..errors import DataError
 from . import balance as _balance
-from ._format import format_year_list
-from ._validation import check_choice, check_real, check_year, fail
-from .errors import DataError
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Literal
 
-from .. import _format as _fmt
 from .._format import MODEL_LABELS, model_label
-from ..balance import BalanceCondition, DeficitShareAtMost
+from ..targets.balance import BalanceCondition, DeficitShareAtMost
 
 if TYPE_CHECKING:
     pass
 
-__all__ = ["MODEL_LABELS", "condition_words", "format_probability", "format_year", "model_label"]
+__all__ = ["MODEL_LABELS", "condition_words", "model_label"]
 
 VerdictKind = Literal["met", "missed", "unknown", "pending"]
 
@@ -23,20 +22,6 @@ RECENT_WINDOW = 5
 
 def _finite(x: float) -> float | None:
     return float(x) if x is not None and math.isfinite(x) else None
-
-
-def format_probability(p: float) -> str:
-    """A probability as a whole per cent, as the text pages write it ("7 %", "<1 %", "–")."""
-    if p is None or not math.isfinite(p):
-        return "–"
-    return _fmt.format_probability(p).replace("%", " %")
-
-
-def format_year(year: float, horizon: int | None) -> str:
-    """A year, or "after <horizon>" for a year beyond the simulation (``inf``); "–" if unknown."""
-    if year is None or (isinstance(year, float) and math.isnan(year)):
-        return "–"
-    return _fmt.format_year(year, horizon)
 
 
 def _growth(g: float) -> str:

@@ -11,17 +11,19 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_REPORTER
+from .._format import format_probability
 from .._validation import fail
-from ..assess import Assessment, assess
+from ..assessment.core import Assessment, assess
+from ..assessment.pool import SimulationPool, by_identity
 from ..data import DEFAULT_KINDS, Dataset, Reporter
 from ..errors import TradepathError
-from ..pool import SimulationPool, by_identity
-from ..targets import Target
+from ..targets.target import Target
 
 if TYPE_CHECKING:
     pass
 
-from .words import RECENT_WINDOW, _growth, condition_words, format_probability, model_label
+from .words import RECENT_WINDOW, _growth, condition_words, model_label
 
 __all__ = ["Sensitivity", "paired_error", "path_met", "sensitivities"]
 
@@ -141,7 +143,7 @@ def sensitivities(
     a: Assessment,
     *,
     comparison: pd.DataFrame | None = None,
-    reporter: Reporter = "VN",
+    reporter: Reporter = DEFAULT_REPORTER,
     kinds: Sequence[str] = DEFAULT_KINDS,
     pool: SimulationPool | None = None,
 ) -> tuple[Sensitivity, ...]:
@@ -164,7 +166,7 @@ def sensitivities(
         As passed to :func:`tradepath.assess` for ``a``.
     pool : SimulationPool, optional
         Shares the re-runs with other calls (another target on the same series asks for the
-        same changed data: :class:`tradepath.pool.SimulationPool`).
+        same changed data: :class:`tradepath.assessment.pool.SimulationPool`).
 
     Returns
     -------
@@ -181,7 +183,7 @@ def sensitivities(
     * **without the oldest figure**, and **without each rounded figure** (kind
       "approximate");
     * **the other reading of the balance condition** (two-sided against one-sided, see
-      :mod:`tradepath.balance`), and **no balance condition** (from the same paths);
+      :mod:`tradepath.targets.balance`), and **no balance condition** (from the same paths);
     * **another model**: the model whose probability is farthest from this one, from
       ``comparison``.
     """
@@ -243,7 +245,17 @@ def sensitivities(
             if y != oldest:
                 rerun(f"without the rounded figure, {fitted[y]:.1f} bn in {y}", "data",
                       f"the approximate {y} figure left out of the fit", exclude=(y,))
-    cond = t.balance
+    out += _balance_changes(a, base, met)
+    if comparison is not None and "p_inside" in comparison.columns:
+        out += _model_change(a, comparison, base)
+    return tuple(sorted(out, key=lambda s: (not math.isfinite(s.effect),
+                                            -abs(s.effect) if math.isfinite(s.effect) else 0)))
+
+
+def _balance_changes(a: Assessment, base: float, met: np.ndarray) -> list[Sensitivity]:
+    """No balance condition, and its other reading, from the same simulated paths."""
+    t, cond = a.target, a.target.balance
+    out: list[Sensitivity] = []
     if cond is not None:
         k = t.by - a.last_year - 1
         if "total" in a.paths and k >= 0:
@@ -266,27 +278,29 @@ def sensitivities(
                                    float(other_met.mean()), base,
                                    f"balance condition replaced by {other.describe()}, on the "
                                    "same paths", paired_error(other_met, met)))
-    if comparison is not None and "p_inside" in comparison.columns:
-        ok = comparison[(comparison["status"] == "simulated")
-                        & (comparison["model"] != a.model) & (comparison["model"] != "ensemble")]
-        if len(ok):
-            p = ok["p_inside"].astype(float)
-            far = int((p - base).abs().to_numpy().argmax())
-            row = ok.iloc[far]
-            lo, hi = ok.loc[p.idxmin()], ok.loc[p.idxmax()]
-            q = float(row["p_inside"])
-            # Another model draws other paths: the two estimates count as independent.
-            err = math.sqrt((q * (1 - q) + base * (1 - base)) / a.n_paths)
-            out.append(Sensitivity(
-                t.name, f"another model, {model_label(str(row['model']))}", "model",
-                float(row["p_inside"]), base,
-                f"the other models give {format_probability(float(lo['p_inside']))} "
-                f"({model_label(str(lo['model']))}) to "
-                f"{format_probability(float(hi['p_inside']))} "
-                f"({model_label(str(hi['model']))})", err,
-                headline=float(row.get("probability", math.nan)),
-                headline_base=a.probability))
-    return tuple(sorted(out, key=lambda s: (not math.isfinite(s.effect),
-                                            -abs(s.effect) if math.isfinite(s.effect) else 0)))
+    return out
 
 
+def _model_change(a: Assessment, comparison: pd.DataFrame, base: float) -> list[Sensitivity]:
+    """The model whose probability is farthest from this one, from ``comparison``."""
+    t = a.target
+    ok = comparison[(comparison["status"] == "simulated")
+                    & (comparison["model"] != a.model) & (comparison["model"] != "ensemble")]
+    if not len(ok):
+        return []
+    p = ok["p_inside"].astype(float)
+    far = int((p - base).abs().to_numpy().argmax())
+    row = ok.iloc[far]
+    lo, hi = ok.loc[p.idxmin()], ok.loc[p.idxmax()]
+    q = float(row["p_inside"])
+    # Another model draws other paths: the two estimates count as independent.
+    err = math.sqrt((q * (1 - q) + base * (1 - base)) / a.n_paths)
+    return [Sensitivity(
+        t.name, f"another model, {model_label(str(row['model']))}", "model",
+        float(row["p_inside"]), base,
+        f"the other models give {format_probability(float(lo['p_inside']))} "
+        f"({model_label(str(lo['model']))}) to "
+        f"{format_probability(float(hi['p_inside']))} "
+        f"({model_label(str(hi['model']))})", err,
+        headline=float(row.get("probability", math.nan)),
+        headline_base=a.probability)]

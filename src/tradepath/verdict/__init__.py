@@ -24,7 +24,7 @@ unknown, with its basis.
 Examples
 --------
 >>> import tradepath as tp
->>> from tradepath.bottom_line import bottom_line
+>>> from tradepath.verdict import bottom_line
 >>> ds = tp.load_dataset()
 >>> a = tp.assess(ds, ds.target("150B by 2030"), n_paths=2000, seed=0)
 >>> line = bottom_line(ds, [a], sensitivities=False)
@@ -35,9 +35,9 @@ True
 from __future__ import annotations
 
 from .lines import BottomLine, TargetLine, bottom_line, from_report
+from .past import PastVerdict, past_verdict
 from .sensitivity import Sensitivity, sensitivities
-from .verdict import PastVerdict, past_verdict
-from .words import MODEL_LABELS, condition_words, format_probability, format_year, model_label
+from .words import MODEL_LABELS, condition_words, model_label
 
 __all__ = [
     "MODEL_LABELS",
@@ -47,8 +47,6 @@ __all__ = [
     "TargetLine",
     "bottom_line",
     "condition_words",
-    "format_probability",
-    "format_year",
     "from_report",
     "model_label",
     "past_verdict",

@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import balance as _balance
-from .. import scenarios as sc
-from ..data import REPORTERS
-from ..errors import ScenarioFileError
-from ..targets import Target
+from ... import scenarios as sc
+from ..._defaults import DEFAULT_PATHS, DEFAULT_REPORTER, DEFAULT_SEED
+from ...data import REPORTERS
+from ...errors import ScenarioFileError
+from ...targets import balance as _balance
+from ...targets.target import Target
 from ._doc import (
     _FLOWS,
     _SCENARIO_KEYS,
@@ -228,8 +229,8 @@ class Outputs:
 class Simulation:
     """Noise around every scenario (``[simulation]``); see :meth:`Scenario.simulate`."""
 
-    n_paths: int = 10_000
-    seed: int = 0
+    n_paths: int = DEFAULT_PATHS
+    seed: int = DEFAULT_SEED
     sigma: float | dict[str, float] | None = None
     correlation: float = 0.0
     alpha: float = 0.2
@@ -339,7 +340,7 @@ def read_scenario_file(path: str | os.PathLike[str]) -> ScenarioFile:
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from tradepath.scenario_files import read_scenario_file
+    >>> from tradepath.scenarios.files import read_scenario_file
     >>> p = Path(tempfile.mkdtemp()) / "s.toml"
     >>> _ = p.write_text('''
     ... [[scenario]]
@@ -498,7 +499,7 @@ def read_scenario_file(path: str | os.PathLike[str]) -> ScenarioFile:
                                        "[[required]] or [feasible_region]")
     return ScenarioFile(
         path=p, title=title, description=description, observations=observations,
-        start=defaults.get("start"), reporter=defaults.get("reporter", "VN"),
+        start=defaults.get("start"), reporter=defaults.get("reporter", DEFAULT_REPORTER),
         base=defaults.get("base"), scenarios=tuple(scenarios), targets=targets,
         outputs=outputs, simulation=simulation, required=tuple(required), feasible=feasible,
         _doc=doc,

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ScenarioFileError, TradepathError
+from ...errors import ScenarioFileError, TradepathError
 
 __all__ = []
 

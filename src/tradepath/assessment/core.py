@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._defaults import DEFAULT_PATHS, DEFAULT_REPORTER, default_horizon
-from ._deprecation import warn_deprecated
-from ._validation import (
+from .._defaults import DEFAULT_PATHS, DEFAULT_REPORTER, DEFAULT_SEED, default_horizon
+from .._validation import (
     YEAR_MAX,
     check_cells,
     check_choice,
@@ -25,11 +24,11 @@ from ._validation import (
     check_years,
     fail,
 )
-from .assessment import Assessment, Reading
+from ..data import DEFAULT_KINDS, Dataset, Reporter
+from ..errors import ModelError, ParameterError, TradepathError
+from ..models.share import ShareModel
+from ..targets.target import Target, outcome_from_data
 from .crossing import CrossingYear
-from .data import DEFAULT_KINDS, Dataset, Reporter
-from .errors import ModelError, ParameterError, TradepathError
-from .models.share import ShareModel
 from .pool import SimulationPool, simulate
 from .progress import (
     OBSERVED_WINDOW,
@@ -38,13 +37,13 @@ from .progress import (
     observed_growth,
     on_track_label,
     on_track_labels,
-    required_growth,
+    required_rate,
 )
-from .targets import Target, outcome_from_data
+from .results import Assessment, Reading
 
 if TYPE_CHECKING:
 
-    from .models import GrowthModel
+    from ..models import GrowthModel
 
 __all__ = [
     "ON_TRACK_BANDS",
@@ -53,7 +52,6 @@ __all__ = [
     "ShareModel",
     "assess",
     "assess_targets",
-    "compare",
     "compare_models",
     "on_track_label",
     "on_track_labels",
@@ -78,7 +76,7 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
     level, the model to a balance condition given the level
     (``p_combined = combine(p_total, outside) * p_inside / p_total``).
     """
-    from .outside_view import combine, outside_view
+    from ..reference.views import combine, outside_view
 
     # P(balance condition | level reached); 1 without a condition (p_inside == p_total)
     given = 1.0 if p_inside == p_total else p_inside / p_total if p_total > 0 else 0.0
@@ -99,7 +97,7 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
                 "n_reference": 0, "n_comparable": 0,
                 "basis": f"{lean}No record of targets to compare with: the combined "
                          "probability is the model's."}
-    from .outside_view import reference_pool
+    from ..reference.views import reference_pool
 
     pool_w, n = reference_pool(), len(s)
     lo, hi = pool_w.interval(0.8, n)
@@ -116,11 +114,11 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
 
 
 def _resolve_model(model: str | GrowthModel | None) -> GrowthModel:
-    from .models._base import GrowthModel
+    from ..models._base import GrowthModel
 
     if isinstance(model, GrowthModel):
         return model
-    from .models import DEFAULT_MODEL, get_model
+    from ..models import DEFAULT_MODEL, get_model
 
     return get_model(DEFAULT_MODEL if model is None else model)
 
@@ -136,7 +134,7 @@ def _data_notes(kinds_frame: pd.DataFrame, flow: str, s: pd.Series) -> list[str]
 
 
 def _fused(ds: Dataset, reporter: str) -> Any:
-    from .fusion import FusedDataset
+    from ..fusion import FusedDataset
 
     return ds if isinstance(ds, FusedDataset) and ds.basis == reporter else None
 
@@ -169,7 +167,7 @@ def assess(
     *,
     model: str | GrowthModel | None = None,
     n_paths: int = DEFAULT_PATHS,
-    seed: Any = 0,
+    seed: Any = DEFAULT_SEED,
     reporter: Reporter = DEFAULT_REPORTER,
     kinds: Sequence[str] = DEFAULT_KINDS,
     start: int | None = None,
@@ -208,10 +206,10 @@ def assess(
         year itself.
     view : {"combined", "inside"}, default "combined"
         The headline ``probability``: the combined probability (the model's pooled with the
-        record of announced targets, :func:`tradepath.outside_view.combine`) or the
+        record of announced targets, :func:`tradepath.reference.views.combine`) or the
         model's own. All three (inside, outside, combined) are reported either way.
     pool : SimulationPool, optional
-        Fits and simulated paths shared with other assessments (:mod:`tradepath.pool`): the
+        Fits and simulated paths shared with other assessments (:mod:`.pool`): the
         same model, series, paths, horizon and integer seed are fitted and simulated once.
         The numbers are those of an assessment without a pool.
 
@@ -274,7 +272,7 @@ def assess(
     if horizon < target.by:
         raise fail("horizon", func, f"at least the deadline {target.by}", horizon)
     steps_to_deadline = max(target.by - last_year, 0)
-    required = float(required_growth(target.value, last_value, steps_to_deadline))
+    required = float(required_rate(target.value, last_value, steps_to_deadline))
     observed = _observed_growth(s) if len(s) > 1 else math.nan
     ratio, label = on_track_label(observed, required) if steps_to_deadline else (math.nan, "")
     common: dict[str, Any] = dict(
@@ -398,7 +396,7 @@ def assess_targets(
     Examples
     --------
     >>> import tradepath as tp
-    >>> from tradepath.assess import assess_targets
+    >>> from tradepath.assessment.core import assess_targets
     >>> ds = tp.load_dataset()
     >>> a, b = assess_targets(ds, [tp.Target(100, by=2030), tp.Target(150, by=2030)],
     ...                       n_paths=2000, horizon=2040)
@@ -424,14 +422,14 @@ def compare_models(
     Models that cannot be fitted appear with status "refused" and the reason, so the table
     always shows what was tried. Keyword arguments go to :func:`assess`; ``pool`` shares the
     fits and paths with other calls (e.g. the same models for another target on the same
-    series, see :class:`tradepath.pool.SimulationPool`).
+    series, see :class:`tradepath.assessment.pool.SimulationPool`).
 
     Returns
     -------
     DataFrame
         Columns as :meth:`Assessment.to_frame`, plus ``message``.
     """
-    from .models import MODELS
+    from ..models import MODELS
 
     func = "compare_models"
     if isinstance(models, str):
@@ -453,9 +451,3 @@ def compare_models(
             rows.append(pd.DataFrame([{"target": target.name, "model": name,
                                        "status": "refused", "message": str(exc)}]))
     return pd.concat(rows, ignore_index=True)
-
-
-def compare(*args: Any, **kwargs: Any) -> pd.DataFrame:
-    """Deprecated name of :func:`compare_models` (same arguments)."""
-    warn_deprecated("tradepath.compare", "tradepath.compare_models")
-    return compare_models(*args, **kwargs)

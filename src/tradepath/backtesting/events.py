@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._defaults import DEFAULT_SEED, FORECAST_PATHS
 from .._display import ResultDisplay
 from .._validation import check_cells, check_int, check_rng, fail
 from ..errors import ModelError
 from ..models import GrowthModel
-from ..targets import Target
+from ..targets.target import Target
 from .rolling import _resolve_models, _series
 
 __all__ = ["EventBacktest", "event_backtest"]
@@ -79,8 +80,8 @@ def event_backtest(
     targets: Sequence[Target] | Target,
     models: Sequence[str | GrowthModel] | None = None,
     *,
-    n_paths: int = 4000,
-    seed: Any = 0,
+    n_paths: int = FORECAST_PATHS,
+    seed: Any = DEFAULT_SEED,
 ) -> EventBacktest:
     """Score the probabilities models gave, at announcement, for targets with known outcome.
 
@@ -121,7 +122,7 @@ def event_backtest(
     --------
     >>> import tradepath as tp
     >>> ds = tp.load_dataset()
-    >>> from tradepath.backtest import event_backtest
+    >>> from tradepath.backtesting import event_backtest
     >>> eb = event_backtest(ds.series("total"), ds.target("20B by 2015"), ["random_walk"])
     >>> eb.events.loc[0, "status"]
     'refused'

@@ -1,0 +1,56 @@
+"""The reference class of announced trade targets and the outside view learned from it.
+
+- :mod:`tradepath.data.reference` reads the shipped panel of series and targets
+  (:func:`reference_targets`, :func:`reference_series`, :func:`reference_panel`);
+- :mod:`~tradepath.reference.rates`: the base rates of comparable targets
+  (:func:`base_rate`, :func:`reference_summary`);
+- :mod:`~tradepath.reference.views`: the outside view of one target (:func:`outside_view`)
+  and its combination with a model's probability (:func:`combine`);
+- :mod:`~tradepath.reference.logistic`: the penalised logistic regression both rest on.
+"""
+
+from __future__ import annotations
+
+from ..data.reference import (
+    OUTCOMES,
+    SERIES_COLUMNS,
+    TARGET_COLUMNS,
+    reference_panel,
+    reference_series,
+    reference_targets,
+)
+from .logistic import LogisticRegressionFit, fit_logistic
+from .rates import AMBITION_BANDS, BaseRate, base_rate, reference_summary
+from .views import (
+    OUTSIDE_FEATURES,
+    OutsideView,
+    Pool,
+    combine,
+    learn_pool,
+    outside_view,
+    reference_pool,
+    target_features,
+)
+
+__all__ = [
+    "AMBITION_BANDS",
+    "OUTCOMES",
+    "OUTSIDE_FEATURES",
+    "SERIES_COLUMNS",
+    "TARGET_COLUMNS",
+    "BaseRate",
+    "LogisticRegressionFit",
+    "OutsideView",
+    "Pool",
+    "base_rate",
+    "combine",
+    "fit_logistic",
+    "learn_pool",
+    "outside_view",
+    "reference_panel",
+    "reference_pool",
+    "reference_series",
+    "reference_summary",
+    "reference_targets",
+    "target_features",
+]
