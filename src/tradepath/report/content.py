@@ -107,8 +107,9 @@ class ReportContent:
     checks : DataFrame or None
         ``dataset.check()``, run once for the pages and the tables (None: not run yet).
     pool : SimulationPool or None
-        The report's fits and paths (:class:`tradepath.assessment.pool.SimulationPool`), reused by the
-        answers computed later (:func:`fused_alternatives`); None: a new pool there.
+        The report's fits and paths (:class:`tradepath.assessment.pool.SimulationPool`),
+        reused by the answers computed later (:func:`fused_alternatives`); None: a new pool
+        there.
     """
 
     dataset: Dataset
