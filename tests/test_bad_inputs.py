@@ -1179,8 +1179,9 @@ def test_cli_two_reports_racing_for_one_folder(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    argv = [sys.executable, "-m", "tradepath", "report", "--out", "rep", "--paths", "300",
-            "--format", "pdf"]
+    # Two real processes on one folder; the cheapest full report (its drawing dominates).
+    argv = [sys.executable, "-m", "tradepath", "report", "--out", "rep", "--paths", "100",
+            "--model", "random_walk", "--format", "pdf"]
     procs = [subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
