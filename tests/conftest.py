@@ -23,6 +23,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slow tests first (in their order), then the rest: with pytest-xdist's work
+    stealing the long tests start early and the quick ones fill in at the end, so no worker
+    is left with a long test while the other has finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def ds() -> tp.Dataset:
     return tp.load_dataset()
