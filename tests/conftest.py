@@ -23,6 +23,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slow tests first (in their order), then the rest: with pytest-xdist's work
+    stealing the long tests start early and the quick ones fill in at the end, so no worker
+    is left with a long test while the other has finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def ds() -> tp.Dataset:
     return tp.load_dataset()
@@ -44,6 +51,14 @@ def output_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where tests keep figures and reports worth looking at: a temporary folder, never the
     tree (pytest keeps the last few runs' folders; ``--basetemp`` chooses the place)."""
     return tmp_path_factory.mktemp("output")
+
+
+@pytest.fixture(scope="session")
+def default_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the default data and settings (1,000 paths, seed 0, the PDF), written
+    once per test process for the tests that only read it (copy it before changing it)."""
+    return tp.write_report(None, tmp_path_factory.mktemp("default") / "report", n_paths=1000,
+                           seed=0, formats=("pdf",))
 
 
 def run_cli(*args: str, cwd: Path | None = None,

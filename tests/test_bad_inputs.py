@@ -1071,6 +1071,7 @@ def test_cli_refusals(case: CliCase, tmp_path: Path) -> None:
     assert _snapshot(tmp_path) == before  # nothing new, nothing changed, nothing deleted
 
 
+@pytest.mark.slow  # a full report
 def test_cli_totals_only_file_gives_a_full_report_and_overwrite_replaces_it(
         tmp_path: Path) -> None:
     """The most common user file (yearly totals only) gives the whole report; the balance
@@ -1097,6 +1098,7 @@ def test_cli_totals_only_file_gives_a_full_report_and_overwrite_replaces_it(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep", "totals.csv"]
 
 
+@pytest.mark.slow  # a report, in a process of its own
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_cli_signal_during_report_writing_leaves_nothing(sig: int, tmp_path: Path) -> None:
     """A real process stopped while it writes the report: exit 128 + signal, one line on
@@ -1170,12 +1172,14 @@ def _whole(folder: Path) -> bool:
         hashlib.sha256((folder / p).read_bytes()).hexdigest() == h for p, h in listed.items())
 
 
+@pytest.mark.slow  # a full report
 def test_cli_two_reports_racing_for_one_folder(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    argv = [sys.executable, "-m", "tradepath", "report", "--out", "rep", "--paths", "300",
-            "--format", "pdf"]
+    # Two real processes on one folder; the cheapest full report (its drawing dominates).
+    argv = [sys.executable, "-m", "tradepath", "report", "--out", "rep", "--paths", "100",
+            "--model", "random_walk", "--format", "pdf"]
     procs = [subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]

@@ -189,7 +189,7 @@ def test_forecast_starts_from_the_fused_posterior(fused: FusedDataset) -> None:
     assert np.log(drawn).std() > np.log(plain).std()
 
 
-def test_report_cli_and_python_give_one_answer(tmp_path) -> None:
+def test_report_cli_and_python_give_one_answer(default_report) -> None:
     """Page 1, summary.md, ``tradepath assess`` and the README's call: the same number."""
     import json
     import re
@@ -198,7 +198,7 @@ def test_report_cli_and_python_give_one_answer(tmp_path) -> None:
 
     from pypdf import PdfReader
 
-    out = tp.write_report(None, tmp_path / "r", n_paths=1000, formats=("pdf",))
+    out = default_report  # tp.write_report(None, ..., n_paths=1000, formats=("pdf",))
     page1 = " ".join(PdfReader(out / "report.pdf").pages[0].extract_text().split())
     # The target's sentence under "The answer".
     on_page = int(re.search(r"150B by 2030 \([^)]*\): (\d+) % chance by 2030", page1).group(1))
