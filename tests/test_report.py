@@ -109,7 +109,7 @@ def test_summary_has_a_finding_per_target_with_numbers(written, content):
         assert content.findings[t.name] in md
     a = content.main
     row = next(x for x in content.bottom.lines if x.name == "150B by 2030").table_row()
-    assert row[1] == format_probability(a.probability).replace("%", " %")
+    assert row[1] == format_probability(a.probability)
     assert "| " + " | ".join(row) + " |" in md
     assert md.count("\n1. ") == 1 and "10. Method and notes" in md
 

@@ -103,7 +103,7 @@ def _dataset_for(spec: ScenarioFile, ds: Dataset | None) -> Dataset:
             raise fail("ds", "evaluate", "a tradepath Dataset or None", type(ds).__name__)
         return ds
     if spec.observations is None:
-        from ..fusion import fuse
+        from ...fusion import fuse
 
         return fuse()  # every figure held, on one basis: the answer the report gives
     return _wrap(spec._doc, ("data", "observations"), lambda: Dataset.from_csv(
