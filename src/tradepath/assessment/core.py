@@ -243,6 +243,47 @@ def assess(
     'unknown'
     """
     func = "assess"
+    n_paths, rng, exclude, start, horizon = _checked(ds, target, n_paths, reading, view, seed,
+                                                     exclude, start, horizon)
+    annual, kinds_frame, condition, s = _series(ds, target, reporter, kinds, start, exclude)
+    cond_text = condition.describe() if condition is not None else "none"
+    last_year = int(s.index[-1])
+    horizon = min(default_horizon([target.by]), YEAR_MAX) if horizon is None else horizon
+    if horizon < target.by:
+        raise fail("horizon", func, f"at least the deadline {target.by}", horizon)
+    common = _progress(target, s, reading, cond_text, n_paths, seed, annual, kinds_frame)
+
+    answered = _answered_by_data(ds, reporter, target, annual, condition, common)
+    if answered is not None:
+        return answered
+
+    check_cells(func, n_paths, horizon - last_year, n_arrays=6 if condition is not None else 3)
+    fit, fused, sim = _fit_and_simulate(ds, reporter, target, s, model, n_paths, horizon, seed,
+                                        rng, pool)
+    paths, hit, level_hit, share_model = _met_on_paths(ds, reporter, kinds, target, condition,
+                                                       sim, last_year, pool)
+    notes = list(fit.notes) + (_data_notes(kinds_frame, target.flow, s) if fused is None
+                               else [_fused_note(fused, target.flow, last_year)])
+    if share_model is not None:
+        notes.append(_share_note(share_model))
+    p_inside, p_total, crossing = _first_years(hit, level_hit, sim.years, target, last_year,
+                                               reading, horizon)
+    views = _views(target, s, p_inside, p_total, fit, pool)
+    return Assessment(
+        model=fit.model, status="simulated",
+        probability=views["p_combined"] if view == "combined" else p_inside,
+        headline=view, **views, met_year=None,
+        crossing_year=crossing, fitted_growth=fit.growth, notes=tuple(notes),
+        bands=sim.quantiles(BANDS), paths=paths, fit=fit, **common,
+    )
+
+
+def _checked(ds: Any, target: Any, n_paths: Any, reading: Any, view: Any, seed: Any,
+             exclude: Any, start: Any, horizon: Any,
+             ) -> tuple[int, np.random.Generator, tuple[int, ...], int | None, int | None]:
+    """:func:`assess`'s arguments checked: the number of paths, the generator, the years
+    left out, the first year and the horizon."""
+    func = "assess"
     if not isinstance(ds, Dataset):
         raise fail("ds", func, "a tradepath Dataset", type(ds).__name__, "Use tp.load_dataset().")
     if not isinstance(target, Target):
@@ -253,29 +294,20 @@ def assess(
     rng = check_rng("seed", func, seed)
     exclude = check_years("exclude", func, exclude)
     start = None if start is None else check_year("start", func, start)
-    if horizon is not None:
-        horizon = check_year("horizon", func, horizon)
-    annual = ds.annual(reporter, kinds=kinds)
-    kinds_frame = ds.annual_kinds(reporter, kinds=kinds)
-    if annual.empty:
-        raise ModelError(f"no annual figures on the {reporter!r} basis with kinds {tuple(kinds)}")
-    condition = target.balance.bind(annual) if target.balance is not None else None
-    cond_text = condition.describe() if condition is not None else "none"
-    s = annual[target.flow].dropna()
-    if start is not None:
-        s = s[s.index >= start]
-    s = s[~s.index.isin(list(exclude))]
-    if s.empty:
-        raise ModelError(f"no {target.flow} figures to assess on the {reporter!r} basis")
+    horizon = None if horizon is None else check_year("horizon", func, horizon)
+    return n_paths, rng, exclude, start, horizon
+
+
+def _progress(target: Target, s: pd.Series, reading: str, cond_text: str, n_paths: int,
+              seed: Any, annual: pd.DataFrame, kinds_frame: pd.DataFrame) -> dict[str, Any]:
+    """The fields every assessment has: the target, the growth needed against the growth
+    seen, the last figure and the settings."""
     last_year, last_value = int(s.index[-1]), float(s.iloc[-1])
-    horizon = min(default_horizon([target.by]), YEAR_MAX) if horizon is None else horizon
-    if horizon < target.by:
-        raise fail("horizon", func, f"at least the deadline {target.by}", horizon)
     steps_to_deadline = max(target.by - last_year, 0)
     required = float(required_rate(target.value, last_value, steps_to_deadline))
     observed = _observed_growth(s) if len(s) > 1 else math.nan
     ratio, label = on_track_label(observed, required) if steps_to_deadline else (math.nan, "")
-    common: dict[str, Any] = dict(
+    return dict(
         target=target, reading=reading, required_growth=required, observed_growth=observed,
         on_track_ratio=ratio, on_track=label, condition=cond_text, last_year=last_year,
         last_value=last_value, n_paths=n_paths, seed=seed if not isinstance(
@@ -283,32 +315,13 @@ def assess(
         history=annual, history_kinds=kinds_frame,
     )
 
-    # Answered from the data: met in an observed year up to the deadline, or deadline past.
-    hist = annual.loc[annual.index <= target.by]
-    ok = hist[target.flow] >= target.value
-    if condition is not None:
-        ok &= pd.Series(condition.holds(hist["exports"], hist["imports"]), index=hist.index)
-    met_years = [int(y) for y in hist.index[ok.fillna(False).astype(bool)]]
-    status = str(data_status(met_years[0] if met_years else math.inf, target.by, last_year))
-    basis = "the observed years"
-    if status == "missed":  # one rule for a past deadline, shared with the bottom line
-        outcome = outcome_from_data(target, annual)
-        status, basis = outcome.status, outcome.reason
-        basis += _fused_years(ds, reporter, target, annual)
-    if status:
-        unseen = [int(y) for y in hist.index if pd.isna(hist.loc[y, target.flow])]
-        notes = []
-        if not met_years and unseen:
-            notes.append(f"Years up to the deadline with no figure: {unseen[-5:]}"
-                         + (" (and earlier)" if len(unseen) > 5 else "") + ".")
-        answer = (1.0 if met_years else 0.0) if status != "unknown" else math.nan
-        return Assessment(
-            model="data", status=status, probability=answer, p_inside=answer,
-            p_outside=answer, p_combined=answer, headline="data",
-            basis=basis, met_year=met_years[0] if met_years else None,
-            crossing_year=None, fitted_growth=math.nan, notes=tuple(notes), **common,
-        )
 
+def _fit_and_simulate(ds: Dataset, reporter: Reporter, target: Target, s: pd.Series,
+                      model: Any, n_paths: int, horizon: int, seed: Any,
+                      rng: np.random.Generator, pool: SimulationPool | None,
+                      ) -> tuple[Any, Any, Any]:
+    """The model fitted to ``s`` (on a fused history, started from the fused last level), the
+    fused history or None, and the simulated paths (from ``pool`` where it may serve them)."""
     gm = _resolve_model(model)
     # Only an integer seed names its draws (a generator moves on; None is fresh entropy).
     pooled = pool is not None and isinstance(seed, int | np.integer)
@@ -316,8 +329,6 @@ def assess(
     fused = _fused(ds, reporter)
     if fused is not None:  # every path starts from a draw of the fused last level
         fit = fused.start_from_posterior(fit, target.flow)
-    steps = horizon - last_year
-    check_cells(func, n_paths, steps, n_arrays=6 if condition is not None else 3)
     try:
         sim = (pool.simulate(gm, fit, n_paths, horizon, int(seed))
                if pool is not None and pooled else simulate(fit, n_paths, horizon, rng))
@@ -325,26 +336,34 @@ def assess(
         raise
     except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
         raise ModelError(f"{fit.model}: simulation failed: {exc}") from exc
-    total, years = sim.total, sim.years
-    paths: dict[str, np.ndarray] = {target.flow: total}
-    hit = total >= target.value
-    level_hit = hit
-    notes = list(fit.notes) + (_data_notes(kinds_frame, target.flow, s) if fused is None
-                               else [_fused_note(fused, target.flow, last_year)])
-    if condition is not None:
-        if target.flow != "total":
-            raise ParameterError("a balance condition applies to a target on the total only")
-        share_model = (ShareModel.from_dataset(ds, reporter, kinds, last_year=last_year)
-                       if pool is None else pool.share_model(ds, reporter, kinds, last_year))
-        paths["exports"], paths["imports"] = sim.exports_imports(share_model)
-        hit = hit & np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
-        sp = share_model.params
-        notes.append(
-            f"Export share modelled as a random walk of its log-odds: last share "
-            f"{sp['last_share']:.1%}, drift {sp['drift_posterior']:+.3f} a year (the data's "
-            f"{sp['drift']:+.3f}, shrunk towards no drift), volatility {sp['sigma']:.3f}; "
-            f"independent of the total's shocks. {share_model.note}"
-        )
+    return fit, fused, sim
+
+
+def _series(ds: Dataset, target: Target, reporter: Reporter, kinds: Sequence[str],
+            start: int | None, exclude: Sequence[int],
+            ) -> tuple[pd.DataFrame, pd.DataFrame, Any, pd.Series]:
+    """The annual frame and its kinds, the target's condition bound to it, and the series of
+    the target's flow that is fitted (from ``start``, without ``exclude``)."""
+    annual = ds.annual(reporter, kinds=kinds)
+    kinds_frame = ds.annual_kinds(reporter, kinds=kinds)
+    if annual.empty:
+        raise ModelError(f"no annual figures on the {reporter!r} basis with kinds {tuple(kinds)}")
+    condition = target.balance.bind(annual) if target.balance is not None else None
+    s = annual[target.flow].dropna()
+    if start is not None:
+        s = s[s.index >= start]
+    s = s[~s.index.isin(list(exclude))]
+    if s.empty:
+        raise ModelError(f"no {target.flow} figures to assess on the {reporter!r} basis")
+    return annual, kinds_frame, condition, s
+
+
+def _first_years(hit: np.ndarray, level_hit: np.ndarray, years: np.ndarray, target: Target,
+                 last_year: int, reading: str, horizon: int,
+                 ) -> tuple[float, float, CrossingYear]:
+    """The share of paths that meet the target (and its level alone) by or in the deadline,
+    and the distribution of the first year each path meets it."""
+    n_paths = len(hit)
     any_hit = hit.any(axis=1)
     first_idx = np.where(any_hit, hit.argmax(axis=1), -1)
     first_year = np.where(any_hit, years[np.maximum(first_idx, 0)], np.inf)
@@ -353,18 +372,71 @@ def assess(
                      else (first_year <= target.by).mean())
     p_total = float(level_hit[:, k_deadline].mean() if reading == "in"
                     else level_hit[:, :k_deadline + 1].any(axis=1).mean())
-    views = _views(target, s, p_inside, p_total, fit, pool)
     dist = pd.Series(np.bincount(first_idx[any_hit], minlength=len(years)) / n_paths,
                      index=pd.Index(years, name="year"), name="p_first")
     crossing = CrossingYear(distribution=dist, p_not_by_horizon=float((~any_hit).mean()),
                             horizon=horizon, n_paths=n_paths)
+    return p_inside, p_total, crossing
+
+
+def _answered_by_data(ds: Dataset, reporter: Reporter, target: Target, annual: pd.DataFrame,
+                      condition: Any, common: dict[str, Any]) -> Assessment | None:
+    """The assessment when the data answer it (met in an observed year up to the deadline, or
+    the deadline past), else None."""
+    hist = annual.loc[annual.index <= target.by]
+    ok = hist[target.flow] >= target.value
+    if condition is not None:
+        ok &= pd.Series(condition.holds(hist["exports"], hist["imports"]), index=hist.index)
+    met_years = [int(y) for y in hist.index[ok.fillna(False).astype(bool)]]
+    status = str(data_status(met_years[0] if met_years else math.inf, target.by,
+                             common["last_year"]))
+    basis = "the observed years"
+    if status == "missed":  # one rule for a past deadline, shared with the bottom line
+        outcome = outcome_from_data(target, annual)
+        status, basis = outcome.status, outcome.reason
+        basis += _fused_years(ds, reporter, target, annual)
+    if not status:
+        return None
+    unseen = [int(y) for y in hist.index if pd.isna(hist.loc[y, target.flow])]
+    notes = []
+    if not met_years and unseen:
+        notes.append(f"Years up to the deadline with no figure: {unseen[-5:]}"
+                     + (" (and earlier)" if len(unseen) > 5 else "") + ".")
+    answer = (1.0 if met_years else 0.0) if status != "unknown" else math.nan
     return Assessment(
-        model=fit.model, status="simulated",
-        probability=views["p_combined"] if view == "combined" else p_inside,
-        headline=view, **views, met_year=None,
-        crossing_year=crossing, fitted_growth=fit.growth, notes=tuple(notes),
-        bands=sim.quantiles(BANDS), paths=paths, fit=fit, **common,
+        model="data", status=status, probability=answer, p_inside=answer,
+        p_outside=answer, p_combined=answer, headline="data",
+        basis=basis, met_year=met_years[0] if met_years else None,
+        crossing_year=None, fitted_growth=math.nan, notes=tuple(notes), **common,
     )
+
+
+def _met_on_paths(ds: Dataset, reporter: Reporter, kinds: Sequence[str], target: Target,
+                  condition: Any, sim: Any, last_year: int, pool: SimulationPool | None,
+                  ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, ShareModel | None]:
+    """The simulated paths of the target's flow (and, for a balance condition, of exports
+    and imports from the share model), where each path meets the target, where it meets the
+    level alone, and the share model (None without a condition)."""
+    paths: dict[str, np.ndarray] = {target.flow: sim.total}
+    level_hit = sim.total >= target.value
+    hit, share_model = level_hit, None
+    if condition is not None:
+        if target.flow != "total":
+            raise ParameterError("a balance condition applies to a target on the total only")
+        share_model = (ShareModel.from_dataset(ds, reporter, kinds, last_year=last_year)
+                       if pool is None else pool.share_model(ds, reporter, kinds, last_year))
+        paths["exports"], paths["imports"] = sim.exports_imports(share_model)
+        hit = hit & np.asarray(condition.holds(paths["exports"], paths["imports"]), dtype=bool)
+    return paths, hit, level_hit, share_model
+
+
+def _share_note(share_model: ShareModel) -> str:
+    """The share model in one sentence, for the assessment's notes."""
+    sp = share_model.params
+    return (f"Export share modelled as a random walk of its log-odds: last share "
+            f"{sp['last_share']:.1%}, drift {sp['drift_posterior']:+.3f} a year (the data's "
+            f"{sp['drift']:+.3f}, shrunk towards no drift), volatility {sp['sigma']:.3f}; "
+            f"independent of the total's shocks. {share_model.note}")
 
 
 def assess_targets(

@@ -8,6 +8,7 @@ import itertools
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -317,6 +318,102 @@ def _rate_grid(doc: _Doc, value: Any, kp: KeyPath) -> np.ndarray:
     return np.linspace(a, b, n)
 
 
+def _scenarios(doc: _Doc, raw: dict[str, Any], defaults: dict[str, Any]) -> list[sc.Scenario]:
+    """The ``[[scenario]]`` tables, each with the ``[defaults]`` it does not restate."""
+    scenarios: list[sc.Scenario] = []
+    names: set[str] = set()
+    for i, item in enumerate(_array_of_tables(doc, raw, "scenario")):
+        kp: KeyPath = ("scenario", i)
+        fields = defaults | _scenario_fields(doc, _table(doc, item, kp, _SCENARIO_KEYS), kp)
+        # A scenario stated one way replaces the defaults' flows stated another.
+        if "exports" in item or "imports" in item:
+            for k in ("total", "export_share", "deficit"):
+                if k not in item:
+                    fields.pop(k, None)
+        elif "total" in item or "export_share" in item or "deficit" in item:
+            for k in ("exports", "imports"):
+                fields.pop(k, None)
+            if "export_share" in item:
+                fields.pop("deficit", None)
+            if "deficit" in item:
+                fields.pop("export_share", None)
+        for req in ("start", "end"):
+            if req not in fields:
+                raise doc.error(kp, f"missing key {req!r} (give it here or in [defaults])")
+        scen = _wrap(doc, kp, functools.partial(sc.Scenario, **fields), keys=item)
+        if scen.name in names:
+            raise doc.error((*kp, "name"), f"the name {scen.name!r} is used twice; names must "
+                                           "differ")
+        names.add(scen.name)
+        scenarios.append(scen)
+    return scenarios
+
+
+def _simulation(doc: _Doc, raw: dict[str, Any], outputs: Outputs) -> Simulation | None:
+    """The ``[simulation]`` table (None without one; bands then cannot be asked for)."""
+    simulation = None
+    if "simulation" in raw:
+        s = _table(doc, raw["simulation"], ("simulation",),
+                   ("n_paths", "seed", "sigma", "correlation", "alpha", "reading"))
+        kw: dict[str, Any] = {}
+        for k in ("n_paths", "seed"):
+            if k in s:
+                kw[k] = _int(doc, s[k], ("simulation", k))
+        for k in ("correlation", "alpha"):
+            if k in s:
+                kw[k] = _real(doc, s[k], ("simulation", k))
+        if "sigma" in s:
+            if isinstance(s["sigma"], dict):
+                st = _table(doc, s["sigma"], ("simulation", "sigma"), ("exports", "imports"),
+                            ("exports", "imports"))
+                kw["sigma"] = {k: _real(doc, v, ("simulation", "sigma", k))
+                               for k, v in st.items()}
+            else:
+                kw["sigma"] = _real(doc, s["sigma"], ("simulation", "sigma"))
+        if "reading" in s:
+            kw["reading"] = _str(doc, s["reading"], ("simulation", "reading"), ("by", "in"))
+        simulation = Simulation(**kw)
+        if simulation.n_paths < 1 or not 0 < simulation.alpha < 1 or \
+                not -1 <= simulation.correlation <= 1 or simulation.seed < 0:
+            raise doc.error(("simulation",), "needs n_paths >= 1, seed >= 0, 0 < alpha < 1 and "
+                                             "-1 <= correlation <= 1")
+    elif outputs.bands:
+        raise doc.error(("outputs", "bands"), "bands need a [simulation] table")
+    return simulation
+
+
+def _required(doc: _Doc, raw: dict[str, Any],
+              target_ref: Callable[[Any, KeyPath], Target | str]) -> list[RequiredQuestion]:
+    """The ``[[required]]`` questions, one per target and growth of the other flow."""
+    required = []
+    for i, item in enumerate(_array_of_tables(doc, raw, "required")):
+        kp = ("required", i)
+        t = _table(doc, item, kp, ("target", "flow", "other", "export_share", "deficit",
+                                   "reading"), ("target",))
+        tlist = t["target"] if isinstance(t["target"], list) else [t["target"]]
+        refs = [target_ref(v, (*kp, "target")) for v in tlist]
+        flow = _str(doc, t.get("flow", "exports"), (*kp, "flow"), _FLOWS)
+        others_raw = t.get("other")
+        if flow == "total":
+            if others_raw is not None:
+                raise doc.error((*kp, "other"), "not used with flow = 'total' (give "
+                                                "export_share or deficit)")
+            others: list[Any] = [None]
+        else:
+            if others_raw is None:
+                raise doc.error(kp, f"flow = {flow!r} needs 'other': the growth of the other "
+                                    "flow (a rate, a table, or an array of them)")
+            others = [_growth(doc, v, (*kp, "other"))
+                      for v in (others_raw if isinstance(others_raw, list) else [others_raw])]
+        share = _share(doc, t["export_share"], (*kp, "export_share")) \
+            if "export_share" in t else None
+        deficit = _deficit(doc, t["deficit"], (*kp, "deficit")) if "deficit" in t else None
+        reading = _str(doc, t.get("reading", "by"), (*kp, "reading"), ("by", "in"))
+        for ref, other in itertools.product(refs, others):
+            required.append(RequiredQuestion(ref, flow, other, share, deficit, reading, kp))
+    return required
+
+
 def read_scenario_file(path: str | os.PathLike[str]) -> ScenarioFile:
     """Read and check a scenario file.
 
@@ -380,32 +477,7 @@ def read_scenario_file(path: str | os.PathLike[str]) -> ScenarioFile:
 
     defaults = _scenario_fields(doc, _table(doc, raw.get("defaults", {}), ("defaults",),
                                             _SCENARIO_KEYS[1:]), ("defaults",))
-    scenarios = []
-    names: set[str] = set()
-    for i, item in enumerate(_array_of_tables(doc, raw, "scenario")):
-        kp: KeyPath = ("scenario", i)
-        fields = defaults | _scenario_fields(doc, _table(doc, item, kp, _SCENARIO_KEYS), kp)
-        # A scenario stated one way replaces the defaults' flows stated another.
-        if "exports" in item or "imports" in item:
-            for k in ("total", "export_share", "deficit"):
-                if k not in item:
-                    fields.pop(k, None)
-        elif "total" in item or "export_share" in item or "deficit" in item:
-            for k in ("exports", "imports"):
-                fields.pop(k, None)
-            if "export_share" in item:
-                fields.pop("deficit", None)
-            if "deficit" in item:
-                fields.pop("export_share", None)
-        for req in ("start", "end"):
-            if req not in fields:
-                raise doc.error(kp, f"missing key {req!r} (give it here or in [defaults])")
-        scen = _wrap(doc, kp, functools.partial(sc.Scenario, **fields), keys=item)
-        if scen.name in names:
-            raise doc.error((*kp, "name"), f"the name {scen.name!r} is used twice; names must "
-                                           "differ")
-        names.add(scen.name)
-        scenarios.append(scen)
+    scenarios = _scenarios(doc, raw, defaults)
 
     targets = None
     if "target" in raw:
@@ -425,61 +497,9 @@ def read_scenario_file(path: str | os.PathLike[str]) -> ScenarioFile:
     o = _table(doc, raw.get("outputs", {}), ("outputs",), ("paths", "summary", "bands", "plots"))
     outputs = Outputs(**{k: _bool(doc, v, ("outputs", k)) for k, v in o.items()})
 
-    simulation = None
-    if "simulation" in raw:
-        s = _table(doc, raw["simulation"], ("simulation",),
-                   ("n_paths", "seed", "sigma", "correlation", "alpha", "reading"))
-        kw: dict[str, Any] = {}
-        for k in ("n_paths", "seed"):
-            if k in s:
-                kw[k] = _int(doc, s[k], ("simulation", k))
-        for k in ("correlation", "alpha"):
-            if k in s:
-                kw[k] = _real(doc, s[k], ("simulation", k))
-        if "sigma" in s:
-            if isinstance(s["sigma"], dict):
-                st = _table(doc, s["sigma"], ("simulation", "sigma"), ("exports", "imports"),
-                            ("exports", "imports"))
-                kw["sigma"] = {k: _real(doc, v, ("simulation", "sigma", k))
-                               for k, v in st.items()}
-            else:
-                kw["sigma"] = _real(doc, s["sigma"], ("simulation", "sigma"))
-        if "reading" in s:
-            kw["reading"] = _str(doc, s["reading"], ("simulation", "reading"), ("by", "in"))
-        simulation = Simulation(**kw)
-        if simulation.n_paths < 1 or not 0 < simulation.alpha < 1 or \
-                not -1 <= simulation.correlation <= 1 or simulation.seed < 0:
-            raise doc.error(("simulation",), "needs n_paths >= 1, seed >= 0, 0 < alpha < 1 and "
-                                             "-1 <= correlation <= 1")
-    elif outputs.bands:
-        raise doc.error(("outputs", "bands"), "bands need a [simulation] table")
+    simulation = _simulation(doc, raw, outputs)
 
-    required = []
-    for i, item in enumerate(_array_of_tables(doc, raw, "required")):
-        kp = ("required", i)
-        t = _table(doc, item, kp, ("target", "flow", "other", "export_share", "deficit",
-                                   "reading"), ("target",))
-        tlist = t["target"] if isinstance(t["target"], list) else [t["target"]]
-        refs = [target_ref(v, (*kp, "target")) for v in tlist]
-        flow = _str(doc, t.get("flow", "exports"), (*kp, "flow"), _FLOWS)
-        others_raw = t.get("other")
-        if flow == "total":
-            if others_raw is not None:
-                raise doc.error((*kp, "other"), "not used with flow = 'total' (give "
-                                                "export_share or deficit)")
-            others: list[Any] = [None]
-        else:
-            if others_raw is None:
-                raise doc.error(kp, f"flow = {flow!r} needs 'other': the growth of the other "
-                                    "flow (a rate, a table, or an array of them)")
-            others = [_growth(doc, v, (*kp, "other"))
-                      for v in (others_raw if isinstance(others_raw, list) else [others_raw])]
-        share = _share(doc, t["export_share"], (*kp, "export_share")) \
-            if "export_share" in t else None
-        deficit = _deficit(doc, t["deficit"], (*kp, "deficit")) if "deficit" in t else None
-        reading = _str(doc, t.get("reading", "by"), (*kp, "reading"), ("by", "in"))
-        for ref, other in itertools.product(refs, others):
-            required.append(RequiredQuestion(ref, flow, other, share, deficit, reading, kp))
+    required = _required(doc, raw, target_ref)
 
     feasible = None
     if "feasible_region" in raw:
