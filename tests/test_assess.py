@@ -293,3 +293,19 @@ def test_an_unknown_outcome_says_why(ds):
     early = assess(ds, tp.Target(5, by=1990))
     assert early.status == "unknown" and "before the first observed total figure (2009)" in \
         early.finding()
+
+
+def test_condition_and_level_shares_are_read_off_the_paths(ds):
+    a = assess(ds, ds.target("150B by 2030"), model=RandomWalk(), n_paths=2000, seed=4)
+    k = 2030 - a.last_year - 1
+    cond = a.target.balance.bind(a.history)
+    x, m = a.paths["exports"][:, k], a.paths["imports"][:, k]
+    assert a.condition_share() == pytest.approx(float(np.mean(cond.holds(x, m))))
+    loose = tp.balance.deficit_share(max=0.9)
+    assert a.condition_share(loose) >= a.condition_share()
+    reach = a.level_share()
+    assert reach == pytest.approx(float((a.paths["total"][:, : k + 1] >= 150).any(axis=1).mean()))
+    assert a.p_inside <= reach
+    plain = assess(ds, tp.Target(150, by=2030), model=RandomWalk(), n_paths=2000, seed=4)
+    assert np.isnan(plain.condition_share()) and plain.level_share() == pytest.approx(
+        plain.p_inside)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ..models import FitResult
+    from ..targets.balance import BalanceCondition
 
 __all__ = ["Assessment", "Reading"]
 
@@ -127,6 +128,29 @@ class Assessment:
                 or self.target.by not in self.bands.index:
             return math.nan
         return float((self.bands.loc[self.target.by, 0.5] / self.last_value) ** (1 / years) - 1)
+
+    def condition_share(self, condition: BalanceCondition | None = None,
+                        year: int | None = None) -> float:
+        """Share of the simulated paths on which ``condition`` (default the target's balance
+        condition, bound to :attr:`history`) holds in ``year`` (default the deadline); NaN
+        without a condition, simulated exports and imports, or that year."""
+        cond = condition if condition is not None else self.target.balance
+        k = (self.target.by if year is None else year) - self.last_year - 1
+        if cond is None or "exports" not in self.paths or not 0 <= k < \
+                self.paths["exports"].shape[1]:
+            return math.nan
+        held = cond.bind(self.history).holds(self.paths["exports"][:, k],
+                                             self.paths["imports"][:, k])
+        return float(np.mean(held))
+
+    def level_share(self) -> float:
+        """Share of the simulated paths on which the target's flow reaches its level by the
+        deadline, whatever the balance condition (NaN without paths)."""
+        flow = self.paths.get(self.target.flow)
+        k = self.target.by - self.last_year - 1
+        if flow is None or not 0 <= k < flow.shape[1]:
+            return math.nan
+        return float((flow[:, : k + 1] >= self.target.value).any(axis=1).mean())
 
     def finding(self) -> str:
         """One plain-language paragraph with the numbers."""

@@ -10,7 +10,6 @@ import pandas as pd
 
 from .._format import format_probability, model_label
 from .._validation import check_choice, check_real, fail
-from ..targets.balance import BalanceCondition, max_deficit
 from ._parts import (
     _axes,
     _draw_points,
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
 
     from ..assessment.results import Assessment
     from ..data import Dataset
+    from ..targets.balance import BalanceCondition
 
 __all__ = ["balance_figure", "plot_balance"]
 
@@ -240,7 +240,7 @@ def _draw_condition(ax: Axes, cond: BalanceCondition, a: Assessment | None,
     fails; returns the subtitle lines (how often it holds on the paths)."""
     subtitle: list[str] = []
     t_med = fc["total"][0.5].to_numpy()
-    share = max_deficit(cond, t_med) / t_med * 100
+    share = cond.max_deficit(t_med) / t_med * 100
     (cl,) = ax.plot(years, share, color=_TARGET, ls="--", lw=1.7, zorder=4,
                     gid="condition", label=f"condition: {cond.describe()}")
     handles.append(cl)
@@ -251,12 +251,10 @@ def _draw_condition(ax: Axes, cond: BalanceCondition, a: Assessment | None,
                     gid="condition-fails", label="condition fails (hatched)")
     handles.append(ax.collections[-1])
     if a is not None and a.target.by in fc["total"].index:
-        k = a.target.by - a.last_year - 1
-        p = float(np.mean(cond.holds(a.paths["exports"][:, k], a.paths["imports"][:, k])))
+        p = a.condition_share(cond)
         subtitle.append(f"the condition holds in {a.target.by} on "
                         f"{format_probability(p)} of all paths")
-        reach = float((a.paths["total"][:, : k + 1] >= a.target.value).any(axis=1)
-                      .mean()) if "total" in a.paths else 0.0
+        reach = a.level_share()
         if reach > 0 and math.isfinite(a.p_inside):
             subtitle.append(f"{format_probability(a.p_inside / reach)} of the paths "
                             f"that reach {a.target.value:g}B meet it too")

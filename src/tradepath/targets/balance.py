@@ -84,6 +84,11 @@ class BalanceCondition:
         """One line in plain words."""
         raise NotImplementedError
 
+    def max_deficit(self, total: Any) -> np.ndarray:
+        """The largest deficit that meets the condition at two-way ``total``
+        (:func:`max_deficit`)."""
+        return max_deficit(self, total)
+
     def __and__(self, other: BalanceCondition) -> AllOf:
         return AllOf((self, _operand(other, "&")))
 
