@@ -11,6 +11,7 @@ from ._parts import _axes, _integer_years, _tint
 from .style import _FORECAST, OKABE_ITO
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
 
     from ..fusion import FusedDataset
@@ -27,6 +28,19 @@ def _check(ds: Any, func: str) -> FusedDataset:
     if not isinstance(ds, FusedDataset):
         raise fail("ds", func, "a FusedDataset (tp.fuse)", type(ds).__name__)
     return ds
+
+
+def _fused_frame(ds: Any, flow: str, start: int | None, ax: Axes | None,
+                 func: str) -> tuple[FusedDataset, str, Axes, pd.DataFrame]:
+    """The checked history, flow and axes, and the history's frame of ``flow`` from
+    ``start``."""
+    ds = _check(ds, func)
+    flow = check_choice("flow", func, flow, tuple(ds.flows))
+    ax = _axes(ax, func)
+    est = ds.to_frame().xs(flow, level="flow")
+    if start is not None:
+        est = est[est.index >= start]
+    return ds, flow, ax, est
 
 
 def plot_fused(ds: FusedDataset, *, flow: str = "total", start: int | None = None,
@@ -48,12 +62,7 @@ def plot_fused(ds: FusedDataset, *, flow: str = "total", start: int | None = Non
     """
     from ..fusion import BASIS_NAMES
 
-    ds = _check(ds, "plot_fused")
-    flow = check_choice("flow", "plot_fused", flow, tuple(ds.flows))
-    ax = _axes(ax, "plot_fused")
-    est = ds.to_frame().xs(flow, level="flow")
-    if start is not None:
-        est = est[est.index >= start]
+    ds, flow, ax, est = _fused_frame(ds, flow, start, ax, "plot_fused")
     years = est.index.to_numpy()
     ax.fill_between(years, est["lower"], est["upper"], color=_tint(_FORECAST, 0.38),
                     lw=0, label="fused estimate, 80 % band")
@@ -82,12 +91,7 @@ def plot_basis_gap(ds: FusedDataset, *, flow: str = "total", start: int | None =
     """
     from ..fusion import BASIS_NAMES
 
-    ds = _check(ds, "plot_basis_gap")
-    flow = check_choice("flow", "plot_basis_gap", flow, tuple(ds.flows))
-    ax = _axes(ax, "plot_basis_gap")
-    est = ds.to_frame().xs(flow, level="flow")
-    if start is not None:
-        est = est[est.index >= start]
+    ds, flow, ax, est = _fused_frame(ds, flow, start, ax, "plot_basis_gap")
     years = est.index.to_numpy()
     other = "KR" if ds.basis == "VN" else "VN"
     pct = 100.0
