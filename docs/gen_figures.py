@@ -14,6 +14,7 @@ illustrations, reproducible exactly, and the build stays fast.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import sys
@@ -39,7 +40,9 @@ def figure(name: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
     return register
 
 
+@functools.cache
 def _assessment() -> Any:
+    """The embedded data and its assessment of 150B by 2030 (computed once per build)."""
     import tradepath as tp
 
     ds = tp.load_dataset()
