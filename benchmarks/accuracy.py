@@ -520,15 +520,22 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
     frame and the score table (pair-bootstrap 90 % intervals).
     """
     from tradepath.reference import reference_panel, reference_targets
-    from tradepath.reference.views import learn_pool, outside_view, pool_inputs
+    from tradepath.reference.views import (
+        POOL_FEATURE,
+        learn_pool,
+        outside_view,
+        pool_feature,
+        pool_inputs,
+    )
 
     pseudo = panel_pseudo_targets(n_paths, seed)
     ref = reference_targets()
     inputs = pool_inputs(ref)
     resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
     panel = reference_panel(min_points=3)
-    pools: dict[str, Any] = {}
-    p_out, p_head, clim = [], [], []
+    pools: dict[tuple[str, str | None], Any] = {}
+    p_out, clim = [], []
+    p_pool: dict[str, list[float]] = {label: [] for label, _ in POOL_VARIANTS}
     for r in pseudo.itertuples(index=False):
         s = panel[r.pair]
         before = s[s.index <= r.origin]
@@ -536,17 +543,28 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
         same = ref.index[ref["pair"] == r.pair]
         ov = outside_view(tp.Target(r.multiple * last, by=int(r.origin + r.horizon)), before,
                           targets=ref, exclude=same)
-        if r.pair not in pools:
-            keep = inputs["pair"] != r.pair
-            pools[r.pair] = learn_pool(inputs.loc[keep, "p_inside"],
-                                       inputs.loc[keep, "p_outside"], inputs.loc[keep, "met"])
+        keep = inputs["pair"] != r.pair
+        for label, feature in POOL_VARIANTS:
+            if (r.pair, feature) not in pools:
+                pools[r.pair, feature] = learn_pool(
+                    inputs.loc[keep, "p_inside"], inputs.loc[keep, "p_outside"],
+                    inputs.loc[keep, "met"], feature=feature,
+                    x=None if feature is None else inputs.loc[keep, feature])
+            x = None if feature is None else [pool_feature(before, feature)]
+            p_pool[label].append(float(pools[r.pair, feature].predict(
+                [r.p_inside], [ov.base_rate], x)[0]))
         p_out.append(ov.base_rate)
-        p_head.append(float(pools[r.pair].predict([r.p_inside], [ov.base_rate])[0]))
         clim.append(float((resolved.loc[resolved["pair"] != r.pair, "outcome"] == "met")
                           .mean()))
-    pseudo = pseudo.assign(p_outside=p_out, p_headline=p_head, p_climatology=clim)
+    chosen = next(label for label, f in POOL_VARIANTS if f == POOL_FEATURE)
+    pseudo = pseudo.assign(p_outside=p_out, p_climatology=clim,
+                           **{f"p_pool_{label}": v for label, v in p_pool.items()})
+    pseudo["p_headline"] = pseudo[f"p_pool_{chosen}"]
     y = pseudo["met"].to_numpy()
-    methods = (("headline (the pool)", "p_headline"), ("model alone", "p_inside"),
+    methods = (("headline (the pool)", "p_headline"),
+               *((f"pool, weight {'by ' + f if f else 'constant'}", f"p_pool_{label}")
+                 for label, f in POOL_VARIANTS),
+               ("model alone", "p_inside"),
                ("outside view", "p_outside"), ("climatology", "p_climatology"))
     p = np.column_stack([pseudo[c].to_numpy(dtype=float) for _, c in methods])
     brier = (p - y[:, None]) ** 2
@@ -554,13 +572,16 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
     logs = -np.log(np.where(y[:, None] == 1, pc, 1 - pc))
     groups = pseudo["pair"].to_numpy()
     bb, bl = _cluster_boot(brier, groups), _cluster_boot(logs, groups)
+    db = _cluster_boot(brier - brier[:, :1], groups)
     rows = []
     for k, (label, _) in enumerate(methods):
+        lo_d, hi_d = np.quantile(db[:, k], [0.05, 0.95])
         rows.append({"method": label, "targets": len(pseudo), "mean_p": float(p[:, k].mean()),
                      "brier": float(brier[:, k].mean()),
                      "brier_90": "{:.3f}-{:.3f}".format(*np.quantile(bb[:, k], [0.05, 0.95])),
                      "log_score": float(logs[:, k].mean()),
-                     "log_90": "{:.3f}-{:.3f}".format(*np.quantile(bl[:, k], [0.05, 0.95]))})
+                     "log_90": "{:.3f}-{:.3f}".format(*np.quantile(bl[:, k], [0.05, 0.95])),
+                     "headline_minus_this_brier_90": f"{-hi_d:+.3f} to {-lo_d:+.3f}"})
     return pseudo, pd.DataFrame(rows)
 
 
@@ -588,6 +609,45 @@ def _cluster_boot(values: np.ndarray, groups: np.ndarray, n_boot: int = 4000,
     return sums[draw].sum(axis=1) / counts[draw].sum(axis=1)[:, None]
 
 
+#: The pools compared: one weight for every series, and a weight by each feature of
+#: :data:`tradepath.reference.views.POOL_FEATURES` (column suffix, feature).
+POOL_VARIANTS = (("constant", None), ("length", "length"), ("steadiness", "steadiness"))
+
+
+def nested_pools(sc: pd.DataFrame, inside: str, source: str) -> tuple[pd.DataFrame, Any]:
+    """Every pool of :data:`POOL_VARIANTS` for each target, learned on the other pairs' targets.
+
+    ``sc`` has ``pair``, ``met``, ``p_outside``, the inside view in column ``inside`` and the
+    features in ``x_<feature>``. Adds ``pool_weight_<variant>`` and ``p_pool_<variant>``, and
+    ``pool_weight_lopo`` / ``p_headline`` of the shipped choice
+    (:data:`tradepath.reference.views.POOL_FEATURE`); returns it with that pool learned on
+    all targets.
+    """
+    from tradepath.reference.views import POOL_FEATURE, learn_pool
+
+    sc = sc.copy()
+    p_in, p_out, y = (sc[inside].to_numpy(), sc["p_outside"].to_numpy(), sc["met"].to_numpy())
+    pairs = sc["pair"].to_numpy()
+    for label, feature in POOL_VARIANTS:
+        x = None if feature is None else sc[f"x_{feature}"].to_numpy(dtype=float)
+        weights, combined = [], []
+        for j in range(len(sc)):
+            keep = pairs != pairs[j]
+            pool = learn_pool(p_in[keep], p_out[keep], y[keep], feature=feature,
+                              x=None if x is None else x[keep])
+            x_j = None if x is None else float(x[j])
+            weights.append(pool.mean(x_j))
+            combined.append(float(pool.predict([p_in[j]], [p_out[j]],
+                                               None if x_j is None else [x_j])[0]))
+        sc[f"pool_weight_{label}"] = weights
+        sc[f"p_pool_{label}"] = combined
+    chosen = next(label for label, f in POOL_VARIANTS if f == POOL_FEATURE)
+    sc["pool_weight_lopo"] = sc[f"pool_weight_{chosen}"]
+    sc["p_headline"] = sc[f"p_pool_{chosen}"]
+    x_all = None if POOL_FEATURE is None else sc[f"x_{POOL_FEATURE}"]
+    return sc, learn_pool(p_in, p_out, y, feature=POOL_FEATURE, x=x_all, source=source)
+
+
 def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Leave-one-PAIR-out probabilities of the resolved reference targets.
 
@@ -597,7 +657,7 @@ def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dic
     (nested leave-one-pair-out).
     """
     from tradepath.reference import reference_panel, reference_targets
-    from tradepath.reference.views import POOL_BY_LENGTH, learn_pool, outside_view
+    from tradepath.reference.views import POOL_FEATURES, outside_view, pool_feature
 
     ref = reference_targets()
     resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
@@ -634,35 +694,14 @@ def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dic
         ov = outside_view(target, before, targets=ref, exclude=same_pair)
         row["p_outside"] = ov.base_rate
         row["growth_gap"] = ov.growth_gap
+        row |= {f"x_{f}": pool_feature(before, f) for f in POOL_FEATURES}
         rows.append(row)
     frame = pd.DataFrame(rows)
     sc = frame[frame["status"] == "scored"].copy()
     # A model that refuses answers with the climatology (as the library's ensemble never does).
     for name in names:
         sc[f"p_{name}"] = sc[f"p_{name}"].fillna(sc["p_climatology"])
-    p_in, p_out, y = (sc["p_ensemble"].to_numpy(), sc["p_outside"].to_numpy(),
-                      sc["met"].to_numpy())
-    pairs = sc["pair"].to_numpy()
-    points = sc["points"].to_numpy(dtype=float)
-    # Both pools, each learned on the other pairs' targets: one weight, and a weight that
-    # depends on the series length.
-    for label, by_length in (("constant", False), ("length", True)):
-        weights, combined = [], []
-        for j in range(len(sc)):
-            keep = pairs != pairs[j]
-            pool = learn_pool(p_in[keep], p_out[keep], y[keep],
-                              n_points=points[keep] if by_length else None)
-            n_j = int(points[j]) if by_length else None
-            weights.append(pool.mean(n_j))
-            combined.append(float(pool.predict([p_in[j]], [p_out[j]],
-                                               [n_j] if by_length else None)[0]))
-        sc[f"pool_weight_{label}"] = weights
-        sc[f"p_pool_{label}"] = combined
-    chosen = "length" if POOL_BY_LENGTH else "constant"
-    sc["pool_weight_lopo"] = sc[f"pool_weight_{chosen}"]
-    sc["p_headline"] = sc[f"p_pool_{chosen}"]
-    pool_all = learn_pool(p_in, p_out, y, n_points=points if POOL_BY_LENGTH else None,
-                          source=f"{len(sc)} scored reference targets")
+    sc, pool_all = nested_pools(sc, "p_ensemble", f"{len(sc)} scored reference targets")
     frame = frame.merge(sc[["pair", "target", "deadline", "announced", "pool_weight_lopo",
                             "p_headline"]], on=["pair", "target", "deadline", "announced"],
                         how="left")
@@ -675,6 +714,7 @@ SCORE_METHODS = (
      "p_headline"),
     ("pool, one weight for every series", "p_pool_constant"),
     ("pool, weight by series length", "p_pool_length"),
+    ("pool, weight by steadiness of growth", "p_pool_steadiness"),
     ("model alone: the default ensemble", "p_ensemble"),
     ("outside view: logistic on growth gap and level multiple (LOPO)", "p_outside"),
     ("climatology: other pairs' met rate", "p_climatology"),
@@ -803,8 +843,9 @@ def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = 
                       "headline_minus_this_brier_90: the paired difference (negative: the "
                       "headline is better).",
                       "The pool learned on all of them: "
-                      + ("; ".join(pool.describe(n) for n in (2, 4, 8, 16))
-                         if np.any(pool.c1) else pool.describe()) + "."],
+                      + ("; ".join(pool.describe(float(x)) for x in np.quantile(
+                          sc[f"x_{pool.feature}"], [0.1, 0.5, 0.9]))
+                         if pool.feature else pool.describe()) + "."],
                      {"targets": 0, "mean_p": 3, "brier": 3, "log_score": 3}))
     emit(write_table(rel, "reference_targets_reliability",
                      "Reference targets: reliability (mean probability vs observed rate)",
