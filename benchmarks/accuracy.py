@@ -12,9 +12,12 @@ Real data first (:func:`reference_section`): the resolved historical trade targe
 ``tradepath.reference_targets()``, each judged with the annual data dated before its
 announcement, grouped cross-validation by pair (Brier and log score of the headline pool, the
 model alone, the outside view, climatology and the trend baselines, with pair-bootstrap
-intervals; a reliability table; ``--write-pool`` writes the inside views the library's pool
-learns from); the same pool on the panel's pseudo-targets; level backtests on every
-reference pair with 6 or more annual points (80 % coverage, MAPE, CRPS; priors learned
+intervals; the pool with one weight and with a weight by the series' length or steadiness; a
+reliability table; ``--write-pool`` writes the inside views the library's pool learns from);
+the same pools on the panel's pseudo-targets, and those by the growth before them; synthetic
+booms (is a known, persistent fast growth kept?); the upper tail out of sample at horizons up
+to 26 years, by the pair's size; level backtests on every reference pair with 6 or more
+annual points (80 % coverage, MAPE, CRPS; priors learned
 leaving the pair out); the damped trend's panel prior against the reference prior at horizons
 up to 10 years; the VN-KR targets' inside, outside and combined probabilities. Then the
 synthetic studies below.
@@ -53,6 +56,7 @@ Tables go to ``benchmarks/results/`` (Markdown and CSV) and are printed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import sys
@@ -410,6 +414,9 @@ def panel_backtest(
         c["coverage_80"] = ((np.log(actual) >= lo) & (np.log(actual) <= hi)).astype(float)
         c["coverage_95"] = ((np.log(actual) >= lo95) & (np.log(actual) <= hi95)).astype(float)
         c["ratio_95"] = np.exp(hi95 - lo95)
+        c["multiple_975"] = np.exp(hi95) / s.loc[c["origin"].to_numpy()].to_numpy(dtype=float)
+        c["above_90"] = (np.log(actual) > hi).astype(float)
+        c["above_975"] = (np.log(actual) > hi95).astype(float)
         c["mape"] = 100 * np.abs(np.exp(med) - actual) / actual
         c["crps"] = crps_sample(np.exp(x), actual)
         c["crps_log"] = crps_sample(x, np.log(actual))
@@ -534,7 +541,7 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
     resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
     panel = reference_panel(min_points=3)
     pools: dict[tuple[str, str | None], Any] = {}
-    p_out, clim = [], []
+    p_out, clim, trailing = [], [], []
     p_pool: dict[str, list[float]] = {label: [] for label, _ in POOL_VARIANTS}
     for r in pseudo.itertuples(index=False):
         s = panel[r.pair]
@@ -554,10 +561,11 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
             p_pool[label].append(float(pools[r.pair, feature].predict(
                 [r.p_inside], [ov.base_rate], x)[0]))
         p_out.append(ov.base_rate)
+        trailing.append(ov.trailing_growth)
         clim.append(float((resolved.loc[resolved["pair"] != r.pair, "outcome"] == "met")
                           .mean()))
     chosen = next(label for label, f in POOL_VARIANTS if f == POOL_FEATURE)
-    pseudo = pseudo.assign(p_outside=p_out, p_climatology=clim,
+    pseudo = pseudo.assign(p_outside=p_out, p_climatology=clim, trailing_growth=trailing,
                            **{f"p_pool_{label}": v for label, v in p_pool.items()})
     pseudo["p_headline"] = pseudo[f"p_pool_{chosen}"]
     y = pseudo["met"].to_numpy()
@@ -583,6 +591,115 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
                      "log_90": "{:.3f}-{:.3f}".format(*np.quantile(bl[:, k], [0.05, 0.95])),
                      "headline_minus_this_brier_90": f"{-hi_d:+.3f} to {-lo_d:+.3f}"})
     return pseudo, pd.DataFrame(rows)
+
+
+#: Bands of trailing annual growth (the reference class's definition) for
+#: :func:`pseudo_targets_by_trailing_growth`.
+TRAILING_BANDS = (-np.inf, 0.05, 0.15, np.inf)
+
+
+def pseudo_targets_by_trailing_growth(pseudo: pd.DataFrame) -> pd.DataFrame:
+    """The panel's pseudo-targets by the growth of the series before them: after a boom
+    (trailing growth of 15 % a year or more), does the model's probability hold?
+
+    Per band of trailing growth and horizon group: targets, pairs, mean probability of the
+    model alone and of the headline, the share met, and the Brier scores with pair-bootstrap
+    90 % intervals.
+    """
+    band = pd.cut(pseudo["trailing_growth"], TRAILING_BANDS, right=False,
+                  labels=["below 5 %", "5-15 %", "15 % or more"])
+    rows = []
+    for (b, m), sub in pseudo.groupby([band, pseudo["multiple"] >= 1.3], observed=True):
+        y = sub["met"].to_numpy()
+        p = sub[["p_inside", "p_headline"]].to_numpy(dtype=float)
+        boot = _cluster_boot((p - y[:, None]) ** 2, sub["pair"].to_numpy())
+        row = {"trailing_growth": b, "multiple": "1.3-2 x" if m else "1.05-1.15 x",
+               "targets": len(sub), "pairs": sub["pair"].nunique(),
+               "mean_p_model": float(p[:, 0].mean()), "mean_p_headline": float(p[:, 1].mean()),
+               "met": float(y.mean())}
+        for k, name in enumerate(("model", "headline")):
+            row[f"brier_{name}"] = float(((p[:, k] - y) ** 2).mean())
+            row[f"brier_{name}_90"] = "{:.3f}-{:.3f}".format(*np.quantile(boot[:, k],
+                                                                            [0.05, 0.95]))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+#: Synthetic booms (:func:`synthetic_booms`): annual growth, years observed, volatility.
+BOOM_RATES = (0.20, 0.275, 0.35)
+BOOM_LENGTHS = (5, 8, 11, 16)
+BOOM_SIGMAS = (0.03, 0.08)
+
+
+def synthetic_booms(n_series: int, n_paths: int, seed: int) -> pd.DataFrame:
+    """Does the model keep a known, persistent fast growth? Synthetic random walks with drift.
+
+    For each rate in :data:`BOOM_RATES`, length in :data:`BOOM_LENGTHS` and volatility in
+    :data:`BOOM_SIGMAS`: ``n_series`` series growing at that rate for ever (log growth
+    ``log(1 + rate)`` plus normal shocks); the default damped trend and ensemble (shipped
+    panel priors; the series are not in the panel) fitted on the observed years. Reported:
+    the median growth kept (fitted growth over the true rate) and the mean probability of
+    reaching 1.4 x the last value within 4 years, against the true probability of the
+    generating process (by simulation).
+    """
+    from tradepath.models import DampedTrend
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for rate in BOOM_RATES:
+        g = math.log1p(rate)
+        for sigma in BOOM_SIGMAS:
+            steps = g + sigma * rng.standard_normal((n_paths, 4))
+            truth = float((np.cumsum(steps, axis=1) >= math.log(1.4)).any(axis=1).mean())
+            for n in BOOM_LENGTHS:
+                kept, p_damped, p_ens = [], [], []
+                for k in range(n_series):
+                    x = np.cumsum(np.r_[0.0, g + sigma * rng.standard_normal(n - 1)])
+                    series = pd.Series(10 * np.exp(x), index=np.arange(2000, 2000 + n))
+                    last, end = float(series.iloc[-1]), 2000 + n - 1 + 4
+                    fit = DampedTrend().fit(series)
+                    kept.append(fit.growth / rate)
+                    p_damped.append(_p_reach(fit, 1.4 * last, end, n_paths, seed + k))
+                    ens = get_model("ensemble").fit(series)
+                    p_ens.append(_p_reach(ens, 1.4 * last, end, n_paths, seed + k))
+                rows.append({"rate": rate, "sigma": sigma, "points": n, "series": n_series,
+                             "growth_kept": float(np.median(kept)),
+                             "p_true": truth, "p_damped_trend": float(np.mean(p_damped)),
+                             "p_ensemble": float(np.mean(p_ens))})
+    return pd.DataFrame(rows)
+
+
+#: Horizon groups and the level at the origin (US$ bn) of :func:`far_tails`.
+FAR_HORIZONS = tuple(range(1, 27))
+FAR_BANDS = (0, 3, 7, 12, 26)
+BIG_PAIR = 8.0
+
+
+def far_tails(n_paths: int, seed: int) -> pd.DataFrame:
+    """The upper tail out of sample at horizons up to 26 years, by the pair's size.
+
+    :func:`panel_backtest` of the default ensemble and the damped trend on the reference
+    pairs with 4 or more annual points, every horizon up to 26 years where observed; per model,
+    size (level at the origin below or at least :data:`BIG_PAIR` bn) and horizon group: 80 %
+    and 95 % coverage, the share of outcomes above the 90 % and 97.5 % quantiles, the median
+    of the 97.5 % quantile over the level at the origin, and CRPS on log levels.
+    """
+    from tradepath.reference import reference_panel
+
+    cases, _ = panel_backtest(n_paths, seed, names=("ensemble", "damped_trend"),
+                              horizons=FAR_HORIZONS, min_points=4)
+    panel = reference_panel(min_points=4)
+    last = np.array([float(panel[p].loc[o]) for p, o in zip(cases["pair"], cases["origin"],
+                                                                strict=True)])
+    size = np.where(last >= BIG_PAIR, f">= {BIG_PAIR:g} bn", f"< {BIG_PAIR:g} bn")
+    horizons = pd.cut(cases["horizon"], FAR_BANDS, labels=[
+        f"{a + 1}-{b}" for a, b in itertools.pairwise(FAR_BANDS)])
+    out = cases.groupby([cases["model"], size, horizons], observed=True).agg(
+        forecasts=("coverage_80", "size"), pairs=("pair", "nunique"),
+        coverage_80=("coverage_80", "mean"), coverage_95=("coverage_95", "mean"),
+        above_90=("above_90", "mean"), above_975=("above_975", "mean"),
+        median_multiple_975=("multiple_975", "median"), crps_log=("crps_log", "mean"))
+    return out.rename_axis(["model", "size", "horizons"]).reset_index()
 
 
 def _p_reach(fit: Any, target: float, deadline: int, n_paths: int, seed: int) -> float:
@@ -865,8 +982,35 @@ def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = 
                          "model's priors, the outside view and the pool leave the pair out. "
                          "90 % intervals from a bootstrap over pairs.",
                      ], {"targets": 0, "mean_p": 3, "brier": 3, "log_score": 3}))
+    emit(write_table(pseudo_targets_by_trailing_growth(pseudo), "panel_pseudo_targets_booms",
+                     "Panel pseudo-targets by the growth before them", [
+                         "The pseudo-targets above by trailing annual growth at the origin "
+                         "(the reference class's definition) and by the level asked (1.3-2 x "
+                         "or less of the last value); brier_*_90: bootstrap over pairs.",
+                     ], {"targets": 0, "pairs": 0, "mean_p_model": 3, "mean_p_headline": 3,
+                         "met": 3, "brier_model": 3, "brier_headline": 3}))
+    emit(write_table(synthetic_booms(10, n_paths // 4, seed), "synthetic_booms",
+                     "Synthetic booms: is a known, persistent fast growth kept?", [
+                         "Random walks with drift at the rate, observed for that many years; "
+                         "the default damped trend and ensemble with the shipped panel priors. "
+                         "growth_kept: median fitted growth over the true rate; p_*: mean "
+                         "probability of 1.4 x the last value within 4 years; p_true: that of "
+                         "the generating process.",
+                     ], {"series": 0, "points": 0, "growth_kept": 2, "p_true": 3,
+                         "p_damped_trend": 3, "p_ensemble": 3}))
     if not levels:
         return
+    emit(write_table(far_tails(n_paths, seed), "panel_far_tails",
+                     "The upper tail out of sample, by horizon and the pair's size", [
+                         "Rolling origins on the reference pairs with 4 or more annual points, "
+                         "every horizon up to 26 years where observed; priors learned leaving "
+                         "the pair out. above_90 / above_975: share of outcomes above the 90 % "
+                         "/ 97.5 % quantile (0.10 / 0.025 if calibrated); "
+                         "median_multiple_975: the 97.5 % quantile over the level at the "
+                         "origin, median over forecasts.",
+                     ], {"forecasts": 0, "pairs": 0, "coverage_80": 2, "coverage_95": 2,
+                         "above_90": 3, "above_975": 3, "median_multiple_975": 1,
+                         "crps_log": 3}))
     _, panel = panel_backtest(n_paths, seed)
     emit(write_table(panel, "panel_levels",
                      "Level backtests on the reference pairs with 6 or more annual points", [
