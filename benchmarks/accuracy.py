@@ -12,9 +12,12 @@ Real data first (:func:`reference_section`): the resolved historical trade targe
 ``tradepath.reference_targets()``, each judged with the annual data dated before its
 announcement, grouped cross-validation by pair (Brier and log score of the headline pool, the
 model alone, the outside view, climatology and the trend baselines, with pair-bootstrap
-intervals; a reliability table; ``--write-pool`` writes the inside views the library's pool
-learns from); the same pool on the panel's pseudo-targets; level backtests on every
-reference pair with 6 or more annual points (80 % coverage, MAPE, CRPS; priors learned
+intervals; the pool with one weight and with a weight by the series' length or steadiness; a
+reliability table; ``--write-pool`` writes the inside views the library's pool learns from);
+the same pools on the panel's pseudo-targets, and those by the growth before them; synthetic
+booms (is a known, persistent fast growth kept?); the upper tail out of sample at horizons up
+to 26 years, by the pair's size; level backtests on every reference pair with 6 or more
+annual points (80 % coverage, MAPE, CRPS; priors learned
 leaving the pair out); the damped trend's panel prior against the reference prior at horizons
 up to 10 years; the VN-KR targets' inside, outside and combined probabilities. Then the
 synthetic studies below.
@@ -53,6 +56,7 @@ Tables go to ``benchmarks/results/`` (Markdown and CSV) and are printed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import sys
@@ -410,6 +414,9 @@ def panel_backtest(
         c["coverage_80"] = ((np.log(actual) >= lo) & (np.log(actual) <= hi)).astype(float)
         c["coverage_95"] = ((np.log(actual) >= lo95) & (np.log(actual) <= hi95)).astype(float)
         c["ratio_95"] = np.exp(hi95 - lo95)
+        c["multiple_975"] = np.exp(hi95) / s.loc[c["origin"].to_numpy()].to_numpy(dtype=float)
+        c["above_90"] = (np.log(actual) > hi).astype(float)
+        c["above_975"] = (np.log(actual) > hi95).astype(float)
         c["mape"] = 100 * np.abs(np.exp(med) - actual) / actual
         c["crps"] = crps_sample(np.exp(x), actual)
         c["crps_log"] = crps_sample(x, np.log(actual))
@@ -520,15 +527,22 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
     frame and the score table (pair-bootstrap 90 % intervals).
     """
     from tradepath.reference import reference_panel, reference_targets
-    from tradepath.reference.views import learn_pool, outside_view, pool_inputs
+    from tradepath.reference.views import (
+        POOL_FEATURE,
+        learn_pool,
+        outside_view,
+        pool_feature,
+        pool_inputs,
+    )
 
     pseudo = panel_pseudo_targets(n_paths, seed)
     ref = reference_targets()
     inputs = pool_inputs(ref)
     resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
     panel = reference_panel(min_points=3)
-    pools: dict[str, Any] = {}
-    p_out, p_head, clim = [], [], []
+    pools: dict[tuple[str, str | None], Any] = {}
+    p_out, clim, trailing = [], [], []
+    p_pool: dict[str, list[float]] = {label: [] for label, _ in POOL_VARIANTS}
     for r in pseudo.itertuples(index=False):
         s = panel[r.pair]
         before = s[s.index <= r.origin]
@@ -536,17 +550,29 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
         same = ref.index[ref["pair"] == r.pair]
         ov = outside_view(tp.Target(r.multiple * last, by=int(r.origin + r.horizon)), before,
                           targets=ref, exclude=same)
-        if r.pair not in pools:
-            keep = inputs["pair"] != r.pair
-            pools[r.pair] = learn_pool(inputs.loc[keep, "p_inside"],
-                                       inputs.loc[keep, "p_outside"], inputs.loc[keep, "met"])
+        keep = inputs["pair"] != r.pair
+        for label, feature in POOL_VARIANTS:
+            if (r.pair, feature) not in pools:
+                pools[r.pair, feature] = learn_pool(
+                    inputs.loc[keep, "p_inside"], inputs.loc[keep, "p_outside"],
+                    inputs.loc[keep, "met"], feature=feature,
+                    x=None if feature is None else inputs.loc[keep, feature])
+            x = None if feature is None else [pool_feature(before, feature)]
+            p_pool[label].append(float(pools[r.pair, feature].predict(
+                [r.p_inside], [ov.base_rate], x)[0]))
         p_out.append(ov.base_rate)
-        p_head.append(float(pools[r.pair].predict([r.p_inside], [ov.base_rate])[0]))
+        trailing.append(ov.trailing_growth)
         clim.append(float((resolved.loc[resolved["pair"] != r.pair, "outcome"] == "met")
                           .mean()))
-    pseudo = pseudo.assign(p_outside=p_out, p_headline=p_head, p_climatology=clim)
+    chosen = next(label for label, f in POOL_VARIANTS if f == POOL_FEATURE)
+    pseudo = pseudo.assign(p_outside=p_out, p_climatology=clim, trailing_growth=trailing,
+                           **{f"p_pool_{label}": v for label, v in p_pool.items()})
+    pseudo["p_headline"] = pseudo[f"p_pool_{chosen}"]
     y = pseudo["met"].to_numpy()
-    methods = (("headline (the pool)", "p_headline"), ("model alone", "p_inside"),
+    methods = (("headline (the pool)", "p_headline"),
+               *((f"pool, weight {'by ' + f if f else 'constant'}", f"p_pool_{label}")
+                 for label, f in POOL_VARIANTS),
+               ("model alone", "p_inside"),
                ("outside view", "p_outside"), ("climatology", "p_climatology"))
     p = np.column_stack([pseudo[c].to_numpy(dtype=float) for _, c in methods])
     brier = (p - y[:, None]) ** 2
@@ -554,14 +580,126 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
     logs = -np.log(np.where(y[:, None] == 1, pc, 1 - pc))
     groups = pseudo["pair"].to_numpy()
     bb, bl = _cluster_boot(brier, groups), _cluster_boot(logs, groups)
+    db = _cluster_boot(brier - brier[:, :1], groups)
     rows = []
     for k, (label, _) in enumerate(methods):
+        lo_d, hi_d = np.quantile(db[:, k], [0.05, 0.95])
         rows.append({"method": label, "targets": len(pseudo), "mean_p": float(p[:, k].mean()),
                      "brier": float(brier[:, k].mean()),
                      "brier_90": "{:.3f}-{:.3f}".format(*np.quantile(bb[:, k], [0.05, 0.95])),
                      "log_score": float(logs[:, k].mean()),
-                     "log_90": "{:.3f}-{:.3f}".format(*np.quantile(bl[:, k], [0.05, 0.95]))})
+                     "log_90": "{:.3f}-{:.3f}".format(*np.quantile(bl[:, k], [0.05, 0.95])),
+                     "headline_minus_this_brier_90": f"{-hi_d:+.3f} to {-lo_d:+.3f}"})
     return pseudo, pd.DataFrame(rows)
+
+
+#: Bands of trailing annual growth (the reference class's definition) for
+#: :func:`pseudo_targets_by_trailing_growth`.
+TRAILING_BANDS = (-np.inf, 0.05, 0.15, np.inf)
+
+
+def pseudo_targets_by_trailing_growth(pseudo: pd.DataFrame) -> pd.DataFrame:
+    """The panel's pseudo-targets by the growth of the series before them: after a boom
+    (trailing growth of 15 % a year or more), does the model's probability hold?
+
+    Per band of trailing growth and horizon group: targets, pairs, mean probability of the
+    model alone and of the headline, the share met, and the Brier scores with pair-bootstrap
+    90 % intervals.
+    """
+    band = pd.cut(pseudo["trailing_growth"], TRAILING_BANDS, right=False,
+                  labels=["below 5 %", "5-15 %", "15 % or more"])
+    rows = []
+    for (b, m), sub in pseudo.groupby([band, pseudo["multiple"] >= 1.3], observed=True):
+        y = sub["met"].to_numpy()
+        p = sub[["p_inside", "p_headline"]].to_numpy(dtype=float)
+        boot = _cluster_boot((p - y[:, None]) ** 2, sub["pair"].to_numpy())
+        row = {"trailing_growth": b, "multiple": "1.3-2 x" if m else "1.05-1.15 x",
+               "targets": len(sub), "pairs": sub["pair"].nunique(),
+               "mean_p_model": float(p[:, 0].mean()), "mean_p_headline": float(p[:, 1].mean()),
+               "met": float(y.mean())}
+        for k, name in enumerate(("model", "headline")):
+            row[f"brier_{name}"] = float(((p[:, k] - y) ** 2).mean())
+            row[f"brier_{name}_90"] = "{:.3f}-{:.3f}".format(*np.quantile(boot[:, k],
+                                                                            [0.05, 0.95]))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+#: Synthetic booms (:func:`synthetic_booms`): annual growth, years observed, volatility.
+BOOM_RATES = (0.20, 0.275, 0.35)
+BOOM_LENGTHS = (5, 8, 11, 16)
+BOOM_SIGMAS = (0.03, 0.08)
+
+
+def synthetic_booms(n_series: int, n_paths: int, seed: int) -> pd.DataFrame:
+    """Does the model keep a known, persistent fast growth? Synthetic random walks with drift.
+
+    For each rate in :data:`BOOM_RATES`, length in :data:`BOOM_LENGTHS` and volatility in
+    :data:`BOOM_SIGMAS`: ``n_series`` series growing at that rate for ever (log growth
+    ``log(1 + rate)`` plus normal shocks); the default damped trend and ensemble (shipped
+    panel priors; the series are not in the panel) fitted on the observed years. Reported:
+    the median growth kept (fitted growth over the true rate) and the mean probability of
+    reaching 1.4 x the last value within 4 years, against the true probability of the
+    generating process (by simulation).
+    """
+    from tradepath.models import DampedTrend
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for rate in BOOM_RATES:
+        g = math.log1p(rate)
+        for sigma in BOOM_SIGMAS:
+            steps = g + sigma * rng.standard_normal((n_paths, 4))
+            truth = float((np.cumsum(steps, axis=1) >= math.log(1.4)).any(axis=1).mean())
+            for n in BOOM_LENGTHS:
+                kept, p_damped, p_ens = [], [], []
+                for k in range(n_series):
+                    x = np.cumsum(np.r_[0.0, g + sigma * rng.standard_normal(n - 1)])
+                    series = pd.Series(10 * np.exp(x), index=np.arange(2000, 2000 + n))
+                    last, end = float(series.iloc[-1]), 2000 + n - 1 + 4
+                    fit = DampedTrend().fit(series)
+                    kept.append(fit.growth / rate)
+                    p_damped.append(_p_reach(fit, 1.4 * last, end, n_paths, seed + k))
+                    ens = get_model("ensemble").fit(series)
+                    p_ens.append(_p_reach(ens, 1.4 * last, end, n_paths, seed + k))
+                rows.append({"rate": rate, "sigma": sigma, "points": n, "series": n_series,
+                             "growth_kept": float(np.median(kept)),
+                             "p_true": truth, "p_damped_trend": float(np.mean(p_damped)),
+                             "p_ensemble": float(np.mean(p_ens))})
+    return pd.DataFrame(rows)
+
+
+#: Horizon groups and the level at the origin (US$ bn) of :func:`far_tails`.
+FAR_HORIZONS = tuple(range(1, 27))
+FAR_BANDS = (0, 3, 7, 12, 26)
+BIG_PAIR = 8.0
+
+
+def far_tails(n_paths: int, seed: int) -> pd.DataFrame:
+    """The upper tail out of sample at horizons up to 26 years, by the pair's size.
+
+    :func:`panel_backtest` of the default ensemble and the damped trend on the reference
+    pairs with 4 or more annual points, every horizon up to 26 years where observed; per model,
+    size (level at the origin below or at least :data:`BIG_PAIR` bn) and horizon group: 80 %
+    and 95 % coverage, the share of outcomes above the 90 % and 97.5 % quantiles, the median
+    of the 97.5 % quantile over the level at the origin, and CRPS on log levels.
+    """
+    from tradepath.reference import reference_panel
+
+    cases, _ = panel_backtest(n_paths, seed, names=("ensemble", "damped_trend"),
+                              horizons=FAR_HORIZONS, min_points=4)
+    panel = reference_panel(min_points=4)
+    last = np.array([float(panel[p].loc[o]) for p, o in zip(cases["pair"], cases["origin"],
+                                                                strict=True)])
+    size = np.where(last >= BIG_PAIR, f">= {BIG_PAIR:g} bn", f"< {BIG_PAIR:g} bn")
+    horizons = pd.cut(cases["horizon"], FAR_BANDS, labels=[
+        f"{a + 1}-{b}" for a, b in itertools.pairwise(FAR_BANDS)])
+    out = cases.groupby([cases["model"], size, horizons], observed=True).agg(
+        forecasts=("coverage_80", "size"), pairs=("pair", "nunique"),
+        coverage_80=("coverage_80", "mean"), coverage_95=("coverage_95", "mean"),
+        above_90=("above_90", "mean"), above_975=("above_975", "mean"),
+        median_multiple_975=("multiple_975", "median"), crps_log=("crps_log", "mean"))
+    return out.rename_axis(["model", "size", "horizons"]).reset_index()
 
 
 def _p_reach(fit: Any, target: float, deadline: int, n_paths: int, seed: int) -> float:
@@ -588,6 +726,45 @@ def _cluster_boot(values: np.ndarray, groups: np.ndarray, n_boot: int = 4000,
     return sums[draw].sum(axis=1) / counts[draw].sum(axis=1)[:, None]
 
 
+#: The pools compared: one weight for every series, and a weight by each feature of
+#: :data:`tradepath.reference.views.POOL_FEATURES` (column suffix, feature).
+POOL_VARIANTS = (("constant", None), ("length", "length"), ("steadiness", "steadiness"))
+
+
+def nested_pools(sc: pd.DataFrame, inside: str, source: str) -> tuple[pd.DataFrame, Any]:
+    """Every pool of :data:`POOL_VARIANTS` for each target, learned on the other pairs' targets.
+
+    ``sc`` has ``pair``, ``met``, ``p_outside``, the inside view in column ``inside`` and the
+    features in ``x_<feature>``. Adds ``pool_weight_<variant>`` and ``p_pool_<variant>``, and
+    ``pool_weight_lopo`` / ``p_headline`` of the shipped choice
+    (:data:`tradepath.reference.views.POOL_FEATURE`); returns it with that pool learned on
+    all targets.
+    """
+    from tradepath.reference.views import POOL_FEATURE, learn_pool
+
+    sc = sc.copy()
+    p_in, p_out, y = (sc[inside].to_numpy(), sc["p_outside"].to_numpy(), sc["met"].to_numpy())
+    pairs = sc["pair"].to_numpy()
+    for label, feature in POOL_VARIANTS:
+        x = None if feature is None else sc[f"x_{feature}"].to_numpy(dtype=float)
+        weights, combined = [], []
+        for j in range(len(sc)):
+            keep = pairs != pairs[j]
+            pool = learn_pool(p_in[keep], p_out[keep], y[keep], feature=feature,
+                              x=None if x is None else x[keep])
+            x_j = None if x is None else float(x[j])
+            weights.append(pool.mean(x_j))
+            combined.append(float(pool.predict([p_in[j]], [p_out[j]],
+                                               None if x_j is None else [x_j])[0]))
+        sc[f"pool_weight_{label}"] = weights
+        sc[f"p_pool_{label}"] = combined
+    chosen = next(label for label, f in POOL_VARIANTS if f == POOL_FEATURE)
+    sc["pool_weight_lopo"] = sc[f"pool_weight_{chosen}"]
+    sc["p_headline"] = sc[f"p_pool_{chosen}"]
+    x_all = None if POOL_FEATURE is None else sc[f"x_{POOL_FEATURE}"]
+    return sc, learn_pool(p_in, p_out, y, feature=POOL_FEATURE, x=x_all, source=source)
+
+
 def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Leave-one-PAIR-out probabilities of the resolved reference targets.
 
@@ -597,7 +774,7 @@ def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dic
     (nested leave-one-pair-out).
     """
     from tradepath.reference import reference_panel, reference_targets
-    from tradepath.reference.views import POOL_BY_LENGTH, learn_pool, outside_view
+    from tradepath.reference.views import POOL_FEATURES, outside_view, pool_feature
 
     ref = reference_targets()
     resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
@@ -634,35 +811,14 @@ def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dic
         ov = outside_view(target, before, targets=ref, exclude=same_pair)
         row["p_outside"] = ov.base_rate
         row["growth_gap"] = ov.growth_gap
+        row |= {f"x_{f}": pool_feature(before, f) for f in POOL_FEATURES}
         rows.append(row)
     frame = pd.DataFrame(rows)
     sc = frame[frame["status"] == "scored"].copy()
     # A model that refuses answers with the climatology (as the library's ensemble never does).
     for name in names:
         sc[f"p_{name}"] = sc[f"p_{name}"].fillna(sc["p_climatology"])
-    p_in, p_out, y = (sc["p_ensemble"].to_numpy(), sc["p_outside"].to_numpy(),
-                      sc["met"].to_numpy())
-    pairs = sc["pair"].to_numpy()
-    points = sc["points"].to_numpy(dtype=float)
-    # Both pools, each learned on the other pairs' targets: one weight, and a weight that
-    # depends on the series length.
-    for label, by_length in (("constant", False), ("length", True)):
-        weights, combined = [], []
-        for j in range(len(sc)):
-            keep = pairs != pairs[j]
-            pool = learn_pool(p_in[keep], p_out[keep], y[keep],
-                              n_points=points[keep] if by_length else None)
-            n_j = int(points[j]) if by_length else None
-            weights.append(pool.mean(n_j))
-            combined.append(float(pool.predict([p_in[j]], [p_out[j]],
-                                               [n_j] if by_length else None)[0]))
-        sc[f"pool_weight_{label}"] = weights
-        sc[f"p_pool_{label}"] = combined
-    chosen = "length" if POOL_BY_LENGTH else "constant"
-    sc["pool_weight_lopo"] = sc[f"pool_weight_{chosen}"]
-    sc["p_headline"] = sc[f"p_pool_{chosen}"]
-    pool_all = learn_pool(p_in, p_out, y, n_points=points if POOL_BY_LENGTH else None,
-                          source=f"{len(sc)} scored reference targets")
+    sc, pool_all = nested_pools(sc, "p_ensemble", f"{len(sc)} scored reference targets")
     frame = frame.merge(sc[["pair", "target", "deadline", "announced", "pool_weight_lopo",
                             "p_headline"]], on=["pair", "target", "deadline", "announced"],
                         how="left")
@@ -675,6 +831,7 @@ SCORE_METHODS = (
      "p_headline"),
     ("pool, one weight for every series", "p_pool_constant"),
     ("pool, weight by series length", "p_pool_length"),
+    ("pool, weight by steadiness of growth", "p_pool_steadiness"),
     ("model alone: the default ensemble", "p_ensemble"),
     ("outside view: logistic on growth gap and level multiple (LOPO)", "p_outside"),
     ("climatology: other pairs' met rate", "p_climatology"),
@@ -803,8 +960,9 @@ def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = 
                       "headline_minus_this_brier_90: the paired difference (negative: the "
                       "headline is better).",
                       "The pool learned on all of them: "
-                      + ("; ".join(pool.describe(n) for n in (2, 4, 8, 16))
-                         if np.any(pool.c1) else pool.describe()) + "."],
+                      + ("; ".join(pool.describe(float(x)) for x in np.quantile(
+                          sc[f"x_{pool.feature}"], [0.1, 0.5, 0.9]))
+                         if pool.feature else pool.describe()) + "."],
                      {"targets": 0, "mean_p": 3, "brier": 3, "log_score": 3}))
     emit(write_table(rel, "reference_targets_reliability",
                      "Reference targets: reliability (mean probability vs observed rate)",
@@ -824,8 +982,35 @@ def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = 
                          "model's priors, the outside view and the pool leave the pair out. "
                          "90 % intervals from a bootstrap over pairs.",
                      ], {"targets": 0, "mean_p": 3, "brier": 3, "log_score": 3}))
+    emit(write_table(pseudo_targets_by_trailing_growth(pseudo), "panel_pseudo_targets_booms",
+                     "Panel pseudo-targets by the growth before them", [
+                         "The pseudo-targets above by trailing annual growth at the origin "
+                         "(the reference class's definition) and by the level asked (1.3-2 x "
+                         "or less of the last value); brier_*_90: bootstrap over pairs.",
+                     ], {"targets": 0, "pairs": 0, "mean_p_model": 3, "mean_p_headline": 3,
+                         "met": 3, "brier_model": 3, "brier_headline": 3}))
+    emit(write_table(synthetic_booms(10, n_paths // 4, seed), "synthetic_booms",
+                     "Synthetic booms: is a known, persistent fast growth kept?", [
+                         "Random walks with drift at the rate, observed for that many years; "
+                         "the default damped trend and ensemble with the shipped panel priors. "
+                         "growth_kept: median fitted growth over the true rate; p_*: mean "
+                         "probability of 1.4 x the last value within 4 years; p_true: that of "
+                         "the generating process.",
+                     ], {"series": 0, "points": 0, "growth_kept": 2, "p_true": 3,
+                         "p_damped_trend": 3, "p_ensemble": 3}))
     if not levels:
         return
+    emit(write_table(far_tails(n_paths, seed), "panel_far_tails",
+                     "The upper tail out of sample, by horizon and the pair's size", [
+                         "Rolling origins on the reference pairs with 4 or more annual points, "
+                         "every horizon up to 26 years where observed; priors learned leaving "
+                         "the pair out. above_90 / above_975: share of outcomes above the 90 % "
+                         "/ 97.5 % quantile (0.10 / 0.025 if calibrated); "
+                         "median_multiple_975: the 97.5 % quantile over the level at the "
+                         "origin, median over forecasts.",
+                     ], {"forecasts": 0, "pairs": 0, "coverage_80": 2, "coverage_95": 2,
+                         "above_90": 3, "above_975": 3, "median_multiple_975": 1,
+                         "crps_log": 3}))
     _, panel = panel_backtest(n_paths, seed)
     emit(write_table(panel, "panel_levels",
                      "Level backtests on the reference pairs with 6 or more annual points", [

@@ -20,8 +20,10 @@ from tradepath.reference.views import (
     OutsideView,
     Pool,
     combine,
+    growth_t_statistic,
     learn_pool,
     outside_view,
+    pool_feature,
     pool_inputs,
     reference_pool,
     target_features,
@@ -137,15 +139,42 @@ def test_the_pool_learns_which_view_speaks_but_small_samples_keep_it_off_the_cor
         learn_pool([0.5], [0.5, 0.4], [1.0])
 
 
-def test_a_weight_by_series_length_is_learned_when_lengths_are_given():
+@pytest.mark.parametrize("feature", ["length", "steadiness"])
+def test_a_weight_by_a_feature_of_the_series_is_learned_when_the_feature_is_given(feature):
     rng = np.random.default_rng(1)
-    n = np.repeat([2, 16], 300)
+    x = np.repeat([-1.0, 2.0], 300)
     truth = rng.uniform(0.05, 0.95, 600)
     y = (rng.uniform(size=600) < truth).astype(float)
-    # long series: the model knows; short ones: it guesses
-    p_in = np.where(n > 4, truth, rng.uniform(0.05, 0.95, 600))
-    pool = learn_pool(p_in, np.full(600, 0.5), y, n_points=n)
-    assert pool.mean(16) > pool.mean(2) + 0.3
+    # where the feature is high the model knows; elsewhere it guesses
+    p_in = np.where(x > 0, truth, rng.uniform(0.05, 0.95, 600))
+    pool = learn_pool(p_in, np.full(600, 0.5), y, feature=feature, x=x)
+    assert pool.feature == feature and pool.mean(2.0) > pool.mean(-1.0) + 0.3
+    steady = pd.Series(50 * 1.1 ** np.arange(8.0), index=range(2010, 2018))
+    assert pool.x_of(steady) == pool_feature(steady, feature)
+    expected = float(pool.predict([0.7], [0.3], [pool.x_of(steady)])[0])
+    assert combine(0.7, 0.3, pool=pool, series=steady) == pytest.approx(expected)
+    with pytest.raises(tp.ParameterError, match="'x'"):
+        learn_pool(p_in, np.full(600, 0.5), y, feature=feature)
+    with pytest.raises(tp.ParameterError, match="'feature'"):
+        learn_pool(p_in, np.full(600, 0.5), y, feature="colour", x=x)
+
+
+def test_steady_fast_growth_has_a_large_t_statistic_and_flat_or_erratic_data_a_small_one():
+    years = np.arange(2010, 2021)
+    steady = pd.Series(50 * 1.1 ** (years - 2010.0), index=years)
+    flat = pd.Series(80 + np.array([0.5, -0.8, 0.3, 1.0, -0.6, 0.2, -1.1, 0.7, 0.0, -0.4, 0.6]),
+                     index=years)
+    erratic = steady * np.exp(0.3 * np.array([0, 1, -1, 1, -1, 1, -1, 1, -1, 1, 0]))
+    t = {k: growth_t_statistic(v) for k, v in
+         (("steady", steady), ("flat", flat), ("erratic", erratic))}
+    assert t["steady"] > 5 and abs(t["flat"]) < 1 and 0 < t["erratic"] < t["steady"]
+    # more years of the same growth, or fewer gaps, say it more clearly
+    assert (growth_t_statistic(steady.iloc[:4]) < growth_t_statistic(steady.iloc[::2])
+            < t["steady"])
+    assert growth_t_statistic(steady.iloc[:1]) == 0.0
+    assert pool_feature(steady, "length") == pytest.approx(np.log2(11 / 4))
+    assert pool_feature(steady, "steadiness") == pytest.approx(np.arcsinh(t["steady"] / 2))
+    assert pool_feature(steady, None) == 0.0
 
 
 # -- monotone by construction -----------------------------------------------------------------

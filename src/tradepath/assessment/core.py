@@ -99,17 +99,18 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
                          "probability is the model's."}
     from ..reference.views import reference_pool
 
-    pool_w, n = reference_pool(), len(s)
-    lo, hi = pool_w.interval(0.8, n)
+    pool_w = reference_pool()
+    x = pool_w.x_of(s)
+    lo, hi = pool_w.interval(0.8, x)
     record = (f"the record of {ov.n_reference} resolved targets ({ov.n_reference_met} met)")
     cond = (f"; the balance condition from the model ({given:.0%} of the paths that reach "
             "the level meet it)" if p_inside != p_total else "")
     basis = (f"{lean}The combined probability pools the model's probability and the base rate "
-             f"of {record} on the logit scale, the {pool_w.describe(n)}{cond}.")
+             f"of {record} on the logit scale, the {pool_w.describe(x)}{cond}.")
     return {"p_inside": p_inside, "p_outside": ov.base_rate,
-            "p_combined": combine(p_total, ov, pool=pool_w, n_points=n) * given,
+            "p_combined": combine(p_total, ov, pool=pool_w, series=s) * given,
             "n_reference": ov.n_reference, "n_comparable": ov.n_similar,
-            "pool_weight": pool_w.mean(n), "pool_weight_sd": pool_w.sd(n),
+            "pool_weight": pool_w.mean(x), "pool_weight_sd": pool_w.sd(x),
             "pool_weight_interval": (lo, hi), "basis": basis[0].upper() + basis[1:]}
 
 
