@@ -27,6 +27,7 @@ from .priors import (
 )
 
 __all__ = [
+    "DEFAULT_DISCOUNT",
     "DEFAULT_PHI_GRID",
     "KAPPA_SCALES",
     "DampedTrend",
@@ -50,6 +51,11 @@ DEFAULT_PHI_GRID: tuple[float, ...] = (*(round(0.5 + 0.04 * i, 2) for i in range
 #: per series). The equal probabilities are fixed, not learned: learned from the panel they put
 #: 0.70 on the full strength and scored the same out of sample (docs/models.md).
 KAPPA_SCALES: tuple[float, ...] = (1.0, 0.1, 0.01, 0.001)
+
+#: Weight of an increment per year of its age (:class:`DampedTrend`'s ``discount``): 1.0,
+#: every increment alike. The reference targets' stored inside views
+#: (``reference_inside.csv``) were computed with it and are rewritten if it changes.
+DEFAULT_DISCOUNT = 1.0
 
 
 def mixture_posterior(
@@ -325,7 +331,7 @@ class DampedTrend(GrowthModel):
     strength_mixture : bool, default True
         Weigh the prior at its full strength and at a tenth, a hundredth and a thousandth of
         it (:data:`KAPPA_SCALES`, a heavy-tailed prior: see Notes); False: the prior as given.
-    discount : float, default 1.0
+    discount : float, default :data:`DEFAULT_DISCOUNT` (1.0)
         Weight of an increment per year of its age, in (0, 1]: an increment ending ``a``
         years before the last year counts ``discount ** a`` times (see Notes); 1.0 weighs
         every increment alike.
@@ -437,7 +443,7 @@ class DampedTrend(GrowthModel):
         parameter_uncertainty: bool = True,
         prior: TrendPrior | str | None = "panel",
         strength_mixture: bool = True,
-        discount: float = 1.0,
+        discount: float = DEFAULT_DISCOUNT,
     ) -> None:
         try:
             grid = np.asarray(phi_grid, dtype=float)
