@@ -18,7 +18,9 @@ draws per forecast; lower is better). Speed: ``tp.fuse`` on the embedded data, a
 plus an assessment of 20,000 paths, medians of repeated timings; the report's wall time with
 the fused default and with the documents (``--dataset documents``), in the same run.
 
-Run from the repository root: ``python benchmarks/fusion.py [--quick]``.
+Run from the repository root: ``python benchmarks/fusion.py [--quick] [--discount D]``;
+``--discount`` fits the ensembles with the damped trend's ``discount=D`` (default
+:data:`tradepath.models.damped.DEFAULT_DISCOUNT`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ import tradepath as tp
 from tradepath.data import DEFAULT_KINDS, Dataset
 from tradepath.errors import DataError, ModelError
 from tradepath.fusion import fuse
-from tradepath.models import get_model
+from tradepath.models import DampedTrend, Ensemble, GrowthModel, get_model
+from tradepath.models.damped import DEFAULT_DISCOUNT
 from tradepath.models.scoring import crps_sample
 
 FLOWS = ("total", "exports", "imports")
@@ -72,8 +75,16 @@ def bridge_draws(fused: tp.FusedDataset, flow: str, year: int,
     return np.exp(draws + 0.01 * rng.standard_normal(DRAWS))
 
 
+def growth_model(name: str, discount: float) -> GrowthModel:
+    """The registry's model, its damped trend with ``discount`` (the ensemble's too)."""
+    if discount == DEFAULT_DISCOUNT or name not in ("ensemble", "damped_trend"):
+        return get_model(name)
+    damped = DampedTrend(discount=discount)
+    return damped if name == "damped_trend" else Ensemble(components=(damped, "logistic"))
+
+
 def model_draws(ds: Dataset, basis: str, flow: str, year: int, model: str,
-                seed: int) -> np.ndarray | None:
+                seed: int, discount: float = DEFAULT_DISCOUNT) -> np.ndarray | None:
     try:
         s = ds.annual(basis, kinds=DEFAULT_KINDS)[flow].dropna()
     except DataError:
@@ -82,7 +93,7 @@ def model_draws(ds: Dataset, basis: str, flow: str, year: int, model: str,
         return None
     try:
         with quiet():
-            fit = get_model(model).fit(s)
+            fit = growth_model(model, discount).fit(s)
     except ModelError:
         return None
     if isinstance(ds, tp.FusedDataset) and ds.basis == basis:
@@ -91,7 +102,7 @@ def model_draws(ds: Dataset, basis: str, flow: str, year: int, model: str,
 
 
 def backtest(origins: range, horizons: tuple[int, ...], seed: int,
-             with_ensemble: bool) -> pd.DataFrame:
+             with_ensemble: bool, discount: float = DEFAULT_DISCOUNT) -> pd.DataFrame:
     full = tp.load_dataset().merge(tp.load_dataset("official"))
     truth = {b: full.annual(b) for b in ("VN", "KR")}
     rng = np.random.default_rng(seed)
@@ -121,10 +132,11 @@ def backtest(origins: range, horizons: tuple[int, ...], seed: int,
                                                                   "random_walk", seed)
                     if with_ensemble:
                         draws["ensemble, one basis"] = model_draws(own, basis, flow, year,
-                                                                   "ensemble", seed)
+                                                                   "ensemble", seed, discount)
                         if fits["fused"] is not None:
                             draws["ensemble, fused"] = model_draws(fits["fused"], basis, flow,
-                                                                   year, "ensemble", seed)
+                                                                   year, "ensemble", seed,
+                                                                   discount)
                     for method, d in draws.items():
                         if d is None:
                             continue
@@ -208,14 +220,18 @@ def main() -> None:
     p.add_argument("--quick", action="store_true",
                    help="no ensemble in the backtest, fewer timings, no report timing")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--discount", type=float, default=DEFAULT_DISCOUNT,
+                   help="the damped trend's discount in the ensembles")
     p.add_argument("--repeat", type=int, default=5)
     args = p.parse_args()
     t = time.perf_counter()
-    cases = backtest(range(2012, 2025), (1, 2, 3), args.seed, with_ensemble=not args.quick)
+    cases = backtest(range(2012, 2025), (1, 2, 3), args.seed, with_ensemble=not args.quick,
+                     discount=args.discount)
     notes = ["Origins 2012-2024, horizons 1-3, flows total, exports, imports; only the cases "
              "every method forecast (same outcomes for all).",
              "Data as published by March after the origin; rows with no release month count "
-             "from the January after their year."]
+             "from the January after their year.",
+             f"The damped trend's discount in the ensembles: {args.discount:g}."]
     print(write_table(summary(cases), "fusion_backtest", "Fused against single-basis "
                       "models, by basis", notes, digits={"n": 0}))
     print(write_table(by_horizon(cases), "fusion_backtest_horizon",

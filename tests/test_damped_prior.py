@@ -252,3 +252,36 @@ def test_trend_panel_prior_refusals():
 def test_reference_prior_object():
     assert REFERENCE_TREND_PRIOR.is_reference and not PRIOR.is_reference
 
+
+
+def _gappy(seed: int) -> pd.Series:
+    """Growth from 30 % decaying by 0.85 a year with random-walk shocks, seen in 12 years."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(2004, 2025)
+    log = np.log(4) + np.cumsum(0.3 * 0.85 ** (years - 2004) + 0.05 * rng.standard_normal(21))
+    seen = [2004, 2009, 2010, 2011, 2012, 2013, 2016, 2017, 2020, 2021, 2023, 2024]
+    return pd.Series(np.exp(log), index=years).loc[seen]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_discount_keeps_one_distant_figure_from_pinning_the_damping(seed):
+    """A lone figure twelve years before the rest, on slower growth than the damped path
+    implies back then: weighed like the recent increments it pulls the damping to 1 and
+    multiplies today's growth; discounted, it barely moves either."""
+    s = _gappy(seed)
+    early = pd.concat([pd.Series({1992: 0.5}), s])
+    moved = {}
+    for d in (1.0, 0.8):
+        a, b = DampedTrend(discount=d).fit(s), DampedTrend(discount=d).fit(early)
+        moved[d] = (b.params["phi"] - a.params["phi"], b.params["slope"] - a.params["slope"])
+    assert moved[0.8][1] < 0.5 * moved[1.0][1]
+    assert abs(moved[0.8][0]) < 0.03
+    assert any("discounted by 0.8 a year" in n for n in DampedTrend(discount=0.8).fit(s).notes)
+
+
+def test_no_discount_is_the_default_fit_and_a_bad_one_is_refused():
+    a, b = DampedTrend().fit(SERIES), DampedTrend(discount=1.0).fit(SERIES)
+    assert a.params == b.params
+    for bad in (0.0, 1.5, "0.8"):
+        with pytest.raises(tp.ParameterError, match="'discount' parameter of DampedTrend"):
+            DampedTrend(discount=bad)

@@ -216,3 +216,31 @@ def test_report_cli_and_python_give_one_answer(default_report) -> None:
     # 100B by 2023 is answered from data everywhere, not "unknown".
     assert re.search(r"100B by 2023 \([^)]*\): missed", page1)
     assert "| 100B by 2023 | missed; " in summary
+
+
+def test_models_fit_the_figures_not_the_smoothed_estimates() -> None:
+    """On figures taken as approximate (3 %) but exact, the smoother takes out year-to-year
+    variation that the figures have; the fused observations keep it, so a model fitted on
+    them recovers the true volatility (0.06) and one fitted on the smoothed estimates not."""
+    from tradepath.models import RandomWalk
+
+    sigma, fitted, smoothed = 0.06, [], []
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        years = np.arange(1995, 2025)
+        level = 10 * np.exp(np.cumsum(0.08 + sigma * rng.standard_normal(len(years))))
+        rows = [(str(y), "total", v, "VN", "approximate")
+                for y, v in zip(years, level, strict=True) if y % 3]
+        rows += [(str(y), "total", 1.05 * v, "KR", "approximate")
+                 for y, v in zip(years, level, strict=True) if y % 2 == 0]
+        f = fuse(tp.Dataset.from_frame(pd.DataFrame(
+            rows, columns=["period", "flow", "value_usd_bn", "reporter", "kind"])))
+        s = f.annual()["total"].dropna()
+        # Each year's own figure where there is one, the other basis's over the gap else.
+        own = {int(p): v for p, _, v, r, _ in rows if r == "VN"}
+        assert_allclose(s[s.index.isin(list(own))], [own[y] for y in s.index if y in own])
+        est = f.to_frame().xs("total", level="flow")["estimate"].loc[s.index]
+        fitted.append(RandomWalk().fit(s).params["sigma"])
+        smoothed.append(RandomWalk().fit(est).params["sigma"])
+    assert abs(np.mean(fitted) / sigma - 1) < 0.15
+    assert np.mean(smoothed) < 0.75 * sigma

@@ -2,8 +2,9 @@
 
 :func:`fuse` selects the figures (the rest are left out with the reason), fits the bridging
 model of :mod:`tradepath.fusion.kalman` to each flow and returns a :class:`FusedDataset`: a
-:class:`~tradepath.Dataset` whose annual values are the fused estimates, accepted wherever a
-Dataset is, with the estimates' bands, the figures used, those left out and the notes.
+:class:`~tradepath.Dataset` whose annual values are the figures on the chosen basis, or the
+other basis's put on it by the estimated gap, accepted wherever a Dataset is, with the fused
+estimates and their bands, the figures used, those left out and the notes.
 """
 
 from __future__ import annotations
@@ -275,9 +276,12 @@ def _bound_notes(left: pd.DataFrame, frame: pd.DataFrame, basis: str) -> list[st
 class FusedDataset(Dataset):
     """A :class:`~tradepath.Dataset` of fused estimates, with how they were made.
 
-    Its observations are the fused estimates on one basis (``reporter`` is the basis, kind
-    ``derived``, source ``fused``), so :func:`tradepath.assess`, the report and the CLI take
-    it like any dataset; :meth:`check` gives the checks of the figures it was fused from.
+    Its observations are on one basis (``reporter`` is the basis, kind ``derived``, source
+    ``fused``): each year's figure on that basis, or else the other basis's figure divided by
+    the estimated gap that year, so that a model fitted on them sees the figures' own
+    year-to-year variation (the smoothed estimates, with their bands, are in
+    :meth:`to_frame`). :func:`tradepath.assess`, the report and the CLI take it like any
+    dataset; :meth:`check` gives the checks of the figures it was fused from.
     Built by :func:`fuse`.
 
     Attributes
@@ -411,24 +415,39 @@ def _frame(fits: dict[str, FusedFlow], used: pd.DataFrame, basis: str) -> pd.Dat
     return frame
 
 
-def _observations(frame: pd.DataFrame, used: pd.DataFrame, basis: str,
-                  pair: str) -> pd.DataFrame:
-    """The estimates as observation rows: only years with a figure on either basis (a year
-    with none has an estimate in :meth:`FusedDataset.to_frame`, but is no observation)."""
-    seen = set(zip(used["year"], used["flow"], strict=True))
+def _figure_level(frame: pd.DataFrame) -> pd.Series:
+    """Each year's figure on the basis, else the other basis's figure divided by the
+    estimated gap that year (NaN where neither basis has one); the balance from these.
+
+    The models are fitted on these, not on the smoothed estimates: the smoother removes the
+    figures' own year-to-year noise, and a forecast is scored against figures."""
+    value = frame["own_figure"].where(frame["own_figure"].notna(),
+                                      frame["other_figure"] / frame["gap"])
+    flows = value.index.get_level_values("flow")
+    if (flows == "balance").any():
+        x = value[flows == "exports"].droplevel("flow")
+        m = value[flows == "imports"].droplevel("flow")
+        bal = (x - m).reindex(value.xs("balance", level="flow").index)
+        value[flows == "balance"] = bal.to_numpy()
+    return value
+
+
+def _observations(frame: pd.DataFrame, basis: str, pair: str) -> pd.DataFrame:
+    """The figure-level values (:func:`_figure_level`) as observation rows: only years with
+    a figure on either basis (a year with none has an estimate in
+    :meth:`FusedDataset.to_frame`, but is no observation)."""
+    value = _figure_level(frame)
     rows = []
-    for (year, flow), est, lower, upper in zip(frame.index, frame["estimate"], frame["lower"],
-                                               frame["upper"], strict=True):
-        if flow == "balance":
-            if not {(year, "exports"), (year, "imports")} <= seen:
-                continue
-        elif (year, flow) not in seen:
+    for (year, flow), v, lower, upper in zip(frame.index, value, frame["lower"],
+                                             frame["upper"], strict=True):
+        if pd.isna(v):
             continue
         half = (upper - lower) / 2
         rows.append({"pair": pair, "period": str(year), "flow": flow,
-                     "value_usd_bn": float(est), "reporter": basis,
+                     "value_usd_bn": float(v), "reporter": basis,
                      "kind": "derived", "source": "fused",
-                     "note": f"fused estimate, 80 % band ± {half:.2f}",
+                     "note": f"figure on this basis or put on it by the estimated gap; fused "
+                             f"estimate's 80 % band ± {half:.2f}",
                      "formula": "fused (tradepath.fuse)", "dataset": "fused"})
     return pd.DataFrame(rows)
 
@@ -459,8 +478,9 @@ def fuse(
     Returns
     -------
     FusedDataset
-        A Dataset of the fused estimates; ``to_frame()`` gives estimate, lower, upper by year
-        and flow, ``used`` and ``left_out`` the figures, ``notes`` what was assumed.
+        A Dataset on ``basis`` (each year's figure on it, or the other basis's divided by
+        the estimated gap); ``to_frame()`` gives the fused estimate, lower, upper by year and
+        flow, ``used`` and ``left_out`` the figures, ``notes`` what was assumed.
 
     Raises
     ------
@@ -517,7 +537,7 @@ def fuse(
         notes.append("The total is fused from its own figures; it may differ slightly from "
                      "the fused exports plus imports.")
     # Built here, so already in the canonical form Dataset keeps (see data.files._validate).
-    rows = _observations(frame, used, basis, pair)
+    rows = _observations(frame, basis, pair)
     stated = rows.assign(**{c: "" for c in COLUMNS if c not in rows})[list(COLUMNS)].astype(
         {c: "str" for c in COLUMNS if c != "value_usd_bn"} | {"value_usd_bn": float})
     return FusedDataset(stated, ds._claims.iloc[0:0], ds.targets, basis=basis,

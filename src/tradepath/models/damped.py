@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice, fail
+from .._validation import check_choice, check_real, fail
 from ..errors import ModelError
 from ._base import FitResult, GrowthModel
 from .priors import (
@@ -27,6 +27,7 @@ from .priors import (
 )
 
 __all__ = [
+    "DEFAULT_DISCOUNT",
     "DEFAULT_PHI_GRID",
     "KAPPA_SCALES",
     "DampedTrend",
@@ -51,6 +52,11 @@ DEFAULT_PHI_GRID: tuple[float, ...] = (*(round(0.5 + 0.04 * i, 2) for i in range
 #: 0.70 on the full strength and scored the same out of sample (docs/models.md).
 KAPPA_SCALES: tuple[float, ...] = (1.0, 0.1, 0.01, 0.001)
 
+#: Weight of an increment per year of its age (:class:`DampedTrend`'s ``discount``): 1.0,
+#: every increment alike. The reference targets' stored inside views
+#: (``reference_inside.csv``) were computed with it and are rewritten if it changes.
+DEFAULT_DISCOUNT = 1.0
+
 
 def mixture_posterior(
     prior: TrendPrior, slope_hat: np.ndarray, rss: np.ndarray, s_xx: np.ndarray,
@@ -69,13 +75,14 @@ def mixture_posterior(
 
 
 def _damped_regression(
-    t: np.ndarray, y: np.ndarray, phi: np.ndarray
+    t: np.ndarray, y: np.ndarray, phi: np.ndarray, discount: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted least squares of the increments on the damped growth, for every phi.
 
     Returns ``(slope_hat, rss, s_xx)``, each of shape ``(len(phi),)``: the estimated log growth
     in the last year, the weighted residual sum of squares and the weighted sum of squared
-    regressors.
+    regressors. An increment ending ``a`` years before the last one is weighted
+    ``discount ** a`` (see :class:`DampedTrend`).
     """
     last = t[-1]
     years = np.arange(t[0] + 1, last + 1)
@@ -85,11 +92,16 @@ def _damped_regression(
     pos = (t - t[0]).astype(int)
     c = cum[:, pos[1:]] - cum[:, pos[:-1]]
     d = np.diff(y)
-    w = 1.0 / np.diff(t)
+    w = _discounts(t, discount) / np.diff(t)
     s_xx = (w * c * c).sum(axis=1)
     slope = (w * c * d).sum(axis=1) / s_xx
     rss = (w * (d - slope[:, None] * c) ** 2).sum(axis=1)
     return slope, rss, s_xx
+
+
+def _discounts(t: np.ndarray, discount: float) -> np.ndarray:
+    """The weight of each increment: ``discount`` to the power of its end's age."""
+    return discount ** (t[-1] - t[1:])
 
 
 # -- the damped trend's prior, learned from the panel -------------------------------------------
@@ -319,6 +331,10 @@ class DampedTrend(GrowthModel):
     strength_mixture : bool, default True
         Weigh the prior at its full strength and at a tenth, a hundredth and a thousandth of
         it (:data:`KAPPA_SCALES`, a heavy-tailed prior: see Notes); False: the prior as given.
+    discount : float, default :data:`DEFAULT_DISCOUNT` (1.0)
+        Weight of an increment per year of its age, in (0, 1]: an increment ending ``a``
+        years before the last year counts ``discount ** a`` times (see Notes); 1.0 weighs
+        every increment alike.
 
     Notes
     -----
@@ -389,13 +405,23 @@ class DampedTrend(GrowthModel):
     :math:`\\phi`; statsmodels' diffuse start puts it on the first year instead, which
     multiplies the weights by :math:`\\phi^{-(T - t_1)}` and would favour weak damping.
 
+    **Discounting** (``discount=`` :math:`\\delta < 1`). The growth path
+    :math:`\beta_T \\phi^{t-T}` is deterministic, so an increment decades back is read as
+    evidence on today's growth and damping as strongly as last year's: one early figure
+    followed by a long gap (1992, then 2004) pins :math:`\\phi` near 1. Weighting the
+    likelihood of increment :math:`i` by :math:`\\delta^{T - t_i}` (exponential forgetting,
+    the discount factor of West and Harrison, 1997, ch. 6) lets old increments count less:
+    :math:`S_{xx}`, :math:`RSS` and the slope use weights :math:`\\delta^{T-t_i}/k_i` and
+    :math:`m` becomes the effective count :math:`\\sum_i \\delta^{T - t_i}`.
+
     Needs at least 4 observations (3 increments).
 
     References
     ----------
     Gardner, E. S. and McKenzie, E. (1985), "Forecasting trends in time series", Management
     Science 31(10). Hyndman, R. J. et al. (2008), *Forecasting with Exponential Smoothing: the
-    State Space Approach*, Springer, ch. 2.
+    State Space Approach*, Springer, ch. 2. West, M. and Harrison, J. (1997), *Bayesian
+    Forecasting and Dynamic Models*, 2nd ed., Springer, ch. 6.
 
     Examples
     --------
@@ -417,6 +443,7 @@ class DampedTrend(GrowthModel):
         parameter_uncertainty: bool = True,
         prior: TrendPrior | str | None = "panel",
         strength_mixture: bool = True,
+        discount: float = DEFAULT_DISCOUNT,
     ) -> None:
         try:
             grid = np.asarray(phi_grid, dtype=float)
@@ -439,6 +466,8 @@ class DampedTrend(GrowthModel):
         self.prior: TrendPrior | str = prior
         self.strength_mixture = check_choice("strength_mixture", "DampedTrend",
                                              strength_mixture, (True, False))
+        self.discount = check_real("discount", "DampedTrend", discount, lo=0.0, hi=1.0,
+                                   lo_open=True)
 
     def _prior(self) -> TrendPrior:
         if isinstance(self.prior, TrendPrior):
@@ -449,9 +478,11 @@ class DampedTrend(GrowthModel):
         t = s.index.to_numpy(dtype=float)
         y = np.log(s.to_numpy(dtype=float))
         grid = np.asarray(self.phi_grid)
-        m = len(y) - 1
+        m: float = len(y) - 1
+        if self.discount < 1.0:
+            m = float(_discounts(t, self.discount).sum())
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            slope, rss, s_xx = _damped_regression(t, y, grid)
+            slope, rss, s_xx = _damped_regression(t, y, grid, self.discount)
             ok = np.isfinite(slope) & np.isfinite(rss) & np.isfinite(s_xx) & (s_xx > 0)
             rss = np.maximum(rss, np.finfo(float).tiny)
         prior = self._prior()
@@ -499,15 +530,16 @@ class DampedTrend(GrowthModel):
                        "lighter ones)." if len(posts) > 1 else "."))
         notes = (
             decay,
-            f"Damping weighed on a fixed grid, not optimised: {m} increments cannot estimate "
-            "it freely.",
+            f"Damping weighed on a fixed grid, not optimised: {m:.3g} increments"
+            + (f" (discounted by {self.discount:g} a year)" if self.discount < 1 else "")
+            + " cannot estimate it freely.",
             said,
         )
         extras: dict[str, Any] = {
             "phi_grid": grid.tolist(), "weights": w.tolist(), "slope_hat": slope.tolist(),
             "rss": rss.tolist(), "s_xx": s_xx.tolist(), "post_mean": post.mean.tolist(),
             "post_kappa": post.kappa.tolist(), "post_nu": post.nu.tolist(),
-            "post_scale": post.scale.tolist(), "n_increments": m, "prior": prior.to_dict(),
+            "post_scale": post.scale.tolist(), "n_increments": len(y) - 1, "prior": prior.to_dict(),
             "parameter_uncertainty": self.parameter_uncertainty,
             "mix_weights": flat.tolist(), "mix_phi": np.tile(grid, len(posts)).tolist(),
         }
