@@ -300,3 +300,17 @@ def test_when_says_a_year_once_when_a_tenth_and_half_the_paths_share_it():
     later = CrossingYear(pd.Series([0.15, 0.2, 0.3, 0.2, 0.1], index=years), 0.05, 2050, 20_000)
     assert later.when() == ("1 in 10 simulated paths meet it by 2026, half by 2028; 5 % not "
                             "by 2050")
+
+
+def test_the_80_percent_window_says_or_later_when_its_end_is_past_the_horizon():
+    from tradepath.assessment.crossing import CrossingYear
+
+    years = pd.Index(range(2026, 2031), name="year")
+    inside = CrossingYear(pd.Series([0.2, 0.2, 0.2, 0.2, 0.15], index=years), 0.05, 2030, 20_000)
+    assert inside.interval_text(0.8) == "2026–2030"
+    open_end = CrossingYear(pd.Series([0.15, 0.2, 0.2, 0.1, 0.05], index=years), 0.3, 2030, 20_000)
+    assert open_end.interval_text(0.8) == "2026 or later"
+    assert "80 % interval 2026 or later" in str(open_end)
+    never = CrossingYear(pd.Series([0.01, 0.01, 0.01, 0.01, 0.01], index=years), 0.95, 2030,
+                         20_000)
+    assert never.interval_text(0.8) == "after 2030"

@@ -79,6 +79,16 @@ class CrossingYear(ResultDisplay):
             return f"{format_year(lo, self.horizon)} or later"
         return f"{format_year(lo, self.horizon)}–{format_year(hi, self.horizon)}"
 
+    def interval_text(self, level: float = 0.8) -> str:
+        """:meth:`interval` in words: "2028–2035", "2028 or later" when fewer than the upper
+        share of paths meet it by the horizon, "after 2050" when fewer than the lower share do."""
+        lo, hi = self.interval(level)
+        if math.isfinite(lo) and not math.isfinite(hi):
+            return f"{format_year(lo, self.horizon)} or later"
+        if not math.isfinite(lo):
+            return format_year(lo, self.horizon)
+        return f"{format_year(lo, self.horizon)}–{format_year(hi, self.horizon)}"
+
     def mode(self, z: float = 2.0) -> float | None:
         """The single most likely year, if one stands out: its share exceeds the next largest
         by more than ``z`` Monte Carlo standard errors of their difference (None otherwise, or
@@ -132,7 +142,5 @@ class CrossingYear(ResultDisplay):
         return plot_crossing(self, ax=ax, **kwargs)
 
     def __str__(self) -> str:
-        lo, hi = self.interval(0.8)
-        return (f"median {self.median_text()}, 80 % interval "
-                f"{format_year(lo, self.horizon)}–{format_year(hi, self.horizon)}; "
+        return (f"median {self.median_text()}, 80 % interval {self.interval_text()}; "
                 f"P(not by {self.horizon}) = {self.p_not_by_horizon:.1%}")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._format import format_year, model_label
+from .._format import model_label
 from ..targets.target import Target
 from .crossing import CrossingYear
 
@@ -160,7 +160,7 @@ class Assessment:
             return (f"{t.name}{cond}: met in {self.met_year} according to the data "
                     f"({self.history.loc[self.met_year, t.flow]:.1f} bn).")
         if self.status == "missed":
-            # A fused history names the years it estimated from the other basis ("2022 ≈ 84.0
+            # A fused history names the years it estimated from the other basis ("2022 ≈ 84.1
             # ± 1.9 bn on Vietnam's basis, from Korea's 87.7"): the figures the miss rests on.
             estimated = self.basis[self.basis.find(" (") + 2:-1] if "≈" in self.basis else ""
             return (f"{t.name}{cond}: missed. The deadline {t.by} has passed and no observed "
@@ -253,10 +253,8 @@ class Assessment:
                       f"{self.pool_weight:.2f} (sd {self.pool_weight_sd:.2f})"),
                      ("leans on", self.basis)]
         if cy is not None:
-            lo, hi = cy.interval(0.8)
             rows += [("first year met (median)", cy.median_text()),
-                     ("80 % interval", f"{format_year(lo, cy.horizon)} – "
-                                       f"{format_year(hi, cy.horizon)}"),
+                     ("80 % interval", cy.interval_text(0.8)),
                      (f"P(not by {cy.horizon})", f"{cy.p_not_by_horizon:.1%}")]
         if self.met_year is not None:
             rows.append(("met in", str(self.met_year)))

@@ -357,11 +357,14 @@ class FusedDataset(Dataset):
                               inner=fit, level_sd=sd)
 
     def describe_year(self, flow: str, year: int) -> str:
-        """One year's estimate in words: ``"82.6 ± 1.4 bn on Vietnam's basis, from Korea's
-        87.7"`` (± the half-width of the 80 % band)."""
+        """One year's value in words: ``"82.6 ± 1.4 bn on Vietnam's basis, from Korea's
+        87.7"``: the value the models see that year (:func:`_figure_level`; the smoothed
+        estimate where no basis has a figure), ± the half-width of the estimate's 80 % band."""
         r = self._frame.loc[(year, flow)]
         half = (r["upper"] - r["lower"]) / 2
-        text = f"{r['estimate']:.1f} ± {half:.1f} bn on {BASIS_NAMES[self.basis]} basis"
+        value = _figure_level(self._frame).loc[(year, flow)]
+        value = r["estimate"] if pd.isna(value) else value
+        text = f"{value:.1f} ± {half:.1f} bn on {BASIS_NAMES[self.basis]} basis"
         if pd.isna(r["own_figure"]) and not pd.isna(r["other_figure"]):
             other = "KR" if self.basis == "VN" else "VN"
             text += f", from {BASIS_NAMES[other]} {r['other_figure']:g}"

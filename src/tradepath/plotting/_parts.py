@@ -51,10 +51,9 @@ def _target_caption(a: Assessment) -> list[str]:
     cy = a.crossing_year
     assert cy is not None
     word = "by" if a.reading == "by" else "in"
-    lo, hi = cy.interval(0.8)
     return [head, f"P(met {word} {t.by}) = {format_probability(a.probability)} · first met: "
                   f"median {format_year(cy.median, cy.horizon)}, 80% interval "
-                  f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}"]
+                  f"{cy.interval_text(0.8)}"]
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._format import format_probability, format_year, plain_plurals
+from .._format import format_probability, plain_plurals
 from .._lazy import pyplot
 from ..assessment.core import Assessment
 from .content import _A4, ReportContent, _spread
@@ -167,10 +167,8 @@ def _crossing_sentence(a: Assessment) -> str:
     cy = a.crossing_year
     if cy is None:
         return ""
-    lo, hi = cy.interval(0.8)
     return (f"{a.target.name}: P(met by {a.target.by}) = {format_probability(a.probability)}; "
-            f"{cy.when()} (80 % window {format_year(lo, cy.horizon)}–"
-            f"{format_year(hi, cy.horizon)}).")
+            f"{cy.when()} (80 % window {cy.interval_text(0.8)}).")
 
 
 def _comparison_caption(c: ReportContent) -> str:

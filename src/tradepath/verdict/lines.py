@@ -273,7 +273,6 @@ def _target_line(
     cy = a.crossing_year
     dist = cy.distribution
     mode_year = cy.mode()
-    lo, hi = cy.interval(0.8)
     k = t.by - a.last_year - 1
     total = a.paths.get(t.flow)
     median_growth = None
@@ -287,7 +286,7 @@ def _target_line(
         mode_year=mode_year,
         mode_share=float(dist.loc[mode_year]) if mode_year is not None else None,
         median_year=cy.median, median_text=cy.median_text(), when=cy.when(),
-        window=f"{format_year(lo, cy.horizon)}–{format_year(hi, cy.horizon)}",
+        window=cy.interval_text(0.8),
         horizon=cy.horizon, p_after_horizon=cy.p_not_by_horizon,
         required_growth=a.required_growth, median_path_growth=median_growth,
         recent_growth=g, recent_span=(y0, y1) if math.isfinite(g) else None,
