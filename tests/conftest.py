@@ -53,14 +53,6 @@ def output_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("output")
 
 
-@pytest.fixture(scope="session")
-def default_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The report of the default data and settings (1,000 paths, seed 0, the PDF), written
-    once per test process for the tests that only read it (copy it before changing it)."""
-    return tp.write_report(None, tmp_path_factory.mktemp("default") / "report", n_paths=1000,
-                           seed=0, formats=("pdf",))
-
-
 def run_cli(*args: str, cwd: Path | None = None,
             subprocess_: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the command line on ``args``: in this process through ``cli.main`` (the default),

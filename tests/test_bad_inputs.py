@@ -1177,9 +1177,11 @@ def test_cli_two_reports_racing_for_one_folder(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    # Two real processes on one folder; the cheapest full report (its drawing dominates).
+    # Two real processes on one folder; the cheapest whole report (its drawing dominates: the
+    # figures without the PDF's text pages, one target, one source).
     argv = [sys.executable, "-m", "tradepath", "report", "--out", "rep", "--paths", "100",
-            "--model", "random_walk", "--format", "pdf"]
+            "--model", "random_walk", "--format", "png", "--dataset", "documents",
+            "--name", "150B by 2030"]
     procs = [subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
@@ -1190,5 +1192,5 @@ def test_cli_two_reports_racing_for_one_folder(tmp_path: Path) -> None:
     for code, err in results:
         if code:
             assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert _whole(tmp_path / "rep") and (tmp_path / "rep" / "report.pdf").exists()
+    assert _whole(tmp_path / "rep") and (tmp_path / "rep" / "fan.png").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["rep"]  # no temporary folder left

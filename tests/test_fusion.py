@@ -189,35 +189,6 @@ def test_forecast_starts_from_the_fused_posterior(fused: FusedDataset) -> None:
     assert np.log(drawn).std() > np.log(plain).std()
 
 
-def test_report_cli_and_python_give_one_answer(default_report) -> None:
-    """Page 1, summary.md, ``tradepath assess`` and the README's call: the same number."""
-    import json
-    import re
-    import subprocess
-    import sys
-
-    from pypdf import PdfReader
-
-    out = default_report  # tp.write_report(None, ..., n_paths=1000, formats=("pdf",))
-    page1 = " ".join(PdfReader(out / "report.pdf").pages[0].extract_text().split())
-    # The target's sentence under "The answer".
-    on_page = int(re.search(r"150B by 2030 \([^)]*\): (\d+) % chance by 2030", page1).group(1))
-    summary = (out / "summary.md").read_text(encoding="utf-8")
-    in_summary = int(re.search(r"\| 150B by 2030 \| (\d+) % \|", summary).group(1))
-    cli = subprocess.run([sys.executable, "-m", "tradepath", "assess", "--name", "150B by 2030",
-                          "--paths", "1000", "--format", "json"], capture_output=True,
-                         text=True, check=True)
-    from_cli = json.loads(cli.stdout)[0]["probability"]
-    ds = tp.fuse()
-    from_python = tp.assess(ds, ds.target("150B by 2030"), n_paths=1000, seed=0,
-                            horizon=2050).probability
-    assert from_cli == pytest.approx(from_python, abs=1e-9)  # JSON keeps 10 digits
-    assert on_page == in_summary == round(100 * from_python)
-    # 100B by 2023 is answered from data everywhere, not "unknown".
-    assert re.search(r"100B by 2023 \([^)]*\): missed", page1)
-    assert "| 100B by 2023 | missed; " in summary
-
-
 def test_models_fit_the_figures_not_the_smoothed_estimates() -> None:
     """On figures taken as approximate (3 %) but exact, the smoother takes out year-to-year
     variation that the figures have; the fused observations keep it, so a model fitted on

@@ -10,12 +10,13 @@ import re
 import pytest
 from conftest import run_cli
 
+import tradepath as tp
 from tradepath import report as R
 from tradepath._format import format_probability
 
 pytestmark = pytest.mark.slow
 
-N, SEED = 1000, 0  # the settings of conftest's default_report
+N, SEED = 1000, 0
 
 #: What code looks like in prose: a bracketed Python list, a snake_case identifier, "(s)",
 #: and a file name (allowed only for a file the report folder holds).
@@ -33,10 +34,12 @@ def content():
 
 
 @pytest.fixture(scope="module")
-def written(default_report):
-    # Written by write_report from its own computation: the content above is computed again
-    # here, so every comparison below is also a check that the two computations agree.
-    return default_report
+def written(tmp_path_factory):
+    # The default report (the PDF), written by write_report from its own computation: the
+    # content above is computed again here, so every comparison below is also a check that
+    # the two computations agree.
+    return tp.write_report(None, tmp_path_factory.mktemp("default") / "report", n_paths=N,
+                           seed=SEED, formats=("pdf",))
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +120,13 @@ def test_one_answer_per_target_everywhere(content, written, pages):
         assert row1[4] == cy.median_text()
         assert "| " + " | ".join(row1) + " |" in md
         assert " ".join(row1[2:5]) in page1
+    # The README's call gives the report's number.
+    ds = tp.fuse()
+    readme = tp.assess(ds, ds.target("150B by 2030"), n_paths=N, seed=SEED, horizon=2050)
+    assert readme.probability == content.main.probability
+    # 100B by 2023 is answered from data everywhere, not "unknown".
+    assert re.search(r"100B by 2023 \([^)]*\): missed", page1)
+    assert "| 100B by 2023 | missed; " in md
 
 
 def test_page1_says_what_each_source_alone_would_answer(content, written, pages):

@@ -219,9 +219,9 @@ def write_report(
     >>> from tradepath.report import write_report
     >>> ds = tp.load_dataset()
     >>> out = write_report(ds, tempfile.mkdtemp() + "/r", targets=[ds.target("150B by 2030")],
-    ...                    n_paths=500, formats=("pdf",))
-    >>> sorted(p.name for p in out.iterdir())[-3:]
-    ['report.pdf', 'summary.md', 'targets.csv']
+    ...                    n_paths=500, formats=("png",))
+    >>> sorted(p.name for p in out.glob("*.png"))
+    ['balance.png', 'comparison.png', 'crossing.png', 'fan.png', 'feasible.png']
     """
     func = "write_report"
     fmts = _check_formats(formats, func)
