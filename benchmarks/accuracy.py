@@ -527,13 +527,8 @@ def pseudo_target_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, pd.Data
     frame and the score table (pair-bootstrap 90 % intervals).
     """
     from tradepath.reference import reference_panel, reference_targets
-    from tradepath.reference.views import (
-        POOL_FEATURE,
-        learn_pool,
-        outside_view,
-        pool_feature,
-        pool_inputs,
-    )
+    from tradepath.reference.pooling import POOL_FEATURE, learn_pool, pool_feature, pool_inputs
+    from tradepath.reference.views import outside_view
 
     pseudo = panel_pseudo_targets(n_paths, seed)
     ref = reference_targets()
@@ -727,7 +722,7 @@ def _cluster_boot(values: np.ndarray, groups: np.ndarray, n_boot: int = 4000,
 
 
 #: The pools compared: one weight for every series, and a weight by each feature of
-#: :data:`tradepath.reference.views.POOL_FEATURES` (column suffix, feature).
+#: :data:`tradepath.reference.pooling.POOL_FEATURES` (column suffix, feature).
 POOL_VARIANTS = (("constant", None), ("length", "length"), ("steadiness", "steadiness"))
 
 
@@ -737,10 +732,10 @@ def nested_pools(sc: pd.DataFrame, inside: str, source: str) -> tuple[pd.DataFra
     ``sc`` has ``pair``, ``met``, ``p_outside``, the inside view in column ``inside`` and the
     features in ``x_<feature>``. Adds ``pool_weight_<variant>`` and ``p_pool_<variant>``, and
     ``pool_weight_lopo`` / ``p_headline`` of the shipped choice
-    (:data:`tradepath.reference.views.POOL_FEATURE`); returns it with that pool learned on
+    (:data:`tradepath.reference.pooling.POOL_FEATURE`); returns it with that pool learned on
     all targets.
     """
-    from tradepath.reference.views import POOL_FEATURE, learn_pool
+    from tradepath.reference.pooling import POOL_FEATURE, learn_pool
 
     sc = sc.copy()
     p_in, p_out, y = (sc[inside].to_numpy(), sc["p_outside"].to_numpy(), sc["met"].to_numpy())
@@ -774,7 +769,8 @@ def reference_targets_scores(n_paths: int, seed: int) -> tuple[pd.DataFrame, dic
     (nested leave-one-pair-out).
     """
     from tradepath.reference import reference_panel, reference_targets
-    from tradepath.reference.views import POOL_FEATURES, outside_view, pool_feature
+    from tradepath.reference.pooling import POOL_FEATURES, pool_feature
+    from tradepath.reference.views import outside_view
 
     ref = reference_targets()
     resolved = ref[ref["outcome"].isin(["met", "missed"]) & (ref["target_type"] != "projection")]
@@ -884,7 +880,7 @@ def reference_targets_tables(frame: pd.DataFrame, extra: dict[str, Any]) -> tupl
 def write_pool_data(extra: dict[str, Any]) -> Path:
     """Write the scored targets' inside views to the library's data file (the pool's input)."""
     from tradepath.data.schema import data_dir
-    from tradepath.reference.views import POOL_FILE
+    from tradepath.reference.pooling import POOL_FILE
 
     sc = extra["scored"]
     out = sc[["pair", "target", "currency", "announced", "deadline", "met", "points",
@@ -940,7 +936,7 @@ def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = 
     """The tables on real data: reference targets, panel levels, VN-KR answers."""
     frame, extra = reference_targets_scores(n_paths, seed)
     if write_pool:
-        from tradepath.reference.views import write_pool_inputs
+        from tradepath.reference.pooling import write_pool_inputs
 
         emit(f"Wrote {write_pool_data(extra)}")
         emit(f"Wrote {write_pool_inputs()} (the pool's outside views, stored)")
@@ -1037,9 +1033,9 @@ def reference_section(emit: Any, n_paths: int, seed: int, *, write_pool: bool = 
                      "VN-KR targets: inside, outside and combined probabilities",
                      ["tp.assess with the default model: p_inside (the ensemble), p_outside "
                       "(base rate by growth gap; comparable/resolved targets), p_combined "
-                      "(the headline: tradepath.reference.views.combine, times the model's chance "
-                      "of the balance condition given the level); p_stochastic_growth: that "
-                      "model alone."],
+                      "(the headline: tradepath.reference.pooling.combine, times the model's "
+                      "chance of the balance condition given the level); p_stochastic_growth: "
+                      "that model alone."],
                      {"p_stochastic_growth": 3, "p_inside": 3, "p_outside": 3,
                       "growth_gap": 3, "p_combined": 3, "headline": 3}))
 

@@ -217,7 +217,8 @@ def test_share_model_volatility_is_the_prior_weighted_closed_form():
 
 
 def test_assessment_reports_inside_outside_and_combined(ds):
-    from tradepath.reference.views import combine, outside_view
+    from tradepath.reference.pooling import combine
+    from tradepath.reference.views import outside_view
 
     t = tp.Target(150, by=2030)
     a = assess(ds, t, model=RandomWalk(), n_paths=2000, seed=3)
@@ -270,7 +271,8 @@ def test_a_nearly_met_target_after_decades_of_growth_is_likely():
 
 def test_the_balance_condition_comes_from_the_model_given_the_level(ds):
     """combined = pool(level alone) x P(condition | level reached), both from the same paths."""
-    from tradepath.reference.views import combine, outside_view
+    from tradepath.reference.pooling import combine
+    from tradepath.reference.views import outside_view
 
     t150 = ds.target("150B by 2030")
     level = assess(ds, tp.Target(150, by=2030), n_paths=4000, seed=5)

@@ -37,7 +37,7 @@ from tradepath.errors import (
     ParameterError,
     ScenarioFileError,
 )
-from tradepath.reference.views import combine
+from tradepath.reference.pooling import combine
 from tradepath.targets import balance
 from tradepath.targets.target import outcome_from_data
 

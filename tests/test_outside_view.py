@@ -14,20 +14,18 @@ import tradepath as tp
 from tradepath.data.schema import data_file
 from tradepath.reference import reference_targets
 from tradepath.reference.logistic import fit_logistic
-from tradepath.reference.views import (
+from tradepath.reference.pooling import (
     EPS,
     POOL_FILE,
-    OutsideView,
     Pool,
     combine,
     growth_t_statistic,
     learn_pool,
-    outside_view,
     pool_feature,
     pool_inputs,
     reference_pool,
-    target_features,
 )
+from tradepath.reference.views import OutsideView, outside_view, target_features
 
 SERIES = pd.Series({2015: 40.0, 2017: 50.0, 2019: 60.0, 2020: 62.0})
 

@@ -12,7 +12,7 @@ from numpy.testing import assert_allclose
 from tradepath.data import stored
 from tradepath.data.schema import data_dir
 from tradepath.models import damped, priors
-from tradepath.reference.views import POOL_INPUTS_FILE, learn_pool, pool_inputs, reference_pool
+from tradepath.reference.pooling import POOL_INPUTS_FILE, learn_pool, pool_inputs, reference_pool
 
 
 def _doc(name: str) -> dict:
@@ -48,7 +48,7 @@ def test_the_stored_growth_prior_is_the_one_learned_from_the_shipped_panel(tmp_p
 
 
 def test_the_stored_pool_inputs_are_the_ones_computed_from_the_shipped_files(tmp_path):
-    # Else: tradepath.reference.views.write_pool_inputs() stores them again (and after
+    # Else: tradepath.reference.pooling.write_pool_inputs() stores them again (and after
     # `benchmarks/accuracy.py --write-pool`, which changes reference_inside.csv).
     doc = _doc(POOL_INPUTS_FILE)
     assert doc["inputs_sha256"] == stored.data_hash(tuple(doc["inputs"]))

@@ -76,7 +76,8 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
     level, the model to a balance condition given the level
     (``p_combined = combine(p_total, outside) * p_inside / p_total``).
     """
-    from ..reference.views import combine, outside_view
+    from ..reference.pooling import combine
+    from ..reference.views import outside_view
 
     # P(balance condition | level reached); 1 without a condition (p_inside == p_total)
     given = 1.0 if p_inside == p_total else p_inside / p_total if p_total > 0 else 0.0
@@ -97,7 +98,7 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
                 "n_reference": 0, "n_comparable": 0,
                 "basis": f"{lean}No record of targets to compare with: the combined "
                          "probability is the model's."}
-    from ..reference.views import reference_pool
+    from ..reference.pooling import reference_pool
 
     pool_w = reference_pool()
     x = pool_w.x_of(s)
@@ -207,7 +208,7 @@ def assess(
         year itself.
     view : {"combined", "inside"}, default "combined"
         The headline ``probability``: the combined probability (the model's pooled with the
-        record of announced targets, :func:`tradepath.reference.views.combine`) or the
+        record of announced targets, :func:`tradepath.reference.pooling.combine`) or the
         model's own. All three (inside, outside, combined) are reported either way.
     pool : SimulationPool, optional
         Fits and simulated paths shared with other assessments (:mod:`.pool`): the

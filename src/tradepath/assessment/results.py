@@ -45,7 +45,7 @@ class Assessment:
         growth gap (:func:`tradepath.reference.views.outside_view`); NaN if it cannot be formed.
     p_combined : float
         The inside and outside views pooled on the logit scale
-        (:func:`tradepath.reference.views.combine`, the model's weight integrated over its
+        (:func:`tradepath.reference.pooling.combine`, the model's weight integrated over its
         posterior learned from the record of targets), times the model's chance of the
         balance condition given the level. The model alone if there is no outside view.
     headline : {"combined", "inside", "data"}
@@ -55,7 +55,7 @@ class Assessment:
         gap (0 when there is no outside view).
     pool_weight, pool_weight_sd : float
         Posterior mean and standard deviation of the model's weight in the pool
-        (:class:`tradepath.reference.views.Pool`); NaN when nothing is pooled.
+        (:class:`tradepath.reference.pooling.Pool`); NaN when nothing is pooled.
     pool_weight_interval : tuple of float
         Its 80 % posterior interval.
     basis : str

@@ -4,8 +4,9 @@
   (:func:`reference_targets`, :func:`reference_series`, :func:`reference_panel`);
 - :mod:`~tradepath.reference.rates`: the base rates of comparable targets
   (:func:`base_rate`, :func:`reference_summary`);
-- :mod:`~tradepath.reference.views`: the outside view of one target (:func:`outside_view`)
-  and its combination with a model's probability (:func:`combine`);
+- :mod:`~tradepath.reference.views`: the outside view of one target (:func:`outside_view`);
+- :mod:`~tradepath.reference.pooling`: its combination with a model's probability
+  (:func:`combine`, the weight's posterior :class:`Pool`);
 - :mod:`~tradepath.reference.logistic`: the penalised logistic regression both rest on.
 """
 
@@ -20,19 +21,9 @@ from ..data.reference import (
     reference_targets,
 )
 from .logistic import LogisticRegressionFit, fit_logistic
+from .pooling import Pool, combine, growth_t_statistic, learn_pool, pool_feature, reference_pool
 from .rates import AMBITION_BANDS, BaseRate, base_rate, reference_summary
-from .views import (
-    OUTSIDE_FEATURES,
-    OutsideView,
-    Pool,
-    combine,
-    growth_t_statistic,
-    learn_pool,
-    outside_view,
-    pool_feature,
-    reference_pool,
-    target_features,
-)
+from .views import OUTSIDE_FEATURES, OutsideView, outside_view, target_features
 
 __all__ = [
     "AMBITION_BANDS",

@@ -17,7 +17,8 @@ from ..batch import assess_many
 from ..data import Dataset
 from ..data.countries import country
 from ..errors import DataError, TradepathError
-from ..reference.views import combine, outside_view
+from ..reference.pooling import combine
+from ..reference.views import outside_view
 from ..targets.target import Target
 from .comtrade import fetch_comtrade
 from .imf import fetch_imf
@@ -132,7 +133,7 @@ def dashboard(
         "missed" when the data answer), ``model_alone`` (the model's probability of meeting the
         target by its deadline), ``record`` (the base rate of comparable historical targets,
         :func:`tradepath.outside_view`), ``headline`` (the two pooled by
-        :func:`tradepath.reference.views.combine`; the data's answer when they answer) and
+        :func:`tradepath.reference.pooling.combine`; the data's answer when they answer) and
         ``error`` (why a pair could not be fetched or assessed; the other rows go on).
     """
     table = _targets(targets)
