@@ -427,7 +427,7 @@ def report_phases(out: Path) -> pd.DataFrame:
         restore.append((obj, name, f))
         setattr(obj, name, g)
 
-    rc, rw, bl = "tradepath.report.content", "tradepath.report.writing", "tradepath.bottom_line"
+    rc, rw, bl = "tradepath.report.content", "tradepath.report.writing", "tradepath.verdict"
     timed(rw, "write_report", "write_report (everything below)")
     timed(rw, "_chart_content", "  charts' content (computed before the second process starts)")
     timed(rw, "_complete", "  the rest: every model, bottom line, official series (meanwhile)")

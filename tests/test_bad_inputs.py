@@ -1111,7 +1111,10 @@ def test_cli_signal_during_report_writing_leaves_nothing(sig: int, tmp_path: Pat
     proc = subprocess.Popen(
         [sys.executable, "-m", "tradepath", "report", "--out", "rep", "--paths", "200",
          "--model", "random_walk"], cwd=tmp_path, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+        stderr=subprocess.PIPE, text=True,
+        # As from a terminal: a suite started in the background (where the shell ignores
+        # SIGINT, and Python keeps an ignored SIGINT ignored) must not pass that on.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         while proc.poll() is None and not list(tmp_path.glob(".rep.tmp-*")):
             time.sleep(0.02)  # wait for the writing to start (not a timing assertion)

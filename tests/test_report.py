@@ -291,18 +291,12 @@ def _files(out) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
-def test_one_or_two_processes_write_the_same_bytes(content, written, tmp_path, render_only):
+def test_one_or_two_processes_write_the_same_bytes(content, written, tmp_path, monkeypatch,
+                                                  render_only):
     """Drawn in one process or two (the PDF put together from its parts either way), with no
-    dates or random ids in the files: the same bytes, run after run (two runs, which also
-    differ in the number of processes: the module's report, drawn in two, and one here)."""
-    render_only(content)
-    one = _files(R.write_report(content.dataset, tmp_path / "one", n_jobs=1))
-    two = _files(written)
-    assert one.keys() == two.keys() and {f"{f}.png" for f in R.FIGURES} <= one.keys()
-    assert one == two
-
-
-def test_a_failed_figure_process_is_redone_here(content, tmp_path, monkeypatch, render_only):
+    dates or random ids in the files: the same bytes, run after run. The module's report is
+    drawn in two processes; here a second process fails at once, so this one draws every page
+    again itself (what ``n_jobs=1`` does: no second process, every page drawn here)."""
     import os
 
     render_only(content)
@@ -314,11 +308,21 @@ def test_a_failed_figure_process_is_redone_here(content, tmp_path, monkeypatch, 
         return draw(*args, **kwargs)
 
     monkeypatch.setattr(W, "_draw_pages", only_here)
-    out = R.write_report(content.dataset, tmp_path / "r", formats=("pdf", "svg"), n_jobs=2)
-    assert {f"{f}.svg" for f in R.FIGURES} <= {p.name for p in out.iterdir()}
-    assert pdf_page_count(out / "report.pdf") == len(R.report_pages(content))
+    one = _files(R.write_report(content.dataset, tmp_path / "one", n_jobs=2))
+    two = _files(written)
+    assert one.keys() == two.keys() and {f"{f}.png" for f in R.FIGURES} <= one.keys()
+    assert {f"{f}.svg" for f in R.FIGURES} <= one.keys()
+    assert pdf_page_count(tmp_path / "one" / "report.pdf") == len(R.report_pages(content))
+    assert one == two
+
+
+def test_processes_that_draw(tmp_path):
+    # n_jobs=1: no second process, every page drawn here (as after the failed second process
+    # above); more than 2 is refused before anything is computed or written.
+    assert W._jobs(1) == 1
     with pytest.raises(tp.ParameterError, match="'n_jobs' parameter of write_report"):
-        R.write_report(content.dataset, tmp_path / "x", n_jobs=3)
+        R.write_report(None, tmp_path / "x", n_jobs=3)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_every_chart_text_lies_inside_its_cut_out(content):

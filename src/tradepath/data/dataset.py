@@ -40,28 +40,36 @@ __all__ = ["DATASETS", "Dataset", "load_dataset"]
 
 def _derive(stated: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     """Rows implied by growth claims for periods that no stated figure covers."""
+    growth = claims[claims["claim"] == "growth"] if len(claims) else claims
+    if growth.empty:
+        return stated.iloc[0:0]
+    keys = list(zip(stated["pair"], stated["period"], stated["flow"], stated["reporter"],
+                    strict=True))
+    have = set(keys)
+    # The first reported or approximate figure of each period, flow and reporter: the base.
+    first: dict[tuple[str, ...], int] = {}
+    for i, (key, kind) in enumerate(zip(keys, stated["kind"], strict=True)):
+        if kind in ("reported", "approximate"):
+            first.setdefault(key, i)
     rows = []
-    have = set(zip(stated["pair"], stated["period"], stated["flow"], stated["reporter"],
-                   strict=True))
-    for c in claims[claims["claim"] == "growth"].itertuples(index=False):
+    for c in growth.itertuples(index=False):
         if (c.pair, c.reference_period, c.flow, c.reporter) in have:
             continue  # the claim is testable instead; see Dataset.check
-        base = stated[
-            (stated["pair"] == c.pair) & (stated["period"] == c.period)
-            & (stated["flow"] == c.flow) & (stated["reporter"] == c.reporter)
-            & (stated["kind"].isin(("reported", "approximate")))
-        ]
-        if base.empty:
+        at = first.get((c.pair, c.period, c.flow, c.reporter))
+        if at is None:
             continue
-        v = float(base["value_usd_bn"].iloc[0])
+        base = stated.iloc[at]
+        v = float(base["value_usd_bn"])
         rows.append({
             "pair": c.pair, "period": c.reference_period, "flow": c.flow,
             "value_usd_bn": v / (1.0 + c.value), "reporter": c.reporter, "kind": "derived",
-            "source": f"{base['source'].iloc[0]}; {c.source}",
+            "source": f"{base['source']}; {c.source}",
             "note": f"Implied by {c.period} {c.flow} of {v:g} and growth of {c.value:+.1%}.",
-            "formula": f"{v:g} / (1 + {c.value:g})", "release": base["release"].iloc[0],
-            "dataset": base["dataset"].iloc[0],
+            "formula": f"{v:g} / (1 + {c.value:g})", "release": base["release"],
+            "dataset": base["dataset"],
         })
+    if not rows:
+        return stated.iloc[0:0]
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype(stated.dtypes.to_dict())
 
 
@@ -522,6 +530,22 @@ def load_dataset(name: Literal["documents", "official"] = "documents") -> Datase
     """
     check_choice("name", "load_dataset", name, DATASETS)
     root = data_dir()
+    files = ("targets.toml", "official.csv") if name == "official" else \
+        ("targets.toml", "observations.csv", "claims.csv")
+    # A dataset never changes, so each is read once per process, and read again only if one
+    # of its files changed (an edited checkout).
+    key = (str(root), *((f, (st := (root / f).stat()).st_mtime_ns, st.st_size)
+                        for f in files))
+    if name not in _LOADED or _LOADED[name][0] != key:
+        _LOADED[name] = key, _read_embedded(name, root)
+    return _LOADED[name][1]
+
+
+#: The embedded datasets read so far, by name: the files' versions and the dataset.
+_LOADED: dict[str, tuple[tuple[Any, ...], Dataset]] = {}
+
+
+def _read_embedded(name: str, root: Path) -> Dataset:
     targets = read_targets(root / "targets.toml")
     if name == "official":
         from .official import read_official

@@ -355,6 +355,9 @@ def _check_duplicates(
         # Figures from different publications may disagree: check() lists them and annual()
         # picks one by the rule in its docs; only one publication contradicting itself is an error.
         key += ["source", "release", "dataset"]
+    keys = list(zip(*(obs[k].tolist() for k in key), strict=True))
+    if len(set(keys)) == len(keys):
+        return  # no two rows share a key (the common case, checked without pandas' groupby)
     dup = obs[obs.duplicated(key, keep=False)]
     for _, group in dup.groupby(key, sort=False):
         if group["value_usd_bn"].nunique() > 1:

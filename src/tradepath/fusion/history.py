@@ -10,6 +10,7 @@ estimates and their bands, the figures used, those left out and the notes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -455,6 +456,13 @@ def _observations(frame: pd.DataFrame, basis: str, pair: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@functools.lru_cache(maxsize=2)
+def _merged(documents: Dataset, official: Dataset) -> Dataset:
+    """The documents merged with the official series: fuse's default, merged once per pair of
+    embedded datasets (each read once, see :func:`tradepath.load_dataset`)."""
+    return documents.merge(official)
+
+
 def fuse(
     ds: Dataset | None = None,
     *,
@@ -518,7 +526,7 @@ def fuse(
 
     func = "fuse"
     if ds is None:
-        ds = load_dataset().merge(load_dataset("official"))
+        ds = _merged(load_dataset(), load_dataset("official"))
     if not isinstance(ds, Dataset):
         raise fail("ds", func, "a tradepath Dataset", type(ds).__name__,
                    "Use tp.load_dataset() or tp.Dataset.from_csv(path).")
