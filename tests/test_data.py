@@ -352,3 +352,26 @@ def test_read_targets_keeps_the_balance_base_year(tmp_path):
     annual = pd.DataFrame({"exports": [20.0, 25.0], "imports": [30.0, 55.0]},
                           index=[2019, 2024])
     assert t.balance.bind(annual).max == pytest.approx(10 / 50)
+
+
+def test_an_embedded_dataset_is_read_once_and_again_when_a_file_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from tradepath.data import dataset as D
+    from tradepath.data.schema import data_dir
+
+    assert tp.load_dataset() is tp.load_dataset()
+    assert tp.load_dataset("official") is tp.load_dataset("official")
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    monkeypatch.setattr(D, "data_dir", lambda: copy)
+    first = tp.load_dataset()
+    assert first is tp.load_dataset()
+    obs = copy / "observations.csv"
+    text = obs.read_text(encoding="utf-8")
+    # One more character: a new size, whatever the file system's clock resolution.
+    obs.write_text(text.replace(",9.52,", ",9.625,", 1), encoding="utf-8")
+    again = tp.load_dataset()
+    assert again is not first
+    assert float(again.observations["value_usd_bn"].iloc[0]) == 9.625
+    assert float(first.observations["value_usd_bn"].iloc[0]) == 9.52

@@ -515,6 +515,9 @@ def load_dataset(name: Literal["documents", "official"] = "documents") -> Datase
     1992–2025, in ``data/official.csv``, each row with the URL it was taken from
     (see :mod:`tradepath.official`); the same targets.
 
+    Each is read and checked once per process, and the same (unchangeable) dataset is
+    returned by later calls; it is read again if one of its files has changed.
+
     Raises
     ------
     UnknownNameError
