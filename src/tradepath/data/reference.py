@@ -287,25 +287,25 @@ def _validate_targets(frame: pd.DataFrame, origin: str, source: str) -> pd.DataF
     for col in TARGET_COLUMNS:
         out[col] = text[col]
     parsed: dict[str, list[float]] = {c: [] for c in _NUMERIC_TARGET}
-    for i in range(len(text)):
+    for i, cells in enumerate(text.to_dict("records")):
         row = i + 1
-        if not text.at[i, "pair"]:
+        if not cells["pair"]:
             raise DataError("a pair name is required", row=row, field="pair", origin=origin)
         for col, (integer, optional) in _NUMERIC_TARGET.items():
-            parsed[col].append(number(col, row, text.at[i, col], integer=integer,
+            parsed[col].append(number(col, row, cells[col], integer=integer,
                                       optional=optional))
         if parsed["target_usd_bn"][-1] <= 0:
-            raise DataError(f"must be positive; got {text.at[i, 'target_usd_bn']!r}", row=row,
+            raise DataError(f"must be positive; got {cells['target_usd_bn']!r}", row=row,
                             field="target_usd_bn", origin=origin)
         if parsed["announced"][-1] > parsed["deadline"][-1]:
-            raise DataError(f"announced year {text.at[i, 'announced']} is after the deadline "
-                            f"{text.at[i, 'deadline']}", row=row, field="announced",
+            raise DataError(f"announced year {cells['announced']} is after the deadline "
+                            f"{cells['deadline']}", row=row, field="announced",
                             origin=origin)
         if parsed["value_at_deadline_usd_bn"][-1] < 0:
             raise DataError("must be non-negative", row=row,
                             field="value_at_deadline_usd_bn", origin=origin)
-        if text.at[i, "outcome"] not in OUTCOMES:
-            raise DataError(f"must be one of {list(OUTCOMES)}; got {text.at[i, 'outcome']!r}",
+        if cells["outcome"] not in OUTCOMES:
+            raise DataError(f"must be one of {list(OUTCOMES)}; got {cells['outcome']!r}",
                             row=row, field="outcome", origin=origin)
     for col, (integer, _) in _NUMERIC_TARGET.items():
         values = pd.Series(parsed[col], dtype=float)
