@@ -42,10 +42,11 @@ def figure(name: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
 
 @functools.cache
 def _assessment() -> Any:
-    """The embedded data and its assessment of 150B by 2030 (computed once per build)."""
+    """The fused history (every figure held, as the report answers from) and its assessment
+    of 150B by 2030 (computed once per build)."""
     import tradepath as tp
 
-    ds = tp.load_dataset()
+    ds = tp.fuse()
     return ds, tp.assess(ds, ds.target("150B by 2030"), n_paths=N_PATHS, seed=SEED)
 
 
@@ -57,9 +58,9 @@ def fan_150b() -> Any:
 
     ds, a = _assessment()
     with report_style():
-        fig, ax = plt.subplots(figsize=(7.5, 4.5))
+        fig, ax = plt.subplots(figsize=(7.5, 4.5), layout="constrained")
         plot_fan(a, ax=ax, ds=ds, targets=[ds.target("100B by 2023")])
-        source_note(fig)
+        source_note(fig, ds=ds)
     return fig
 
 
@@ -95,7 +96,7 @@ def comparison_150b() -> Any:
     import tradepath as tp
     from tradepath.plotting import plot_comparison, report_style
 
-    ds = tp.load_dataset()
+    ds, _ = _assessment()
     frame = tp.compare_models(ds, ds.target("150B by 2030"), n_paths=N_PATHS, seed=SEED)
     with report_style():
         fig, ax = plt.subplots(figsize=(7.5, 4.5))
@@ -107,15 +108,14 @@ def comparison_150b() -> Any:
 def scenarios_150b() -> Any:
     import matplotlib.pyplot as plt
 
-    import tradepath as tp
     from tradepath.plotting import plot_feasible, plot_scenarios, report_style
     from tradepath.scenarios import Scenario, feasible_region, growth
 
-    ds = tp.load_dataset()
+    ds, _ = _assessment()
     target = ds.target("150B by 2030")
     scenarios = {
         f"exports +{x:.0%}, imports +{m:.0%}": Scenario(
-            2024, 2035, exports=growth(x), imports=growth(m)).project(ds)
+            2025, 2035, exports=growth(x), imports=growth(m)).project(ds)
         for x, m in ((0.12, 0.05), (0.18, 0.05))
     }
     with report_style():

@@ -143,24 +143,38 @@ def report_style(*, font_scale: float = 1.0) -> Iterator[dict[str, Any]]:
         yield rc
 
 
-def source_note(fig: Figure | SubFigure, text: str | None = None) -> Any:
-    """Write the source note under a figure ("Source: figures from the documents; tradepath
-    <version>") and reserve room for it.
+def source_text(ds: Any = None) -> str:
+    """The source note of figures drawn from ``ds``: the fused history (:func:`tradepath.fuse`)
+    names every source and its basis; any other dataset, the documents' figures."""
+    from .._version import __version__
+    from ..fusion.history import BASIS_NAMES
+
+    basis = getattr(ds, "basis", None)  # only a fused history has a basis
+    what = (f"the documents and the official series on both bases, fused on "
+            f"{BASIS_NAMES[basis]} basis" if basis in BASIS_NAMES else
+            "figures from the documents")
+    return f"Source: {what}; tradepath {__version__}"
+
+
+def source_note(fig: Figure | SubFigure, text: str | None = None, *, ds: Any = None) -> Any:
+    """Write the source note under a figure and reserve room for it.
 
     Parameters
     ----------
     fig : Figure or SubFigure
     text : str, optional
-        Replaces the default note.
+        Replaces the default note, :func:`source_text` of ``ds`` ("Source: figures from the
+        documents; tradepath <version>", or for a fused history "Source: the documents and the
+        official series on both bases, fused on Vietnam's basis; ...").
+    ds : Dataset, optional
+        The data the figure is drawn from.
 
     Returns
     -------
     matplotlib.text.Text
     """
     if text is None:
-        from .._version import __version__
-
-        text = f"Source: figures from the documents; tradepath {__version__}"
+        text = source_text(ds)
     engine = getattr(fig, "get_layout_engine", lambda: None)()
     if engine is not None and type(engine).__name__ == "ConstrainedLayoutEngine":
         # A figure-level x label is laid out below everything else, legends included.

@@ -18,7 +18,6 @@ from ..assessment.pool import SimulationPool
 from ..data import Dataset, load_dataset
 from ..errors import DataError, ModelError, ParameterError
 from ..fusion.answers import ANSWER_COLUMNS
-from ..fusion.history import BASIS_NAMES
 from ..targets.balance import BalanceCondition, more_balanced
 from ..targets.target import Target
 
@@ -394,12 +393,9 @@ def _chart_content(
     model_name = _model_name(model)
     model_arg: str | GrowthModel = model if model is not None else model_name
     if source is None:
-        from .._version import __version__
+        from ..plotting.style import source_text
 
-        source = (f"Source: figures from the documents; tradepath {__version__}"
-                  if not isinstance(ds, FusedDataset) else
-                  "Source: the documents and the official series on both bases, fused on "
-                  f"{BASIS_NAMES[ds.basis]} basis; tradepath {__version__}")
+        source = source_text(ds)
     horizon = report_horizon(items)
     # One pool for the whole report: each model is fitted and simulated once per series, and
     # every target, follow-up, comparison row, page, table and figure reads the same paths.
