@@ -527,3 +527,21 @@ def test_base_rate_plot_delegates_to_the_reference_figure():
     assert base.plot(ax=ax) is ax
     assert "targets" in ax.get_title()
     plt.close(fig)
+
+
+def test_the_source_note_names_the_data_drawn():
+    import matplotlib.pyplot as plt
+
+    notes = {}
+    for label, ds in (("documents", tp.load_dataset()), ("fused", tp.fuse()),
+                      ("korea", tp.fuse(basis="KR"))):
+        fig = plt.figure()
+        notes[label] = P.source_note(fig, ds=ds).get_text()
+        plt.close(fig)
+    assert notes["documents"].startswith("Source: figures from the documents; tradepath ")
+    assert notes["fused"].startswith("Source: the documents and the official series on both "
+                                     "bases, fused on Vietnam's basis; tradepath ")
+    assert "fused on Korea's basis" in notes["korea"]
+    fig = plt.figure()
+    assert P.source_note(fig, "Source: mine").get_text() == "Source: mine"
+    plt.close(fig)
