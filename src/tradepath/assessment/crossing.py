@@ -73,20 +73,20 @@ class CrossingYear(ResultDisplay):
     def median_text(self) -> str:
         """:meth:`median_range` in words: "2043", "2042–2043", "2049 or later" or "after 2050"."""
         lo, hi = self.median_range()
-        if lo == hi:
-            return format_year(lo, self.horizon)
-        if not math.isfinite(hi):
-            return f"{format_year(lo, self.horizon)} or later"
-        return f"{format_year(lo, self.horizon)}–{format_year(hi, self.horizon)}"
+        return format_year(lo, self.horizon) if lo == hi else self._span_text(lo, hi)
 
     def interval_text(self, level: float = 0.8) -> str:
         """:meth:`interval` in words: "2028–2035", "2028 or later" when fewer than the upper
         share of paths meet it by the horizon, "after 2050" when fewer than the lower share do."""
-        lo, hi = self.interval(level)
-        if math.isfinite(lo) and not math.isfinite(hi):
-            return f"{format_year(lo, self.horizon)} or later"
+        return self._span_text(*self.interval(level))
+
+    def _span_text(self, lo: float, hi: float) -> str:
+        """Two years in words: "2028–2035", "2028 or later" (no end by the horizon) or
+        "after 2050" (neither)."""
         if not math.isfinite(lo):
             return format_year(lo, self.horizon)
+        if not math.isfinite(hi):
+            return f"{format_year(lo, self.horizon)} or later"
         return f"{format_year(lo, self.horizon)}–{format_year(hi, self.horizon)}"
 
     def mode(self, z: float = 2.0) -> float | None:

@@ -363,7 +363,9 @@ class FusedDataset(Dataset):
         estimate where no basis has a figure), ± the half-width of the estimate's 80 % band."""
         r = self._frame.loc[(year, flow)]
         half = (r["upper"] - r["lower"]) / 2
-        value = _figure_level(self._frame).loc[(year, flow)]
+        if ("figure_level",) not in self._cache:  # the history never changes: computed once
+            self._cache[("figure_level",)] = _figure_level(self._frame)
+        value = self._cache[("figure_level",)].loc[(year, flow)]
         value = r["estimate"] if pd.isna(value) else value
         text = f"{value:.1f} ± {half:.1f} bn on {BASIS_NAMES[self.basis]} basis"
         if pd.isna(r["own_figure"]) and not pd.isna(r["other_figure"]):

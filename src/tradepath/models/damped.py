@@ -478,9 +478,7 @@ class DampedTrend(GrowthModel):
         t = s.index.to_numpy(dtype=float)
         y = np.log(s.to_numpy(dtype=float))
         grid = np.asarray(self.phi_grid)
-        m: float = len(y) - 1
-        if self.discount < 1.0:
-            m = float(_discounts(t, self.discount).sum())
+        m = float(_discounts(t, self.discount).sum())  # len(y) - 1 without a discount
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             slope, rss, s_xx = _damped_regression(t, y, grid, self.discount)
             ok = np.isfinite(slope) & np.isfinite(rss) & np.isfinite(s_xx) & (s_xx > 0)
