@@ -375,3 +375,6 @@ def test_an_embedded_dataset_is_read_once_and_again_when_a_file_changes(tmp_path
     assert again is not first
     assert float(again.observations["value_usd_bn"].iloc[0]) == 9.625
     assert float(first.observations["value_usd_bn"].iloc[0]) == 9.52
+    (copy / "claims.csv").unlink()  # a missing file is named, as before any reading was kept
+    with pytest.raises(tp.DataError, match=r"claims file not found: .*claims\.csv"):
+        tp.load_dataset()

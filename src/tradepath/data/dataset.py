@@ -537,8 +537,7 @@ def load_dataset(name: Literal["documents", "official"] = "documents") -> Datase
         ("targets.toml", "observations.csv", "claims.csv")
     # A dataset never changes, so each is read once per process, and read again only if one
     # of its files changed (an edited checkout).
-    key = (str(root), *((f, (st := (root / f).stat()).st_mtime_ns, st.st_size)
-                        for f in files))
+    key = (str(root), *((f, _version(root / f)) for f in files))
     if name not in _LOADED or _LOADED[name][0] != key:
         _LOADED[name] = key, _read_embedded(name, root)
     return _LOADED[name][1]
@@ -546,6 +545,16 @@ def load_dataset(name: Literal["documents", "official"] = "documents") -> Datase
 
 #: The embedded datasets read so far, by name: the files' versions and the dataset.
 _LOADED: dict[str, tuple[tuple[Any, ...], Dataset]] = {}
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    """A file's modification time and size; None if it cannot be read (the reading then
+    says why, naming the file)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def _read_embedded(name: str, root: Path) -> Dataset:
