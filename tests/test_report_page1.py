@@ -160,6 +160,30 @@ def test_page1_type_is_at_least_10_points_and_ends_above_the_page_number(content
     assert min(t.get_fontsize() for t in fig.texts if t is not number) >= 9
 
 
+def test_page1_table_text_stays_inside_its_cells(content):
+    """Every cell's text, the bold header included, is drawn inside its cell's borders, and
+    no number is parted from its unit ("77" at the end of a line, "%" on the next)."""
+    import matplotlib.pyplot as plt
+
+    with report_style():
+        pages = _pages(content)
+        fig = _render_page(pages[0], content, 1, len(pages))
+        try:
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            cells = [c for ax in fig.axes for tab in ax.tables
+                     for c in tab.get_celld().values()]
+            boxes = [(c.get_text().get_text(), c.get_window_extent(renderer),
+                      c.get_text().get_window_extent(renderer)) for c in cells]
+        finally:
+            plt.close(fig)
+    assert len(boxes) >= 14
+    for text, cell, drawn in boxes:
+        assert cell.x0 < drawn.x0 and drawn.x1 < cell.x1, text
+        assert cell.y0 < drawn.y0 and drawn.y1 < cell.y1, text
+        assert not re.search(r"\n[%\u00a0]", text), text
+
+
 def test_report_simulates_to_2050_and_writes_no_inf(content, tmp_path, render_only):
     assert all(a.crossing_year.horizon == 2050 for a in content.simulated)
     render_only(content)

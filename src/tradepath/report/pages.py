@@ -406,8 +406,9 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
         y = _text_block(fig, x, y, _wrap(_nobreak(text), _PAGE1_WRAP), fontsize=size,
                         gid="bottom-line") - 0.08
     y -= 0.1
-    y = _data_table(fig, x, y, [line.table_row() for line in c.bottom.lines],
-                    list(ANSWER_COLUMNS), [0.15, 0.14, 0.09, 0.08, 0.13, 0.16, 0.25],
+    y = _data_table(fig, x, y, [[_nobreak(v) for v in line.table_row()]
+                                for line in c.bottom.lines],
+                    list(ANSWER_COLUMNS), [0.16, 0.18, 0.09, 0.09, 0.13, 0.15, 0.20],
                     size=9.5) - 0.12
     y = _text_block(fig, x, y, _wrap(ANSWER_KEY, 100), fontsize=9, color="#444444") - 0.15
     moves = changes(c)

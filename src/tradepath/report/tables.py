@@ -41,17 +41,18 @@ def _style_table(tab: Any, size: float) -> None:
             cell.set_facecolor("#eeeeee")
 
 
-def _fit(text: str, width: float, size: float) -> str:
-    """``text`` wrapped at spaces into lines no wider than ``width`` inches at ``size`` points.
+def _fit(text: str, width: float, size: float, weight: str = "normal") -> str:
+    """``text`` wrapped at spaces into lines no wider than ``width`` inches at ``size`` points
+    (in ``weight``: a bold header is measured bold).
 
     Widths are measured on the font's outlines (slightly wider than the rendered text, so a
     line never runs over), not counted in characters: a cell's text then never crosses its
-    border and is never cut.
+    border and is never cut. A no-break space (as in "77\u00a0%") keeps its words together.
     """
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    prop, ttp = FontProperties(size=size), TextToPath()
+    prop, ttp = FontProperties(size=size, weight=weight), TextToPath()
 
     def fits(line: str) -> bool:
         return ttp.get_text_width_height_descent(line, prop, ismath=False)[0] / 72 <= width
@@ -83,7 +84,8 @@ def _data_table(fig: Any, x: float, y: float, rows: list[list[str]], labels: lis
     w, h = fig.get_size_inches()
     total_w = w - 2 * x
     inner = [f * total_w - 2 * _CELL_PAD for f in widths]
-    body = [[_fit(v, inner[j], size) for j, v in enumerate(r)] for r in [labels, *rows]]
+    body = [[_fit(v, inner[j], size, "bold" if i == 0 else "normal") for j, v in enumerate(r)]
+            for i, r in enumerate([labels, *rows])]
     line_h = size * 1.2 / 72
     heights = [max(v.count("\n") + 1 for v in r) * line_h + 2 * _CELL_VPAD for r in body]
     height = sum(heights)
