@@ -103,7 +103,8 @@ def _views(target: Target, s: pd.Series, p_inside: float, p_total: float, fit: A
     pool_w = reference_pool()
     x = pool_w.x_of(s)
     lo, hi = pool_w.interval(0.8, x)
-    record = (f"the record of {ov.n_reference} resolved targets ({ov.n_reference_met} met)")
+    record = (f"the record of {ov.n_reference} resolved targets whose growth gap is known "
+              f"({ov.n_reference_met} met)")
     cond = (f"; the balance condition from the model ({given:.0%} of the paths that reach "
             "the level meet it)" if p_inside != p_total else "")
     basis = (f"{lean}The combined probability pools the model's probability and the base rate "

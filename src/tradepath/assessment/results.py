@@ -188,8 +188,8 @@ class Assessment:
             return "Answered from the data."
         out = ("no outside view" if math.isnan(self.p_outside) else
                f"outside view {self.p_outside:.0%} (the base rate of the record of "
-               f"{self.n_reference} resolved targets, {self.n_comparable} of them with a "
-               "growth gap like this one)")
+               f"{self.n_reference} resolved targets whose growth gap is known, "
+               f"{self.n_comparable} of them with a gap like this one)")
         weight = ("" if math.isnan(self.pool_weight) else
                   f" (model weight {self.pool_weight:.2f} +- {self.pool_weight_sd:.2f})")
         return (f"Inside view (the model on this series) {self.p_inside:.0%}; {out}; "

@@ -210,7 +210,7 @@ class Pool:
               else f" for this series ({self.feature} {x:.2f})")
         return (f"model weight {self.mean(x):.2f}{at} (sd {self.sd(x):.2f}, "
                 f"80 % interval {lo:.2f}-{hi:.2f}; prior centred on 0.5) learned from "
-                f"{self.n} resolved targets ({self.n_met} met)")
+                f"the {self.n} resolved targets the model can judge ({self.n_met} met)")
 
 
 def learn_pool(
