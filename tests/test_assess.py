@@ -264,7 +264,7 @@ def test_a_nearly_met_target_after_decades_of_growth_is_likely():
     ds = tp.Dataset.from_frame(pd.DataFrame({"period": years, "flow": "total",
                                              "value_usd_bn": s.to_numpy()}))
     a = assess(ds, tp.Target(round(1.06 * s.iloc[-1], 1), by=2029), n_paths=4000, seed=0)
-    assert a.p_inside > 0.85
+    assert a.p_inside > 0.8  # the damped trend reads the last 20 years of the 30
     assert a.p_combined > 0.75 > a.p_outside
     assert "model weight" in a.basis and "prior centred on 0.5" in a.basis
 

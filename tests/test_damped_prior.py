@@ -272,11 +272,38 @@ def test_a_discount_keeps_one_distant_figure_from_pinning_the_damping(seed):
     early = pd.concat([pd.Series({1992: 0.5}), s])
     moved = {}
     for d in (1.0, 0.8):
-        a, b = DampedTrend(discount=d).fit(s), DampedTrend(discount=d).fit(early)
+        a, b = (DampedTrend(discount=d, window=None).fit(x) for x in (s, early))
         moved[d] = (b.params["phi"] - a.params["phi"], b.params["slope"] - a.params["slope"])
     assert moved[0.8][1] < 0.5 * moved[1.0][1]
     assert abs(moved[0.8][0]) < 0.03
     assert any("discounted by 0.8 a year" in n for n in DampedTrend(discount=0.8).fit(s).notes)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_window_reads_the_last_20_years(seed):
+    """By default the fit reads the figures after ``last - 20`` (the lone 1992 figure and
+    2004 are left out, and the notes say so): the same fit as on those figures alone; read
+    whole, the distant figure pins the damping near 1 and raises today's growth."""
+    early = pd.concat([pd.Series({1992: 0.5}), _gappy(seed)])
+    fit = DampedTrend().fit(early)
+    alone = DampedTrend().fit(early.loc[2005:])
+    assert fit.params == alone.params and fit.extras["n_increments"] == len(early) - 3
+    assert fit.series.equals(early)  # the fit keeps the series it was given
+    assert any("2 figures, 1992–2004, left out" in n for n in fit.notes)
+    whole = DampedTrend(window=None).fit(early)
+    assert whole.params["phi"] > fit.params["phi"] + 0.03
+    assert whole.params["slope"] > fit.params["slope"]
+
+
+def test_a_series_within_the_window_is_read_whole_and_four_figures_at_least():
+    assert DampedTrend().fit(SERIES).params == DampedTrend(window=None).fit(SERIES).params
+    sparse = pd.Series({1970: 5.0, 1985: 9.0, 1995: 20.0, 2000: 26.0, 2020: 60.0})
+    fit = DampedTrend().fit(sparse)
+    assert fit.extras["n_increments"] == 3  # 1985-2020: the last four figures
+    assert any("the figure of 1970 left out" in n for n in fit.notes)
+    for bad in (0, -5, 2.5, "20"):
+        with pytest.raises(tp.ParameterError, match="'window' parameter of DampedTrend"):
+            DampedTrend(window=bad)
 
 
 def test_no_discount_is_the_default_fit_and_a_bad_one_is_refused():

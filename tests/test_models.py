@@ -395,7 +395,8 @@ def test_damped_trend_recovers_known_damping():
         y = np.log(10) + np.cumsum(g + 0.02 * rng.standard_normal(len(years)))
         # the likelihood alone (the panel prior's volatility of about 0.12, worth about five
         # increments, is far from this series' 0.02 and pulls phi up to about 0.87)
-        fit = DampedTrend(prior="reference").fit(pd.Series(np.exp(y), index=years))
+        # all 41 years read (window=None): the default reads the last 20
+        fit = DampedTrend(prior="reference", window=None).fit(pd.Series(np.exp(y), index=years))
         phi_hat.append(fit.params["phi"])
         assert fit.params["slope"] == pytest.approx(0.3 * 0.8 ** 40, abs=0.02)
     assert np.mean(phi_hat) == pytest.approx(0.8, abs=0.02)
