@@ -86,6 +86,15 @@ def test_no_code_in_the_prose(written, pages):
     assert not {k: v for k, v in found.items() if v}
 
 
+def test_no_number_is_parted_from_its_unit(written, pages):
+    """No line of any page or of summary.md starts with the unit of the number that ends the
+    line before it ("25" then "% not by 2050")."""
+    texts = [*pages, (written / "summary.md").read_text(encoding="utf-8")]
+    unit_first = r"\S*\d[ \t\u00a0]*\n[ \t]*(?:%|points?\b)\S*"
+    parted = [m[0] for t in texts for m in re.finditer(unit_first, t)]
+    assert not parted
+
+
 def test_no_code_on_the_data_page(written, pages):
     files = {p.name for p in written.iterdir()}
     page = next(t for t in pages if _DATA_PAGE in t)

@@ -15,7 +15,7 @@ from ..assessment.core import Assessment
 from .content import _A4, ReportContent, _spread
 from .data_page import _draw_data, _draw_fused_data, _inherited_failures
 from .official_page import _draw_official, _official_intro
-from .tables import _WRAP, _data_table, _text_block, _wrap
+from .tables import _WRAP, _data_table, _nobreak, _text_block, _wrap
 
 if TYPE_CHECKING:
     from ..scenarios import FeasibleRegion
@@ -243,7 +243,7 @@ def bottom_line_text(c: ReportContent, width: int = 104) -> str:
             body = raw.lstrip(" ")
             indent = " " * (len(raw) - len(body))
             extra = "  " if body.startswith("- ") else ""
-            out.append(textwrap.fill(body, width=width, initial_indent=indent,
+            out.append(textwrap.fill(_nobreak(body), width=width, initial_indent=indent,
                                      subsequent_indent=indent + extra))
     return "\n".join(out)
 
@@ -390,11 +390,6 @@ def _evidence(c: ReportContent, name: str, line: Any) -> list[tuple[float, str]]
                                  f"{format_probability(base)} from all of them")]
 
 
-def _nobreak(text: str) -> str:
-    """A number kept on the line of its unit: "47 %" and "+6 points" are not broken."""
-    return text.replace(" %", "\u00a0%").replace(" point", "\u00a0point")
-
-
 def _draw_summary(fig: Any, c: ReportContent) -> None:
     x, y = 0.8, fig.get_size_inches()[1] - 1.05
     size = _PAGE1_SIZE
@@ -403,11 +398,10 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
         return
     y = _text_block(fig, x, y, "The answer", fontsize=13, fontweight="bold") - 0.04
     for text in answer_sentences(c):
-        y = _text_block(fig, x, y, _wrap(_nobreak(text), _PAGE1_WRAP), fontsize=size,
+        y = _text_block(fig, x, y, _wrap(text, _PAGE1_WRAP), fontsize=size,
                         gid="bottom-line") - 0.08
     y -= 0.1
-    y = _data_table(fig, x, y, [[_nobreak(v) for v in line.table_row()]
-                                for line in c.bottom.lines],
+    y = _data_table(fig, x, y, [line.table_row() for line in c.bottom.lines],
                     list(ANSWER_COLUMNS), [0.16, 0.18, 0.09, 0.09, 0.13, 0.15, 0.20],
                     size=9.5) - 0.12
     y = _text_block(fig, x, y, _wrap(ANSWER_KEY, 100), fontsize=9, color="#444444") - 0.15
@@ -416,7 +410,7 @@ def _draw_summary(fig: Any, c: ReportContent) -> None:
         y = _text_block(fig, x, y, "What would change the answer", fontsize=13,
                         fontweight="bold") - 0.04
         for text in moves:
-            y = _text_block(fig, x, y, _wrap("• " + _nobreak(text), _PAGE1_WRAP),
+            y = _text_block(fig, x, y, _wrap("• " + text, _PAGE1_WRAP),
                             fontsize=size)
         y -= 0.1
     _text_block(fig, x, y, _wrap(_settings_line(c) + " Every number is explained on the next "

@@ -13,9 +13,16 @@ __all__: list[str] = []
 _WRAP = 100
 
 
+def _nobreak(text: str) -> str:
+    """A number kept on the line of its unit: "47 %" and "+6 points" are not broken."""
+    return text.replace(" %", "\u00a0%").replace(" point", "\u00a0point")
+
+
 def _wrap(text: str, width: int = _WRAP) -> str:
-    """Paragraphs (lines of ``text``) filled to ``width`` characters."""
-    return "\n".join(textwrap.fill(p, width=width) if p else "" for p in text.split("\n"))
+    """Paragraphs (lines of ``text``) filled to ``width`` characters, a number never parted
+    from its unit."""
+    return "\n".join(textwrap.fill(p, width=width) if p else ""
+                     for p in _nobreak(text).split("\n"))
 
 
 def _text_block(fig: Any, x: float, y: float, text: str, **kw: Any) -> float:
@@ -58,7 +65,7 @@ def _fit(text: str, width: float, size: float, weight: str = "normal") -> str:
         return ttp.get_text_width_height_descent(line, prop, ismath=False)[0] / 72 <= width
 
     out = []
-    for para in str(text).split("\n"):
+    for para in _nobreak(str(text)).split("\n"):
         line = ""
         for word in para.split(" "):
             trial = f"{line} {word}" if line else word
