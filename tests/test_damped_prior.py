@@ -290,6 +290,8 @@ def test_the_window_reads_the_last_20_years(seed):
     assert fit.params == alone.params and fit.extras["n_increments"] == len(early) - 3
     assert fit.series.equals(early)  # the fit keeps the series it was given
     assert any("2 figures, 1992–2004, left out" in n for n in fit.notes)
+    ens = tp.get_model("ensemble").fit(early)  # the ensemble says what its damped trend read
+    assert fit.extras["read"] in ens.notes
     whole = DampedTrend(window=None).fit(early)
     assert whole.params["phi"] > fit.params["phi"] + 0.03
     assert whole.params["slope"] > fit.params["slope"]

@@ -288,9 +288,10 @@ class DampedTrendFit(FitResult):
     ``post_mean``, ``post_kappa``, ``post_nu``, ``post_scale`` (the posterior, see
     :class:`~tradepath.models.priors.TrendPosterior`, stacked per component of the
     :data:`KAPPA_SCALES` mixture), ``mix_weights`` and ``mix_phi`` (the posterior weight and
-    damping of each stacked entry; ``weights`` sums the mixture out); ``n_increments``,
-    ``prior`` (the :class:`~tradepath.models.priors.TrendPrior` as a dict),
-    ``parameter_uncertainty``.
+    damping of each stacked entry; ``weights`` sums the mixture out); ``n_increments`` (of
+    the figures read), ``prior`` (the :class:`~tradepath.models.priors.TrendPrior` as a
+    dict), ``parameter_uncertainty``, ``read`` (the note saying which figures the ``window``
+    left out; empty when none).
     """
 
     def _simulate_log(self, n_paths: int, steps: int, rng: np.random.Generator) -> np.ndarray:
@@ -506,9 +507,10 @@ class DampedTrend(GrowthModel):
         read, out = s[keep], s.index[~keep]
         left = (f"the figure of {out[0]}" if len(out) == 1 else
                 f"{len(out)} figures, {out[0]}–{out[-1]},")
-        return read, (f"Read the last {self.window} years only ({read.index[0]}–"
-                      f"{read.index[-1]}, {len(read)} figures): {left} left out, as a growth "
-                      "rate from that far back says little about today's damping.")
+        return read, (f"The damped trend reads the last {self.window} years only "
+                      f"({read.index[0]}–{read.index[-1]}, {len(read)} figures): {left} left "
+                      "out, as a growth rate from that far back says little about today's "
+                      "damping.")
 
     def _fit(self, s: pd.Series) -> DampedTrendFit:
         full = s
@@ -579,6 +581,7 @@ class DampedTrend(GrowthModel):
             "post_scale": post.scale.tolist(), "n_increments": len(y) - 1, "prior": prior.to_dict(),
             "parameter_uncertainty": self.parameter_uncertainty,
             "mix_weights": flat.tolist(), "mix_phi": np.tile(grid, len(posts)).tolist(),
+            "read": windowed,
         }
         return DampedTrendFit(
             model=self.name, series=full,

@@ -282,6 +282,7 @@ class Ensemble(GrowthModel):
         growth = float(np.dot(w, [fits[k].growth for k in kept_labels]))
         notes.append("Forecast = mixture of the components' paths in proportion to the weights; "
                      "model disagreement widens the intervals.")
+        notes += [fits[k].extras["read"] for k in kept_labels if fits[k].extras.get("read")]
         return EnsembleFit(
             model=self.name, series=s,
             params={f"weight_{k}": float(v) for k, v in zip(kept_labels, w, strict=True)},
