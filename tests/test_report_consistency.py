@@ -95,6 +95,15 @@ def test_no_number_is_parted_from_its_unit(written, pages):
     assert not parted
 
 
+def test_the_detail_and_method_pages_say_what_the_damped_trend_read(content, pages):
+    """On the fused history the damped trend reads the last 20 years: page 2 says which of the
+    fitted years, the method page why the others were left out."""
+    damped = content.main.fit.components["damped_trend"]
+    assert damped.extras["read"]
+    assert "the damped trend on the last 17 of them (2009–2025)" in _flat(pages[1])
+    assert _flat(damped.extras["read"]) in _flat(pages[-1])
+
+
 def test_no_code_on_the_data_page(written, pages):
     files = {p.name for p in written.iterdir()}
     page = next(t for t in pages if _DATA_PAGE in t)

@@ -314,8 +314,14 @@ def _read_with_care(c: ReportContent) -> list[str]:
     if c.main is not None and c.main.fit is not None:
         from .._format import format_year_list
 
-        idx = c.main.fit.series.index
+        fit = c.main.fit
+        idx = fit.series.index
         fitted = f"{len(idx)} annual values ({format_year_list(list(idx))})"
+        for part in (getattr(fit, "components", None) or {fit.model: fit}).values():
+            if part.extras.get("read"):  # the damped trend's window left figures out
+                read = [int(y) for y in idx[-(part.extras["n_increments"] + 1):]]
+                fitted += (f", the {_label(part.model)} on the last {len(read)} of them "
+                           f"({format_year_list(read)})")
     notes.append(f"Few observations: the models are fitted on {fitted}"
                  + "; probabilities carry that uncertainty (parameters are drawn per path), "
                  "not the risk that the model family is wrong: see the model comparison.")
