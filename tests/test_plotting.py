@@ -533,8 +533,12 @@ def test_the_source_note_names_the_data_drawn():
     import matplotlib.pyplot as plt
 
     notes = {}
+    mine = tp.Dataset.from_frame(pd.DataFrame({"period": ["2020", "2021", "2022"],
+                                               "flow": "total", "value_usd_bn": [1.0, 2, 3]}))
     for label, ds in (("documents", tp.load_dataset()), ("fused", tp.fuse()),
-                      ("korea", tp.fuse(basis="KR"))):
+                      ("korea", tp.fuse(basis="KR")), ("official", tp.load_dataset("official")),
+                      ("both", tp.load_dataset().merge(tp.load_dataset("official"))),
+                      ("mine", mine)):
         fig = plt.figure()
         notes[label] = P.source_note(fig, ds=ds).get_text()
         plt.close(fig)
@@ -542,6 +546,10 @@ def test_the_source_note_names_the_data_drawn():
     assert notes["fused"].startswith("Source: the documents and the official series on both "
                                      "bases, fused on Vietnam's basis; tradepath ")
     assert "fused on Korea's basis" in notes["korea"]
+    assert notes["official"].startswith("Source: the official series on both bases; ")
+    assert notes["both"].startswith("Source: the documents and the official series on both "
+                                    "bases; ")
+    assert notes["mine"].startswith("Source: the figures given; ")
     fig = plt.figure()
     assert P.source_note(fig, "Source: mine").get_text() == "Source: mine"
     plt.close(fig)

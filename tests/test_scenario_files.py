@@ -321,6 +321,24 @@ def test_observations_from_the_file(tmp_path, ds):
     assert info.value.key == "data.observations" and info.value.line == 2
 
 
+def test_the_charts_name_the_data_they_start_from(tmp_path, monkeypatch):
+    """The source note under scenarios.png names the data the scenarios start from: by
+    default the fused history, or the dataset given (here the official series)."""
+    from tradepath import plotting
+
+    written = []
+    note = plotting.source_note
+    monkeypatch.setattr(plotting, "source_note",
+                        lambda fig, text=None, *, ds=None: written.append(
+                            note(fig, text, ds=ds).get_text()))
+    p = write(tmp_path, GOOD)
+    run_file(p, tmp_path / "fused")
+    run_file(p, tmp_path / "official", ds=tp.load_dataset("official"))
+    assert written[0].startswith("Source: the documents and the official series on both "
+                                 "bases, fused on Vietnam's basis; ")
+    assert written[-1].startswith("Source: the official series on both bases; ")
+
+
 # -- the volatility the probabilities rest on ------------------------------------------------
 def test_summary_states_the_volatility_and_the_years_it_comes_from(tmp_path, ds):
     """A file without [data] reads the fused history (each flow has its own figures); the

@@ -221,6 +221,21 @@ class Dataset:
         """Growth-rate and ratio claims in the documents, as stated (a copy)."""
         return self._claims.copy()
 
+    def source_words(self) -> str:
+        """What the figures are, in words (the source note under a figure): of the embedded
+        figures, by their sources (a document line or a URL), "figures from the documents",
+        "the official series on both bases" or "the documents and the official series on both
+        bases"; any other, "the figures given"."""
+        sources = set(self._stated["source"].astype(str))
+        docs, official = (set(load_dataset(name)._stated["source"].astype(str))
+                          for name in ("documents", "official"))
+        if not sources or not sources <= docs | official:
+            return "the figures given"
+        if sources <= docs:
+            return "figures from the documents"
+        return ("the official series on both bases" if sources <= official else
+                "the documents and the official series on both bases")
+
     @property
     def pairs(self) -> tuple[str, ...]:
         """The trade pairs in the dataset."""

@@ -306,6 +306,12 @@ class FusedDataset(Dataset):
     notes: tuple[str, ...] = ()
     _frame: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame, repr=False)
 
+    def source_words(self) -> str:
+        """What the figures are, in words: those it was fused from, and the basis."""
+        fused = ("the figures given" if self.source_dataset is None
+                 else self.source_dataset.source_words())
+        return f"{fused}, fused on {BASIS_NAMES[self.basis]} basis"
+
     def to_frame(self) -> pd.DataFrame:
         """Estimate, lower and upper (80 %) by year and flow, with the gap between the bases.
 

@@ -144,15 +144,12 @@ def report_style(*, font_scale: float = 1.0) -> Iterator[dict[str, Any]]:
 
 
 def source_text(ds: Any = None) -> str:
-    """The source note of figures drawn from ``ds``: the fused history (:func:`tradepath.fuse`)
-    names every source and its basis; any other dataset, the documents' figures."""
+    """The source note of figures drawn from ``ds``: what its figures are
+    (:meth:`tradepath.Dataset.source_words`: the documents, the official series, both, fused
+    on a basis, or the figures given). None: the documents."""
     from .._version import __version__
-    from ..fusion.history import BASIS_NAMES
 
-    basis = getattr(ds, "basis", None)  # only a fused history has a basis
-    what = (f"the documents and the official series on both bases, fused on "
-            f"{BASIS_NAMES[basis]} basis" if basis in BASIS_NAMES else
-            "figures from the documents")
+    what = ds.source_words() if hasattr(ds, "source_words") else "figures from the documents"
     return f"Source: {what}; tradepath {__version__}"
 
 

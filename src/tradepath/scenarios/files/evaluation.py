@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,8 @@ class ScenarioResults(ResultDisplay):
     volatility : str
         With ``[simulation]``: the volatility the probabilities rest on (σ of each flow) and
         where it comes from (which series and years, or the file); empty otherwise.
+    data : Dataset or None
+        The dataset the scenarios start from (its figures' source is named under the charts).
     """
 
     file: ScenarioFile
@@ -57,6 +59,7 @@ class ScenarioResults(ResultDisplay):
     bands: pd.DataFrame | None
     notes: tuple[str, ...]
     volatility: str = ""
+    data: Dataset | None = field(default=None, repr=False)
 
     def summary(self) -> str:
         """The results in a few lines of text, as on every result object."""
@@ -231,7 +234,7 @@ def evaluate(spec: ScenarioFile | str | os.PathLike[str],
             reading=fq.reading, reporter=spec.reporter, base=spec.base))  # type: ignore[arg-type]
 
     return ScenarioResults(spec, tuple(targets), paths, table, required, feasible, bands,
-                           tuple(notes), volatility)
+                           tuple(notes), volatility, ds)
 
 
 # -- Markdown ---------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def _write_figures(res: ScenarioResults, d: Path) -> list[Path]:
             fig = plt.figure(figsize=(8, 10), layout="constrained")
             try:
                 plotting.scenario_figure(frames, targets=res.targets, bands=res.bands, fig=fig)
-                plotting.source_note(fig)
+                plotting.source_note(fig, ds=res.data)
                 fig.savefig(d / "scenarios.png", dpi=150, bbox_inches="tight")
             finally:
                 plt.close(fig)
@@ -94,7 +94,7 @@ def _write_figures(res: ScenarioResults, d: Path) -> list[Path]:
         for name, size, draw in figures:
             fig, ax = plt.subplots(figsize=size)
             draw(ax)
-            plotting.source_note(fig)
+            plotting.source_note(fig, ds=res.data)
             fig.savefig(d / name, dpi=150, bbox_inches="tight")
             plt.close(fig)
             out.append(d / name)
