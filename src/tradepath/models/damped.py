@@ -123,7 +123,9 @@ _TREND_SCALE = np.array([1.0, 1.0, 0.1, 1.0])
 
 
 def _trend_stats(series: Mapping[str, pd.Series]) -> list[tuple[np.ndarray, ...]]:
-    """Per series with 4 or more points: the damped regression on the default grid."""
+    """Per series with 4 or more points: the damped regression on the default grid, each
+    series read whole (not through :data:`DEFAULT_WINDOW`: the window was chosen, and its
+    scores measured, with the prior learned this way)."""
     grid = np.asarray(DEFAULT_PHI_GRID)
     out = []
     for s in series.values():
