@@ -174,6 +174,19 @@ def test_past_target_answered_from_data(fused: FusedDataset) -> None:
     assert "2022 ≈" in a.basis and "on Vietnam's basis, from Korea's 87.7" in a.basis
 
 
+def test_the_far_tail_stays_within_what_the_panel_has_seen(fused: FusedDataset) -> None:
+    """No reference pair above 8 bn grew more than about 15-fold in 26 years; the default's
+    97.5 % quantile of 2050 stays below that multiple of 2025 (it was 64 times when the
+    damped trend read the lone 1992 figure), and reading every figure still gives far more."""
+    from tradepath.models import DampedTrend, Ensemble
+
+    a = tp.assess(fused, tp.Target(150, by=2030), n_paths=4000, seed=0)
+    assert a.bands.loc[2050, 0.975] < 15 * a.last_value
+    whole = Ensemble(components=(DampedTrend(window=None), "logistic"))
+    b = tp.assess(fused, tp.Target(150, by=2030), model=whole, n_paths=4000, seed=0)
+    assert b.bands.loc[2050, 0.975] > 30 * b.last_value
+
+
 def test_forecast_starts_from_the_fused_posterior(fused: FusedDataset) -> None:
     a = tp.assess(fused, tp.Target(150, by=2030), n_paths=4000, seed=1)
     assert a.last_year == 2025
